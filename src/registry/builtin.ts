@@ -1,0 +1,28 @@
+/** Every built-in definition, bundled with the library. Adding an instrument: a JSON file in instruments/ and a line here. */
+import adbb from "../../instruments/adbb.json" with { type: "json" };
+import asqSe2 from "../../instruments/asq-se-2.json" with { type: "json" };
+import careIndex from "../../instruments/care-index.json" with { type: "json" };
+import cors from "../../instruments/cors.json" with { type: "json" };
+import csrs from "../../instruments/csrs.json" with { type: "json" };
+import epds from "../../instruments/epds.json" with { type: "json" };
+import mAdbb from "../../instruments/m-adbb.json" with { type: "json" };
+import ors from "../../instruments/ors.json" with { type: "json" };
+import prfq from "../../instruments/prfq.json" with { type: "json" };
+import pss from "../../instruments/pss.json" with { type: "json" };
+import rfq8 from "../../instruments/rfq-8.json" with { type: "json" };
+import srs from "../../instruments/srs.json" with { type: "json" };
+
+export const BUILTIN_DEFINITIONS: ReadonlyArray<readonly [file: string, json: unknown]> = [
+  ["asq-se-2.json", asqSe2],
+  ["adbb.json", adbb],
+  ["m-adbb.json", mAdbb],
+  ["pss.json", pss],
+  ["prfq.json", prfq],
+  ["rfq-8.json", rfq8],
+  ["epds.json", epds],
+  ["ors.json", ors],
+  ["srs.json", srs],
+  ["cors.json", cors],
+  ["csrs.json", csrs],
+  ["care-index.json", careIndex],
+];

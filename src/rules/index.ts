@@ -1,0 +1,11 @@
+/** The rule registry: custom logic that definitions name. Adding a rule = one file + one line here. */
+import { ageWindow } from "./age-window.js";
+import { adjustNearCutoff } from "./missing-adjust-near-cutoff.js";
+import type { Rule } from "./types.js";
+
+export const RULES: Readonly<Record<string, Rule>> = {
+  [ageWindow.name]: ageWindow,
+  [adjustNearCutoff.name]: adjustNearCutoff,
+};
+
+export type { FormSelectionRule, MissingRuleImpl, Rule } from "./types.js";

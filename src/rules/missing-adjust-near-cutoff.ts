@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { makeIssue } from "../scoring/issues.js";
+import type { MissingRuleImpl } from "./types.js";
+
+const Params = z
+  .object({
+    scoreAsIsUpTo: z.number().int().min(0).describe("this many missing or fewer: total of the answered items"),
+    maxMissing: z.number().int().min(1).describe("more missing than this: not scorable"),
+    window: z.number().min(0).describe("between the two: adjust when the total is within this many points of the cutoff"),
+    cutoffBand: z.string().describe("band whose lower bound is the cutoff"),
+  })
+  .strict();
+type Params = z.output<typeof Params>;
+
+const fmt = (x: number) => String(Math.round(x * 1e6) / 1e6);
+
+/**
+ * The ASQ:SE-2 procedure: a few missing items are scored as is; a few more are filled in with the
+ * average item score, but only when the total is close enough to the cutoff for it to matter.
+ */
+export const adjustNearCutoff: MissingRuleImpl<Params> = {
+  type: "missing",
+  name: "adjust-near-cutoff",
+  description:
+    "Up to scoreAsIsUpTo missing: total of answered items. Up to maxMissing: if the total is within `window` points " +
+    "of the cutoff (either side), adjusted total = total + (total / answered) × missing; otherwise total as is. More: not scorable.",
+  params: Params,
+  apply({ instrumentId, scaleId, answered, nItems, bands, params }) {
+    const missing = nItems - answered.length;
+    const total = answered.reduce((s, x) => s + x, 0);
+    const base = { instrument: instrumentId, scale: scaleId };
+    if (missing === 0) return { score: total, status: "scored", rule: "sum of items", issues: [], provisional: false };
+    if (missing > params.maxMissing) {
+      const detail = `${missing} of ${nItems} items missing; at most ${params.maxMissing} allowed`;
+      return {
+        score: null,
+        status: "not_scorable",
+        rule: `not scored: more than ${params.maxMissing} missing`,
+        issues: [makeIssue("too_many_missing", "error", { ...base, detail })],
+        provisional: false,
+        reason: detail,
+      };
+    }
+    if (missing <= params.scoreAsIsUpTo) {
+      const detail = `${missing} missing; scored as is (no adjustment for ${params.scoreAsIsUpTo} or fewer)`;
+      return {
+        score: total,
+        status: "scored",
+        rule: `sum of answered items (${detail})`,
+        issues: [makeIssue("missing_not_adjusted", "warning", { ...base, detail })],
+        provisional: false,
+      };
+    }
+    const band = bands?.bands.find((b) => b.id === params.cutoffBand);
+    const cutoff = band?.lower?.value;
+    if (cutoff === undefined) {
+      const detail = `${missing} missing and no cutoff (band '${params.cutoffBand}') for this form to decide on adjustment`;
+      return {
+        score: null,
+        status: "not_scorable",
+        rule: "not scored: no cutoff",
+        issues: [makeIssue("not_scorable", "error", { ...base, detail })],
+        provisional: false,
+        reason: detail,
+      };
+    }
+    const provisional = bands!.source.provenance === "provisional";
+    if (Math.abs(total - cutoff) <= params.window) {
+      const adjusted = total + (total / answered.length) * missing;
+      const detail = `${missing} missing and total ${fmt(total)} within ${params.window} of cutoff ${cutoff}${provisional ? " (provisional)" : ""}: adjusted to ${fmt(adjusted)} = ${fmt(total)} + ${fmt(total / answered.length)} × ${missing}`;
+      return {
+        score: adjusted,
+        status: "prorated",
+        rule: `adjusted for missing items (${detail})`,
+        issues: [makeIssue("missing_adjusted", "warning", { ...base, detail })],
+        provisional,
+      };
+    }
+    const detail = `${missing} missing; total ${fmt(total)} is more than ${params.window} from cutoff ${cutoff}${provisional ? " (provisional)" : ""}, so scored as is`;
+    return {
+      score: total,
+      status: "scored",
+      rule: `sum of answered items (${detail})`,
+      issues: [makeIssue("missing_not_adjusted", "warning", { ...base, detail })],
+      provisional,
+    };
+  },
+};

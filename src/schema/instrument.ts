@@ -1,0 +1,328 @@
+/**
+ * The instrument definition language. These zod schemas are the single source of truth:
+ * TypeScript types, validation of instruments/*.json and instruments/instrument.schema.json
+ * all come from here.
+ */
+import { z } from "zod";
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "lower-case letters, digits, '_', '.', '-'")
+  .describe("Identifier: lower-case letters, digits, '_', '.' and '-'");
+
+/** How sure we are of a number or key, as shown to users next to every result that uses it. */
+export const ProvenanceSchema = z
+  .enum(["published", "secondary", "provisional", "policy"])
+  .describe(
+    "published: seen in the primary source (manual or paper). secondary: seen only in a non-authoritative source. " +
+      "provisional: recalled or unverified; every output that uses it says so. policy: trivsel's documented choice where the source is silent.",
+  );
+export type Provenance = z.output<typeof ProvenanceSchema>;
+
+export const SourceSchema = z
+  .object({
+    ref: z.string().min(1).describe("id of an entry in the definition's references"),
+    locator: z.string().min(1).optional().describe("page, table or section in that reference"),
+    provenance: ProvenanceSchema,
+    note: z.string().min(1).optional(),
+  })
+  .strict();
+export type Source = z.output<typeof SourceSchema>;
+
+export const ReferenceSchema = z
+  .object({
+    id: Id,
+    citation: z.string().min(10),
+    doi: z.string().optional(),
+    url: z.string().url().optional(),
+  })
+  .strict();
+
+const CodeValueSchema = z.union([
+  z.number(),
+  z
+    .object({ byKey: z.record(z.string(), z.number()) })
+    .strict()
+    .describe("points depend on the item's key (e.g. competence vs problem item), taken from the form's itemKeys"),
+]);
+
+export const ResponseFormatSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("integer"),
+      min: z.number().int(),
+      max: z.number().int(),
+      anchors: z.record(z.string(), z.string()).optional().describe("neutral labels for some values, written by us"),
+      source: SourceSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("decimal"),
+      min: z.number(),
+      max: z.number(),
+      step: z.number().positive().describe("the finest resolution a response may have, e.g. 0.1 for a 10 cm line read in mm"),
+      source: SourceSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("codes"),
+      codes: z.record(z.string().min(1), CodeValueSchema).describe("recorded code → points; codes are matched exactly"),
+      blank: z.number().optional().describe("points for an empty cell; when absent an empty cell is a missing response"),
+      source: SourceSchema,
+    })
+    .strict(),
+]);
+export type ResponseFormat = z.output<typeof ResponseFormatSchema>;
+
+export const ItemSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1).describe("short neutral label written by us; never the licensed item wording"),
+    response: z.string().describe("key into responseFormats"),
+    domain: z.string().optional().describe("descriptive area, not scored separately"),
+  })
+  .strict();
+
+export const ModifierSchema = z
+  .object({
+    suffix: z.string().min(1).describe("column name = item id + suffix, e.g. '_concern'"),
+    label: z.string().min(1),
+    response: z.string().describe("key into responseFormats; points added to the item's score"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("an extra column per item whose points are added to the item's score (ASQ:SE-2's concern box)");
+
+export const RecodeSchema = z.discriminatedUnion("kind", [
+  z
+    .object({ kind: z.literal("reverse"), source: SourceSchema })
+    .strict()
+    .describe("min + max − x, with min and max from the item's declared response format"),
+  z
+    .object({
+      kind: z.literal("map"),
+      map: z.record(z.string(), z.number()).describe("every possible response → recoded value"),
+      source: SourceSchema,
+    })
+    .strict(),
+]);
+
+export const ScaleItemSchema = z.union([
+  z.string(),
+  z.object({ item: z.string(), recode: z.string().optional() }).strict(),
+]);
+
+export const BoundSchema = z.object({ value: z.number(), inclusive: z.boolean() }).strict();
+
+export const BandSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    lower: BoundSchema.optional(),
+    upper: BoundSchema.optional(),
+    concern: z.boolean().describe("true when a score in this band calls for action or follow-up"),
+  })
+  .strict();
+export type Band = z.output<typeof BandSchema>;
+
+export const BandSetSchema = z
+  .object({
+    source: SourceSchema,
+    bands: z.array(BandSchema).min(1),
+  })
+  .strict();
+export type BandSet = z.output<typeof BandSetSchema>;
+
+export const NormSchema = z
+  .object({
+    id: Id,
+    population: z.string().min(1),
+    kind: z.enum(["clinical", "functional", "general"]).describe("role in Jacobson–Truax cutoffs"),
+    n: z.number().int().positive().optional(),
+    mean: z.number().optional(),
+    sd: z.number().positive().optional(),
+    reliability: z.number().min(0).lt(1).optional(),
+    reliabilityType: z.enum(["alpha", "test-retest", "split-half"]).optional(),
+    source: SourceSchema,
+  })
+  .strict();
+export type Norm = z.output<typeof NormSchema>;
+
+export const MissingRuleSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none"), source: SourceSchema }).strict().describe("every item must be answered"),
+  z
+    .object({ kind: z.literal("prorate"), maxMissing: z.number().int().min(1), source: SourceSchema })
+    .strict()
+    .describe("sum: mean of answered × number of items; mean: mean of answered"),
+  z
+    .object({
+      kind: z.literal("rule"),
+      rule: z.string().describe("name of a rule in src/rules"),
+      params: z.record(z.string(), z.unknown()).default({}),
+      source: SourceSchema,
+    })
+    .strict(),
+]);
+export type MissingRule = z.output<typeof MissingRuleSchema>;
+
+export const FlagSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    items: z.union([z.array(z.string()).min(1), z.literal("scale")]).describe("items to test; 'scale' = the scale's items"),
+    on: z.enum(["score", "response"]).default("score").describe("test the item's scored value or its raw response"),
+    op: z.enum(["<", "<=", ">", ">="]),
+    value: z.number(),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("raised when any tested item meets the condition, whatever the scale score");
+
+export const ReliableChangeSchema = z
+  .object({
+    points: z.number().positive().describe("a change of at least this many raw points counts as reliable"),
+    source: SourceSchema,
+  })
+  .strict();
+
+export const ScaleSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    items: z
+      .union([z.array(ScaleItemSchema).min(1), z.literal("all"), z.literal("form")])
+      .optional()
+      .describe("'all' = every item; 'form' = the items of the administered form"),
+    aggregate: z.enum(["sum", "mean"]).optional(),
+    derive: z
+      .object({ from: z.string(), op: z.literal("per_item") })
+      .strict()
+      .optional()
+      .describe("per_item: the other scale's score divided by its number of items (ASQ:SE-2's average item score)"),
+    key: SourceSchema.describe("source of the item membership, recodes and aggregate"),
+    direction: z
+      .enum(["higher_is_better", "higher_is_worse", "none"])
+      .describe("none: neither end is better (e.g. PRFQ certainty, where the middle is optimal)"),
+    directionNote: z.string().optional(),
+    missing: MissingRuleSchema.optional(),
+    bands: BandSetSchema.optional().describe("default bands; a form may override them"),
+    flags: z.array(FlagSchema).default([]),
+    norms: z.array(NormSchema).default([]),
+    reliableChange: ReliableChangeSchema.optional(),
+    decimals: z.number().int().min(0).max(6).describe("decimals to show in CSV output; results keep full precision"),
+  })
+  .strict();
+export type ScaleDef = z.output<typeof ScaleSchema>;
+
+export const AgeSchema = z
+  .object({ months: z.number().int().min(0), days: z.number().int().min(0).max(31) })
+  .strict();
+
+export const FormSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    items: z.array(z.string()).min(1).optional().describe("items of this form; default: all items"),
+    itemCount: z
+      .object({ value: z.number().int().positive(), source: SourceSchema })
+      .strict()
+      .optional()
+      .describe("number of scored items, with its source (checked against items)"),
+    ageWindow: z.object({ from: AgeSchema, to: AgeSchema, source: SourceSchema }).strict().optional(),
+    bands: z.record(z.string(), BandSetSchema).default({}).describe("scale id → bands for this form"),
+    itemKeys: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("item id → key (e.g. competence | problem); licensed, so supplied by a site overlay"),
+  })
+  .strict();
+export type FormDef = z.output<typeof FormSchema>;
+
+export const FormSelectionSchema = z
+  .object({
+    rule: z.string().optional().describe("name of a form-selection rule in src/rules, used when no form is given"),
+    params: z.record(z.string(), z.unknown()).default({}),
+    default: z.string().optional().describe("form used when no form is given and there is no rule"),
+    source: SourceSchema,
+  })
+  .strict();
+
+export const ConstraintSchema = z
+  .object({
+    kind: z.literal("sum_equals"),
+    items: z.array(z.string()).min(2),
+    value: z.number(),
+    source: SourceSchema,
+  })
+  .strict();
+
+export const InstrumentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: Id,
+    name: z.string().min(1),
+    edition: z.string().min(1),
+    definitionVersion: z.string().regex(/^\d+\.\d+\.\d+(\+[a-z0-9.-]+)?$/, "semantic version, e.g. 1.0.0 (an overlay adds +its-id)"),
+    respondent: z.enum(["parent", "observer", "clinician", "client", "child", "coder"]),
+    ages: z.string().optional().describe("who it is for, in words"),
+    itemPrefix: z.string().regex(/^[a-z0-9]+_$/, "lower-case letters or digits followed by '_'"),
+    responseFormats: z.record(z.string(), ResponseFormatSchema),
+    items: z.array(ItemSchema).min(1),
+    modifiers: z.array(ModifierSchema).default([]),
+    recodes: z.record(z.string(), RecodeSchema).default({}),
+    constraints: z.array(ConstraintSchema).default([]),
+    forms: z.array(FormSchema).default([]),
+    formSelection: FormSelectionSchema.optional(),
+    scales: z.array(ScaleSchema).min(1),
+    references: z.array(ReferenceSchema).min(1),
+    licence: z.string().min(10).describe("who owns it and what a site must have to use it"),
+    notes: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export type InstrumentInput = z.input<typeof InstrumentSchema>;
+export type InstrumentDef = z.output<typeof InstrumentSchema>;
+
+/**
+ * A site's local additions to a built-in instrument: its own cutoff table, licensed item keys,
+ * norms. Applied by merging and validated again as a whole definition.
+ */
+export const OverlaySchema = z
+  .object({
+    $schema: z.string().optional(),
+    overlay: Id.describe("name of this overlay; results show the definition version as <version>+<overlay>"),
+    instrument: Id,
+    description: z.string().min(1),
+    references: z.array(ReferenceSchema).default([]),
+    forms: z
+      .record(
+        z.string(),
+        z
+          .object({
+            bands: z.record(z.string(), BandSetSchema).optional(),
+            itemKeys: z.record(z.string(), z.string()).optional(),
+            items: z.array(z.string()).min(1).optional(),
+            itemCount: FormSchema.shape.itemCount,
+            ageWindow: FormSchema.shape.ageWindow,
+          })
+          .strict(),
+      )
+      .default({}),
+    scales: z
+      .record(
+        z.string(),
+        z
+          .object({
+            bands: BandSetSchema.optional(),
+            norms: z.array(NormSchema).optional(),
+            missing: MissingRuleSchema.optional(),
+            reliableChange: ReliableChangeSchema.optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type OverlayDef = z.output<typeof OverlaySchema>;

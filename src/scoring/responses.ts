@@ -1,0 +1,50 @@
+import type { ResponseFormat } from "../schema/instrument.js";
+import type { Issue, ItemValue } from "../schema/results.js";
+import { makeIssue } from "./issues.js";
+
+export type Parsed =
+  | { kind: "ok"; points: number; response: number | string }
+  | { kind: "missing" }
+  | { kind: "invalid"; issue: Issue };
+
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+export function describeFormat(f: ResponseFormat): string {
+  if (f.kind === "integer") return `a whole number from ${f.min} to ${f.max}`;
+  if (f.kind === "decimal") return `a number from ${f.min} to ${f.max} in steps of ${f.step}`;
+  return `one of ${Object.keys(f.codes).join(", ")}${f.blank !== undefined ? " or empty" : ""}`;
+}
+
+export const isBlank = (raw: ItemValue): boolean =>
+  raw === null || raw === undefined || (typeof raw === "string" && raw.trim() === "");
+
+/**
+ * One recorded response → points, by the item's declared format. Nothing is rounded, clamped or
+ * guessed: anything the format does not allow is an issue.
+ */
+export function parseResponse(raw: ItemValue, format: ResponseFormat, item: string, itemKey: string | undefined): Parsed {
+  const expected = describeFormat(format);
+  if (isBlank(raw)) return format.kind === "codes" && format.blank !== undefined ? { kind: "ok", points: format.blank, response: "" } : { kind: "missing" };
+  const text = typeof raw === "number" ? String(raw) : String(raw).trim();
+  const bad = (code: "not_a_number" | "not_an_integer" | "out_of_range" | "off_step" | "unknown_code" | "item_key_missing", exp = expected): Parsed => ({
+    kind: "invalid",
+    issue: makeIssue(code, "error", { item, received: text, expected: exp }),
+  });
+  if (format.kind === "codes") {
+    const value = Object.prototype.hasOwnProperty.call(format.codes, text) ? format.codes[text] : undefined;
+    if (value === undefined) return bad("unknown_code");
+    if (typeof value === "number") return { kind: "ok", points: value, response: text };
+    const keys = Object.keys(value.byKey).join(" or ");
+    if (itemKey === undefined || value.byKey[itemKey] === undefined) return bad("item_key_missing", keys);
+    return { kind: "ok", points: value.byKey[itemKey]!, response: text };
+  }
+  if (typeof raw === "number" ? !Number.isFinite(raw) : !NUMERIC.test(text)) return bad("not_a_number");
+  const x = Number(text);
+  if (format.kind === "integer" && !Number.isInteger(x)) return bad("not_an_integer");
+  if (x < format.min || x > format.max) return bad("out_of_range");
+  if (format.kind === "decimal") {
+    const steps = x / format.step;
+    if (Math.abs(steps - Math.round(steps)) > 1e-9) return bad("off_step");
+  }
+  return { kind: "ok", points: x, response: x };
+}
