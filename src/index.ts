@@ -18,3 +18,20 @@ export { scoreMany } from "./scoring/many.js";
 export { hasErrors } from "./scoring/issues.js";
 export { ISSUE_CODES } from "./schema/results.js";
 export type { Administration, ScoreResult, ScaleResult, Issue, IssueCode, ScaleStatus, AppliedBand, ItemValue } from "./schema/results.js";
+
+// CSV and files
+export { scoreFile } from "./io/score-file.js";
+export type { Input, ScoreSink, ScoreSummary, ScoredAdministration, ScoreFileOptions } from "./io/score-file.js";
+export { FileError, META_COLUMNS, LONG_COLUMNS } from "./io/rows.js";
+export { csvCell, csvLine, formatNumber, sniff } from "./io/csv.js";
+export { LONG_SCORE_COLUMNS, longScoreLines, formatIssue } from "./io/formats.js";
+export { parseDate, calendarAge } from "./dates.js";
+
+// Exports
+export { exportCohort, exportColumns, pseudonym, looksLikeCpr, ExportError } from "./export/cohort.js";
+
+// CLI (for embedding and tests)
+export { run } from "./cli/run.js";
+export { memoryIo, nodeIo } from "./cli/io.js";
+export type { Io } from "./cli/io.js";
+export { VERSION } from "./version.js";

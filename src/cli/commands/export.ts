@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "../command.js";
+import { UsageError } from "../command.js";
+import { exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
+import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
+import { inputFrom, inputOptions } from "./score.js";
+
+export const exportCmd: Command = {
+  name: "export",
+  summary: "Write the cohort CSV an evaluator hands on, with a data dictionary beside it",
+  usage: "trivsel export <file.csv> --out <cohort.csv> [--pseudonymize --key-file <key>] [--relative-dates] [--allow-cpr]",
+  options: {
+    out: { type: "string", placeholder: "file.csv", description: "the cohort CSV; <name>.dictionary.csv is written beside it" },
+    pseudonymize: { type: "boolean", description: "replace subject ids by keyed HMAC-SHA-256 pseudonyms (needs --key-file)" },
+    "key-file": { type: "string", placeholder: "file", description: `file holding the secret key (at least ${MIN_KEY_LENGTH} characters); never written out` },
+    "relative-dates": { type: "boolean", description: "replace dates by days since the subject's first administration" },
+    "allow-cpr": { type: "boolean", description: "export values that look like CPR numbers instead of stopping" },
+    ...inputOptions,
+  },
+  details: `One row per subject × instrument × scale × administration, with band, status and the cutoff's provenance.
+The same key gives the same pseudonyms in every export, so files can be linked without names or CPR numbers.
+
+Example:
+  trivsel export datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out cohort.csv --pseudonymize --key-file site.key --relative-dates`,
+  async run({ args, positionals, io }) {
+    if (!args.out) throw new UsageError("export needs --out <file.csv>");
+    if (args.pseudonymize && !args["key-file"]) throw new UsageError("--pseudonymize needs --key-file <file>");
+    if (!args.pseudonymize && args["key-file"]) throw new UsageError("--key-file is only used with --pseudonymize");
+    let key: string | undefined;
+    if (args.pseudonymize) {
+      try {
+        key = readFileSync(resolve(io.cwd, args["key-file"] as string), "utf8").trim();
+      } catch (e) {
+        throw new UsageError(`cannot read --key-file ${args["key-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+    const registry = buildRegistry(io, args);
+    const instrument = checkInstrument(registry, args.instrument);
+    const input = await inputFrom(positionals, io, io.readStdin);
+    const out = resolve(io.cwd, args.out as string);
+    if ("path" in input && input.path === out) throw new UsageError("--out must not be the input file");
+    const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
+    try {
+      const r = await exportCohort(input, {
+        registry,
+        out,
+        onIssue: reporter.add,
+        ...(instrument ? { instrument } : {}),
+        ...(key !== undefined ? { pseudonymKey: key } : {}),
+        ...(args["relative-dates"] ? { relativeDates: true } : {}),
+        ...(args["allow-cpr"] ? { allowCpr: true } : {}),
+      });
+      reporter.finish(true);
+      io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${r.dictionary}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
+      return reporter.counts.error > 0 ? 2 : 0;
+    } catch (e) {
+      reporter.finish(false);
+      throw e;
+    }
+  },
+};

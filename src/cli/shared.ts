@@ -1,0 +1,109 @@
+/** Option handling shared by the commands that read data files: instruments, overlays, issues. */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { applyOverlay } from "../registry/overlay.js";
+import { loadInstrument } from "../registry/load.js";
+import { defaultRegistry, Registry } from "../registry/registry.js";
+import type { Issue } from "../schema/results.js";
+import { AtomicFile } from "../io/atomic.js";
+import { formatIssue, ISSUE_COLUMNS, issueLine } from "../io/formats.js";
+import { csvLine } from "../io/csv.js";
+import type { OptionSpec } from "./command.js";
+import type { Io } from "./io.js";
+import { UsageError } from "./command.js";
+
+export const registryOptions: Record<string, OptionSpec> = {
+  definition: { type: "string", multiple: true, placeholder: "file.json", description: "load your own instrument definition (validated like the built-ins)" },
+  overlay: { type: "string", multiple: true, placeholder: "file.json", description: "apply a site overlay (own cutoffs, licensed item keys) to a built-in instrument" },
+};
+
+function readJson(io: Io, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function buildRegistry(io: Io, args: Record<string, unknown>): Registry {
+  const reg = defaultRegistry();
+  for (const f of (args.definition as string[] | undefined) ?? []) reg.register(loadInstrument(readJson(io, f), { file: f }));
+  for (const f of (args.overlay as string[] | undefined) ?? []) {
+    const json = readJson(io, f) as { instrument?: unknown };
+    const id = typeof json?.instrument === "string" ? json.instrument : "";
+    if (!reg.has(id)) throw new UsageError(`${f}: overlay names instrument ${JSON.stringify(id)}; expected one of ${reg.ids().join(", ")}`);
+    reg.register(applyOverlay(reg.get(id), json, { file: f }));
+  }
+  return reg;
+}
+
+export function checkInstrument(reg: Registry, id: unknown): string | undefined {
+  if (id === undefined) return undefined;
+  if (typeof id !== "string" || !reg.has(id)) throw new UsageError(`--instrument must be one of ${reg.ids().join(", ")}; received ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** Issues to stderr (the first `limit`) and, when asked, all of them to a CSV file. */
+export class IssueReporter {
+  private shown = 0;
+  private hidden = 0;
+  private file: AtomicFile | undefined;
+  counts = { error: 0, warning: 0, info: 0 };
+
+  constructor(
+    private readonly io: Io,
+    issuesPath: string | undefined,
+    private readonly limit = 50,
+    private readonly quiet = false,
+  ) {
+    if (issuesPath) {
+      this.file = new AtomicFile(resolve(io.cwd, issuesPath));
+      this.file.write(csvLine([...ISSUE_COLUMNS]));
+    }
+  }
+
+  add = (i: Issue): void => {
+    this.counts[i.severity]++;
+    this.file?.write(issueLine(i));
+    if (i.severity === "info" && this.quiet) return;
+    if (this.shown < this.limit) {
+      this.io.stderr(formatIssue(i) + "\n");
+      this.shown++;
+    } else this.hidden++;
+  };
+
+  finish(ok: boolean): void {
+    if (this.hidden > 0) this.io.stderr(`… and ${this.hidden} more issues${this.file ? ` (all are in the issues file)` : "; use --issues <file> to get them all"}\n`);
+    if (ok) this.file?.commit();
+    else this.file?.abort();
+  }
+}
+
+/** A progress line on stderr for work that takes more than a second, only on a terminal. */
+export function progress(io: Io, quiet: boolean, totalBytes: number | undefined) {
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  const active = io.stderrIsTTY && !quiet;
+  return {
+    update(bytes: number) {
+      if (!active) return;
+      const now = Date.now();
+      if (now - started < 1000 || now - last < 200) return;
+      last = now;
+      shown = true;
+      const pct = totalBytes ? Math.min(100, Math.floor((bytes / totalBytes) * 100)) : 0;
+      const bar = "#".repeat(Math.floor(pct / 5)).padEnd(20, ".");
+      io.stderr(`\r[${bar}] ${pct}% (${(bytes / 1e6).toFixed(1)} MB)`);
+    },
+    done() {
+      if (shown) io.stderr("\r" + " ".repeat(50) + "\r");
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * CSV text in and out. Reading sniffs the encoding and delimiter from the first bytes, then streams
+ * records through papaparse; writing quotes as RFC 4180 and neutralises spreadsheet formulas.
+ */
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import Papa from "papaparse";
+import { makeIssue } from "../scoring/issues.js";
+import { FileError } from "./rows.js";
+
+export interface Sniffed {
+  delimiter: "," | ";" | "\t";
+  bom: boolean;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+const DELIMS = [",", ";", "\t"] as const;
+const NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+export const delimiterName = (d: string) => NAMES[d] ?? JSON.stringify(d);
+
+function fail(file: string | undefined, message: string, expected: string, received: string): never {
+  const issue = makeIssue("invalid_value", "error", { received, expected });
+  if (file !== undefined) issue.file = file;
+  issue.row = 1;
+  throw new FileError(`${file ?? "input"}: ${message}`, issue);
+}
+
+/** Encoding, BOM and delimiter from the start of a file; throws FileError for empty, binary or headerless input. */
+export function sniff(head: Uint8Array, totalBytes: number, file?: string): Sniffed {
+  let start = 0;
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  if (bom) start = 3;
+  if (head.length - start === 0 || Buffer.from(head.subarray(start)).toString("utf8").trim() === "")
+    fail(file, "the file is empty; expected a header row and one row per administration", "a CSV file with a header row", "an empty file");
+  const body = head.subarray(start);
+  if (body.includes(0)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
+  let nl = body.indexOf(0x0a);
+  if (nl < 0) {
+    if (totalBytes > head.length) fail(file, `the first row is longer than ${SNIFF_BYTES / 1024} KB; expected a header row of column names`, "a header row", "a very long first line");
+    nl = body.length;
+  }
+  let headerText: string;
+  try {
+    headerText = new TextDecoder("utf-8", { fatal: true }).decode(body.subarray(0, nl));
+  } catch {
+    fail(file, "the header row is not UTF-8 text; save the file as CSV UTF-8", "UTF-8 text", "bytes that are not UTF-8");
+  }
+  // Count delimiters outside quotes in the header: names never hold them, values might.
+  const counts = { ",": 0, ";": 0, "\t": 0 } as Record<(typeof DELIMS)[number], number>;
+  let quoted = false;
+  for (const ch of headerText) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch as (typeof DELIMS)[number]]++;
+  }
+  const best = DELIMS.reduce((a, b) => (counts[b] > counts[a] ? b : a));
+  if (counts[best] === 0)
+    fail(file, "found no comma, semicolon or tab in the header row; expected columns such as subject_id,administered_on,pss_1,…", "a , ; or tab separated header", headerText.slice(0, 60));
+  return { delimiter: best, bom };
+}
+
+export interface RecordBatch {
+  /** records with their spreadsheet row numbers (the header is row 1) */
+  rows: { fields: string[]; row: number }[];
+}
+
+/** Reads and sniffs the first bytes of a file. */
+export async function sniffFile(path: string): Promise<Sniffed & { size: number }> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
+    await fh.read(buf, 0, buf.length, 0);
+    return { ...sniff(buf, size, path), size };
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface StreamHandlers {
+  onHeader(fields: string[]): void;
+  onRecords(rows: { fields: string[]; row: number }[]): void;
+  onQuoteError(row: number, message: string): void;
+  onProgress?(bytesRead: number): void;
+}
+
+function collector(h: StreamHandlers) {
+  let row = 0;
+  let headerSeen = false;
+  return (data: string[][], errors: Papa.ParseError[]) => {
+    const bad = new Map<number, string>();
+    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") bad.set(e.row, e.message);
+    const out: { fields: string[]; row: number }[] = [];
+    data.forEach((fields, i) => {
+      row++;
+      if (!headerSeen) {
+        headerSeen = true;
+        h.onHeader(fields);
+        return;
+      }
+      if (bad.has(i)) return h.onQuoteError(row, bad.get(i)!);
+      // an empty line is not a record, but it still has a spreadsheet row number
+      if (fields.length === 1 && fields[0] === "") return;
+      out.push({ fields, row });
+    });
+    if (out.length) h.onRecords(out);
+  };
+}
+
+/** Streams a file's records through papaparse; memory stays bounded by the chunk size. */
+export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: 1 << 20 });
+    const collect = collector(h);
+    let failed: unknown;
+    Papa.parse(stream as unknown as File, {
+      delimiter: s.delimiter,
+      header: false,
+      skipEmptyLines: false,
+      chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+        try {
+          collect(res.data, res.errors);
+          h.onProgress?.(stream.bytesRead);
+        } catch (e) {
+          failed = e;
+          parser.abort();
+        }
+      },
+      complete: () => (failed ? reject(failed) : resolve()),
+      error: (e: Error) => reject(e),
+    });
+  });
+}
+
+/** Parses CSV text already in memory (stdin, tests) the same way as a file. */
+export function parseText(text: string, file: string | undefined, h: StreamHandlers): Sniffed {
+  const bytes = Buffer.from(text, "utf8");
+  const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
+  const body = s.bom ? text.replace(/^\uFEFF/, "") : text;
+  const res = Papa.parse<string[]>(body, { delimiter: s.delimiter, header: false, skipEmptyLines: false });
+  collector(h)(res.data, res.errors);
+  return s;
+}
+
+// ---------------------------------------------------------------- writing
+
+const NEEDS_QUOTES = /[",\r\n;\t]/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A CSV cell: quoted when needed; text that a spreadsheet would run as a formula gets a leading
+ * apostrophe (OWASP CSV injection advice). Numbers stay numbers.
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return formatNumber(value);
+  let s = String(value);
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvLine = (cells: readonly (string | number | boolean | null | undefined)[]): string => cells.map(csvCell).join(",") + "\n";
+
+/** Up to 6 decimals, no trailing zeros, no exponent: stable across runs and platforms. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return "";
+  const s = x.toFixed(6).replace(/\.?0+$/, "");
+  return s === "-0" ? "0" : s;
+}

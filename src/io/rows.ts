@@ -1,0 +1,315 @@
+/**
+ * Rows → administrations, for wide files (one administration occasion per row) and long files
+ * (one response per row). Knows column names, dates and decimal commas; knows nothing of scoring.
+ *
+ *   header ─► plan (meta columns, items per instrument, unknown/duplicate columns)
+ *   row    ─► per instrument with any answered cell: one Administration (+ row issues)
+ */
+import { formatDate, parseDate } from "../dates.js";
+import type { Registry } from "../registry/registry.js";
+import type { Instrument } from "../registry/load.js";
+import { makeIssue } from "../scoring/issues.js";
+import type { Administration, Issue } from "../schema/results.js";
+
+export const META_COLUMNS = [
+  "subject_id",
+  "administered_on",
+  "respondent",
+  "phase",
+  "age_months",
+  "birth_date",
+  "gestational_weeks",
+  "form",
+] as const;
+export const LONG_COLUMNS = ["subject_id", "administered_on", "respondent", "instrument", "item", "value"] as const;
+
+export interface ReadOptions {
+  registry: Registry;
+  /** only this instrument is read; other instruments' columns are reported and skipped */
+  instrument?: string;
+  /** file name for issues */
+  file?: string;
+  /** the file's delimiter: decimal commas are read as decimal points when it is not a comma */
+  delimiter: string;
+}
+
+/** A problem that makes the whole file unreadable: reported instead of scoring anything. */
+export class FileError extends Error {
+  override name = "FileError";
+  constructor(
+    message: string,
+    readonly issue: Issue,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdministrationWithExtras extends Administration {
+  /** values of columns that are neither meta nor items, carried through for grouping */
+  extras: Record<string, string>;
+}
+
+interface Plan {
+  meta: Partial<Record<(typeof META_COLUMNS)[number], number>>;
+  instruments: { inst: Instrument; columns: { name: string; index: number }[] }[];
+  extras: { name: string; index: number }[];
+  nColumns: number;
+}
+
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+const MAX_HEADER_CELL = 200;
+
+function fileIssue(code: Issue["code"], opts: ReadOptions, fields: Parameters<typeof makeIssue>[2], row = 1): Issue {
+  const issue = makeIssue(code, "error", fields);
+  if (opts.file !== undefined) issue.file = opts.file;
+  issue.row = row;
+  return issue;
+}
+
+const at = (opts: ReadOptions, row: number, column?: string) =>
+  `${opts.file ?? "input"}: row ${row}${column ? `, column ${column}` : ""}`;
+
+/** Reads one header row; throws FileError when the file cannot be read as a trivsel file at all. */
+export function planHeader(header: readonly string[], opts: ReadOptions): { plan: Plan; issues: Issue[]; long: boolean } {
+  const issues: Issue[] = [];
+  const names = header.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n.length > MAX_HEADER_CELL || /[\u0000-\u0008\uFFFD]/.test(n)) {
+      const shown = n.length > 40 ? `${n.slice(0, 40)}…` : n;
+      const issue = fileIssue("invalid_value", opts, { received: shown, expected: `a header row of column names (this cell has ${n.length} characters)` });
+      throw new FileError(`${at(opts, 1)}: column ${i + 1} is not a column name; expected a header row such as subject_id,administered_on,…`, issue);
+    }
+    if (seen.has(n)) {
+      const issue = fileIssue("duplicate_column", opts, { item: n });
+      throw new FileError(`${at(opts, 1)}: column "${n}" appears twice (columns ${seen.get(n)! + 1} and ${i + 1}); which one holds the data cannot be decided`, issue);
+    }
+    seen.set(n, i);
+  });
+  const long = LONG_COLUMNS.every((c) => seen.has(c));
+  const required = long ? LONG_COLUMNS : (["subject_id", "administered_on"] as const);
+  for (const c of required) {
+    if (!seen.has(c)) {
+      const issue = fileIssue("missing_column", opts, { item: c });
+      const hint = names.length === 1 ? "; the header has one column: is the delimiter , ; or tab?" : "";
+      throw new FileError(`${at(opts, 1)}: required column "${c}" is missing${hint} (found: ${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""})`, issue);
+    }
+  }
+  const plan: Plan = { meta: {}, instruments: [], extras: [], nColumns: names.length };
+  const byInst = new Map<Instrument, { name: string; index: number }[]>();
+  const longNames = new Set<string>(LONG_COLUMNS);
+  names.forEach((n, i) => {
+    if ((META_COLUMNS as readonly string[]).includes(n)) {
+      plan.meta[n as (typeof META_COLUMNS)[number]] = i;
+      return;
+    }
+    if (long && longNames.has(n)) return;
+    const inst = long ? undefined : opts.registry.byColumn(n);
+    if (inst) {
+      if (!inst.columns.includes(n)) {
+        issues.push(fileIssue("unknown_column", opts, { item: n, instrument: inst.id, detail: `${inst.id} has columns ${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]}; its values are not read` }));
+        return;
+      }
+      if (opts.instrument !== undefined && inst.id !== opts.instrument) {
+        const issue = fileIssue("unknown_column", opts, { item: n, instrument: opts.instrument, detail: `it belongs to ${inst.id}, which is not read because --instrument ${opts.instrument} was given` });
+        issue.severity = "info";
+        if (!issues.some((x) => x.code === "unknown_column" && x.message.includes(`belongs to ${inst.id},`))) issues.push(issue);
+        return;
+      }
+      if (!byInst.has(inst)) byInst.set(inst, []);
+      byInst.get(inst)!.push({ name: n, index: i });
+      return;
+    }
+    const issue = fileIssue("unknown_column", opts, { item: n, detail: "kept as a grouping column in exports" });
+    issue.severity = "warning";
+    issues.push(issue);
+    plan.extras.push({ name: n, index: i });
+  });
+  plan.instruments = [...byInst.entries()].map(([inst, columns]) => ({ inst, columns }));
+  if (!long && plan.instruments.length === 0) {
+    const wanted = opts.instrument ? `items of ${opts.instrument}` : "item columns of any instrument";
+    const issue = fileIssue("missing_column", opts, { item: "(items)", detail: `no ${wanted} (e.g. pss_1, epds_1, ors_1)` });
+    throw new FileError(`${at(opts, 1)}: found no ${wanted}; item columns are named <prefix><n>, e.g. pss_1, epds_1, ors_1`, issue);
+  }
+  return { plan, issues, long };
+}
+
+/** A cell as trivsel reads it: trimmed, decimal comma → point in non-comma files. */
+export function cellValue(raw: string | undefined, delimiter: string): string {
+  if (raw === undefined) return "";
+  if (delimiter !== "," && DECIMAL_COMMA.test(raw)) return raw.trim().replace(",", ".");
+  return raw.trim();
+}
+
+export interface RowMeta {
+  subjectId?: string;
+  administeredOn?: string;
+  respondent?: string;
+  phase?: string;
+  form?: string;
+  ageMonths?: number;
+  birthDate?: string;
+  gestationalWeeks?: string;
+}
+
+/** Meta columns of one row, with issues for empty ids and unreadable dates or ages. */
+export function readMeta(get: (col: string) => string | undefined, row: number, opts: ReadOptions, issues: Issue[]): RowMeta {
+  const meta: RowMeta = {};
+  const err = (code: Issue["code"], column: string, received: string, expected: string) => {
+    const issue = makeIssue(code, "error", { item: column, received, expected });
+    if (opts.file !== undefined) issue.file = opts.file;
+    issue.row = row;
+    issues.push(issue);
+  };
+  const subject = get("subject_id");
+  if (subject) meta.subjectId = subject;
+  else err("invalid_value", "subject_id", subject ?? "", "a subject id (the cell is empty)");
+  for (const [col, key] of [
+    ["administered_on", "administeredOn"],
+    ["birth_date", "birthDate"],
+  ] as const) {
+    const v = get(col);
+    if (v === undefined || v === "") {
+      if (col === "administered_on") err("invalid_date", col, "", "a date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
+      continue;
+    }
+    const d = parseDate(v);
+    if (d) meta[key] = formatDate(d);
+    else err("invalid_date", col, v, "a real date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
+  }
+  for (const [col, key] of [
+    ["respondent", "respondent"],
+    ["phase", "phase"],
+    ["form", "form"],
+    ["gestational_weeks", "gestationalWeeks"],
+  ] as const) {
+    const v = get(col);
+    if (v) meta[key] = v;
+  }
+  const age = get("age_months");
+  if (age) {
+    const n = Number(age);
+    if (/^\d+(\.\d+)?$/.test(age) && Number.isFinite(n)) meta.ageMonths = n;
+    else err("invalid_value", "age_months", age, "age in months, a non-negative number such as 5.5");
+  }
+  return meta;
+}
+
+function toAdministration(inst: Instrument, meta: RowMeta, responses: Record<string, string>, extras: Record<string, string>, row: number, opts: ReadOptions): AdministrationWithExtras {
+  const a: AdministrationWithExtras = { instrument: inst.id, responses, extras, source: opts.file !== undefined ? { file: opts.file, row } : { row } };
+  if (meta.subjectId !== undefined) a.subjectId = meta.subjectId;
+  if (meta.administeredOn !== undefined) a.administeredOn = meta.administeredOn;
+  if (meta.respondent !== undefined) a.respondent = meta.respondent;
+  if (meta.phase !== undefined) a.phase = meta.phase;
+  if (meta.form !== undefined) a.form = meta.form;
+  if (meta.ageMonths !== undefined) a.ageMonths = meta.ageMonths;
+  if (meta.birthDate !== undefined) a.birthDate = meta.birthDate;
+  if (meta.gestationalWeeks !== undefined) a.gestationalWeeks = meta.gestationalWeeks;
+  return a;
+}
+
+/** Reader for a wide file, one row at a time: bounded memory whatever the file size. */
+export function wideRowReader(plan: Plan, opts: ReadOptions) {
+  return (fields: readonly string[], row: number): { administrations: AdministrationWithExtras[]; issues: Issue[] } => {
+    const issues: Issue[] = [];
+    if (fields.length !== plan.nColumns) {
+      const issue = makeIssue("invalid_value", "error", {
+        received: `${fields.length} fields`,
+        expected: `${plan.nColumns} fields as in the header (row not scored: a short row may be truncated, a long one may hold an unquoted delimiter)`,
+      });
+      if (opts.file !== undefined) issue.file = opts.file;
+      issue.row = row;
+      return { administrations: [], issues: [issue] };
+    }
+    const get = (col: string) => {
+      const i = plan.meta[col as (typeof META_COLUMNS)[number]];
+      return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
+    };
+    const extras: Record<string, string> = {};
+    for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
+    const administrations: AdministrationWithExtras[] = [];
+    let meta: RowMeta | undefined;
+    for (const { inst, columns } of plan.instruments) {
+      let any = false;
+      const responses: Record<string, string> = {};
+      for (const c of columns) {
+        const v = cellValue(fields[c.index], opts.delimiter);
+        responses[c.name] = v;
+        if (v !== "") any = true;
+      }
+      if (!any) continue;
+      meta ??= readMeta(get, row, opts, issues);
+      administrations.push(toAdministration(inst, meta, responses, extras, row, opts));
+    }
+    if (administrations.length === 0 && fields.some((f) => f.trim() !== "")) {
+      const issue = makeIssue("missing_item", "warning", { item: "(all items)" });
+      issue.message = "row has no answered item of any instrument; nothing to score";
+      if (opts.file !== undefined) issue.file = opts.file;
+      issue.row = row;
+      issues.push(issue);
+    }
+    return { administrations, issues };
+  };
+}
+
+/**
+ * Reader for a long file: responses are grouped by subject, date, respondent and instrument,
+ * so the whole file is held in memory (long files are the small, hand-kept kind).
+ */
+export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions) {
+  const idx = new Map(header.map((h, i) => [h.trim(), i]));
+  const groups = new Map<string, { a: AdministrationWithExtras; rows: number[]; itemRows: Map<string, number>; meta: string }>();
+  const push = (fields: readonly string[], row: number): Issue[] => {
+    const issues: Issue[] = [];
+    const err = (code: Issue["code"], column: string, received: string, expected: string) => {
+      const issue = makeIssue(code, "error", { item: column, received, expected });
+      if (opts.file !== undefined) issue.file = opts.file;
+      issue.row = row;
+      issues.push(issue);
+    };
+    if (fields.length !== plan.nColumns) {
+      err("invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`);
+      return issues;
+    }
+    const get = (col: string) => {
+      const i = idx.get(col);
+      return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
+    };
+    const instId = get("instrument") ?? "";
+    if (!opts.registry.has(instId)) {
+      err("unknown_instrument", "instrument", instId, opts.registry.ids().join(", "));
+      return issues;
+    }
+    if (opts.instrument !== undefined && instId !== opts.instrument) return issues;
+    const inst = opts.registry.get(instId);
+    const item = get("item") ?? "";
+    if (!inst.columns.includes(item)) {
+      err("unknown_column", "item", item, `an item of ${inst.id} (${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]})`);
+      return issues;
+    }
+    const meta = readMeta(get, row, opts, issues);
+    const extras: Record<string, string> = {};
+    for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
+    const key = JSON.stringify([meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId]);
+    const metaKey = JSON.stringify([meta.phase, meta.form, meta.ageMonths, meta.birthDate, meta.gestationalWeeks, extras]);
+    let g = groups.get(key);
+    if (!g) {
+      g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
+      groups.set(key, g);
+    } else if (g.meta !== metaKey) {
+      err("invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.rows[0]})`);
+      return issues;
+    }
+    const first = g.itemRows.get(item);
+    if (first !== undefined) {
+      err("duplicate_column", "item", item, `one response per item per administration (already on row ${first})`);
+      return issues;
+    }
+    g.itemRows.set(item, row);
+    (g.a.responses as Record<string, string>)[item] = get("value") ?? "";
+    g.rows.push(row);
+    return issues;
+  };
+  const finish = (): AdministrationWithExtras[] => [...groups.values()].map((g) => g.a);
+  return { push, finish };
+}

@@ -1,0 +1,109 @@
+/**
+ * A whole file through the pipeline, streaming: sniff ─► header plan ─► rows ─► administrations ─►
+ * scoreAdministration ─► sink. Memory stays bounded for wide files; long files are grouped first.
+ */
+import type { Registry } from "../registry/registry.js";
+import { scoreAdministration } from "../scoring/score.js";
+import type { Issue, ScoreResult } from "../schema/results.js";
+import { parseText, sniff, sniffFile, streamFile, type Sniffed } from "./csv.js";
+import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras } from "./rows.js";
+
+export interface ScoredAdministration {
+  result: ScoreResult;
+  extras: Record<string, string>;
+}
+
+export interface ScoreSink {
+  /** once, after the header is read: the instruments and grouping columns the file holds */
+  begin?(info: { instruments: string[]; extras: string[]; long: boolean; delimiter: string }): void;
+  result(r: ScoredAdministration): void;
+  issue(i: Issue): void;
+  progress?(bytesRead: number): void;
+}
+
+export interface ScoreFileOptions {
+  registry: Registry;
+  instrument?: string;
+}
+
+export interface ScoreSummary {
+  records: number;
+  administrations: number;
+  errors: number;
+  warnings: number;
+  delimiter: string;
+}
+
+export type Input = { path: string } | { text: string; name?: string };
+
+/** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
+export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
+  const file = "path" in input ? input.path : input.name;
+  const summary: ScoreSummary = { records: 0, administrations: 0, errors: 0, warnings: 0, delimiter: "," };
+  const emit = (i: Issue) => {
+    if (i.severity === "error") summary.errors++;
+    else if (i.severity === "warning") summary.warnings++;
+    sink.issue(i);
+  };
+  const score = (a: AdministrationWithExtras) => {
+    summary.administrations++;
+    const result = scoreAdministration(opts.registry.get(a.instrument), a);
+    for (const i of result.issues) emit(i);
+    sink.result({ result, extras: a.extras });
+  };
+  let onRecords: (rows: { fields: string[]; row: number }[]) => void = () => {};
+  let finish: () => void = () => {};
+  let sniffed: Sniffed | undefined;
+  const handlers = {
+    onHeader(fields: string[]) {
+      const readOpts = { registry: opts.registry, delimiter: sniffed!.delimiter, ...(file !== undefined ? { file } : {}), ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) };
+      const { plan, issues, long } = planHeader(fields, readOpts);
+      sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
+      for (const i of issues) emit(i);
+      if (long) {
+        const reader = longRowReader(plan, fields, readOpts);
+        onRecords = (rows) => {
+          for (const r of rows) {
+            summary.records++;
+            for (const i of reader.push(r.fields, r.row)) emit(i);
+          }
+        };
+        finish = () => reader.finish().forEach(score);
+      } else {
+        const reader = wideRowReader(plan, readOpts);
+        onRecords = (rows) => {
+          for (const r of rows) {
+            summary.records++;
+            const out = reader(r.fields, r.row);
+            for (const i of out.issues) emit(i);
+            out.administrations.forEach(score);
+          }
+        };
+      }
+    },
+    onRecords: (rows: { fields: string[]; row: number }[]) => onRecords(rows),
+    onQuoteError(row: number, message: string) {
+      summary.records++;
+      emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
+    },
+    ...(sink.progress ? { onProgress: sink.progress } : {}),
+  };
+  let headerSeen = false;
+  const guarded = { ...handlers, onHeader: (f: string[]) => ((headerSeen = true), handlers.onHeader(f)) };
+  if ("path" in input) {
+    const s = await sniffFile(input.path);
+    sniffed = s;
+    await streamFile(input.path, s, guarded);
+  } else {
+    // sniff before parsing so the header handler knows the delimiter
+    sniffed = sniff(Buffer.from(input.text.slice(0, 65536), "utf8"), Buffer.byteLength(input.text), file);
+    parseText(input.text, file, guarded);
+  }
+  if (!headerSeen) throw new FileError(`${file ?? "input"}: no header row`, { code: "missing_column", severity: "error", message: "no header row" });
+  finish();
+  if (summary.records === 0) {
+    emit({ code: "missing_item", severity: "error", message: "the file has a header but no data rows", row: 2, ...(file !== undefined ? { file } : {}) });
+  }
+  summary.delimiter = sniffed!.delimiter;
+  return summary;
+}
