@@ -1,0 +1,32 @@
+// The library example in README.md, run as written, so the README cannot drift from the code.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { getInstrument, loadInstrument, scoreAdministration } from "../src/index.js";
+
+describe("README library example", () => {
+  it("scores the EPDS example as the README says", () => {
+    const epds = getInstrument("epds");
+    const result = scoreAdministration(epds, {
+      instrument: "epds",
+      subjectId: "F001",
+      administeredOn: "2026-03-02",
+      responses: { epds_1: 1, epds_2: 1, epds_3: 2, epds_4: 2, epds_5: 2, epds_6: 2, epds_7: 2, epds_8: 2, epds_9: 2, epds_10: 2 },
+    });
+    const total = result.scales.find((s) => s.scale === "total")!;
+    // 1 + 1 + (3−2) + 2 + (3−2)×6 = 11 (Cox et al. 1987 scoring: items 3, 5–10 reversed)
+    expect(total.score).toBe(11);
+    expect(total.band?.id).toBe("possible_depression");
+    expect(total.flags).toEqual(["self_harm"]);
+  });
+
+  it("shows the same responses in README.md as this test", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(readme).toContain("epds_1: 1, epds_2: 1, epds_3: 2, epds_4: 2, epds_5: 2, epds_6: 2, epds_7: 2, epds_8: 2, epds_9: 2, epds_10: 2");
+    expect(readme).toContain("total.score;        // 11");
+  });
+
+  it("loads the user definition the README points to", () => {
+    const json = JSON.parse(readFileSync(new URL("./fixtures/user-definitions/demo-4.json", import.meta.url), "utf8"));
+    expect(loadInstrument(json, { file: "demo-4.json" }).id).toBe("demo-4");
+  });
+});
