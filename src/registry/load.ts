@@ -235,8 +235,9 @@ function checkReferences(def: InstrumentDef): string[] {
     if (Array.isArray(node)) node.forEach((x, i) => visitSources(x, `${path}[${i}]`));
     else if (node && typeof node === "object") {
       for (const [k, v] of Object.entries(node)) {
-        if ((k === "source" || k === "key") && v && typeof v === "object" && "provenance" in v) checkSource(v as Source, `${path}.${k}`);
-        else visitSources(v, `${path}.${k}`);
+        const at = path ? `${path}.${k}` : k;
+        if ((k === "source" || k === "key") && v && typeof v === "object" && "provenance" in v) checkSource(v as Source, at);
+        else visitSources(v, at);
       }
     }
   };
@@ -304,10 +305,14 @@ function checkReferences(def: InstrumentDef): string[] {
         if (!p.success) out.push(`${path}.missing.params: ${z.prettifyError(p.error)}`);
       }
     }
-    if (s.missing?.kind === "prorate" && Array.isArray(s.items) && s.missing.maxMissing >= s.items.length)
-      out.push(`${path}.missing.maxMissing: must be below the number of items (${s.items.length})`);
+    const members = Array.isArray(s.items) ? s.items.map((x) => (typeof x === "string" ? x : x.item)) : s.items === "all" ? [...itemIds] : null;
+    if (s.missing?.kind === "prorate" && members && s.missing.maxMissing >= members.length)
+      out.push(`${path}.missing.maxMissing: must be below the number of items (${members.length})`);
     s.flags.forEach((f, j) => {
-      if (Array.isArray(f.items)) for (const it of f.items) if (!itemIds.has(it)) out.push(`${path}.flags[${j}].items: "${it}" is not an item`);
+      if (!Array.isArray(f.items)) return;
+      for (const it of f.items)
+        if (!itemIds.has(it)) out.push(`${path}.flags[${j}].items: "${it}" is not an item`);
+        else if (members && !members.includes(it)) out.push(`${path}.flags[${j}].items: "${it}" is not on this scale (a flag tests the scale's scored items)`);
     });
   });
   const formIds = new Set<string>();
