@@ -229,7 +229,7 @@ export const FormSchema = z
       .object({ value: z.number().int().positive(), source: SourceSchema })
       .strict()
       .optional()
-      .describe("number of scored items, with its source (checked against items)"),
+      .describe("number of scored items, with its source; without `items`, the form takes items 1..n (items are numbered as printed)"),
     ageWindow: z.object({ from: AgeSchema, to: AgeSchema, source: SourceSchema }).strict().optional(),
     bands: z.record(z.string(), BandSetSchema).default({}).describe("scale id → bands for this form"),
     itemKeys: z

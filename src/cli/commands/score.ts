@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
@@ -20,7 +20,8 @@ export function inputFrom(positionals: string[], io: { cwd: string }, stdin: () 
   if (!f) throw new UsageError("give a CSV file, or - to read standard input");
   if (positionals.length > 1) throw new UsageError(`one input file at a time; received ${positionals.length}`);
   if (f === "-") return stdin().then((text) => ({ text, name: "stdin" }));
-  return { path: resolve(io.cwd, f) };
+  // shown in messages as the user wrote it, relative to where trivsel runs
+  return { path: isAbsolute(f) ? f : relative(process.cwd(), resolve(io.cwd, f)) || f };
 }
 
 export const score: Command = {
