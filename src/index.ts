@@ -35,3 +35,15 @@ export { run } from "./cli/run.js";
 export { memoryIo, nodeIo } from "./cli/io.js";
 export type { Io } from "./cli/io.js";
 export { VERSION } from "./version.js";
+
+// Trend
+export { buildSeries } from "./trend/series.js";
+export type { Series, SeriesPoint, SeriesOptions, SeriesSkip, Reference } from "./trend/series.js";
+export { jacobsonTruax, rci, changeBasis, assessChange, RCI_CRITICAL } from "./trend/reliable-change.js";
+export type { JacobsonTruax, ChangeBasis, UserNorms, ReliableVerdict, ChangeResult } from "./trend/reliable-change.js";
+export { jacobsonTruaxCutoffs, clinicalCriterion, inClinicalRange } from "./trend/clinical-significance.js";
+export type { Cutoffs, Criterion } from "./trend/clinical-significance.js";
+export { olsSlope, theilSenSlope } from "./trend/slope.js";
+export type { OlsSlope, XY } from "./trend/slope.js";
+export { classifySeries, analyseTrends, CATEGORIES } from "./trend/classify.js";
+export type { Category, Step, TrendAnalysis, ClassifyOptions } from "./trend/classify.js";

@@ -1,0 +1,142 @@
+/**
+ * The verdict for one series: baseline (first administration) against latest, by reliable change and
+ * clinical significance, always read in the scale's direction.
+ *
+ *  recovered     reliable improvement and moved from the clinical into the non-clinical range
+ *  improved      reliable improvement (baseline already non-clinical, or range unknown)
+ *  unchanged     no reliable change
+ *  deteriorated  reliable worsening
+ *  insufficient_data  fewer than two administrations, all on one date, or no basis for reliable change
+ *  changed       scales with direction "none" (neither end is better, e.g. PRFQ certainty): a reliable
+ *                change either way is "changed", otherwise "unchanged"; never improved/deteriorated.
+ */
+import type { ScaleDef } from "../schema/instrument.js";
+import { clinicalCriterion, inClinicalRange, type Criterion, type Cutoffs } from "./clinical-significance.js";
+import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
+import { buildSeries, type Series, type SeriesPoint } from "./series.js";
+import { olsSlope, theilSenSlope, type OlsSlope } from "./slope.js";
+
+export const CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated", "insufficient_data", "changed"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface Step {
+  date: string;
+  score: number;
+  weeks: number;
+  fromBaseline: ChangeResult | null;
+  fromPrevious: ChangeResult | null;
+}
+
+export interface TrendAnalysis {
+  subjectId: string;
+  respondent: string;
+  instrument: string;
+  scale: string;
+  direction: Series["direction"];
+  reference: Series["reference"];
+  n: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  baseline: number | null;
+  latest: number | null;
+  change: number | null;
+  rci: number | null;
+  /** null when it cannot be judged (see reason) */
+  reliableChange: ReliableVerdict | null;
+  category: Category;
+  basis: ChangeBasis | null;
+  criterion: Criterion | null;
+  baselineClinical: boolean | null;
+  latestClinical: boolean | null;
+  slopePerWeek: OlsSlope | null;
+  theilSenPerWeek: number | null;
+  steps: Step[];
+  ties: string[];
+  notScorable: number;
+  /** why the verdict is insufficient_data or limited; empty when nothing to say */
+  notes: string[];
+}
+
+export interface ClassifyOptions {
+  /** user SD / reliability (e.g. --sd, --reliability) */
+  norms?: UserNorms;
+  cutoff?: keyof Cutoffs;
+}
+
+export function classifySeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendAnalysis {
+  const pts = series.points;
+  const notes: string[] = [];
+  const b = changeBasis(def, opts.norms);
+  const basis = b.basis;
+  if (b.basis === null) notes.push(b.reason);
+  const c = clinicalCriterion(def, series.direction, opts.cutoff);
+  const criterion = c.criterion;
+  if (c.criterion === null) notes.push(c.reason);
+  if (series.ties.length) notes.push(`more than one administration on ${series.ties.join(", ")}: kept in file order (baseline is the first, latest the last)`);
+  if (series.notScorable) notes.push(`${series.notScorable} administration(s) not scorable and left out`);
+
+  const first: SeriesPoint | undefined = pts[0];
+  const last: SeriesPoint | undefined = pts[pts.length - 1];
+  const assess = (x: SeriesPoint, y: SeriesPoint) => (basis ? assessChange(x.score, y.score, basis, series.direction) : null);
+  const steps: Step[] = pts.map((p, i) => ({ date: p.date, score: p.score, weeks: p.weeks, fromBaseline: i === 0 ? null : assess(first!, p), fromPrevious: i === 0 ? null : assess(pts[i - 1]!, p) }));
+  const xy = pts.map((p) => [p.weeks, p.score] as const);
+  const ts = theilSenSlope(xy);
+  const out: TrendAnalysis = {
+    subjectId: series.subjectId,
+    respondent: series.respondent,
+    instrument: series.instrument,
+    scale: series.scale,
+    direction: series.direction,
+    reference: series.reference,
+    n: pts.length,
+    firstDate: first?.date ?? null,
+    lastDate: last?.date ?? null,
+    baseline: first?.score ?? null,
+    latest: last?.score ?? null,
+    change: first && last && pts.length > 1 ? last.score - first.score : null,
+    rci: null,
+    reliableChange: null,
+    category: "insufficient_data",
+    basis,
+    criterion,
+    baselineClinical: first && criterion ? inClinicalRange(first, criterion, series.direction) : null,
+    latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
+    slopePerWeek: olsSlope(xy),
+    theilSenPerWeek: ts?.slope ?? null,
+    steps,
+    ties: series.ties,
+    notScorable: series.notScorable,
+    notes,
+  };
+  if (pts.length < 2) {
+    notes.unshift(pts.length === 0 ? "no scorable administration" : "only one administration: no change to assess");
+    return out;
+  }
+  if (first!.date === last!.date) {
+    notes.unshift("all administrations are on one date: no change over time to assess");
+    return out;
+  }
+  if (!basis) return out;
+  const ch = assessChange(first!.score, last!.score, basis, series.direction);
+  out.rci = ch.rci;
+  out.reliableChange = ch.verdict;
+  if (ch.verdict === "changed") out.category = "changed";
+  else if (ch.verdict === "worsened") out.category = "deteriorated";
+  else if (ch.verdict === "none") out.category = "unchanged";
+  else {
+    out.category = out.baselineClinical === true && out.latestClinical === false ? "recovered" : "improved";
+    if (out.baselineClinical === null || out.latestClinical === null) notes.push("clinical range unknown (no band or cutoff): recovery not assessed");
+  }
+  return out;
+}
+
+/** Every series in `results`, classified with the scale definitions from `registry`. */
+export function analyseTrends(
+  results: Iterable<import("../schema/results.js").ScoreResult>,
+  registry: { has(id: string): boolean; get(id: string): { scales: readonly { id: string; def: ScaleDef }[] } },
+  opts: ClassifyOptions & import("./series.js").SeriesOptions = {},
+): { analyses: TrendAnalysis[]; skipped: import("./series.js").SeriesSkip[] } {
+  const { series, skipped } = buildSeries(results, opts);
+  const defOf = (inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale)?.def : undefined);
+  return { analyses: series.map((s) => classifySeries(s, defOf(s.instrument, s.scale), opts)), skipped };
+}
