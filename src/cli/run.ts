@@ -8,10 +8,11 @@ import { exportCmd } from "./commands/export.js";
 import { instruments } from "./commands/instruments.js";
 import { score } from "./commands/score.js";
 import { validate } from "./commands/validate.js";
+import { trend } from "./commands/trend.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions
