@@ -56,6 +56,8 @@ export const ageWindow: FormSelectionRule<Params> = {
     };
     const on = a.administeredOn ? parseIsoDate(a.administeredOn) : null;
     const birth = a.birthDate ? parseIsoDate(a.birthDate) : null;
+    if (a.birthDate && !birth) return fail(`birth_date ${JSON.stringify(a.birthDate)} is not a real date (yyyy-mm-dd)`);
+    if (a.birthDate && a.administeredOn && !on) return fail(`administered_on ${JSON.stringify(a.administeredOn)} is not a real date (yyyy-mm-dd)`);
     let age: Age;
     let how: string;
     if (birth && on) {
