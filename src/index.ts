@@ -47,3 +47,7 @@ export { olsSlope, theilSenSlope } from "./trend/slope.js";
 export type { OlsSlope, XY } from "./trend/slope.js";
 export { classifySeries, analyseTrends, CATEGORIES } from "./trend/classify.js";
 export type { Category, Step, TrendAnalysis, ClassifyOptions } from "./trend/classify.js";
+export { fitSessions, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
+export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, EtrTable, EtrRow } from "./trend/fit.js";
+export { readResults, isScoredLong } from "./trend/read.js";
+export type { ReadResults } from "./trend/read.js";

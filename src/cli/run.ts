@@ -9,10 +9,11 @@ import { instruments } from "./commands/instruments.js";
 import { score } from "./commands/score.js";
 import { validate } from "./commands/validate.js";
 import { trend } from "./commands/trend.js";
+import { fit } from "./commands/fit.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions

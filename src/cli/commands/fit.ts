@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "../command.js";
+import { UsageError } from "../command.js";
+import { AtomicFile } from "../../io/atomic.js";
+import { csvLine } from "../../io/csv.js";
+import { DEFAULT_REVIEW_SESSIONS, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
+import { readResults } from "../../trend/read.js";
+import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
+import { inputFrom } from "./score.js";
+
+export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts"] as const;
+
+export const fit: Command = {
+  name: "fit",
+  summary: "FIT session table: ORS and SRS per session and rater, with alerts and the rule that fired",
+  usage: "trivsel fit <file.csv|-> [--etr <table.csv>] [--sessions <n>] [--format csv|json] [--out <file>]",
+  options: {
+    etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
+    sessions: { type: "string", placeholder: "n", description: `alert when the ORS is not reliably above intake from this session on (default ${DEFAULT_REVIEW_SESSIONS})` },
+    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
+    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
+    quiet: { type: "boolean", description: "no summary line and no info messages" },
+    ...registryOptions,
+  },
+  details: `One row per subject × rater × session (the rater's distinct dates with an ORS or SRS; session 1 is the intake).
+alerts, separated by ";": no_reliable_improvement (from session --sessions on, ORS not ≥ 5 points above intake;
+default ${DEFAULT_REVIEW_SESSIONS}, a common FIT review point and a trivsel default), ors_below_intake (ORS ≤ intake − 5),
+srs_below_cutoff (SRS < 36), srs_item_below_9, srs_drop (SRS ≥ 1 point below the previous session: trivsel default),
+below_etr (ORS below the table's lower boundary). ETR curves are proprietary: trivsel ships none. With --etr, the
+row for the intake value nearest the rater's intake ORS is used. --format json has every alert's message.
+
+Example:
+  trivsel fit datasets/demo-cohort.csv --sessions 6`,
+  async run({ args, positionals, io }) {
+    const format = (args.format as string | undefined) ?? "csv";
+    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    let sessions = DEFAULT_REVIEW_SESSIONS;
+    if (args.sessions !== undefined) {
+      sessions = Number(args.sessions);
+      if (!Number.isInteger(sessions) || sessions < 2) throw new UsageError(`--sessions must be a whole number ≥ 2; received ${JSON.stringify(args.sessions)}`);
+    }
+    let etr: EtrTable | undefined;
+    if (args.etr !== undefined) {
+      const f = args.etr as string;
+      let text: string;
+      try {
+        text = readFileSync(resolve(io.cwd, f), "utf8");
+      } catch (e) {
+        throw new UsageError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      try {
+        etr = parseEtrTable(text, f);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    const registry = buildRegistry(io, args);
+    const input = await inputFrom(positionals, io, io.readStdin);
+    const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
+    const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
+    try {
+      // one pass over every instrument; only ORS/SRS results and issues (and file-level ones) matter here
+      const fitIssue = (i: Parameters<typeof reporter.add>[0]) => {
+        if (i.instrument === undefined || i.instrument === "ors" || i.instrument === "srs") reporter.add(i);
+      };
+      const results = (await readResults(input, registry, {}, fitIssue)).results.filter((r) => r.instrument === "ors" || r.instrument === "srs");
+      const orsDefPoints = registry.has("ors") ? registry.get("ors").scales.find((s) => s.id === "total")?.def.reliableChange?.points : undefined;
+      const families = fitSessions(results, { sessions, ...(etr ? { etr } : {}), ...(orsDefPoints !== undefined ? { orsDefPoints } : {}) });
+      const write = target ? (s: string) => target.write(s) : io.stdout;
+      if (format === "csv") {
+        write(csvLine([...FIT_COLUMNS]));
+        for (const f of families)
+          for (const s of f.sessions) write(csvLine([f.subjectId, f.respondent, s.session, s.date, s.ors, s.orsChange, s.srs, s.etr?.expected, s.etr?.lower, s.alerts.map((a) => a.rule).join(";")]));
+      } else write(JSON.stringify({ etr: etr ? etr.name : null, reviewSession: sessions, families }, null, 2) + "\n");
+      target?.commit();
+      reporter.finish(true);
+      if (!args.quiet) {
+        const now = families.filter((f) => f.current.length).length;
+        io.stderr(`${families.length} rater series; ${now} with alerts at their latest session. ${etr ? `ETR: ${etr.name}` : "No ETR table in use: alerts rely on the reliable-change rules."}\n`);
+      }
+      return reporter.counts.error > 0 ? 2 : 0;
+    } catch (e) {
+      target?.abort();
+      reporter.finish(false);
+      throw e;
+    }
+  },
+};
