@@ -18,33 +18,36 @@ export function describeFormat(f: ResponseFormat): string {
 export const isBlank = (raw: ItemValue): boolean =>
   raw === null || raw === undefined || (typeof raw === "string" && raw.trim() === "");
 
+type BadCode = "not_a_number" | "not_an_integer" | "out_of_range" | "off_step" | "unknown_code" | "item_key_missing";
+
+const invalid = (code: BadCode, item: string, received: string, expected: string): Parsed => ({
+  kind: "invalid",
+  issue: makeIssue(code, "error", { item, received, expected }),
+});
+
 /**
  * One recorded response → points, by the item's declared format. Nothing is rounded, clamped or
  * guessed: anything the format does not allow is an issue.
  */
 export function parseResponse(raw: ItemValue, format: ResponseFormat, item: string, itemKey: string | undefined): Parsed {
-  const expected = describeFormat(format);
   if (isBlank(raw)) return format.kind === "codes" && format.blank !== undefined ? { kind: "ok", points: format.blank, response: "" } : { kind: "missing" };
   const text = typeof raw === "number" ? String(raw) : String(raw).trim();
-  const bad = (code: "not_a_number" | "not_an_integer" | "out_of_range" | "off_step" | "unknown_code" | "item_key_missing", exp = expected): Parsed => ({
-    kind: "invalid",
-    issue: makeIssue(code, "error", { item, received: text, expected: exp }),
-  });
+  // the expected text is built only for an invalid response: most responses are valid
   if (format.kind === "codes") {
     const value = Object.prototype.hasOwnProperty.call(format.codes, text) ? format.codes[text] : undefined;
-    if (value === undefined) return bad("unknown_code");
+    if (value === undefined) return invalid("unknown_code", item, text, describeFormat(format));
     if (typeof value === "number") return { kind: "ok", points: value, response: text };
     const keys = Object.keys(value.byKey).join(" or ");
-    if (itemKey === undefined || value.byKey[itemKey] === undefined) return bad("item_key_missing", keys);
+    if (itemKey === undefined || value.byKey[itemKey] === undefined) return invalid("item_key_missing", item, text, keys);
     return { kind: "ok", points: value.byKey[itemKey]!, response: text };
   }
-  if (typeof raw === "number" ? !Number.isFinite(raw) : !NUMERIC.test(text)) return bad("not_a_number");
+  if (typeof raw === "number" ? !Number.isFinite(raw) : !NUMERIC.test(text)) return invalid("not_a_number", item, text, describeFormat(format));
   const x = Number(text);
-  if (format.kind === "integer" && !Number.isInteger(x)) return bad("not_an_integer");
-  if (x < format.min || x > format.max) return bad("out_of_range");
+  if (format.kind === "integer" && !Number.isInteger(x)) return invalid("not_an_integer", item, text, describeFormat(format));
+  if (x < format.min || x > format.max) return invalid("out_of_range", item, text, describeFormat(format));
   if (format.kind === "decimal") {
     const steps = x / format.step;
-    if (Math.abs(steps - Math.round(steps)) > 1e-9) return bad("off_step");
+    if (Math.abs(steps - Math.round(steps)) > 1e-9) return invalid("off_step", item, text, describeFormat(format));
   }
   return { kind: "ok", points: x, response: x };
 }
