@@ -51,3 +51,5 @@ export { fitSessions, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS,
 export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, EtrTable, EtrRow } from "./trend/fit.js";
 export { readResults, isScoredLong } from "./trend/read.js";
 export type { ReadResults } from "./trend/read.js";
+export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";
+export type { CohortRow, PairedStats } from "./trend/cohort.js";

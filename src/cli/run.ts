@@ -10,10 +10,11 @@ import { score } from "./commands/score.js";
 import { validate } from "./commands/validate.js";
 import { trend } from "./commands/trend.js";
 import { fit } from "./commands/fit.js";
+import { cohort } from "./commands/cohort.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, cohort];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions

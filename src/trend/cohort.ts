@@ -1,0 +1,109 @@
+/**
+ * Cohort summary of trend verdicts per instrument × scale × respondent (× an optional group):
+ * counts and % per category, pre–post mean change (latest − baseline, raw points) with a 95% CI from
+ * the t distribution, Cohen's d_z = mean/SD of the differences and Hedges' g = d_z · J with the
+ * small-sample correction J = 1 − 3/(4·df − 1), df = n − 1 (Hedges & Olkin 1985, approximation).
+ * Raters stay apart: pooling mother and professional ratings would count a family more than once.
+ */
+import { lgamma } from "mathjs";
+import { mean, probit, sampleStandardDeviation } from "simple-statistics";
+import { CATEGORIES, type Category, type TrendAnalysis } from "./classify.js";
+
+/**
+ * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from mathjs lgamma,
+ * its integral by composite Simpson, and Newton's method from the normal quantile (below the t
+ * quantile; the CDF is concave for t > 0, so the iteration rises monotonically). Checked against R's qt.
+ */
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1) || !(df > 0)) throw new RangeError(`tQuantile needs 0 < p < 1 and df > 0; received ${p}, ${df}`);
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  if (p === 0.5) return 0;
+  const logC = lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+  const density = (t: number) => Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
+  const cdf = (t: number) => {
+    const n = 2000; // even; Simpson error is far below 1e-10 for this smooth density on the ranges used
+    const h = t / n;
+    let s = density(0) + density(t);
+    for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * density(i * h);
+    return 0.5 + (s * h) / 3;
+  };
+  let t = probit(p);
+  for (let k = 0; k < 100; k++) {
+    const step = (cdf(t) - p) / density(t);
+    t -= step;
+    if (Math.abs(step) < 1e-12 * Math.max(1, Math.abs(t))) break;
+  }
+  return t;
+}
+
+export interface PairedStats {
+  n: number;
+  mean: number;
+  sd: number | null;
+  ci95: [number, number] | null;
+  cohensDz: number | null;
+  hedgesG: number | null;
+}
+
+/** Statistics of paired differences (post − pre); SD, CI and effect sizes need n ≥ 2 and SD > 0. */
+export function pairedStats(diffs: readonly number[]): PairedStats | null {
+  const n = diffs.length;
+  if (n === 0) return null;
+  const m = mean([...diffs]);
+  if (n < 2) return { n, mean: m, sd: null, ci95: null, cohensDz: null, hedgesG: null };
+  const sd = sampleStandardDeviation([...diffs]);
+  const half = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+  const dz = sd > 0 ? m / sd : null;
+  const df = n - 1;
+  const j = 1 - 3 / (4 * df - 1);
+  return { n, mean: m, sd, ci95: [m - half, m + half], cohensDz: dz, hedgesG: dz === null || df < 2 ? null : dz * j };
+}
+
+export interface CohortRow {
+  group: string | null;
+  instrument: string;
+  scale: string;
+  respondent: string;
+  direction: TrendAnalysis["direction"];
+  nSeries: number;
+  /** series with a baseline and a later follow-up */
+  nFollowUp: number;
+  nNoFollowUp: number;
+  counts: Record<Category, number>;
+  /** % of nFollowUp; null when nFollowUp is 0 */
+  percent: Record<Category, number | null>;
+  change: PairedStats | null;
+}
+
+export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {
+  const cells = new Map<string, { group: string | null; list: TrendAnalysis[] }>();
+  for (const a of analyses) {
+    const group = groupOf(a);
+    const key = JSON.stringify([group, a.instrument, a.scale, a.respondent]);
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = { group, list: [] }));
+    c.list.push(a);
+  }
+  const rows: CohortRow[] = [];
+  for (const { group, list } of cells.values()) {
+    const follow = list.filter((a) => a.n >= 2 && a.firstDate !== a.lastDate);
+    const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+    for (const a of follow) counts[a.category]++;
+    const percent = Object.fromEntries(CATEGORIES.map((c) => [c, follow.length ? (100 * counts[c]) / follow.length : null])) as Record<Category, number | null>;
+    const a0 = list[0]!;
+    rows.push({
+      group,
+      instrument: a0.instrument,
+      scale: a0.scale,
+      respondent: a0.respondent,
+      direction: a0.direction,
+      nSeries: list.length,
+      nFollowUp: follow.length,
+      nNoFollowUp: list.length - follow.length,
+      counts,
+      percent,
+      change: pairedStats(follow.map((a) => a.latest! - a.baseline!)),
+    });
+  }
+  return rows;
+}

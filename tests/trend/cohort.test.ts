@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { analyseTrends, cohortSummary, defaultRegistry, memoryIo, pairedStats, run, tQuantile } from "../../src/index.js";
+import { ors } from "./helpers.js";
+
+describe("t quantile", () => {
+  it("matches R's qt(0.975, df)", () => {
+    // Rscript -e 'print(qt(0.975, c(1,2,3,4,9,29,100)), digits=15)'
+    const r = [12.70620473617469, 4.30265272974946, 3.18244630528371, 2.77644510519779, 2.2621571627982, 2.0452296421327, 1.98397151852355];
+    [1, 2, 3, 4, 9, 29, 100].forEach((df, i) => expect(tQuantile(0.975, df)).toBeCloseTo(r[i]!, 8));
+    expect(tQuantile(0.025, 4)).toBeCloseTo(-2.77644510519779, 8);
+  });
+});
+
+describe("paired statistics", () => {
+  it("matches R's t.test(paired = TRUE), d_z and Hedges' g", () => {
+    // Rscript -e 'pre<-c(20,18,25,22,15); post<-c(28,21,27,30,16); d<-post-pre; tt<-t.test(post,pre,paired=TRUE);
+    //   print(c(mean(d), sd(d), tt$conf.int, mean(d)/sd(d), mean(d)/sd(d)*(1-3/(4*4-1))), digits=15)'
+    // → 4.4  3.361547262794322  0.226087785527882  8.573912214472118  1.308921058079205  1.047136846463364
+    const s = pairedStats([8, 3, 2, 8, 1])!;
+    expect(s.mean).toBeCloseTo(4.4, 12);
+    expect(s.sd!).toBeCloseTo(3.361547262794322, 12);
+    expect(s.ci95![0]).toBeCloseTo(0.226087785527882, 8);
+    expect(s.ci95![1]).toBeCloseTo(8.573912214472118, 8);
+    expect(s.cohensDz!).toBeCloseTo(1.308921058079205, 12);
+    expect(s.hedgesG!).toBeCloseTo(1.047136846463364, 12);
+  });
+
+  it("one pair: a mean, no spread", () => {
+    expect(pairedStats([3])).toEqual({ n: 1, mean: 3, sd: null, ci95: null, cohensDz: null, hedgesG: null });
+  });
+});
+
+describe("cohort summary", () => {
+  it("counts verdicts over families with a follow-up and keeps raters apart", () => {
+    const results = [
+      ors("F1", "2024-01-01", [4, 5, 4, 5]), ors("F1", "2024-02-01", [7, 8, 7, 8]), // 18 → 30 recovered
+      ors("F2", "2024-01-01", [8, 8, 7, 7]), ors("F2", "2024-02-01", [6, 6, 6, 6]), // 30 → 24 deteriorated
+      ors("F3", "2024-01-01", [5, 5, 5, 5]), // no follow-up
+      ors("F1", "2024-01-01", [5, 5, 5, 5], "father"),
+    ];
+    const { analyses } = analyseTrends(results, defaultRegistry());
+    const [mother, father] = cohortSummary(analyses);
+    expect(mother).toMatchObject({ respondent: "mother", nSeries: 3, nFollowUp: 2, nNoFollowUp: 1 });
+    expect(mother!.counts).toMatchObject({ recovered: 1, deteriorated: 1, improved: 0 });
+    expect(mother!.percent.recovered).toBe(50);
+    // changes +12 and −6: mean 3
+    expect(mother!.change!.mean).toBe(3);
+    expect(father).toMatchObject({ respondent: "father", nFollowUp: 0, change: null });
+    expect(father!.percent.recovered).toBeNull();
+  });
+
+  it("trivsel cohort groups by a file column", async () => {
+    const io = memoryIo(`subject_id,municipality,administered_on,respondent,ors_1,ors_2,ors_3,ors_4
+F1,Aarhus,2024-01-01,mother,4,5,4,5
+F1,Aarhus,2024-02-01,mother,7,8,7,8
+F2,Vejle,2024-01-01,mother,8,8,7,7
+F2,Vejle,2024-02-01,mother,6,6,6,6
+`);
+    expect(await run(["cohort", "-", "--by", "municipality", "--quiet"], io)).toBe(0);
+    const lines = io.out.trim().split("\n");
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 9).join(","))).toEqual(["Aarhus,ors,total,mother,1,1,0,1,100", "Vejle,ors,total,mother,1,1,0,0,0"]);
+    const bad = memoryIo("subject_id,administered_on,ors_1,ors_2,ors_3,ors_4\nF1,2024-01-01,1,1,1,1\n");
+    expect(await run(["cohort", "-", "--by", "region"], bad)).toBe(1);
+    expect(bad.err).toMatch(/no column "region"/);
+  });
+});
