@@ -11,10 +11,11 @@ import { validate } from "./commands/validate.js";
 import { trend } from "./commands/trend.js";
 import { fit } from "./commands/fit.js";
 import { cohort } from "./commands/cohort.js";
+import { goals } from "./commands/goals.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, cohort];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions

@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "../command.js";
+import { UsageError } from "../command.js";
+import { AtomicFile } from "../../io/atomic.js";
+import { csvLine } from "../../io/csv.js";
+import { parseDate } from "../../dates.js";
+import { describeTarget, evaluateGoals, parseGoals, type Goal } from "../../trend/goals.js";
+import { readResults } from "../../trend/read.js";
+import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
+import { inputFrom } from "./score.js";
+
+export const GOAL_COLUMNS = ["subject_id", "goal_id", "instrument", "scale", "respondent", "target", "start", "review", "at", "status", "baseline_date", "baseline", "latest_date", "latest", "change", "rci", "reliable_change", "notes"] as const;
+
+export const goals: Command = {
+  name: "goals",
+  summary: "Evaluate developmental goals (udviklingsmål) from a goals file against the measurements",
+  usage: "trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--format csv|json] [--out <file>]",
+  options: {
+    goals: { type: "string", placeholder: "goals.json", description: "the goals file (JSON: { \"goals\": [ ... ] })" },
+    at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
+    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
+    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
+    quiet: { type: "boolean", description: "no summary line and no info messages" },
+    ...registryOptions,
+  },
+  details: `A goal: { "id", "subjectId", "goal" (the team's words), "measure": { "instrument", "scale" (default total),
+"respondent" }, "target": { "kind": "below"|"above", "value" } | { "kind": "reliable_improvement" } |
+{ "kind": "leave_band", "band": "<band id>" }, "start", "review" }.
+status: met, progressing, not_progressing, worsened (reliable change against the goal) or no_data.
+Baseline is the last measurement on or before start (else the first after it); latest the last one by the date.
+
+Example:
+  trivsel goals datasets/demo-cohort.csv --goals goals.json --at 2025-06-01`,
+  async run({ args, positionals, io }) {
+    const format = (args.format as string | undefined) ?? "csv";
+    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    const file = args.goals as string | undefined;
+    if (!file) throw new UsageError("give the goals file with --goals <file.json>");
+    const at = args.at as string | undefined;
+    if (at !== undefined && !parseDate(at)) throw new UsageError(`--at must be a date (yyyy-mm-dd); received ${JSON.stringify(at)}`);
+    let list: Goal[];
+    try {
+      list = parseGoals(JSON.parse(readFileSync(resolve(io.cwd, file), "utf8")), file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new UsageError(err.code ? `cannot read ${file}: ${err.code}` : `${e instanceof SyntaxError ? `${file} is not valid JSON: ` : ""}${err.message}`);
+    }
+    const registry = buildRegistry(io, args);
+    for (const g of list) {
+      if (!registry.has(g.measure.instrument)) throw new UsageError(`goal ${g.id}: unknown instrument ${JSON.stringify(g.measure.instrument)}; expected one of ${registry.ids().join(", ")}`);
+      if (!registry.get(g.measure.instrument).scales.some((s) => s.id === g.measure.scale)) throw new UsageError(`goal ${g.id}: ${g.measure.instrument} has no scale ${JSON.stringify(g.measure.scale)}`);
+    }
+    const input = await inputFrom(positionals, io, io.readStdin);
+    const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
+    const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
+    try {
+      const wanted = new Set(list.map((g) => g.measure.instrument));
+      const { results } = await readResults(input, registry, wanted.size === 1 ? { instrument: [...wanted][0]! } : {}, reporter.add);
+      const evals = evaluateGoals(list, results, (i, s) => registry.get(i).scales.find((x) => x.id === s)?.def, at !== undefined ? { at } : {});
+      const write = target ? (s: string) => target.write(s) : io.stdout;
+      if (format === "csv") {
+        write(csvLine([...GOAL_COLUMNS]));
+        for (const e of evals) {
+          const g = e.goal;
+          write(csvLine([g.subjectId, g.id, g.measure.instrument, g.measure.scale, g.measure.respondent, describeTarget(g.target), g.start, g.review, e.at, e.status, e.baseline?.date, e.baseline?.score, e.latest?.date, e.latest?.score, e.change, e.reliable?.rci, e.reliable?.verdict, e.notes.join(" | ")]));
+        }
+      } else write(JSON.stringify(evals, null, 2) + "\n");
+      target?.commit();
+      reporter.finish(true);
+      if (!args.quiet) {
+        const counts = new Map<string, number>();
+        for (const e of evals) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
+        io.stderr(`${evals.length} goals: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}\n`);
+      }
+      return reporter.counts.error > 0 ? 2 : 0;
+    } catch (e) {
+      target?.abort();
+      reporter.finish(false);
+      throw e;
+    }
+  },
+};
