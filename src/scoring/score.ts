@@ -7,20 +7,170 @@
  */
 import { RULES } from "../rules/index.js";
 import type { FormSelectionRule, MissingRuleImpl } from "../rules/types.js";
-import type { BandSet, FormDef } from "../schema/instrument.js";
+import type { BandSet, FormDef, ResponseFormat, ScaleDef } from "../schema/instrument.js";
 import type { Administration, AppliedBand, Issue, ScaleResult, ScoreResult } from "../schema/results.js";
-import { bandsFor, describeBound, scaleItems, type Instrument, type Scale } from "../registry/load.js";
+import { bandsFor, describeBound, scaleItems, type Instrument, type Recode, type ScaleItem } from "../registry/load.js";
 import { makeIssue } from "./issues.js";
 import { isBlank, parseResponse } from "./responses.js";
 
-interface ItemState {
-  status: "ok" | "missing" | "invalid";
-  points?: number;
-  response?: number | string;
+/** Removes binary floating-point noise (0.1 + 0.2) without touching real precision. */
+// Integers below 1e12 come back unchanged from toPrecision(12), except -0, which becomes 0 (x + 0 does the same).
+const clean = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e12 ? x + 0 : Number(x.toPrecision(12)));
+
+// ---------------------------------------------------------------- plans
+// What depends only on the instrument and the form is worked out once per form and kept beside
+// the (frozen) instrument; scoring an administration then only reads its plan.
+
+const OK = 0;
+const MISSING = 1;
+const INVALID = 2;
+
+interface ItemPlan {
+  id: string;
+  format: ResponseFormat;
+  key: string | undefined;
+  /** integer format: a response of plain digits is read without the general parser */
+  intFormat: boolean;
+  min: number;
+  max: number;
+  /** codes worth plain points, by exact code (non-blank, nothing to trim) */
+  codePoints: Map<string, number> | null;
+  mods: { col: string; format: ResponseFormat }[];
 }
 
-/** Removes binary floating-point noise (0.1 + 0.2) without touching real precision. */
-const clean = (x: number) => Number(x.toPrecision(12));
+interface FlagPlan {
+  id: string;
+  onResponse: boolean;
+  op: (a: number, b: number) => boolean;
+  value: number;
+  /** idx -1: the item is not on the form */
+  targets: { idx: number; recode: Recode | null }[];
+}
+
+interface ScalePlan {
+  def: ScaleDef;
+  bands: BandSet | undefined;
+  /** describeBound of each band in `bands` */
+  bandRules: string[];
+  provisional: boolean;
+  /** derived scale: index in inst.scales of the scale it divides */
+  deriveFrom: number;
+  /** set when the form's items are not in the definition */
+  noItemsReason: string | null;
+  list: readonly ScaleItem[];
+  /** index in FormPlan.items of each list item */
+  idx: number[];
+  what: string;
+  flags: FlagPlan[];
+  missingText: string;
+  allowed: number;
+}
+
+interface FormPlan {
+  items: ItemPlan[];
+  known: Set<string>;
+  constraints: { items: readonly string[]; value: number; idx: number[] }[];
+  scales: ScalePlan[];
+  // state of the administration being scored, by item index (scoring is synchronous and not re-entrant)
+  status: Uint8Array;
+  points: Float64Array;
+  response: (number | string)[];
+  broken: Uint8Array;
+}
+
+const plans = new WeakMap<Instrument, Map<FormDef, FormPlan>>();
+
+function formPlan(inst: Instrument, form: FormDef): FormPlan {
+  let byForm = plans.get(inst);
+  if (!byForm) plans.set(inst, (byForm = new Map()));
+  let plan = byForm.get(form);
+  if (!plan) byForm.set(form, (plan = buildPlan(inst, form)));
+  return plan;
+}
+
+const cmpOp = { "<": (a: number, b: number) => a < b, "<=": (a: number, b: number) => a <= b, ">": (a: number, b: number) => a > b, ">=": (a: number, b: number) => a >= b };
+
+function buildPlan(inst: Instrument, form: FormDef): FormPlan {
+  const onForm = form.items ?? [...inst.items.keys()];
+  const items: ItemPlan[] = onForm.map((id) => {
+    const format = inst.items.get(id)!.format;
+    let codePoints: Map<string, number> | null = null;
+    if (format.kind === "codes") {
+      codePoints = new Map();
+      for (const [code, v] of Object.entries(format.codes)) if (typeof v === "number" && code !== "" && code.trim() === code) codePoints.set(code, v);
+    }
+    return {
+      id,
+      format,
+      key: form.itemKeys?.[id],
+      intFormat: format.kind === "integer",
+      min: format.kind === "codes" ? NaN : format.min,
+      max: format.kind === "codes" ? NaN : format.max,
+      codePoints,
+      mods: inst.def.modifiers.map((m) => ({ col: id + m.suffix, format: inst.def.responseFormats[m.response]! })),
+    };
+  });
+  // an item listed twice on a form: the later entry's state is the one the scales read
+  const index = new Map<string, number>();
+  onForm.forEach((id, i) => index.set(id, i));
+  const idxOf = (id: string) => index.get(id) ?? -1;
+  const known = new Set(onForm.flatMap((id) => [id, ...inst.def.modifiers.map((m) => id + m.suffix)]));
+  const constraints = inst.def.constraints.map((c) => ({ items: c.items, value: c.value, idx: c.items.map(idxOf) }));
+  const scales = inst.scales.map((scale): ScalePlan => {
+    const def = scale.def;
+    const bands = bandsFor(scale, form);
+    const plan: ScalePlan = {
+      def,
+      bands,
+      bandRules: bands ? bands.bands.map(describeBound) : [],
+      provisional: def.key.provenance === "provisional" || form.itemCount?.source.provenance === "provisional",
+      deriveFrom: def.derive ? inst.scales.findIndex((s) => s.id === def.derive!.from) : -1,
+      noItemsReason: null,
+      list: [],
+      idx: [],
+      what: "",
+      flags: [],
+      missingText: "",
+      allowed: 0,
+    };
+    if (def.derive) return plan;
+    if (scale.items === null && !form.items) {
+      plan.noItemsReason = `the items of form "${form.id}" are not in this definition (${inst.def.forms.find((f) => f.id === form.id)?.itemCount ? "" : "the item count is not publicly confirmed; "}load a site overlay that lists them)`;
+      return plan;
+    }
+    const list = scaleItems(inst, scale, form);
+    plan.list = list;
+    plan.idx = list.map((si) => idxOf(si.item));
+    const recoded = list.filter((si) => si.recode).map((si) => `${si.item} ${si.recode!.name}`);
+    plan.what = `${def.aggregate} of ${list.length} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
+    plan.flags = def.flags.map((f) => ({
+      id: f.id,
+      onResponse: f.on === "response",
+      op: cmpOp[f.op],
+      value: f.value,
+      targets: (f.items === "scale" ? list.map((si) => si.item) : f.items).map((id) => ({ idx: idxOf(id), recode: list.find((x) => x.item === id)?.recode ?? null })),
+    }));
+    const missing = def.missing;
+    if (missing && missing.kind !== "rule") {
+      plan.allowed = missing.kind === "prorate" ? missing.maxMissing : 0;
+      plan.missingText = missing.kind === "none" ? "none allowed" : `prorated up to ${plan.allowed} missing`;
+    }
+    return plan;
+  });
+  const n = items.length;
+  return { items, known, constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
+}
+
+/** A rule's parameters, parsed on first use and kept (rules only read them). */
+const parsedParams = new WeakMap<object, unknown>();
+function ruleParams(holder: { params?: unknown }, rule: { params: { parse(x: unknown): unknown } }): unknown {
+  if (parsedParams.has(holder)) return parsedParams.get(holder);
+  const p = rule.params.parse(holder.params);
+  parsedParams.set(holder, p);
+  return p;
+}
+
+// ---------------------------------------------------------------- scoring
 
 function selectForm(inst: Instrument, a: Administration): { form: FormDef | null; rule: string | null; issues: Issue[]; provisional: boolean } {
   if (!inst.hasForms) return { form: inst.forms[0]!, rule: null, issues: [], provisional: false };
@@ -49,59 +199,100 @@ function selectForm(inst: Instrument, a: Administration): { form: FormDef | null
     return { form, rule: `default form "${form.id}" (no form given)`, issues: [], provisional: sel.source.provenance === "provisional" };
   }
   const rule = RULES[sel.rule] as FormSelectionRule;
-  const out = rule.select({ instrumentId: inst.id, forms: inst.forms, administration: a, params: rule.params.parse(sel.params) });
+  const out = rule.select({ instrumentId: inst.id, forms: inst.forms, administration: a, params: ruleParams(sel, rule) });
   const form = out.form === null ? null : inst.forms.find((f) => f.id === out.form)!;
   return { form, rule: out.explanation, issues: out.issues, provisional: out.provisional };
 }
 
-function parseItems(inst: Instrument, form: FormDef, a: Administration, issues: Issue[]): Map<string, ItemState> {
-  const states = new Map<string, ItemState>();
-  const onForm = form.items ?? [...inst.items.keys()];
-  for (const id of onForm) {
-    const item = inst.items.get(id)!;
-    const p = parseResponse(a.responses[id], item.format, id, form.itemKeys?.[id]);
+/** Plain digits (at most 9) → their value; NaN for anything else, which the general parser reads. */
+function digits(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 9) return NaN;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, a: Administration, issues: Issue[]): void {
+  const { items, status, points, response } = plan;
+  const responses = a.responses;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    const raw = responses[it.id];
+    // fast paths: exactly what parseResponse returns for these inputs
+    if (typeof raw === "string" && it.mods.length === 0) {
+      if (it.intFormat) {
+        const x = digits(raw);
+        if (x >= it.min && x <= it.max) {
+          status[i] = OK;
+          points[i] = x;
+          response[i] = x;
+          continue;
+        }
+      } else if (it.codePoints !== null) {
+        const v = it.codePoints.get(raw);
+        if (v !== undefined) {
+          status[i] = OK;
+          points[i] = v;
+          response[i] = raw;
+          continue;
+        }
+      }
+    }
+    const p = parseResponse(raw, it.format, it.id, it.key);
     if (p.kind === "invalid") {
       issues.push({ ...p.issue, instrument: inst.id });
-      states.set(id, { status: "invalid" });
+      status[i] = INVALID;
       continue;
     }
     if (p.kind === "missing") {
-      states.set(id, { status: "missing" });
-      for (const m of inst.def.modifiers) {
-        const raw = a.responses[id + m.suffix];
-        const mp = parseResponse(raw, inst.def.responseFormats[m.response]!, id + m.suffix, undefined);
+      status[i] = MISSING;
+      for (const m of it.mods) {
+        const mraw = responses[m.col];
+        const mp = parseResponse(mraw, m.format, m.col, undefined);
         if (mp.kind === "invalid") issues.push({ ...mp.issue, instrument: inst.id });
         else if (mp.kind === "ok" && mp.points !== 0)
-          issues.push(makeIssue("modifier_without_response", "warning", { instrument: inst.id, item: id + m.suffix, received: String(raw) }));
+          issues.push(makeIssue("modifier_without_response", "warning", { instrument: inst.id, item: m.col, received: String(mraw) }));
       }
       continue;
     }
-    let points = p.points;
+    let pts = p.points;
     let invalid = false;
-    for (const m of inst.def.modifiers) {
-      const mp = parseResponse(a.responses[id + m.suffix], inst.def.responseFormats[m.response]!, id + m.suffix, undefined);
+    for (const m of it.mods) {
+      const mp = parseResponse(responses[m.col], m.format, m.col, undefined);
       if (mp.kind === "invalid") {
         issues.push({ ...mp.issue, instrument: inst.id });
         invalid = true;
-      } else if (mp.kind === "ok") points += mp.points;
+      } else if (mp.kind === "ok") pts += mp.points;
     }
-    states.set(id, invalid ? { status: "invalid" } : { status: "ok", points, response: p.response });
+    if (invalid) status[i] = INVALID;
+    else {
+      status[i] = OK;
+      points[i] = pts;
+      response[i] = p.response;
+    }
   }
-  const known = new Set(onForm.flatMap((id) => [id, ...inst.def.modifiers.map((m) => id + m.suffix)]));
-  for (const [col, raw] of Object.entries(a.responses)) {
-    if (known.has(col) || isBlank(raw)) continue;
+  for (const col of Object.keys(responses)) {
+    if (plan.known.has(col)) continue;
+    const raw = responses[col];
+    if (isBlank(raw)) continue;
     const detail = inst.columns.includes(col) ? `it is not on form "${form.id}", so its response is not scored` : "its response is not scored";
     issues.push(makeIssue("unknown_column", "warning", { instrument: inst.id, item: col, received: String(raw), detail }));
   }
-  return states;
 }
 
-function checkConstraints(inst: Instrument, states: Map<string, ItemState>, issues: Issue[]): Set<string> {
-  const broken = new Set<string>();
-  for (const c of inst.def.constraints) {
-    const vals = c.items.map((id) => states.get(id));
-    if (vals.some((v) => !v || v.status !== "ok")) continue;
-    const sum = clean(vals.reduce((s, v) => s + v!.points!, 0));
+function checkConstraints(inst: Instrument, plan: FormPlan, issues: Issue[]): void {
+  const { status, points, broken } = plan;
+  broken.fill(0);
+  next: for (const c of plan.constraints) {
+    for (const i of c.idx) if (i < 0 || status[i] !== OK) continue next;
+    let total = 0;
+    for (const i of c.idx) total += points[i]!;
+    const sum = clean(total);
     if (sum !== c.value) {
       issues.push(
         makeIssue("constraint_violated", "error", {
@@ -111,155 +302,145 @@ function checkConstraints(inst: Instrument, states: Map<string, ItemState>, issu
           expected: String(c.value),
         }),
       );
-      for (const id of c.items) broken.add(id);
+      for (const i of c.idx) broken[i] = 1;
     }
   }
-  return broken;
 }
 
-function findBand(set: BandSet | undefined, score: number | null): AppliedBand | null {
+function findBand(set: BandSet | undefined, rules: readonly string[], score: number | null): AppliedBand | null {
   if (!set || score === null) return null;
-  for (const b of set.bands) {
+  const bands = set.bands;
+  for (let i = 0; i < bands.length; i++) {
+    const b = bands[i]!;
     const okLo = !b.lower || (b.lower.inclusive ? score >= b.lower.value : score > b.lower.value);
     const okHi = !b.upper || (b.upper.inclusive ? score <= b.upper.value : score < b.upper.value);
     if (okLo && okHi) {
       const { ref, locator, provenance } = set.source;
-      return { id: b.id, label: b.label, concern: b.concern, rule: describeBound(b), source: locator ? { ref, locator, provenance } : { ref, provenance } };
+      return { id: b.id, label: b.label, concern: b.concern, rule: rules[i]!, source: locator ? { ref, locator, provenance } : { ref, provenance } };
     }
   }
   return null;
 }
 
-const cmpOp = { "<": (a: number, b: number) => a < b, "<=": (a: number, b: number) => a <= b, ">": (a: number, b: number) => a > b, ">=": (a: number, b: number) => a >= b };
-
-function scoreScale(
-  inst: Instrument,
-  scale: Scale,
-  form: FormDef,
-  states: Map<string, ItemState>,
-  broken: Set<string>,
-  done: Map<string, ScaleResult>,
-  issues: Issue[],
+/** Band, provisional flags and the result; its key order shows in JSON output, so it stays as it was. */
+function finish(
+  sp: ScalePlan,
+  provisional: boolean,
+  score: number | null,
+  status: ScaleResult["status"],
+  nAnswered: number,
+  nItems: number,
+  rule: string,
+  reason: string | undefined,
+  flags: string[],
 ): ScaleResult {
-  const def = scale.def;
-  const bands = bandsFor(scale, form);
-  const base = { scale: def.id, label: def.label, direction: def.direction, flags: [] as string[] };
-  let provisional = def.key.provenance === "provisional" || form.itemCount?.source.provenance === "provisional";
+  const band = findBand(sp.bands, sp.bandRules, score);
+  if (band?.source.provenance === "provisional") {
+    provisional = true;
+    flags.push("provisional_cutoff");
+  }
+  if (provisional && !flags.includes("provisional_cutoff") && score !== null) flags.push("provisional_definition");
+  const def = sp.def;
+  return reason === undefined
+    ? { scale: def.id, label: def.label, direction: def.direction, flags, score, status, nAnswered, nItems, rule, band, provisional }
+    : { scale: def.id, label: def.label, direction: def.direction, flags, score, status, nAnswered, nItems, rule, reason, band, provisional };
+}
 
-  const finish = (r: Omit<ScaleResult, "band" | "provisional" | "flags" | "scale" | "label" | "direction">, flags: string[] = []): ScaleResult => {
-    const band = findBand(bands, r.score);
-    if (band?.source.provenance === "provisional") {
-      provisional = true;
-      flags.push("provisional_cutoff");
-    }
-    if (provisional && !flags.includes("provisional_cutoff") && r.score !== null) flags.push("provisional_definition");
-    return { ...base, ...r, band, flags, provisional };
-  };
+function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: readonly ScaleResult[], issues: Issue[]): ScaleResult {
+  const def = sp.def;
+  let provisional = sp.provisional;
 
   if (def.derive) {
-    const from = done.get(def.derive.from)!;
+    const from = done[sp.deriveFrom]!;
     const n = from.nItems;
     provisional ||= from.provisional;
     const score = from.score === null || n === 0 ? null : clean(from.score / n);
-    const r: Omit<ScaleResult, "band" | "provisional" | "flags" | "scale" | "label" | "direction"> = {
-      score,
-      status: from.status,
-      nAnswered: from.nAnswered,
-      nItems: n,
-      rule: `${from.scale} score divided by its ${n} items`,
-    };
-    if (from.reason !== undefined) r.reason = from.reason;
-    return finish(r);
+    return finish(sp, provisional, score, from.status, from.nAnswered, n, `${from.scale} score divided by its ${n} items`, from.reason, []);
   }
 
-  if (scale.items === null && !form.items) {
-    const reason = `the items of form "${form.id}" are not in this definition (${inst.def.forms.find((f) => f.id === form.id)?.itemCount ? "" : "the item count is not publicly confirmed; "}load a site overlay that lists them)`;
+  if (sp.noItemsReason !== null) {
+    const reason = sp.noItemsReason;
     issues.push(makeIssue("not_scorable", "error", { instrument: inst.id, scale: def.id, detail: reason }));
-    return finish({ score: null, status: "not_scorable", nAnswered: 0, nItems: 0, rule: `${def.aggregate} of the form's items`, reason });
+    return finish(sp, provisional, null, "not_scorable", 0, 0, `${def.aggregate} of the form's items`, reason, []);
   }
-  const list = scaleItems(inst, scale, form);
+  const { list, idx, what } = sp;
+  const { status, points, response, broken } = plan;
   const nItems = list.length;
   const answered: number[] = [];
-  const bad: string[] = [];
+  let bad: string[] | null = null;
   let nAnswered = 0;
-  for (const si of list) {
-    const st = states.get(si.item)!;
-    if (st.status === "invalid" || broken.has(si.item)) {
-      bad.push(si.item);
+  for (let k = 0; k < nItems; k++) {
+    const i = idx[k]!;
+    const st = status[i];
+    if (st === INVALID || broken[i] === 1) {
+      (bad ??= []).push(list[k]!.item);
       continue;
     }
-    if (st.status === "missing") continue;
+    if (st === MISSING) continue;
     nAnswered++;
-    let v = st.points!;
-    if (si.recode) {
-      const r = si.recode.apply(v);
+    let v = points[i]!;
+    const recode = list[k]!.recode;
+    if (recode) {
+      const r = recode.apply(v);
       if (r === undefined) {
-        bad.push(si.item);
+        (bad ??= []).push(list[k]!.item);
         continue;
       }
       v = r;
-      if (si.recode.source.provenance === "provisional") provisional = true;
+      if (recode.source.provenance === "provisional") provisional = true;
     }
     answered.push(v);
   }
 
-  const recoded = list.filter((si) => si.recode).map((si) => `${si.item} ${si.recode!.name}`);
-  const what = `${def.aggregate} of ${nItems} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
-
   // flags look at every answered item, even when the scale itself cannot be scored
   const flags: string[] = [];
-  for (const f of def.flags) {
-    const ids = f.items === "scale" ? list.map((si) => si.item) : f.items;
-    const hit = ids.some((id) => {
-      const st = states.get(id);
-      if (!st || st.status !== "ok") return false;
+  for (const f of sp.flags) {
+    let hit = false;
+    for (const t of f.targets) {
+      if (t.idx < 0 || status[t.idx] !== OK) continue;
       let v: number;
-      if (f.on === "response") {
-        if (typeof st.response !== "number") return false;
-        v = st.response;
+      if (f.onResponse) {
+        const resp = response[t.idx];
+        if (typeof resp !== "number") continue;
+        v = resp;
       } else {
-        const si = list.find((x) => x.item === id);
-        const r = si?.recode ? si.recode.apply(st.points!) : st.points!;
-        if (r === undefined) return false;
+        const r = t.recode ? t.recode.apply(points[t.idx]!) : points[t.idx]!;
+        if (r === undefined) continue;
         v = r;
       }
-      return cmpOp[f.op](v, f.value);
-    });
+      if (f.op(v, f.value)) {
+        hit = true;
+        break;
+      }
+    }
     if (hit) flags.push(f.id);
   }
 
-  if (bad.length > 0) {
+  if (bad !== null) {
     const reason = `invalid response to ${bad.join(", ")}`;
     issues.push(makeIssue("not_scorable", "error", { instrument: inst.id, scale: def.id, detail: reason }));
-    return finish({ score: null, status: "not_scorable", nAnswered, nItems, rule: what, reason }, flags);
+    return finish(sp, provisional, null, "not_scorable", nAnswered, nItems, what, reason, flags);
   }
 
   const missing = def.missing!;
   const nMissing = nItems - answered.length;
-  const sum = answered.reduce((s, x) => s + x, 0);
   if (missing.kind === "rule") {
     const rule = RULES[missing.rule] as MissingRuleImpl;
-    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, answered, nItems, bands, params: rule.params.parse(missing.params) });
+    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, answered, nItems, bands: sp.bands, params: ruleParams(missing, rule) });
     issues.push(...out.issues);
     provisional ||= out.provisional;
-    const r: Omit<ScaleResult, "band" | "provisional" | "flags" | "scale" | "label" | "direction"> = {
-      score: out.score === null ? null : clean(out.score),
-      status: out.status,
-      nAnswered,
-      nItems,
-      rule: `${what}; missing: ${missing.rule}: ${out.rule}`,
-    };
-    if (out.reason !== undefined) r.reason = out.reason;
-    return finish(r, flags);
+    return finish(sp, provisional, out.score === null ? null : clean(out.score), out.status, nAnswered, nItems, `${what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags);
   }
-  const allowed = missing.kind === "prorate" ? missing.maxMissing : 0;
-  const missingText = missing.kind === "none" ? "none allowed" : `prorated up to ${allowed} missing`;
+  const allowed = sp.allowed;
   if (nMissing > allowed) {
-    const unanswered = list.filter((si) => states.get(si.item)!.status === "missing").map((si) => si.item);
+    const unanswered: string[] = [];
+    for (let k = 0; k < nItems; k++) if (status[idx[k]!] === MISSING) unanswered.push(list[k]!.item);
     const reason = `${nMissing} of ${nItems} items missing (${unanswered.join(", ")}); ${missing.kind === "none" ? "every item is required" : `at most ${allowed} may be missing`}`;
     issues.push(makeIssue("too_many_missing", "error", { instrument: inst.id, scale: def.id, detail: reason }));
-    return finish({ score: null, status: "not_scorable", nAnswered, nItems, rule: `${what}; missing: ${missingText}`, reason }, flags);
+    return finish(sp, provisional, null, "not_scorable", nAnswered, nItems, `${what}; missing: ${sp.missingText}`, reason, flags);
   }
+  let sum = 0;
+  for (const x of answered) sum += x;
   const mean = sum / answered.length;
   const score = clean(def.aggregate === "mean" ? mean : nMissing === 0 ? sum : mean * nItems);
   if (nMissing > 0) {
@@ -271,7 +452,7 @@ function scoreScale(
       }),
     );
   }
-  return finish({ score, status: nMissing > 0 ? "prorated" : "scored", nAnswered, nItems, rule: `${what}; missing: ${missingText}` }, flags);
+  return finish(sp, provisional, score, nMissing > 0 ? "prorated" : "scored", nAnswered, nItems, `${what}; missing: ${sp.missingText}`, undefined, flags);
 }
 
 /**
@@ -315,16 +496,15 @@ export function scoreAdministration(inst: Instrument, a: Administration): ScoreR
       reason,
     }));
   } else {
-    const states = parseItems(inst, sel.form, a, issues);
-    const broken = checkConstraints(inst, states, issues);
-    const done = new Map<string, ScaleResult>();
-    for (const s of inst.scales) {
-      const r = scoreScale(inst, s, sel.form, states, broken, done, issues);
+    const plan = formPlan(inst, sel.form);
+    parseItems(inst, plan, sel.form, a, issues);
+    checkConstraints(inst, plan, issues);
+    for (const sp of plan.scales) {
+      const r = scoreScale(inst, sp, plan, result.scales, issues);
       if (sel.provisional && r.score !== null) {
         r.provisional = true;
         if (!r.flags.includes("provisional_cutoff") && !r.flags.includes("provisional_definition")) r.flags.push("provisional_definition");
       }
-      done.set(s.id, r);
       result.scales.push(r);
     }
   }
