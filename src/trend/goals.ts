@@ -9,6 +9,7 @@
  *  not_progressing  not met, no movement toward it
  *  no_data          no baseline, or no measurement after it by the evaluation date
  */
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { formatDate, parseDate } from "../dates.js";
 import type { ScaleDef } from "../schema/instrument.js";
@@ -40,6 +41,21 @@ export const GoalSchema = z
 export type Goal = z.output<typeof GoalSchema>;
 
 export const GoalsFileSchema = z.object({ $schema: z.string().optional(), goals: z.array(GoalSchema) }).strict();
+
+/**
+ * Reads a goals file's text: YAML when the name ends in .yaml or .yml, JSON otherwise.
+ * @throws {RangeError} naming the file and what is wrong
+ */
+export function parseGoalsText(text: string, file: string): Goal[] {
+  const yaml = /\.ya?ml$/i.test(file);
+  let json: unknown;
+  try {
+    json = yaml ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`${file} is not valid ${yaml ? "YAML" : "JSON"}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return parseGoals(json, file);
+}
 
 /** Validates a parsed goals file; throws a RangeError listing every problem with its path. */
 export function parseGoals(json: unknown, file = "goals file"): Goal[] {

@@ -5,7 +5,7 @@ import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
 import { parseDate } from "../../dates.js";
-import { describeTarget, evaluateGoals, parseGoals, type Goal } from "../../trend/goals.js";
+import { describeTarget, evaluateGoals, parseGoalsText, type Goal } from "../../trend/goals.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
 import { inputFrom } from "./score.js";
@@ -17,7 +17,7 @@ export const goals: Command = {
   summary: "Evaluate developmental goals (udviklingsmål) from a goals file against the measurements",
   usage: "trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--format csv|json] [--out <file>]",
   options: {
-    goals: { type: "string", placeholder: "goals.json", description: "the goals file (JSON: { \"goals\": [ ... ] })" },
+    goals: { type: "string", placeholder: "goals.json", description: "the goals file: JSON or YAML (.yaml/.yml) with a list of goals" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
     format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
     out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
@@ -42,10 +42,10 @@ Example:
     if (at !== undefined && !parseDate(at)) throw new UsageError(`--at must be a date (yyyy-mm-dd); received ${JSON.stringify(at)}`);
     let list: Goal[];
     try {
-      list = parseGoals(JSON.parse(readFileSync(resolve(io.cwd, file), "utf8")), file);
+      list = parseGoalsText(readFileSync(resolve(io.cwd, file), "utf8"), file);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new UsageError(err.code ? `cannot read ${file}: ${err.code}` : `${e instanceof SyntaxError ? `${file} is not valid JSON: ` : ""}${err.message}`);
+      throw new UsageError(err.code ? `cannot read ${file}: ${err.code}` : err.message);
     }
     const registry = buildRegistry(io, args);
     for (const g of list) {
