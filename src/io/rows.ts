@@ -152,37 +152,54 @@ export interface RowMeta {
   gestationalWeeks?: string;
 }
 
+function metaIssue(issues: Issue[], opts: ReadOptions, row: number, code: Issue["code"], column: string, received: string, expected: string): void {
+  const issue = makeIssue(code, "error", { item: column, received, expected });
+  if (opts.file !== undefined) issue.file = opts.file;
+  issue.row = row;
+  issues.push(issue);
+}
+
+const DATE_COLUMNS = [
+  ["administered_on", "administeredOn"],
+  ["birth_date", "birthDate"],
+] as const;
+const TEXT_COLUMNS = [
+  ["respondent", "respondent"],
+  ["phase", "phase"],
+  ["form", "form"],
+  ["gestational_weeks", "gestationalWeeks"],
+] as const;
+
+// Dates repeat across rows (a few thousand distinct ones in a large file): parse each text once.
+const dateCache = new Map<string, string | null>();
+function isoDate(text: string): string | null {
+  let iso = dateCache.get(text);
+  if (iso === undefined) {
+    const d = parseDate(text);
+    iso = d ? formatDate(d) : null;
+    if (dateCache.size >= 10_000) dateCache.clear();
+    dateCache.set(text, iso);
+  }
+  return iso;
+}
+
 /** Meta columns of one row, with issues for empty ids and unreadable dates or ages. */
 export function readMeta(get: (col: string) => string | undefined, row: number, opts: ReadOptions, issues: Issue[]): RowMeta {
   const meta: RowMeta = {};
-  const err = (code: Issue["code"], column: string, received: string, expected: string) => {
-    const issue = makeIssue(code, "error", { item: column, received, expected });
-    if (opts.file !== undefined) issue.file = opts.file;
-    issue.row = row;
-    issues.push(issue);
-  };
   const subject = get("subject_id");
   if (subject) meta.subjectId = subject;
-  else err("invalid_value", "subject_id", subject ?? "", "a subject id (the cell is empty)");
-  for (const [col, key] of [
-    ["administered_on", "administeredOn"],
-    ["birth_date", "birthDate"],
-  ] as const) {
+  else metaIssue(issues, opts, row, "invalid_value", "subject_id", subject ?? "", "a subject id (the cell is empty)");
+  for (const [col, key] of DATE_COLUMNS) {
     const v = get(col);
     if (v === undefined || v === "") {
-      if (col === "administered_on") err("invalid_date", col, "", "a date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
+      if (col === "administered_on") metaIssue(issues, opts, row, "invalid_date", col, "", "a date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
       continue;
     }
-    const d = parseDate(v);
-    if (d) meta[key] = formatDate(d);
-    else err("invalid_date", col, v, "a real date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
+    const d = isoDate(v);
+    if (d !== null) meta[key] = d;
+    else metaIssue(issues, opts, row, "invalid_date", col, v, "a real date: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy");
   }
-  for (const [col, key] of [
-    ["respondent", "respondent"],
-    ["phase", "phase"],
-    ["form", "form"],
-    ["gestational_weeks", "gestationalWeeks"],
-  ] as const) {
+  for (const [col, key] of TEXT_COLUMNS) {
     const v = get(col);
     if (v) meta[key] = v;
   }
@@ -190,7 +207,7 @@ export function readMeta(get: (col: string) => string | undefined, row: number, 
   if (age) {
     const n = Number(age);
     if (/^\d+(\.\d+)?$/.test(age) && Number.isFinite(n)) meta.ageMonths = n;
-    else err("invalid_value", "age_months", age, "age in months, a non-negative number such as 5.5");
+    else metaIssue(issues, opts, row, "invalid_value", "age_months", age, "age in months, a non-negative number such as 5.5");
   }
   return meta;
 }
@@ -210,28 +227,37 @@ function toAdministration(inst: Instrument, meta: RowMeta, responses: Record<str
 
 /** Reader for a wide file, one row at a time: bounded memory whatever the file size. */
 export function wideRowReader(plan: Plan, opts: ReadOptions) {
-  return (fields: readonly string[], row: number): { administrations: AdministrationWithExtras[]; issues: Issue[] } => {
+  // built once per file, not per row: the row being read, and a response record per instrument
+  // whose keys are already in column order
+  let fields: readonly string[] = [];
+  const get = (col: string) => {
+    const i = plan.meta[col as (typeof META_COLUMNS)[number]];
+    return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
+  };
+  const instruments = plan.instruments.map(({ inst, columns }) => {
+    const template: Record<string, string> = {};
+    for (const c of columns) template[c.name] = "";
+    return { inst, columns, template };
+  });
+  return (rowFields: readonly string[], row: number): { administrations: AdministrationWithExtras[]; issues: Issue[] } => {
     const issues: Issue[] = [];
-    if (fields.length !== plan.nColumns) {
+    if (rowFields.length !== plan.nColumns) {
       const issue = makeIssue("invalid_value", "error", {
-        received: `${fields.length} fields`,
+        received: `${rowFields.length} fields`,
         expected: `${plan.nColumns} fields as in the header (row not scored: a short row may be truncated, a long one may hold an unquoted delimiter)`,
       });
       if (opts.file !== undefined) issue.file = opts.file;
       issue.row = row;
       return { administrations: [], issues: [issue] };
     }
-    const get = (col: string) => {
-      const i = plan.meta[col as (typeof META_COLUMNS)[number]];
-      return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
-    };
+    fields = rowFields;
     const extras: Record<string, string> = {};
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
     const administrations: AdministrationWithExtras[] = [];
     let meta: RowMeta | undefined;
-    for (const { inst, columns } of plan.instruments) {
+    for (const { inst, columns, template } of instruments) {
       let any = false;
-      const responses: Record<string, string> = {};
+      const responses: Record<string, string> = { ...template };
       for (const c of columns) {
         const v = cellValue(fields[c.index], opts.delimiter);
         responses[c.name] = v;
