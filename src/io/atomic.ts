@@ -1,6 +1,13 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+const CAPACITY = 1 << 20;
+
 /**
  * An output file that appears whole or not at all: written to a temporary file beside the target,
  * then renamed over it. Writes are buffered and synchronous, so a streaming producer needs no backpressure.
@@ -8,8 +15,9 @@ import { basename, dirname, join } from "node:path";
 export class AtomicFile {
   private readonly tmp: string;
   private fd: number | null;
-  private buf: string[] = [];
-  private size = 0;
+  // text is encoded into this buffer as it comes, so written lines do not stay on the JS heap
+  private readonly buf = Buffer.allocUnsafe(CAPACITY);
+  private used = 0;
 
   constructor(readonly path: string) {
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
@@ -17,16 +25,22 @@ export class AtomicFile {
   }
 
   write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
+    if (this.fd === null) return; // after commit or abort: nothing more reaches the file
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    if (this.used + s.length * 3 > CAPACITY) {
+      this.flush();
+      if (s.length * 3 > CAPACITY) {
+        writeAll(this.fd, Buffer.from(s, "utf8"));
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used, "utf8");
   }
 
   private flush(): void {
-    if (this.fd === null || this.buf.length === 0) return;
-    writeSync(this.fd, this.buf.join(""));
-    this.buf = [];
-    this.size = 0;
+    if (this.fd === null || this.used === 0) return;
+    writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.used = 0;
   }
 
   commit(): void {
