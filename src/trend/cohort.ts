@@ -5,12 +5,11 @@
  * small-sample correction J = 1 − 3/(4·df − 1), df = n − 1 (Hedges & Olkin 1985, approximation).
  * Raters stay apart: pooling mother and professional ratings would count a family more than once.
  */
-import { lgamma } from "mathjs";
-import { mean, probit, sampleStandardDeviation } from "simple-statistics";
+import { gammaln, mean, probit, sampleStandardDeviation } from "simple-statistics";
 import { CATEGORIES, type Category, type TrendAnalysis } from "./classify.js";
 
 /**
- * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from mathjs lgamma,
+ * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from simple-statistics' gammaln,
  * its integral by composite Simpson, and Newton's method from the normal quantile (below the t
  * quantile; the CDF is concave for t > 0, so the iteration rises monotonically). Checked against R's qt.
  */
@@ -18,7 +17,7 @@ export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1) || !(df > 0)) throw new RangeError(`tQuantile needs 0 < p < 1 and df > 0; received ${p}, ${df}`);
   if (p < 0.5) return -tQuantile(1 - p, df);
   if (p === 0.5) return 0;
-  const logC = lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+  const logC = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI);
   const density = (t: number) => Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
   const cdf = (t: number) => {
     const n = 2000; // even; Simpson error is far below 1e-10 for this smooth density on the ranges used
