@@ -155,7 +155,9 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return formatNumber(value);
   let s = String(value);
-  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
+  // FORMULA_START by character code: the regexes run only for text that starts like a formula
+  const c = s.charCodeAt(0);
+  if ((c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) && FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -164,6 +166,8 @@ export const csvLine = (cells: readonly (string | number | boolean | null | unde
 /** Up to 6 decimals, no trailing zeros, no exponent: stable across runs and platforms. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return "";
+  // a safe integer prints the same digits through String as through toFixed; -0 prints as "0" either way
+  if (Number.isSafeInteger(x)) return String(x);
   const s = x.toFixed(6).replace(/\.?0+$/, "");
   return s === "-0" ? "0" : s;
 }

@@ -1,7 +1,7 @@
 /** Output formats for scored results. The long CSV columns are a public contract. */
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { csvLine } from "./csv.js";
+import { csvCell, csvLine } from "./csv.js";
 
 export const LONG_SCORE_COLUMNS = [
   "subject_id",
@@ -20,10 +20,13 @@ export const LONG_SCORE_COLUMNS = [
 
 export const ISSUE_COLUMNS = ["file", "row", "column", "value", "code", "severity", "message"] as const;
 
+/** What csvLine gives for the LONG_SCORE_COLUMNS of each scale; the administration's cells are quoted once. */
 export function longScoreLines(r: ScoreResult): string {
+  if (r.scales.length === 0) return "";
+  const head = `${csvCell(r.subjectId)},${csvCell(r.administeredOn)},${csvCell(r.respondent)},${csvCell(r.instrument)},${csvCell(r.form)},`;
   let out = "";
   for (const s of r.scales)
-    out += csvLine([r.subjectId, r.administeredOn, r.respondent, r.instrument, r.form, s.scale, s.score, s.status, s.band?.id, s.nAnswered, s.nItems, s.flags.join(";")]);
+    out += `${head}${csvCell(s.scale)},${csvCell(s.score)},${csvCell(s.status)},${csvCell(s.band?.id)},${csvCell(s.nAnswered)},${csvCell(s.nItems)},${csvCell(s.flags.join(";"))}\n`;
   return out;
 }
 
