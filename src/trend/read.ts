@@ -84,7 +84,7 @@ export async function readResults(input: Input, registry: Registry, opts: { inst
 }
 
 async function readScoredLong(input: Input, registry: Registry, opts: { instrument?: string }, onIssue: (i: Issue) => void): Promise<ReadResults> {
-  const file = "path" in input ? input.path : input.name;
+  const file = input.name ?? ("path" in input ? input.path : undefined);
   const results: ScoreResult[] = [];
   let current: ScoreResult | undefined;
   let currentKey = "";

@@ -7,7 +7,7 @@ import { analyseTrends } from "../../trend/classify.js";
 import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter, registryOptions } from "../shared.js";
-import { inputFrom } from "./score.js";
+import { checkOutputs, inputFrom } from "../shared.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "insufficient_data"] as const;
 
@@ -74,7 +74,8 @@ Example:
     const instrument = checkInstrument(registry, args.instrument);
     const scale = args.scale as string | undefined;
     const by = args.by as string | undefined;
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
+    checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "../command.js";
+import { FileError } from "../../io/rows.js";
 import { UsageError } from "../command.js";
-import { exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
+import { dictionaryPath, exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { inputFrom, inputOptions } from "./score.js";
+import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
 
 export const exportCmd: Command = {
   name: "export",
@@ -16,6 +17,7 @@ export const exportCmd: Command = {
     "key-file": { type: "string", placeholder: "file", description: `file holding the secret key (at least ${MIN_KEY_LENGTH} characters); never written out` },
     "relative-dates": { type: "boolean", description: "replace dates by days since the subject's first administration" },
     "allow-cpr": { type: "boolean", description: "export values that look like CPR numbers instead of stopping" },
+    strict: { type: "boolean", description: "write nothing when any row has an error" },
     ...inputOptions,
   },
   details: `One row per subject × instrument × scale × administration, with band, status and the cutoff's provenance.
@@ -34,12 +36,13 @@ Example:
       } catch (e) {
         throw new UsageError(`cannot read --key-file ${args["key-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
+      if (key.length < MIN_KEY_LENGTH) throw new UsageError(`the key in ${args["key-file"]} must be at least ${MIN_KEY_LENGTH} characters; it has ${key.length}`);
     }
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
     const out = resolve(io.cwd, args.out as string);
-    if ("path" in input && input.path === out) throw new UsageError("--out must not be the input file");
+    checkOutputs(io, input, { "--out": args.out as string, "the data dictionary": dictionaryPath(out), "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     try {
       const r = await exportCohort(input, {
@@ -50,12 +53,14 @@ Example:
         ...(key !== undefined ? { pseudonymKey: key } : {}),
         ...(args["relative-dates"] ? { relativeDates: true } : {}),
         ...(args["allow-cpr"] ? { allowCpr: true } : {}),
+        ...(args.strict ? { strict: true } : {}),
       });
       reporter.finish(true);
       io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${r.dictionary}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
       return reporter.counts.error > 0 ? 2 : 0;
     } catch (e) {
-      reporter.finish(false);
+      if (e instanceof FileError) reporter.add(e.issue);
+      reporter.finish(e instanceof FileError);
       throw e;
     }
   },

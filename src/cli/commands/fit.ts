@@ -7,7 +7,7 @@ import { csvLine } from "../../io/csv.js";
 import { DEFAULT_REVIEW_SESSIONS, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
-import { inputFrom } from "./score.js";
+import { checkOutputs, inputFrom } from "../shared.js";
 
 export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts"] as const;
 
@@ -57,7 +57,8 @@ Example:
       }
     }
     const registry = buildRegistry(io, args);
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
+    checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {

@@ -8,7 +8,7 @@ import { parseDate } from "../../dates.js";
 import { describeTarget, evaluateGoals, parseGoalsText, type Goal } from "../../trend/goals.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
-import { inputFrom } from "./score.js";
+import { checkOutputs, inputFrom } from "../shared.js";
 
 export const GOAL_COLUMNS = ["subject_id", "goal_id", "instrument", "scale", "respondent", "target", "start", "review", "at", "status", "baseline_date", "baseline", "latest_date", "latest", "change", "rci", "reliable_change", "notes"] as const;
 
@@ -52,7 +52,8 @@ Example:
       if (!registry.has(g.measure.instrument)) throw new UsageError(`goal ${g.id}: unknown instrument ${JSON.stringify(g.measure.instrument)}; expected one of ${registry.ids().join(", ")}`);
       if (!registry.get(g.measure.instrument).scales.some((s) => s.id === g.measure.scale)) throw new UsageError(`goal ${g.id}: ${g.measure.instrument} has no scale ${JSON.stringify(g.measure.scale)}`);
     }
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
+    checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {

@@ -1,28 +1,13 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
-import { csvLine } from "../../io/csv.js";
+import { csvLine, delimiterName } from "../../io/csv.js";
 import { LONG_SCORE_COLUMNS, longScoreLines, wideLayout } from "../../io/formats.js";
-import { scoreFile, type Input } from "../../io/score-file.js";
+import { scoreFile } from "../../io/score-file.js";
 import { statSync } from "node:fs";
-import { buildRegistry, checkInstrument, IssueReporter, progress, registryOptions } from "../shared.js";
-
-export const inputOptions = {
-  instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
-  issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },
-  quiet: { type: "boolean", description: "no progress bar and no info messages" },
-  ...registryOptions,
-} as const;
-
-export function inputFrom(positionals: string[], io: { cwd: string }, stdin: () => Promise<string>): Promise<Input> | Input {
-  const f = positionals[0];
-  if (!f) throw new UsageError("give a CSV file, or - to read standard input");
-  if (positionals.length > 1) throw new UsageError(`one input file at a time; received ${positionals.length}`);
-  if (f === "-") return stdin().then((text) => ({ text, name: "stdin" }));
-  // shown in messages as the user wrote it, relative to where trivsel runs
-  return { path: isAbsolute(f) ? f : relative(process.cwd(), resolve(io.cwd, f)) || f };
-}
+import { FileError } from "../../io/rows.js";
+import { buildRegistry, checkInstrument, checkOutputs, inputFrom, inputOptions, IssueReporter, progress } from "../shared.js";
 
 export const score: Command = {
   name: "score",
@@ -31,11 +16,15 @@ export const score: Command = {
   options: {
     format: { type: "string", placeholder: "long|wide|json", description: "output format (default long)" },
     out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
+    strict: { type: "boolean", description: "write no output at all when any row has an error" },
     ...inputOptions,
   },
   details: `The long format is a stable contract: ${LONG_SCORE_COLUMNS.join(",")}
 (one row per administration × scale; dates ISO; score empty when not scorable; flags separated by ;).
-Exit code 0: all scored; 2: some rows or responses have errors (see the issues); 1: usage error.
+Rows with errors are scored as far as their rules allow (a scale that cannot be scored is
+not_scorable) and every problem is reported; a row that cannot be read at all (wrong number of
+fields, broken quotes) is reported and has no output line. With --strict nothing is written when
+there is any error. Exit code 0: no errors; 2: errors (see the issues); 1: usage error.
 
 Example:
   trivsel score datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out scores.csv --issues issues.csv`,
@@ -44,11 +33,12 @@ Example:
     if (!["long", "wide", "json"].includes(format)) throw new UsageError(`--format must be one of long, wide, json; received ${JSON.stringify(format)}`);
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
+    checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
+    const bar = progress(io, !!args.quiet, "path" in input ? statSync(resolve(io.cwd, input.path)).size : undefined);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     const write = target ? (s: string) => target.write(s) : io.stdout;
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
-    const bar = progress(io, !!args.quiet, "path" in input ? statSync(input.path).size : undefined);
     let wide: ReturnType<typeof wideLayout> | undefined;
     let n = 0;
     try {
@@ -72,16 +62,19 @@ Example:
       });
       if (format === "json") write("\n]\n");
       bar.done();
-      target?.commit();
-      reporter.finish(true);
       const { error, warning } = reporter.counts;
+      const strictFail = !!args.strict && error > 0;
+      if (strictFail) target?.abort();
+      else target?.commit();
+      reporter.finish(true);
       if (!args.quiet || error > 0)
-        io.stderr(`scored ${summary.administrations} administrations from ${summary.records} rows (${summary.delimiter === "," ? "comma" : summary.delimiter === ";" ? "semicolon" : "tab"}-separated): ${error} errors, ${warning} warnings\n`);
+        io.stderr(`scored ${summary.administrations} administrations from ${summary.records} rows (${delimiterName(summary.delimiter)}-separated): ${error} errors, ${warning} warnings${strictFail ? "; --strict: nothing written" : ""}\n`);
       return error > 0 ? 2 : 0;
     } catch (e) {
       bar.done();
       target?.abort();
-      reporter.finish(false);
+      if (e instanceof FileError) reporter.add(e.issue);
+      reporter.finish(e instanceof FileError);
       throw e;
     }
   },

@@ -6,7 +6,7 @@ import { csvLine } from "../../io/csv.js";
 import { analyseTrends, type TrendAnalysis } from "../../trend/classify.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter, registryOptions } from "../shared.js";
-import { inputFrom } from "./score.js";
+import { checkOutputs, inputFrom } from "../shared.js";
 
 /** Public contract: column names and order. */
 export const TREND_COLUMNS = ["subject_id", "respondent", "instrument", "scale", "n", "first_date", "last_date", "baseline", "latest", "change", "rci", "reliable_change", "category", "slope_per_week"] as const;
@@ -64,7 +64,8 @@ Example:
     const reliability = positiveNumber(args, "reliability", (x) => x >= 0 && x < 1, "at least 0 and below 1");
     // one SD is about one scale: applying it to every scale in the file would invent norms
     if ((sd !== undefined || reliability !== undefined) && (instrument === undefined || scale === undefined)) throw new UsageError("--sd and --reliability need --instrument and --scale");
-    const input = await inputFrom(positionals, io, io.readStdin);
+    const input = await inputFrom(positionals, io);
+    checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {
