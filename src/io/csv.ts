@@ -78,7 +78,10 @@ export async function sniffFile(path: string): Promise<Sniffed & { size: number 
 
 export interface StreamHandlers {
   onHeader(fields: string[]): void;
-  onRecords(rows: { fields: string[]; row: number }[]): void;
+  /** a chunk's records, after the chunk's quote errors */
+  onRecords?(rows: { fields: string[]; row: number }[]): void;
+  /** when given, each record instead of onRecords (same order: a chunk's quote errors come first) */
+  onRecord?(fields: string[], row: number): void;
   onQuoteError(row: number, message: string): void;
   onProgress?(bytesRead: number): void;
 }
@@ -87,22 +90,29 @@ function collector(h: StreamHandlers) {
   let row = 0;
   let headerSeen = false;
   return (data: string[][], errors: Papa.ParseError[]) => {
-    const bad = new Map<number, string>();
-    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") bad.set(e.row, e.message);
-    const out: { fields: string[]; row: number }[] = [];
-    data.forEach((fields, i) => {
-      row++;
-      if (!headerSeen) {
-        headerSeen = true;
-        h.onHeader(fields);
-        return;
-      }
-      if (bad.has(i)) return h.onQuoteError(row, bad.get(i)!);
+    // data[i] is spreadsheet row base + i + 1 (empty lines count)
+    const base = row;
+    row += data.length;
+    let first = 0;
+    if (!headerSeen && data.length > 0) {
+      headerSeen = true;
+      first = 1;
+      h.onHeader(data[0]!);
+    }
+    let bad: Map<number, string> | null = null;
+    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e.message);
+    if (bad !== null) for (let i = first; i < data.length; i++) if (bad.has(i)) h.onQuoteError(base + i + 1, bad.get(i)!);
+    const one = h.onRecord !== undefined;
+    const out: { fields: string[]; row: number }[] | null = one ? null : [];
+    for (let i = first; i < data.length; i++) {
+      const fields = data[i]!;
+      if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
-      if (fields.length === 1 && fields[0] === "") return;
-      out.push({ fields, row });
-    });
-    if (out.length) h.onRecords(out);
+      if (fields.length === 1 && fields[0] === "") continue;
+      if (one) h.onRecord!(fields, base + i + 1);
+      else out!.push({ fields, row: base + i + 1 });
+    }
+    if (out !== null && out.length) h.onRecords?.(out);
   };
 }
 
