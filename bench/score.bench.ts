@@ -35,11 +35,12 @@ interface Measurement {
 
 async function childPapaparse(file: string): Promise<Measurement> {
   const { default: Papa } = await import("papaparse");
+  const { STREAM_CHUNK_BYTES } = await import("../src/io/csv.js");
   const t0 = performance.now();
   let rows = 0;
   await new Promise<void>((resolve, reject) => {
-    // as src/io/csv.ts streamFile: utf8 stream of 1 MB chunks, delimiter given, chunk callback
-    const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+    // as src/io/csv.ts streamFile: utf8 stream in chunks of the same size, delimiter given, chunk callback
+    const stream = createReadStream(file, { encoding: "utf8", highWaterMark: STREAM_CHUNK_BYTES });
     Papa.parse(stream as unknown as File, {
       delimiter: ",",
       header: false,

@@ -116,10 +116,16 @@ function collector(h: StreamHandlers) {
   };
 }
 
+/**
+ * Bytes read per chunk. Not a free tuning knob: a chunk's quote errors are reported before its records,
+ * so the chunk size decides where such errors fall in the issue order.
+ */
+export const STREAM_CHUNK_BYTES = 1 << 20;
+
 /** Streams a file's records through papaparse; memory stays bounded by the chunk size. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: 1 << 20 });
+    const stream = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
     const collect = collector(h);
     let failed: unknown;
     Papa.parse(stream as unknown as File, {
