@@ -247,10 +247,7 @@ describe("columns and rows", () => {
     expect(r.out.split("\n")[1]).toBe("A,2025-01-15,mother,ors,adult,total,22.5,scored,clinical,4,4,");
   });
 
-  // BUG: src/io/rows.ts longRowReader passes item: "item" (the column) to the duplicate_column and unknown_column
-  // messages, whose templates only print f.item, so the text a user sees is 'column "item" appears more than once' and
-  // 'column "item" is not an item of any known instrument': the offending item (ors_4, ors_9) and the earlier row are lost.
-  it.fails("long-file messages name the offending item and, for a repeat, the earlier row", async () => {
+  it("long-file messages name the offending item and, for a repeat, the earlier row", async () => {
     const r = await score(text(LONG_BAD, "long.csv"));
     const [dup, , unknown] = errors(r.issues);
     expect(dup!.message).toContain("ors_4");
@@ -294,5 +291,25 @@ describe("writing CSV cells", () => {
 
   it("csvLine joins with commas and ends in \\n", () => {
     expect(csvLine(["a", 1, null, true, "=x"])).toBe("a,1,,true,'=x\n");
+  });
+});
+
+describe("spreadsheet leftovers", () => {
+  it("empty trailing header cells (Excel's `;;`) are accepted while their cells are empty; a value there is an error", async () => {
+    const r = await score({ text: "subject_id;administered_on;ors_1;ors_2;ors_3;ors_4;;\r\nA;2025-01-01;1;2;3;4;;\r\nB;2025-01-01;1;2;3;4;x;\r\n", name: "t.csv" });
+    expect(r.out.trim().split("\n").slice(1)).toEqual(["A,2025-01-01,,ors,adult,total,10,scored,clinical,4,4,"]);
+    expect(errors(r.issues).map((i) => [i.row, i.item, i.received])).toEqual([[3, "7 (no header)", "x"]]);
+  });
+
+  it("text that is not UTF-8 (a Windows-1252 'ø') is an error naming row and column, not a silent replacement", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("subject_id;administered_on;respondent;ors_1;ors_2;ors_3;ors_4\r\nA;2025-01-01;m", "latin1"),
+      Buffer.from([0xf8]), // ø in Windows-1252 / Latin-1, invalid as UTF-8
+      Buffer.from("r;1;2;3;4\r\n", "latin1"),
+    ]);
+    const r = await score({ text: bytes.toString("utf8"), name: "latin.csv" });
+    expect(errors(r.issues).map((i) => [i.row, i.item])).toEqual([[2, "respondent"]]);
+    expect(errors(r.issues)[0]!.message).toContain("save the file as CSV UTF-8");
+    expect(r.results).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { Administration, Issue } from "../schema/results.js";
+import type { ResponseColumns } from "../scoring/score.js";
 
 export const META_COLUMNS = [
   "subject_id",
@@ -49,10 +50,19 @@ export interface AdministrationWithExtras extends Administration {
   extras: Record<string, string>;
 }
 
+/** An administration from a wide row: its responses as columns (score it with scoreColumns). */
+export interface WideAdministration extends Omit<AdministrationWithExtras, "responses"> {
+  columns: ResponseColumns;
+}
+
 interface Plan {
   meta: Partial<Record<(typeof META_COLUMNS)[number], number>>;
   instruments: { inst: Instrument; columns: { name: string; index: number }[] }[];
   extras: { name: string; index: number }[];
+  /** columns with an empty header cell (spreadsheets often save trailing ones): their cells must be empty */
+  unnamed: number[];
+  /** header names by column index */
+  names: string[];
   nColumns: number;
 }
 
@@ -80,6 +90,7 @@ export function planHeader(header: readonly string[], opts: ReadOptions): { plan
       const issue = fileIssue("invalid_value", opts, { received: shown, expected: `a header row of column names (this cell has ${n.length} characters)` });
       throw new FileError(`${at(opts, 1)}: column ${i + 1} is not a column name; expected a header row such as subject_id,administered_on,…`, issue);
     }
+    if (n === "") return;
     if (seen.has(n)) {
       const issue = fileIssue("duplicate_column", opts, { item: n });
       throw new FileError(`${at(opts, 1)}: column "${n}" appears twice (columns ${seen.get(n)! + 1} and ${i + 1}); which one holds the data cannot be decided`, issue);
@@ -95,10 +106,14 @@ export function planHeader(header: readonly string[], opts: ReadOptions): { plan
       throw new FileError(`${at(opts, 1)}: required column "${c}" is missing${hint} (found: ${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""})`, issue);
     }
   }
-  const plan: Plan = { meta: {}, instruments: [], extras: [], nColumns: names.length };
+  const plan: Plan = { meta: {}, instruments: [], extras: [], unnamed: [], names, nColumns: names.length };
   const byInst = new Map<Instrument, { name: string; index: number }[]>();
   const longNames = new Set<string>(LONG_COLUMNS);
   names.forEach((n, i) => {
+    if (n === "") {
+      plan.unnamed.push(i);
+      return;
+    }
     if ((META_COLUMNS as readonly string[]).includes(n)) {
       plan.meta[n as (typeof META_COLUMNS)[number]] = i;
       return;
@@ -214,6 +229,10 @@ export function readMeta(get: (col: string) => string | undefined, row: number, 
 
 function toAdministration(inst: Instrument, meta: RowMeta, responses: Record<string, string>, extras: Record<string, string>, row: number, opts: ReadOptions): AdministrationWithExtras {
   const a: AdministrationWithExtras = { instrument: inst.id, responses, extras, source: opts.file !== undefined ? { file: opts.file, row } : { row } };
+  return withMeta(a, meta);
+}
+
+function withMeta<A extends Omit<Administration, "responses">>(a: A, meta: RowMeta): A {
   if (meta.subjectId !== undefined) a.subjectId = meta.subjectId;
   if (meta.administeredOn !== undefined) a.administeredOn = meta.administeredOn;
   if (meta.respondent !== undefined) a.respondent = meta.respondent;
@@ -225,21 +244,35 @@ function toAdministration(inst: Instrument, meta: RowMeta, responses: Record<str
   return a;
 }
 
+/**
+ * Cells no reader would take silently: a value under an empty header cell, and text that was not
+ * UTF-8 (decoded as U+FFFD, e.g. a Windows-1252 "CSV (semikolonsepareret)" file with æ, ø or å).
+ */
+function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions): Issue[] {
+  const issues: Issue[] = [];
+  const push = (column: string, received: string, expected: string) => {
+    const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
+    if (opts.file !== undefined) issue.file = opts.file;
+    issue.row = row;
+    issues.push(issue);
+  };
+  for (const i of plan.unnamed)
+    if (fields[i] !== undefined && fields[i]!.trim() !== "") push(`${i + 1} (no header)`, fields[i]!, "an empty cell: this column has no name in the header row");
+  for (let i = 0; i < fields.length; i++)
+    if (fields[i]!.includes("\uFFFD")) push(plan.names[i] || `${i + 1}`, fields[i]!, "UTF-8 text: save the file as CSV UTF-8 (this looks like another encoding, e.g. Windows-1252)");
+  return issues;
+}
+
 /** Reader for a wide file, one row at a time: bounded memory whatever the file size. */
 export function wideRowReader(plan: Plan, opts: ReadOptions) {
-  // built once per file, not per row: the row being read, and a response record per instrument
-  // whose keys are already in column order
+  // built once per file, not per row: the row being read, and each instrument's column names
   let fields: readonly string[] = [];
   const get = (col: string) => {
     const i = plan.meta[col as (typeof META_COLUMNS)[number]];
     return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
   };
-  const instruments = plan.instruments.map(({ inst, columns }) => {
-    const template: Record<string, string> = {};
-    for (const c of columns) template[c.name] = "";
-    return { inst, columns, template };
-  });
-  return (rowFields: readonly string[], row: number): { administrations: AdministrationWithExtras[]; issues: Issue[] } => {
+  const instruments = plan.instruments.map(({ inst, columns }) => ({ inst, columns, names: columns.map((c) => c.name) }));
+  return (rowFields: readonly string[], row: number): { administrations: WideAdministration[]; issues: Issue[] } => {
     const issues: Issue[] = [];
     if (rowFields.length !== plan.nColumns) {
       const issue = makeIssue("invalid_value", "error", {
@@ -251,25 +284,29 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
       return { administrations: [], issues: [issue] };
     }
     fields = rowFields;
+    const bad = cellProblems(rowFields, plan, row, opts);
+    if (bad.length > 0) return { administrations: [], issues: bad };
     const extras: Record<string, string> = {};
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
-    const administrations: AdministrationWithExtras[] = [];
+    const administrations: WideAdministration[] = [];
     let meta: RowMeta | undefined;
-    for (const { inst, columns, template } of instruments) {
+    for (const { inst, columns, names } of instruments) {
       let any = false;
-      const responses: Record<string, string> = { ...template };
-      for (const c of columns) {
-        const v = cellValue(fields[c.index], opts.delimiter);
-        responses[c.name] = v;
+      const values: string[] = new Array<string>(columns.length);
+      for (let k = 0; k < columns.length; k++) {
+        const v = cellValue(fields[columns[k]!.index], opts.delimiter);
+        values[k] = v;
         if (v !== "") any = true;
       }
       if (!any) continue;
       meta ??= readMeta(get, row, opts, issues);
-      administrations.push(toAdministration(inst, meta, responses, extras, row, opts));
+      const a: WideAdministration = { instrument: inst.id, columns: { names, values }, extras, source: opts.file !== undefined ? { file: opts.file, row } : { row } };
+      administrations.push(withMeta(a, meta));
     }
     if (administrations.length === 0 && fields.some((f) => f.trim() !== "")) {
-      const issue = makeIssue("missing_item", "warning", { item: "(all items)" });
-      issue.message = "row has no answered item of any instrument; nothing to score";
+      // with --instrument, rows of other instruments are expected: say so quietly
+      const issue = makeIssue("missing_item", opts.instrument !== undefined ? "info" : "warning", { item: "(all items)" });
+      issue.message = opts.instrument !== undefined ? `row has no answered item of ${opts.instrument}; nothing to score` : "row has no answered item of any instrument; nothing to score";
       if (opts.file !== undefined) issue.file = opts.file;
       issue.row = row;
       issues.push(issue);
@@ -297,6 +334,8 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
       err("invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`);
       return issues;
     }
+    const bad = cellProblems(fields, plan, row, opts);
+    if (bad.length > 0) return bad;
     const get = (col: string) => {
       const i = idx.get(col);
       return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
@@ -311,6 +350,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const item = get("item") ?? "";
     if (!inst.columns.includes(item)) {
       err("unknown_column", "item", item, `an item of ${inst.id} (${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]})`);
+      issues[issues.length - 1]!.message = `item ${JSON.stringify(item)} is not an item of ${inst.id}; expected ${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]}`;
       return issues;
     }
     const meta = readMeta(get, row, opts, issues);
@@ -329,6 +369,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const first = g.itemRows.get(item);
     if (first !== undefined) {
       err("duplicate_column", "item", item, `one response per item per administration (already on row ${first})`);
+      issues[issues.length - 1]!.message = `item ${JSON.stringify(item)} is given twice for this administration (first on row ${first}); which answer holds cannot be decided`;
       return issues;
     }
     g.itemRows.set(item, row);
