@@ -48,6 +48,9 @@ export function parseResponse(raw: ItemValue, format: ResponseFormat, item: stri
   if (format.kind === "decimal") {
     const steps = x / format.step;
     if (Math.abs(steps - Math.round(steps)) > 1e-9) return invalid("off_step", item, text, describeFormat(format));
+    // a value within float noise of a step is that step (8.999999999999998 is 9.0): totals, bands and flags then agree
+    const onStep = Number((Math.round(steps) * format.step).toPrecision(12));
+    return { kind: "ok", points: onStep, response: onStep };
   }
   return { kind: "ok", points: x, response: x };
 }
