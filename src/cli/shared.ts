@@ -110,6 +110,10 @@ export function progress(io: Io, quiet: boolean, totalBytes: number | undefined)
   };
 }
 
+export const outOption = {
+  out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
+} as const satisfies Record<string, OptionSpec>;
+
 export const inputOptions = {
   instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
   issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },

@@ -6,8 +6,8 @@ import { csvLine } from "../../io/csv.js";
 import { analyseTrends } from "../../trend/classify.js";
 import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
 import { readResults } from "../../trend/read.js";
-import { buildRegistry, checkInstrument, IssueReporter, registryOptions } from "../shared.js";
-import { checkOutputs, inputFrom } from "../shared.js";
+import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
+import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "insufficient_data"] as const;
 
@@ -52,13 +52,10 @@ export const cohort: Command = {
   usage: "trivsel cohort <file.csv|-> [--by <column>] [--instrument <id>] [--scale <id>] [--format csv|json] [--out <file>]",
   options: {
     by: { type: "string", placeholder: "column", description: "group by a column of the raw file (e.g. municipality), or phase (the baseline's phase)" },
-    instrument: { type: "string", placeholder: "id", description: "only this instrument" },
     scale: { type: "string", placeholder: "id", description: "only this scale" },
     format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
-    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
-    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
-    quiet: { type: "boolean", description: "no summary line and no info messages" },
-    ...registryOptions,
+    ...inputOptions,
+    ...outOption,
   },
   details: `One row per group × instrument × scale × respondent (raters are never pooled). Verdicts as in \`trivsel trend\`;
 percentages are of the series with a follow-up (a later date than the baseline). mean_change is latest − baseline

@@ -6,8 +6,8 @@ import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
 import { DEFAULT_REVIEW_SESSIONS, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { readResults } from "../../trend/read.js";
-import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
-import { checkOutputs, inputFrom } from "../shared.js";
+import { buildRegistry, IssueReporter } from "../shared.js";
+import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
 
 export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts"] as const;
 
@@ -19,10 +19,8 @@ export const fit: Command = {
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
     sessions: { type: "string", placeholder: "n", description: `alert when the ORS is not reliably above intake from this session on (default ${DEFAULT_REVIEW_SESSIONS})` },
     format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
-    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
-    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
-    quiet: { type: "boolean", description: "no summary line and no info messages" },
-    ...registryOptions,
+    ...inputOptions,
+    ...outOption,
   },
   details: `One row per subject × rater × session (the rater's distinct dates with an ORS or SRS; session 1 is the intake).
 alerts, separated by ";": no_reliable_improvement (from session --sessions on, ORS not ≥ 5 points above intake;

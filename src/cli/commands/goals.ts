@@ -7,8 +7,8 @@ import { csvLine } from "../../io/csv.js";
 import { parseDate } from "../../dates.js";
 import { describeTarget, evaluateGoals, parseGoalsText, type Goal } from "../../trend/goals.js";
 import { readResults } from "../../trend/read.js";
-import { buildRegistry, IssueReporter, registryOptions } from "../shared.js";
-import { checkOutputs, inputFrom } from "../shared.js";
+import { buildRegistry, IssueReporter } from "../shared.js";
+import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
 
 export const GOAL_COLUMNS = ["subject_id", "goal_id", "instrument", "scale", "respondent", "target", "start", "review", "at", "status", "baseline_date", "baseline", "latest_date", "latest", "change", "rci", "reliable_change", "notes"] as const;
 
@@ -20,10 +20,8 @@ export const goals: Command = {
     goals: { type: "string", placeholder: "goals.json", description: "the goals file: JSON or YAML (.yaml/.yml) with a list of goals" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
     format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
-    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
-    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
-    quiet: { type: "boolean", description: "no summary line and no info messages" },
-    ...registryOptions,
+    ...inputOptions,
+    ...outOption,
   },
   details: `A goal: { "id", "subjectId", "goal" (the team's words), "measure": { "instrument", "scale" (default total),
 "respondent" }, "target": { "kind": "below"|"above", "value" } | { "kind": "reliable_improvement" } |

@@ -7,7 +7,7 @@ import { LONG_SCORE_COLUMNS, longScoreLines, wideLayout } from "../../io/formats
 import { scoreFile } from "../../io/score-file.js";
 import { statSync } from "node:fs";
 import { FileError } from "../../io/rows.js";
-import { buildRegistry, checkInstrument, checkOutputs, inputFrom, inputOptions, IssueReporter, progress } from "../shared.js";
+import { buildRegistry, checkInstrument, checkOutputs, inputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
 
 export const score: Command = {
   name: "score",
@@ -15,8 +15,8 @@ export const score: Command = {
   usage: "trivsel score <file.csv|-> [--instrument <id>] [--format long|wide|json] [--out <file>] [--issues <file>]",
   options: {
     format: { type: "string", placeholder: "long|wide|json", description: "output format (default long)" },
-    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
     strict: { type: "boolean", description: "write no output at all when any row has an error" },
+    ...outOption,
     ...inputOptions,
   },
   details: `The long format is a stable contract: ${LONG_SCORE_COLUMNS.join(",")}

@@ -5,8 +5,8 @@ import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
 import { analyseTrends, type TrendAnalysis } from "../../trend/classify.js";
 import { readResults } from "../../trend/read.js";
-import { buildRegistry, checkInstrument, IssueReporter, registryOptions } from "../shared.js";
-import { checkOutputs, inputFrom } from "../shared.js";
+import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
+import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
 
 /** Public contract: column names and order. */
 export const TREND_COLUMNS = ["subject_id", "respondent", "instrument", "scale", "n", "first_date", "last_date", "baseline", "latest", "change", "rci", "reliable_change", "category", "slope_per_week"] as const;
@@ -32,11 +32,8 @@ export const trend: Command = {
     reliability: { type: "string", placeholder: "r", description: "reliability (0 ≤ r < 1) for the RCI (needs --instrument and --scale)" },
     since: { type: "string", placeholder: "intake|birth", description: "reference date for weeks: the family's first administration (default) or the birth_date column" },
     format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
-    out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
-    instrument: { type: "string", placeholder: "id", description: "only this instrument" },
-    issues: { type: "string", placeholder: "file.csv", description: "write every scoring issue to a CSV" },
-    quiet: { type: "boolean", description: "no summary line and no info messages" },
-    ...registryOptions,
+    ...inputOptions,
+    ...outOption,
   },
   details: `Input: a raw wide or long file (scored first), or the long output of \`trivsel score\`.
 CSV columns, a stable contract: ${TREND_COLUMNS.join(",")}
