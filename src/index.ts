@@ -53,5 +53,5 @@ export { readResults, isScoredLong } from "./trend/read.js";
 export type { ReadResults } from "./trend/read.js";
 export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";
 export type { CohortRow, PairedStats } from "./trend/cohort.js";
-export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES } from "./trend/goals.js";
+export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES } from "./trend/goals.js";
 export type { Goal, GoalTarget, GoalStatus, GoalEvaluation } from "./trend/goals.js";
