@@ -3,10 +3,10 @@
  * scoreAdministration ─► sink. Memory stays bounded for wide files; long files are grouped first.
  */
 import type { Registry } from "../registry/registry.js";
-import { scoreAdministration } from "../scoring/score.js";
+import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { parseText, sniff, sniffFile, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
-import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras } from "./rows.js";
+import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
 
 export interface ScoredAdministration {
   result: ScoreResult;
@@ -52,6 +52,12 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     for (const i of result.issues) emit(i);
     sink.result({ result, extras: a.extras });
   };
+  const scoreWide = (a: WideAdministration) => {
+    summary.administrations++;
+    const result = scoreColumns(opts.registry.get(a.instrument), a, a.columns);
+    for (const i of result.issues) emit(i);
+    sink.result({ result, extras: a.extras });
+  };
   let onRecord: (fields: string[], row: number) => void = () => {};
   let finish: () => void = () => {};
   let sniffed: Sniffed | undefined;
@@ -74,7 +80,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
           summary.records++;
           const out = reader(fields, row);
           for (const i of out.issues) emit(i);
-          for (const a of out.administrations) score(a);
+          for (const a of out.administrations) scoreWide(a);
         };
       }
     },

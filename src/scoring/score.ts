@@ -8,7 +8,7 @@
 import { RULES } from "../rules/index.js";
 import type { FormSelectionRule, MissingRuleImpl } from "../rules/types.js";
 import type { BandSet, FormDef, ResponseFormat, ScaleDef } from "../schema/instrument.js";
-import type { Administration, AppliedBand, Issue, ScaleResult, ScoreResult } from "../schema/results.js";
+import type { Administration, AppliedBand, Issue, ItemValue, ScaleResult, ScoreResult } from "../schema/results.js";
 import { bandsFor, describeBound, scaleItems, type Instrument, type Recode, type ScaleItem } from "../registry/load.js";
 import { makeIssue } from "./issues.js";
 import { isBlank, parseResponse } from "./responses.js";
@@ -69,6 +69,8 @@ interface ScalePlan {
 interface FormPlan {
   items: ItemPlan[];
   known: Set<string>;
+  /** column maps for response columns (ResponseColumns.names), per names array */
+  columnMaps: WeakMap<readonly string[], ColumnMap>;
   constraints: { items: readonly string[]; value: number; idx: number[] }[];
   scales: ScalePlan[];
   // state of the administration being scored, by item index (scoring is synchronous and not re-entrant)
@@ -158,7 +160,51 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
     return plan;
   });
   const n = items.length;
-  return { items, known, constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
+  return { items, known, columnMaps: new WeakMap(), constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
+}
+
+/**
+ * Responses given as columns: names (one array for every row of a file) and this row's values, in the
+ * same order. Scored exactly as the record { [names[j]]: values[j] } would be, without building it.
+ */
+export interface ResponseColumns {
+  names: readonly string[];
+  values: readonly ItemValue[];
+}
+
+interface ColumnMap {
+  /** position in names of each plan item, -1 when absent */
+  itemPos: Int32Array;
+  /** position in names of each item's modifiers, item-major; -1 when absent */
+  modPos: Int32Array;
+  /** positions of names that are neither items on the form nor their modifiers, in Object.keys order */
+  unknown: number[];
+}
+
+function columnMap(plan: FormPlan, names: readonly string[]): ColumnMap {
+  let map = plan.columnMaps.get(names);
+  if (map) return map;
+  const pos = new Map<string, number>();
+  names.forEach((n, j) => pos.set(n, j));
+  const at = (col: string) => pos.get(col) ?? -1;
+  const nMods = plan.items[0]?.mods.length ?? 0;
+  const modPos = new Int32Array(plan.items.length * nMods);
+  plan.items.forEach((it, i) => it.mods.forEach((m, k) => (modPos[i * nMods + k] = at(m.col))));
+  // the order a record's keys would come in (integer-like names first), as the record path reads them
+  const record: Record<string, number> = {};
+  names.forEach((n, j) => (record[n] = j));
+  const unknown = Object.keys(record)
+    .filter((n) => !plan.known.has(n))
+    .map((n) => record[n]!);
+  map = { itemPos: Int32Array.from(plan.items, (it) => at(it.id)), modPos, unknown };
+  plan.columnMaps.set(names, map);
+  return map;
+}
+
+function toRecord(cols: ResponseColumns): Record<string, ItemValue> {
+  const r: Record<string, ItemValue> = {};
+  for (let j = 0; j < cols.names.length; j++) r[cols.names[j]!] = cols.values[j];
+  return r;
 }
 
 /** A rule's parameters, parsed on first use and kept (rules only read them). */
@@ -172,7 +218,7 @@ function ruleParams(holder: { params?: unknown }, rule: { params: { parse(x: unk
 
 // ---------------------------------------------------------------- scoring
 
-function selectForm(inst: Instrument, a: Administration): { form: FormDef | null; rule: string | null; issues: Issue[]; provisional: boolean } {
+function selectForm(inst: Instrument, a: Omit<Administration, "responses">, responses: Administration["responses"] | null, cols: ResponseColumns | null): { form: FormDef | null; rule: string | null; issues: Issue[]; provisional: boolean } {
   if (!inst.hasForms) return { form: inst.forms[0]!, rule: null, issues: [], provisional: false };
   const ids = inst.forms.map((f) => f.id);
   if (a.form !== undefined && a.form !== "") {
@@ -199,7 +245,8 @@ function selectForm(inst: Instrument, a: Administration): { form: FormDef | null
     return { form, rule: `default form "${form.id}" (no form given)`, issues: [], provisional: sel.source.provenance === "provisional" };
   }
   const rule = RULES[sel.rule] as FormSelectionRule;
-  const out = rule.select({ instrumentId: inst.id, forms: inst.forms, administration: a, params: ruleParams(sel, rule) });
+  const administration: Administration = responses !== null ? (a as Administration) : { ...a, responses: toRecord(cols!) };
+  const out = rule.select({ instrumentId: inst.id, forms: inst.forms, administration, params: ruleParams(sel, rule) });
   const form = out.form === null ? null : inst.forms.find((f) => f.id === out.form)!;
   return { form, rule: out.explanation, issues: out.issues, provisional: out.provisional };
 }
@@ -217,14 +264,21 @@ function digits(s: string): number {
   return x;
 }
 
-function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, a: Administration, issues: Issue[]): void {
+/** `responses`, or else `cols`, holds the responses */
+function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, responses: Administration["responses"] | null, cols: ResponseColumns | null, issues: Issue[]): void {
   const { items, status, points, response } = plan;
-  const responses = a.responses;
+  const map = cols !== null ? columnMap(plan, cols.names) : null;
+  const values = cols !== null ? cols.values : [];
+  const nMods = items[0]?.mods.length ?? 0;
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
-    const raw = responses[it.id];
+    let raw: ItemValue;
+    if (map !== null) {
+      const p = map.itemPos[i]!;
+      raw = p < 0 ? undefined : values[p];
+    } else raw = responses![it.id];
     // fast paths: exactly what parseResponse returns for these inputs
-    if (typeof raw === "string" && it.mods.length === 0) {
+    if (typeof raw === "string" && nMods === 0) {
       if (it.intFormat) {
         const x = digits(raw);
         if (x >= it.min && x <= it.max) {
@@ -251,8 +305,9 @@ function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, a: Administ
     }
     if (p.kind === "missing") {
       status[i] = MISSING;
-      for (const m of it.mods) {
-        const mraw = responses[m.col];
+      for (let k = 0; k < nMods; k++) {
+        const m = it.mods[k]!;
+        const mraw = modRaw(responses, values, map, m.col, i * nMods + k);
         const mp = parseResponse(mraw, m.format, m.col, undefined);
         if (mp.kind === "invalid") issues.push({ ...mp.issue, instrument: inst.id });
         else if (mp.kind === "ok" && mp.points !== 0)
@@ -262,8 +317,9 @@ function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, a: Administ
     }
     let pts = p.points;
     let invalid = false;
-    for (const m of it.mods) {
-      const mp = parseResponse(responses[m.col], m.format, m.col, undefined);
+    for (let k = 0; k < nMods; k++) {
+      const m = it.mods[k]!;
+      const mp = parseResponse(modRaw(responses, values, map, m.col, i * nMods + k), m.format, m.col, undefined);
       if (mp.kind === "invalid") {
         issues.push({ ...mp.issue, instrument: inst.id });
         invalid = true;
@@ -276,13 +332,23 @@ function parseItems(inst: Instrument, plan: FormPlan, form: FormDef, a: Administ
       response[i] = p.response;
     }
   }
-  for (const col of Object.keys(responses)) {
-    if (plan.known.has(col)) continue;
-    const raw = responses[col];
-    if (isBlank(raw)) continue;
-    const detail = inst.columns.includes(col) ? `it is not on form "${form.id}", so its response is not scored` : "its response is not scored";
-    issues.push(makeIssue("unknown_column", "warning", { instrument: inst.id, item: col, received: String(raw), detail }));
+  if (map !== null) {
+    for (const j of map.unknown) unknownColumn(inst, form, cols!.names[j]!, values[j], issues);
+  } else {
+    for (const col of Object.keys(responses!)) if (!plan.known.has(col)) unknownColumn(inst, form, col, responses![col], issues);
   }
+}
+
+function modRaw(responses: Administration["responses"] | null, values: readonly ItemValue[], map: ColumnMap | null, col: string, k: number): ItemValue {
+  if (responses !== null) return responses[col];
+  const p = map!.modPos[k]!;
+  return p < 0 ? undefined : values[p];
+}
+
+function unknownColumn(inst: Instrument, form: FormDef, col: string, raw: ItemValue, issues: Issue[]): void {
+  if (isBlank(raw)) return;
+  const detail = inst.columns.includes(col) ? `it is not on form "${form.id}", so its response is not scored` : "its response is not scored";
+  issues.push(makeIssue("unknown_column", "warning", { instrument: inst.id, item: col, received: String(raw), detail }));
 }
 
 function checkConstraints(inst: Instrument, plan: FormPlan, issues: Issue[]): void {
@@ -460,9 +526,21 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
  * problem is an issue, and a scale its rules cannot score is `not_scorable` with the reason.
  */
 export function scoreAdministration(inst: Instrument, a: Administration): ScoreResult {
+  return scoreWith(inst, a, a.responses, null);
+}
+
+/**
+ * scoreAdministration for file readers: the responses as columns (see ResponseColumns), so no record
+ * is built per row. The result is what scoreAdministration gives for `a` with that record.
+ */
+export function scoreColumns(inst: Instrument, a: Omit<Administration, "responses">, cols: ResponseColumns): ScoreResult {
+  return scoreWith(inst, a, null, cols);
+}
+
+function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, responses: Administration["responses"] | null, cols: ResponseColumns | null): ScoreResult {
   const issues: Issue[] = [];
-  const sel = selectForm(inst, a);
-  issues.push(...sel.issues);
+  const sel = selectForm(inst, a, responses, cols);
+  if (sel.issues.length > 0) issues.push(...sel.issues);
   const result: ScoreResult = {
     instrument: inst.id,
     instrumentName: inst.name,
@@ -497,7 +575,7 @@ export function scoreAdministration(inst: Instrument, a: Administration): ScoreR
     }));
   } else {
     const plan = formPlan(inst, sel.form);
-    parseItems(inst, plan, sel.form, a, issues);
+    parseItems(inst, plan, sel.form, responses, cols, issues);
     checkConstraints(inst, plan, issues);
     for (const sp of plan.scales) {
       const r = scoreScale(inst, sp, plan, result.scales, issues);
@@ -508,7 +586,7 @@ export function scoreAdministration(inst: Instrument, a: Administration): ScoreR
       result.scales.push(r);
     }
   }
-  result.provisional ||= result.scales.some((s) => s.provisional);
+  if (!result.provisional) for (const s of result.scales) if (s.provisional) result.provisional = true;
   for (const i of issues) {
     if (i.instrument === undefined) i.instrument = inst.id;
     if (a.source?.file !== undefined) i.file = a.source.file;
