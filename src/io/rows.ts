@@ -248,19 +248,23 @@ function withMeta<A extends Omit<Administration, "responses">>(a: A, meta: RowMe
  * Cells no reader would take silently: a value under an empty header cell, and text that was not
  * UTF-8 (decoded as U+FFFD, e.g. a Windows-1252 "CSV (semikolonsepareret)" file with æ, ø or å).
  */
-function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions): Issue[] {
-  const issues: Issue[] = [];
-  const push = (column: string, received: string, expected: string) => {
-    const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
-    if (opts.file !== undefined) issue.file = opts.file;
-    issue.row = row;
-    issues.push(issue);
-  };
+function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions): Issue[] | null {
+  // null, not a new empty array, for the usual row without problems; no per-row closure
+  let issues: Issue[] | null = null;
   for (const i of plan.unnamed)
-    if (fields[i] !== undefined && fields[i]!.trim() !== "") push(`${i + 1} (no header)`, fields[i]!, "an empty cell: this column has no name in the header row");
+    if (fields[i] !== undefined && fields[i]!.trim() !== "")
+      (issues ??= []).push(cellIssue(`${i + 1} (no header)`, fields[i]!, "an empty cell: this column has no name in the header row", row, opts));
   for (let i = 0; i < fields.length; i++)
-    if (fields[i]!.includes("\uFFFD")) push(plan.names[i] || `${i + 1}`, fields[i]!, "UTF-8 text: save the file as CSV UTF-8 (this looks like another encoding, e.g. Windows-1252)");
+    if (fields[i]!.includes("\uFFFD"))
+      (issues ??= []).push(cellIssue(plan.names[i] || `${i + 1}`, fields[i]!, "UTF-8 text: save the file as CSV UTF-8 (this looks like another encoding, e.g. Windows-1252)", row, opts));
   return issues;
+}
+
+function cellIssue(column: string, received: string, expected: string, row: number, opts: ReadOptions): Issue {
+  const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
+  if (opts.file !== undefined) issue.file = opts.file;
+  issue.row = row;
+  return issue;
 }
 
 /** Reader for a wide file, one row at a time: bounded memory whatever the file size. */
@@ -285,7 +289,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
     }
     fields = rowFields;
     const bad = cellProblems(rowFields, plan, row, opts);
-    if (bad.length > 0) return { administrations: [], issues: bad };
+    if (bad !== null) return { administrations: [], issues: bad };
     const extras: Record<string, string> = {};
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
     const administrations: WideAdministration[] = [];
@@ -335,7 +339,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
       return issues;
     }
     const bad = cellProblems(fields, plan, row, opts);
-    if (bad.length > 0) return bad;
+    if (bad !== null) return bad;
     const get = (col: string) => {
       const i = idx.get(col);
       return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
