@@ -80,13 +80,17 @@ export interface StreamHandlers {
   onHeader(fields: string[]): void;
   /** a chunk's records, after the chunk's quote errors */
   onRecords?(rows: { fields: string[]; row: number }[]): void;
-  /** when given, each record instead of onRecords (same order: a chunk's quote errors come first) */
-  onRecord?(fields: string[], row: number): void;
+  /**
+   * when given, each record instead of onRecords (same order: a chunk's quote errors come first);
+   * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far
+   */
+  onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
   onQuoteError(row: number, message: string): void;
   onProgress?(bytesRead: number): void;
 }
 
-function collector(h: StreamHandlers) {
+/** `text.replacementSeen`: whether U+FFFD occurs in the text parsed so far (set by the caller) */
+function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
   let row = 0;
   let headerSeen = false;
   return (data: string[][], errors: Papa.ParseError[]) => {
@@ -109,7 +113,7 @@ function collector(h: StreamHandlers) {
       if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
-      if (one) h.onRecord!(fields, base + i + 1);
+      if (one) h.onRecord!(fields, base + i + 1, text.replacementSeen);
       else out!.push({ fields, row: base + i + 1 });
     }
     if (out !== null && out.length) h.onRecords?.(out);
@@ -126,7 +130,12 @@ export const STREAM_CHUNK_BYTES = 1 << 20;
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-    const collect = collector(h);
+    const text = { replacementSeen: false };
+    // registered before papaparse's own listener, so each chunk is looked at before it is parsed
+    stream.on("data", (chunk) => {
+      if (!text.replacementSeen && (chunk as string).includes("\uFFFD")) text.replacementSeen = true;
+    });
+    const collect = collector(h, text);
     let failed: unknown;
     Papa.parse(stream as unknown as File, {
       delimiter: s.delimiter,
@@ -153,7 +162,7 @@ export function parseText(text: string, file: string | undefined, h: StreamHandl
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
   const body = s.bom ? text.replace(/^\uFEFF/, "") : text;
   const res = Papa.parse<string[]>(body, { delimiter: s.delimiter, header: false, skipEmptyLines: false });
-  collector(h)(res.data, res.errors);
+  collector(h, { replacementSeen: body.includes("\uFFFD") })(res.data, res.errors);
   return s;
 }
 

@@ -248,15 +248,17 @@ function withMeta<A extends Omit<Administration, "responses">>(a: A, meta: RowMe
  * Cells no reader would take silently: a value under an empty header cell, and text that was not
  * UTF-8 (decoded as U+FFFD, e.g. a Windows-1252 "CSV (semikolonsepareret)" file with æ, ø or å).
  */
-function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions): Issue[] | null {
+function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions, replacementSeen: boolean): Issue[] | null {
   // null, not a new empty array, for the usual row without problems; no per-row closure
   let issues: Issue[] | null = null;
   for (const i of plan.unnamed)
     if (fields[i] !== undefined && fields[i]!.trim() !== "")
       (issues ??= []).push(cellIssue(`${i + 1} (no header)`, fields[i]!, "an empty cell: this column has no name in the header row", row, opts));
-  for (let i = 0; i < fields.length; i++)
-    if (fields[i]!.includes("\uFFFD"))
-      (issues ??= []).push(cellIssue(plan.names[i] || `${i + 1}`, fields[i]!, "UTF-8 text: save the file as CSV UTF-8 (this looks like another encoding, e.g. Windows-1252)", row, opts));
+  // the search runs only once the file has shown a U+FFFD somewhere: it cost more than scoring the row
+  if (replacementSeen)
+    for (let i = 0; i < fields.length; i++)
+      if (fields[i]!.includes("\uFFFD"))
+        (issues ??= []).push(cellIssue(plan.names[i] || `${i + 1}`, fields[i]!, "UTF-8 text: save the file as CSV UTF-8 (this looks like another encoding, e.g. Windows-1252)", row, opts));
   return issues;
 }
 
@@ -276,7 +278,8 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
     return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
   };
   const instruments = plan.instruments.map(({ inst, columns }) => ({ inst, columns, names: columns.map((c) => c.name) }));
-  return (rowFields: readonly string[], row: number): { administrations: WideAdministration[]; issues: Issue[] } => {
+  /** `replacementSeen`: false when the text read so far holds no U+FFFD (see StreamHandlers.onRecord) */
+  return (rowFields: readonly string[], row: number, replacementSeen = true): { administrations: WideAdministration[]; issues: Issue[] } => {
     const issues: Issue[] = [];
     if (rowFields.length !== plan.nColumns) {
       const issue = makeIssue("invalid_value", "error", {
@@ -288,7 +291,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
       return { administrations: [], issues: [issue] };
     }
     fields = rowFields;
-    const bad = cellProblems(rowFields, plan, row, opts);
+    const bad = cellProblems(rowFields, plan, row, opts, replacementSeen);
     if (bad !== null) return { administrations: [], issues: bad };
     const extras: Record<string, string> = {};
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
@@ -326,7 +329,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
 export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions) {
   const idx = new Map(header.map((h, i) => [h.trim(), i]));
   const groups = new Map<string, { a: AdministrationWithExtras; rows: number[]; itemRows: Map<string, number>; meta: string }>();
-  const push = (fields: readonly string[], row: number): Issue[] => {
+  const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
     const issues: Issue[] = [];
     const err = (code: Issue["code"], column: string, received: string, expected: string) => {
       const issue = makeIssue(code, "error", { item: column, received, expected });
@@ -338,7 +341,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
       err("invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`);
       return issues;
     }
-    const bad = cellProblems(fields, plan, row, opts);
+    const bad = cellProblems(fields, plan, row, opts, replacementSeen);
     if (bad !== null) return bad;
     const get = (col: string) => {
       const i = idx.get(col);

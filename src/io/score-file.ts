@@ -58,7 +58,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     for (const i of result.issues) emit(i);
     sink.result({ result, extras: a.extras });
   };
-  let onRecord: (fields: string[], row: number) => void = () => {};
+  let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
   let finish: () => void = () => {};
   let sniffed: Sniffed | undefined;
   const handlers: StreamHandlers = {
@@ -69,22 +69,22 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
       for (const i of issues) emit(i);
       if (long) {
         const reader = longRowReader(plan, fields, readOpts);
-        onRecord = (fields, row) => {
+        onRecord = (fields, row, replacementSeen) => {
           summary.records++;
-          for (const i of reader.push(fields, row)) emit(i);
+          for (const i of reader.push(fields, row, replacementSeen)) emit(i);
         };
         finish = () => reader.finish().forEach(score);
       } else {
         const reader = wideRowReader(plan, readOpts);
-        onRecord = (fields, row) => {
+        onRecord = (fields, row, replacementSeen) => {
           summary.records++;
-          const out = reader(fields, row);
+          const out = reader(fields, row, replacementSeen);
           for (const i of out.issues) emit(i);
           for (const a of out.administrations) scoreWide(a);
         };
       }
     },
-    onRecord: (fields: string[], row: number) => onRecord(fields, row),
+    onRecord: (fields: string[], row: number, replacementSeen: boolean) => onRecord(fields, row, replacementSeen),
     onQuoteError(row: number, message: string) {
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
