@@ -5,7 +5,7 @@
  *   header ─► plan (meta columns, items per instrument, unknown/duplicate columns)
  *   row    ─► per instrument with any answered cell: one Administration (+ row issues)
  */
-import { formatDate, parseDate } from "../dates.js";
+import { formatDate, parseDate, parseIsoDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
@@ -187,7 +187,33 @@ const TEXT_COLUMNS = [
 
 // Dates repeat across rows (a few thousand distinct ones in a large file): parse each text once.
 const dateCache = new Map<string, string | null>();
+// yyyy-mm-dd with year 1900–2200, month 01–12, day 01–31: 1 = a real date, 2 = not, 0 = not yet asked
+const isoKnown = new Uint8Array(301 * 12 * 31);
 function isoDate(text: string): string | null {
+  // An ISO date is its own normal form (formatDate(parseDate(text)) === text), so it needs only its
+  // validity, asked of parseIsoDate once per calendar day, without hashing the text.
+  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+    let y = 0;
+    let m = 0;
+    let d = 0;
+    let ok = true;
+    for (let i = 0; i < 10; i++) {
+      if (i === 4 || i === 7) continue;
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) {
+        ok = false;
+        break;
+      }
+      if (i < 4) y = y * 10 + c;
+      else if (i < 7) m = m * 10 + c;
+      else d = d * 10 + c;
+    }
+    if (ok && y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+      const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
+      if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text) ? 1 : 2;
+      return isoKnown[k] === 1 ? text : null;
+    }
+  }
   let iso = dateCache.get(text);
   if (iso === undefined) {
     const d = parseDate(text);
