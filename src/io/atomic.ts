@@ -7,6 +7,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 const CAPACITY = 1 << 20;
+const PENDING = 1 << 14;
 
 /**
  * An output file that appears whole or not at all: written to a temporary file beside the target,
@@ -15,7 +16,9 @@ const CAPACITY = 1 << 20;
 export class AtomicFile {
   private readonly tmp: string;
   private fd: number | null;
-  // text is encoded into this buffer as it comes, so written lines do not stay on the JS heap
+  // text is gathered into short strings (one encode call per ~16K characters, not per line) and encoded
+  // into this buffer, so written lines do not stay long on the JS heap
+  private pending = "";
   private readonly buf = Buffer.allocUnsafe(CAPACITY);
   private used = 0;
 
@@ -26,9 +29,23 @@ export class AtomicFile {
 
   write(s: string): void {
     if (this.fd === null) return; // after commit or abort: nothing more reaches the file
+    this.pending += s;
+    if (this.pending.length >= PENDING) this.encodePending(false);
+  }
+
+  /** `all` false: a trailing high surrogate waits for the low one that may come with the next write */
+  private encodePending(all: boolean): void {
+    let s = this.pending;
+    this.pending = "";
+    const last = s.charCodeAt(s.length - 1);
+    if (!all && last >= 0xd800 && last <= 0xdbff) {
+      this.pending = s.slice(-1);
+      s = s.slice(0, -1);
+    }
+    if (this.fd === null || s === "") return;
     // a UTF-16 code unit takes at most 3 bytes in UTF-8
     if (this.used + s.length * 3 > CAPACITY) {
-      this.flush();
+      this.writeBuffer();
       if (s.length * 3 > CAPACITY) {
         writeAll(this.fd, Buffer.from(s, "utf8"));
         return;
@@ -38,6 +55,11 @@ export class AtomicFile {
   }
 
   private flush(): void {
+    this.encodePending(true);
+    this.writeBuffer();
+  }
+
+  private writeBuffer(): void {
     if (this.fd === null || this.used === 0) return;
     writeAll(this.fd, this.buf.subarray(0, this.used));
     this.used = 0;
