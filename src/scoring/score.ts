@@ -218,8 +218,16 @@ function ruleParams(holder: { params?: unknown }, rule: { params: { parse(x: unk
 
 // ---------------------------------------------------------------- scoring
 
-function selectForm(inst: Instrument, a: Omit<Administration, "responses">, responses: Administration["responses"] | null, cols: ResponseColumns | null): { form: FormDef | null; rule: string | null; issues: Issue[]; provisional: boolean } {
-  if (!inst.hasForms) return { form: inst.forms[0]!, rule: null, issues: [], provisional: false };
+type Selection = { form: FormDef | null; rule: string | null; issues: Issue[]; provisional: boolean };
+/** what an instrument without forms always gets (its issues are only read) */
+const onlyForm = new WeakMap<Instrument, Selection>();
+
+function selectForm(inst: Instrument, a: Omit<Administration, "responses">, responses: Administration["responses"] | null, cols: ResponseColumns | null): Selection {
+  if (!inst.hasForms) {
+    let sel = onlyForm.get(inst);
+    if (!sel) onlyForm.set(inst, (sel = { form: inst.forms[0]!, rule: null, issues: [], provisional: false }));
+    return sel;
+  }
   const ids = inst.forms.map((f) => f.id);
   if (a.form !== undefined && a.form !== "") {
     const form = inst.forms.find((f) => f.id === a.form);
@@ -432,7 +440,10 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
   const { list, idx, what } = sp;
   const { status, points, response, broken } = plan;
   const nItems = list.length;
-  const answered: number[] = [];
+  // the points themselves are kept only for a missing rule; sum and count in list order otherwise
+  const answered: number[] | null = def.missing?.kind === "rule" ? [] : null;
+  let nScored = 0;
+  let sum = 0;
   let bad: string[] | null = null;
   let nAnswered = 0;
   for (let k = 0; k < nItems; k++) {
@@ -455,7 +466,9 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
       v = r;
       if (recode.source.provenance === "provisional") provisional = true;
     }
-    answered.push(v);
+    answered?.push(v);
+    sum += v;
+    nScored++;
   }
 
   // flags look at every answered item, even when the scale itself cannot be scored
@@ -489,10 +502,10 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
   }
 
   const missing = def.missing!;
-  const nMissing = nItems - answered.length;
+  const nMissing = nItems - nScored;
   if (missing.kind === "rule") {
     const rule = RULES[missing.rule] as MissingRuleImpl;
-    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, answered, nItems, bands: sp.bands, params: ruleParams(missing, rule) });
+    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, answered: answered!, nItems, bands: sp.bands, params: ruleParams(missing, rule) });
     issues.push(...out.issues);
     provisional ||= out.provisional;
     return finish(sp, provisional, out.score === null ? null : clean(out.score), out.status, nAnswered, nItems, `${what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags);
@@ -505,9 +518,7 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
     issues.push(makeIssue("too_many_missing", "error", { instrument: inst.id, scale: def.id, detail: reason }));
     return finish(sp, provisional, null, "not_scorable", nAnswered, nItems, `${what}; missing: ${sp.missingText}`, reason, flags);
   }
-  let sum = 0;
-  for (const x of answered) sum += x;
-  const mean = sum / answered.length;
+  const mean = sum / nScored;
   const score = clean(def.aggregate === "mean" ? mean : nMissing === 0 ? sum : mean * nItems);
   if (nMissing > 0) {
     issues.push(
