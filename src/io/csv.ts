@@ -113,8 +113,12 @@ function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
       if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
-      if (one) h.onRecord!(fields, base + i + 1, text.replacementSeen);
-      else out!.push({ fields, row: base + i + 1 });
+      if (one) {
+        // let go of each row once handed on: rows still held when the young generation is collected get
+        // copied, and after a second collection promoted, which for a 1 MB chunk is most of them
+        (data as (string[] | undefined)[])[i] = undefined;
+        h.onRecord!(fields, base + i + 1, text.replacementSeen);
+      } else out!.push({ fields, row: base + i + 1 });
     }
     if (out !== null && out.length) h.onRecords?.(out);
   };
