@@ -56,7 +56,7 @@ Example:
         ...(args.strict ? { strict: true } : {}),
       });
       reporter.finish(true);
-      io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${r.dictionary}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
+      io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out as string)}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
       return reporter.counts.error > 0 ? 2 : 0;
     } catch (e) {
       if (e instanceof FileError) reporter.add(e.issue);
