@@ -152,6 +152,12 @@ export function planHeader(header: readonly string[], opts: ReadOptions): { plan
 /** A cell as trivsel reads it: trimmed, decimal comma → point in non-comma files. */
 export function cellValue(raw: string | undefined, delimiter: string): string {
   if (raw === undefined) return "";
+  const n = raw.length;
+  if (n === 0) return raw;
+  // printable ASCII at both ends: nothing to trim; and no decimal comma in a comma file or under 3 characters
+  const a = raw.charCodeAt(0);
+  const b = raw.charCodeAt(n - 1);
+  if (a > 32 && a < 127 && b > 32 && b < 127 && (delimiter === "," || n < 3)) return raw;
   if (delimiter !== "," && DECIMAL_COMMA.test(raw)) return raw.trim().replace(",", ".");
   return raw.trim();
 }
