@@ -4,6 +4,7 @@
  */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { makeIssue } from "../scoring/issues.js";
 import { FileError } from "./rows.js";
@@ -130,18 +131,42 @@ function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
  */
 export const STREAM_CHUNK_BYTES = 1 << 20;
 
+const PIECE_CHARS = 64 * 1024;
+
+/**
+ * The text papaparse streams from a file: read in STREAM_CHUNK_BYTES chunks and passed on whole, except
+ * that after the first chunk, and while no quote character has occurred anywhere, chunks go on in
+ * 64K-character pieces. Without a quote papaparse reports no quote errors (whose place in the issue order
+ * follows chunk boundaries) and parses pieces just as it would the whole chunk; the first chunk stays whole
+ * because papaparse guesses the line ending from it. Small pieces keep parsed rows short-lived (less GC).
+ * `text.replacementSeen` turns true when a chunk holding U+FFFD is read, before any of it is parsed.
+ */
+export function papaparseInput(path: string, start: number): { input: Readable; file: ReturnType<typeof createReadStream>; text: { replacementSeen: boolean } } {
+  const file = createReadStream(path, { encoding: "utf8", start, highWaterMark: STREAM_CHUNK_BYTES });
+  const input = new Readable({ read() {}, encoding: "utf8" });
+  const text = { replacementSeen: false };
+  let first = true;
+  let quoted = false;
+  file.on("data", (chunk) => {
+    const s = chunk as string;
+    if (!text.replacementSeen && s.includes("\uFFFD")) text.replacementSeen = true;
+    if (!quoted && s.includes('"')) quoted = true;
+    if (first || quoted) input.push(s);
+    else for (let i = 0; i < s.length; i += PIECE_CHARS) input.push(s.slice(i, i + PIECE_CHARS));
+    first = false;
+  });
+  file.on("end", () => input.push(null));
+  file.on("error", (e) => input.destroy(e));
+  return { input, file, text };
+}
+
 /** Streams a file's records through papaparse; memory stays bounded by the chunk size. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-    const text = { replacementSeen: false };
-    // registered before papaparse's own listener, so each chunk is looked at before it is parsed
-    stream.on("data", (chunk) => {
-      if (!text.replacementSeen && (chunk as string).includes("\uFFFD")) text.replacementSeen = true;
-    });
+    const { input, file: stream, text } = papaparseInput(path, s.bom ? 3 : 0);
     const collect = collector(h, text);
     let failed: unknown;
-    Papa.parse(stream as unknown as File, {
+    Papa.parse(input as unknown as File, {
       delimiter: s.delimiter,
       header: false,
       skipEmptyLines: false,
