@@ -7,22 +7,16 @@
  * distinct code path (sniffing, size limit, header, row reader, scoring, CSV parser).
  * Fixtures: tests/fixtures/csv/bad/; the binary, UTF-16 and 5 MB files are generated here.
  */
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryIo } from "../src/cli/io.js";
-import { run } from "../src/cli/run.js";
+import { CLI, inProc, ROOT, sha, spawned, type Ran } from "./helpers/cli.js";
 import { FileError } from "../src/io/rows.js";
 import { scoreFile } from "../src/io/score-file.js";
 import { defaultRegistry } from "../src/registry/registry.js";
 import type { Issue } from "../src/schema/results.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(ROOT, "dist/cli.js");
 const BAD = join(ROOT, "tests/fixtures/csv/bad/");
 const STACK = /\n\s{4}at /;
 
@@ -165,23 +159,6 @@ const CASES: BadCase[] = [
   },
 ];
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-async function inProc(argv: string[], cwd: string): Promise<Ran> {
-  const io = memoryIo();
-  io.cwd = cwd;
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
-function spawned(argv: string[], cwd: string): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...argv], { cwd, encoding: "utf8", timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 
 let tmp: string;
 beforeAll(() => {

@@ -4,19 +4,13 @@
  * messages to stderr; exit codes 0 ok, 1 usage, 2 bad input. Expected scores are the hand-worked table in
  * tests/fixtures/csv/expected-long.csv (worked in tests/csv.test.ts).
  */
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryIo } from "../src/cli/io.js";
-import { run } from "../src/cli/run.js";
+import { CLI, inProc, ROOT, sha, spawned } from "./helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(ROOT, "dist/cli.js");
 const FIX = join(ROOT, "tests/fixtures/csv/");
 const COMMA = `${FIX}wide-comma-iso.csv`;
 const DANISH = `${FIX}wide-danish-excel.csv`;
@@ -24,24 +18,7 @@ const EXPECTED = readFileSync(`${FIX}expected-long.csv`, "utf8");
 const EXPECTED_LINES = EXPECTED.trimEnd().split("\n");
 const IDS = ["asq-se-2", "adbb", "m-adbb", "pss", "prfq", "rfq-8", "epds", "ors", "srs", "cors", "csrs", "care-index"];
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-async function inProc(argv: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<Ran> {
-  const io = memoryIo(opts.stdin ?? "");
-  io.cwd = opts.cwd ?? ROOT;
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
-function spawned(argv: string[], opts: { cwd?: string; stdin?: string | Buffer } = {}): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...argv], { cwd: opts.cwd ?? ROOT, input: opts.stdin ?? "", encoding: "utf8", timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 const both = async (argv: string[], opts: { cwd?: string; stdin?: string } = {}) => ({ inProc: await inProc(argv, opts), spawned: spawned(argv, opts) });
-const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const NO_STACK = /\n\s{4}at /;
 
 let tmp: string;

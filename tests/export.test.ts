@@ -3,20 +3,14 @@
  * keyed pseudonyms, relative dates, the data dictionary beside the cohort file, the CPR guard, formula
  * neutralisation, atomic writes, untouched inputs and byte-identical reruns.
  */
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryIo } from "../src/cli/io.js";
-import { run } from "../src/cli/run.js";
+import { CLI, inProc, ROOT, sha, spawned, type Ran } from "./helpers/cli.js";
 import { looksLikeCpr } from "../src/export/cohort.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(ROOT, "dist/cli.js");
 const FIX = join(ROOT, "tests/fixtures/csv/");
 const COMMA = `${FIX}wide-comma-iso.csv`;
 const DANISH = `${FIX}wide-danish-excel.csv`;
@@ -30,23 +24,6 @@ const P_OTHER_S01 = "p_a41bea3a0058e5df";
 const HEADER_PSEUDO =
   "subject_id,day,respondent,phase,note,instrument,definition_version,form,scale,direction,score,status,band,band_concern,band_rule,cutoff_provenance,cutoff_source,n_answered,n_items,flags,provisional";
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-async function inProc(argv: string[], cwd: string): Promise<Ran> {
-  const io = memoryIo();
-  io.cwd = cwd;
-  const code = await run(argv, io);
-  return { code, out: io.out, err: io.err };
-}
-function spawned(argv: string[], cwd: string): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...argv], { cwd, encoding: "utf8", timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const parse = (p: string) => Papa.parse<Record<string, string>>(readFileSync(p, "utf8").trimEnd(), { header: true }).data;
 
 let tmp: string;
