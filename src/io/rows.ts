@@ -55,7 +55,7 @@ export interface WideAdministration extends Omit<AdministrationWithExtras, "resp
   columns: ResponseColumns;
 }
 
-interface Plan {
+export interface Plan {
   meta: Partial<Record<(typeof META_COLUMNS)[number], number>>;
   instruments: { inst: Instrument; columns: { name: string; index: number }[] }[];
   extras: { name: string; index: number }[];
@@ -195,9 +195,11 @@ const TEXT_COLUMNS = [
 const dateCache = new Map<string, string | null>();
 // yyyy-mm-dd with year 1900–2200, month 01–12, day 01–31: 1 = a real date, 2 = not, 0 = not yet asked
 const isoKnown = new Uint8Array(301 * 12 * 31);
-function isoDate(text: string): string | null {
-  // An ISO date is its own normal form (formatDate(parseDate(text)) === text), so it needs only its
-  // validity, asked of parseIsoDate once per calendar day, without hashing the text.
+/**
+ * 1 when `text` is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
+ * that shape but is not a real date, 0 when it has not that shape (then parseDate decides).
+ */
+export function isoDateState(text: string): number {
   if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
     let y = 0;
     let m = 0;
@@ -217,9 +219,17 @@ function isoDate(text: string): string | null {
     if (ok && y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
       const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
       if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text) ? 1 : 2;
-      return isoKnown[k] === 1 ? text : null;
+      return isoKnown[k]!;
     }
   }
+  return 0;
+}
+
+function isoDate(text: string): string | null {
+  // An ISO date is its own normal form (formatDate(parseDate(text)) === text), so it needs only its
+  // validity, asked of parseIsoDate once per calendar day, without hashing the text.
+  const state = isoDateState(text);
+  if (state !== 0) return state === 1 ? text : null;
   let iso = dateCache.get(text);
   if (iso === undefined) {
     const d = parseDate(text);

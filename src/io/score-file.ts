@@ -6,6 +6,7 @@ import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { parseText, sniff, sniffFile, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
+import { fastLongRows } from "./fast-long.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
 
 export interface ScoredAdministration {
@@ -19,11 +20,18 @@ export interface ScoreSink {
   result(r: ScoredAdministration): void;
   issue(i: Issue): void;
   progress?(bytesRead: number): void;
+  /**
+   * Offered only by a sink that writes the long CSV format: a wide row on the fast path (src/io/fast-long.ts)
+   * hands over the text longScoreLines would give for its results, instead of result() per administration.
+   */
+  longLines?(text: string): void;
 }
 
 export interface ScoreFileOptions {
   registry: Registry;
   instrument?: string;
+  /** false: every row takes the full path (tests and the benchmark compare the two); also TRIVSEL_NO_FAST_PATH=1 */
+  fastPath?: boolean;
 }
 
 export interface ScoreSummary {
@@ -76,8 +84,18 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         finish = () => reader.finish().forEach(score);
       } else {
         const reader = wideRowReader(plan, readOpts);
+        const longLines = sink.longLines?.bind(sink);
+        const fast = longLines && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
+          if (fast !== null) {
+            const text = fast.row(fields, replacementSeen);
+            if (text !== null) {
+              summary.administrations += fast.administrations;
+              longLines!(text);
+              return;
+            }
+          }
           const out = reader(fields, row, replacementSeen);
           for (const i of out.issues) emit(i);
           for (const a of out.administrations) scoreWide(a);

@@ -605,3 +605,176 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
   }
   return result;
 }
+
+// ---------------------------------------------------------------- compiled fast path
+// For batch output of the long format: an instrument whose form does not depend on the row, scored from
+// a row where every item is answered with a value its format accepts, gives no issues, and its long CSV
+// lines follow from the item points alone. The compiled scorer computes exactly what scoreScale and
+// longScoreLines give for such a row (same plans, recodes, order of additions, clean, bands and flags)
+// and declines (null) anything else, which then takes the full path. tests/fast-path.test.ts compares the two.
+
+export interface FastScorer {
+  /** the form's items, in plan order: the column each is read from */
+  readonly items: readonly string[];
+  /** per item: 1 for an integer format read from plain digits within min…max */
+  readonly intItem: Uint8Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  /** points of the row being scored, by item (set by the caller for integer items, by `parse` otherwise) */
+  readonly points: Float64Array;
+  /** a non-integer item's cell text (as cellValue gives it) → points into `points[i]`; false: not on the fast path */
+  parse(i: number, text: string): boolean;
+  /** the long CSV lines for the points in `points`, each starting with `head`; null: not on the fast path */
+  lines(head: string): string | null;
+}
+
+const PROV_CUTOFF = "provisional_cutoff";
+const PROV_DEFINITION = "provisional_definition";
+
+/**
+ * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
+ * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
+ * scales without items, columns not on the form, or flag ids that are the provisional flags themselves.
+ */
+export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
+  if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
+  let form: FormDef;
+  let selProvisional = false;
+  if (!inst.hasForms) form = inst.forms[0]!;
+  else {
+    const sel = inst.def.formSelection;
+    if (!sel || sel.rule !== undefined || sel.default === undefined) return null;
+    const f = inst.forms.find((x) => x.id === sel.default);
+    if (!f) return null;
+    form = f;
+    selProvisional = sel.source.provenance === "provisional";
+  }
+  const plan = formPlan(inst, form);
+  const map = columnMap(plan, names);
+  if (map.unknown.length > 0) return null;
+  const n = plan.items.length;
+  if (n === 0 || new Set(plan.items.map((it) => it.id)).size !== n) return null;
+  for (let i = 0; i < n; i++) if (map.itemPos[i]! < 0) return null;
+  const scales = plan.scales;
+  for (let s = 0; s < scales.length; s++) {
+    const sp = scales[s]!;
+    for (const f of sp.flags) if (f.id === PROV_CUTOFF || f.id === PROV_DEFINITION) return null;
+    if (sp.def.derive) {
+      if (sp.deriveFrom < 0 || sp.deriveFrom >= s) return null;
+      continue;
+    }
+    if (sp.noItemsReason !== null || sp.list.length === 0 || sp.idx.some((i) => i < 0)) return null;
+    const missing = sp.def.missing;
+    if (!missing || missing.kind === "rule") return null;
+  }
+
+  const intItem = Uint8Array.from(plan.items, (it) => (it.intFormat ? 1 : 0));
+  const min = Float64Array.from(plan.items, (it) => it.min);
+  const max = Float64Array.from(plan.items, (it) => it.max);
+  // a response is a number for integer and decimal formats (parseResponse), and then equals its points
+  const respNum = Uint8Array.from(plan.items, (it) => (it.format.kind === "codes" ? 0 : 1));
+  const points = new Float64Array(n);
+  // non-integer items: parseResponse per distinct cell text, kept (it is pure); NaN: not plain points
+  const parsed = plan.items.map(() => new Map<string, number>());
+  const parse = (i: number, text: string): boolean => {
+    const m = parsed[i]!;
+    let v = m.get(text);
+    if (v === undefined) {
+      const it = plan.items[i]!;
+      const p = isBlank(text) ? null : parseResponse(text, it.format, it.id, it.key);
+      v = p !== null && p.kind === "ok" ? p.points : NaN;
+      if (m.size >= 10_000) m.clear();
+      m.set(text, v);
+    }
+    if (v !== v) return false;
+    points[i] = v;
+    return true;
+  };
+
+  // cells as longScoreLines writes them, with `cell` its csvCell
+  const head2 = `${cell(inst.id)},${cell(inst.hasForms ? form.id : null)},`;
+  const nS = scales.length;
+  const scaleCell = scales.map((sp) => cell(sp.def.id));
+  // provisional before the band: the scale's own, or a recode's (every recode applies on this path)
+  const baseProv = scales.map((sp) => sp.provisional || sp.list.some((si) => si.recode?.source.provenance === "provisional"));
+  /** per scale: score → `,score,scored,band,` and whether the band is provisional */
+  const bandMemo = scales.map(() => new Map<number, { text: string; prov: boolean }>());
+  const scoreArr = new Float64Array(nS);
+  const nItemsArr = new Int32Array(nS);
+  const provArr = new Uint8Array(nS);
+  const flagBuf: string[] = [];
+
+  const lines = (head: string): string | null => {
+    let out = "";
+    for (let s = 0; s < nS; s++) {
+      const sp = scales[s]!;
+      let provisional = baseProv[s]!;
+      let score: number;
+      let nItems: number;
+      flagBuf.length = 0;
+      if (sp.def.derive) {
+        const from = sp.deriveFrom;
+        nItems = nItemsArr[from]!;
+        provisional ||= provArr[from] === 1;
+        score = clean(scoreArr[from]! / nItems);
+      } else {
+        const { list, idx } = sp;
+        nItems = list.length;
+        let sum = 0;
+        for (let k = 0; k < nItems; k++) {
+          let v = points[idx[k]!]!;
+          const recode = list[k]!.recode;
+          if (recode) {
+            const r = recode.apply(v);
+            if (r === undefined) return null;
+            v = r;
+          }
+          sum += v;
+        }
+        for (const f of sp.flags) {
+          for (const t of f.targets) {
+            if (t.idx < 0) continue;
+            let v: number;
+            if (f.onResponse) {
+              if (respNum[t.idx] === 0) continue;
+              v = points[t.idx]!;
+            } else {
+              const r = t.recode ? t.recode.apply(points[t.idx]!) : points[t.idx]!;
+              if (r === undefined) continue;
+              v = r;
+            }
+            if (f.op(v, f.value)) {
+              flagBuf.push(f.id);
+              break;
+            }
+          }
+        }
+        // nothing missing: the mean of nItems answered items, or their sum
+        score = clean(sp.def.aggregate === "mean" ? sum / nItems : sum);
+      }
+      const memo = bandMemo[s]!;
+      let b = memo.get(score);
+      if (b === undefined) {
+        const band = findBand(sp.bands, sp.bandRules, score);
+        b = { text: `,${cell(score)},scored,${cell(band?.id)},`, prov: band?.source.provenance === "provisional" };
+        if (memo.size >= 10_000) memo.clear();
+        memo.set(score, b);
+      }
+      // finish(), then scoreWith's form-selection provisional
+      if (b.prov) {
+        provisional = true;
+        flagBuf.push(PROV_CUTOFF);
+      } else if (provisional) flagBuf.push(PROV_DEFINITION);
+      if (selProvisional) {
+        provisional = true;
+        if (!b.prov && flagBuf[flagBuf.length - 1] !== PROV_DEFINITION) flagBuf.push(PROV_DEFINITION);
+      }
+      scoreArr[s] = score;
+      nItemsArr[s] = nItems;
+      provArr[s] = provisional ? 1 : 0;
+      out += `${head}${head2}${scaleCell[s]}${b.text}${nItems},${nItems},${flagBuf.length === 0 ? "" : cell(flagBuf.join(";"))}\n`;
+    }
+    return out;
+  };
+  return { items: plan.items.map((it) => it.id), intItem, min, max, points, parse, lines };
+}

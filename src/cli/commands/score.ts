@@ -59,6 +59,7 @@ Example:
         },
         issue: reporter.add,
         progress: bar.update,
+        ...(format === "long" ? { longLines: write } : {}),
       });
       if (format === "json") write("\n]\n");
       bar.done();

@@ -1,0 +1,198 @@
+/**
+ * The long-format fast path (src/io/fast-long.ts, compileFastScorer in src/scoring/score.ts) must write
+ * exactly what the full path writes. Differential test: seeded random wide files (several instruments, valid
+ * values mixed with blanks, out-of-range and text answers, decimal commas, formula-looking and quoted ids,
+ * odd dates, wrong field counts) are scored through the CLI with and without the fast path
+ * (TRIVSEL_NO_FAST_PATH=1), and stdout, stderr, the --issues file, the --out file and the exit code must be
+ * byte-identical. The reference is the full path itself, so no expected values are hand-worked here.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultRegistry, getInstrument, scoreFile } from "../src/index.js";
+import { inProc, type Ran } from "./helpers/cli.js";
+
+/** mulberry32, as in bench/score.bench.ts */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rnd = () => number;
+const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+
+const SUBJECTS = ["S001", "S002", "P-17", "abc", "=1+2", "-5", "+45", "@x", "a,b", 'q"x', "a;b", "", " S01 ", "Søren", "S 1", "12", "x\ty"];
+const DATES = ["2025-01-15", "2024-02-29", "2023-02-29", "2021-02-30", "15-01-2025", "15.01.2025", "", "2025-1-5", "1899-01-01", "2201-01-01", " 2025-01-15", "2025-13-01", "x"];
+const RESPONDENTS = ["mother", "father", "", "mor", "=x", " mor ", "a,b", "-"];
+const FORMS = ["", "", "", "adult", "adolescent", "zz", "60"];
+const AGES = ["", "", "5", "5.5", "x", "5,5", "60", " 6"];
+
+/** One answer for a column, usually valid for its format. */
+function answer(rnd: Rnd, format: { kind: string; min?: number; max?: number; step?: number; codes?: Record<string, unknown> }, delimiter: string, messy: boolean): string {
+  const r = messy ? rnd() : 1;
+  if (r < 0.05) return "";
+  if (r < 0.12) return pick(rnd, ["x", " 3", "3 ", "3.0", "-1", "1e0", "03", "99", "0.5", "4,5", "+2", " ", "\u00a02", "NaN"]);
+  if (format.kind === "codes") return rnd() < 0.03 ? "q" : pick(rnd, Object.keys(format.codes!));
+  const { min, max } = format as { min: number; max: number };
+  if (format.kind === "integer") {
+    if (messy && rnd() < 0.05) return String(max + 1);
+    return String(min + Math.floor(rnd() * (max - min + 1)));
+  }
+  const step = format.step!;
+  const k = Math.floor(rnd() * (Math.round((max - min) / step) + 1));
+  const x = Number((min + k * step).toFixed(6));
+  const r2 = rnd();
+  // 4.50 and a decimal comma in a ; or tab file are valid too; 4.55 is off step
+  let s = r2 < 0.1 ? x.toFixed(2) : messy && r2 < 0.2 ? `${x}5` : messy && r2 < 0.25 ? String(max + 1) : String(x);
+  if (delimiter !== "," && rnd() < 0.5) s = s.replace(".", ",");
+  return s;
+}
+
+const quote = (cell: string, delimiter: string, rnd: Rnd) =>
+  /[",;\t\r\n]/.test(cell) || cell.includes(delimiter) || rnd() < 0.02 ? `"${cell.replace(/"/g, '""')}"` : cell;
+
+const INSTRUMENTS = ["pss", "epds", "adbb", "m-adbb", "prfq", "rfq-8", "ors", "srs", "cors", "csrs", "care-index", "asq-se-2"];
+
+/** A wide file of `rows` rows over `ids`; `meta` adds optional meta columns. */
+function wideFile(seed: number, rows: number, ids: readonly string[], delimiter: string, meta: readonly string[]): string {
+  const rnd = prng(seed);
+  const items = ids.flatMap((id) => {
+    const inst = getInstrument(id);
+    return inst.columns.map((c) => ({ id, col: c, format: (inst.items.get(c)?.format ?? { kind: "codes", codes: { "": 0, "1": 5, x: 5, "0": 0 } }) as Parameters<typeof answer>[1] }));
+  });
+  const header = ["subject_id", "administered_on", ...meta, "note", ...items.map((i) => i.col)];
+  let text = header.join(delimiter) + "\n";
+  for (let r = 0; r < rows; r++) {
+    const odd = rnd() < 0.15;
+    const cells: string[] = [odd ? pick(rnd, SUBJECTS) : `S${String(1 + (r >> 2)).padStart(4, "0")}`, odd && rnd() < 0.5 ? pick(rnd, DATES) : `202${Math.floor(rnd() * 5)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 10)}`];
+    for (const m of meta)
+      cells.push(
+        m === "respondent" ? (odd ? pick(rnd, RESPONDENTS) : "mother") : m === "form" ? (odd ? pick(rnd, FORMS) : "") : m === "age_months" ? (odd ? pick(rnd, AGES) : "") : m === "birth_date" ? (odd ? pick(rnd, DATES) : "") : "x",
+      );
+    cells.push(rnd() < 0.1 ? "called, twice" : "");
+    // per instrument: blank (about 2–3 instruments answered per row), answered cleanly, or messily
+    const answered = Math.min(0.6, 2.5 / ids.length);
+    const mode = new Map(ids.map((id) => [id, rnd()]));
+    for (const it of items) {
+      const m = mode.get(it.id)!;
+      cells.push(m >= answered ? (rnd() < 0.002 ? "1" : "") : answer(rnd, it.format, delimiter, m > answered * 0.75));
+    }
+    const f = rnd();
+    if (f < 0.01) cells.pop();
+    else if (f < 0.02) cells.push("extra");
+    text += cells.map((c) => quote(c, delimiter, rnd)).join(delimiter) + (rnd() < 0.01 ? "\r\n" : "\n");
+    if (rnd() < 0.003) text += "\n";
+  }
+  return text;
+}
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "trivsel-fast-"));
+});
+afterAll(() => (process.env.KEEP_FAST_TMP ? console.log(tmp) : rmSync(tmp, { recursive: true, force: true })));
+
+/** The CLI run, and the --out and --issues files it wrote (null when it wrote none). */
+async function scoreRun(argv: string[], fast: boolean): Promise<Ran & { outFile: string | null; issuesFile: string | null }> {
+  const out = join(tmp, `out-${fast}.csv`);
+  const issues = join(tmp, `issues-${fast}.csv`);
+  rmSync(out, { force: true });
+  rmSync(issues, { force: true });
+  const args = argv.map((a) => (a === "OUT" ? out : a === "ISSUES" ? issues : a));
+  const before = process.env.TRIVSEL_NO_FAST_PATH;
+  if (fast) delete process.env.TRIVSEL_NO_FAST_PATH;
+  else process.env.TRIVSEL_NO_FAST_PATH = "1";
+  try {
+    const ran = await inProc(args, tmp);
+    const read = (p: string) => {
+      try {
+        return readFileSync(p, "utf8");
+      } catch {
+        return null;
+      }
+    };
+    return { ...ran, outFile: read(out), issuesFile: read(issues) };
+  } finally {
+    if (before === undefined) delete process.env.TRIVSEL_NO_FAST_PATH;
+    else process.env.TRIVSEL_NO_FAST_PATH = before;
+  }
+}
+
+/** How many of a file's rows the fast path took (the sink's longLines calls). */
+async function fastRows(file: string): Promise<{ fast: number; records: number }> {
+  let fast = 0;
+  const summary = await scoreFile({ path: file }, { registry: defaultRegistry() }, { result: () => {}, issue: () => {}, longLines: () => void fast++ });
+  return { fast, records: summary.records };
+}
+
+const CASES: { name: string; seed: number; rows: number; ids: string[]; delimiter: string; meta: string[] }[] = [
+  { name: "PSS only, comma", seed: 1, rows: 3000, ids: ["pss"], delimiter: ",", meta: ["respondent"] },
+  { name: "all integer instruments, comma", seed: 2, rows: 2000, ids: ["pss", "epds", "adbb", "m-adbb", "prfq", "rfq-8"], delimiter: ",", meta: ["respondent", "phase"] },
+  { name: "decimal instruments, semicolon (decimal commas)", seed: 3, rows: 2000, ids: ["ors", "srs", "cors", "csrs", "epds"], delimiter: ";", meta: ["respondent", "form"] },
+  { name: "every instrument, tab, form/age/birth columns", seed: 4, rows: 1500, ids: INSTRUMENTS, delimiter: "\t", meta: ["respondent", "form", "age_months", "birth_date", "gestational_weeks"] },
+  { name: "care-index and epds, semicolon, no respondent", seed: 5, rows: 1500, ids: ["care-index", "epds", "pss"], delimiter: ";", meta: [] },
+  { name: "every instrument, comma", seed: 6, rows: 1500, ids: INSTRUMENTS, delimiter: ",", meta: ["respondent", "age_months"] },
+];
+
+describe("fast path writes exactly what the full path writes", () => {
+  it.each(CASES)("$name", async ({ seed, rows, ids, delimiter, meta }) => {
+    const file = join(tmp, `wide-${seed}.csv`);
+    writeFileSync(file, wideFile(seed, rows, ids, delimiter, meta));
+    // the comparison only means something if the fast path takes many rows and leaves many to the full path
+    const { fast, records } = await fastRows(file);
+    expect(fast).toBeGreaterThan(records * 0.15);
+    expect(fast).toBeLessThan(records * 0.97);
+    for (const argv of [
+      ["score", file, "--out", "OUT", "--issues", "ISSUES"],
+      ["score", file],
+      ["score", file, "--quiet", "--issues", "ISSUES"],
+      ["score", file, "--instrument", ids[0]!, "--out", "OUT"],
+      ["score", file, "--strict", "--out", "OUT", "--issues", "ISSUES"],
+    ]) {
+      const a = await scoreRun(argv, true);
+      const b = await scoreRun(argv, false);
+      expect(a.code, argv.join(" ")).toBe(b.code);
+      expect(a.err, argv.join(" ")).toBe(b.err);
+      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
+      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
+      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+    }
+  });
+
+  it("a clean PSS file goes wholly through the fast path, with the totals of the scoring key", async () => {
+    // pss_1..pss_18 all 2: items 1, 2, 5, 6, 7, 8, 17, 18 reversed (6 − 2 = 4): 8 × 4 + 10 × 2 = 52 (instruments/pss.json)
+    const file = join(tmp, "clean.csv");
+    const header = ["subject_id", "administered_on", ...Array.from({ length: 18 }, (_, i) => `pss_${i + 1}`)].join(",");
+    writeFileSync(file, `${header}\nS1,2025-01-15,${Array(18).fill("2").join(",")}\nS2,2025-01-16,${Array(18).fill("5").join(",")}\n`);
+    expect(await fastRows(file)).toEqual({ fast: 2, records: 2 });
+    const a = await scoreRun(["score", file], true);
+    // all 5: 8 × 1 + 10 × 5 = 58
+    expect(a.out).toBe(
+      "subject_id,administered_on,respondent,instrument,form,scale,score,status,band,n_answered,n_items,flags\n" +
+        "S1,2025-01-15,,pss,,total,52,scored,,18,18,\nS2,2025-01-16,,pss,,total,58,scored,,18,18,\n",
+    );
+    expect(a.code).toBe(0);
+  });
+
+  it("TRIVSEL_NO_FAST_PATH and fastPath: false turn it off", async () => {
+    const file = join(tmp, "clean.csv");
+    expect((await fastRows(file)).fast).toBe(2);
+    let fast = 0;
+    const sink = { result: () => {}, issue: () => {}, longLines: () => void fast++ };
+    await scoreFile({ path: file }, { registry: defaultRegistry(), fastPath: false }, sink);
+    process.env.TRIVSEL_NO_FAST_PATH = "1";
+    try {
+      await scoreFile({ path: file }, { registry: defaultRegistry() }, sink);
+    } finally {
+      delete process.env.TRIVSEL_NO_FAST_PATH;
+    }
+    expect(fast).toBe(0);
+  });
+});
