@@ -2,7 +2,10 @@
  * The long CSV output of a wide row, without building administrations or results, for the rows where
  * that is provably what the full path writes: the row reads without issues, every instrument in it is
  * either wholly blank or wholly answered with plain values, and its scorer (compileFastScorer) accepts
- * them. Any other row returns null and takes the full path, so issues and their order are unchanged.
+ * them. Any other row is left to the full path, so issues and their order are unchanged.
+ *
+ * The lines are gathered as UTF-8 bytes and handed on as text in pieces of about 32 KB (take()): one
+ * flat string per piece rather than a few small strings per row.
  */
 import { compileFastScorer, type FastScorer } from "../scoring/score.js";
 import { csvCell } from "./csv.js";
@@ -27,11 +30,18 @@ function plain(s: string): boolean {
 /** an age_months cell readMeta takes without an issue, and that cellValue leaves as it is */
 const PLAIN_AGE = /^\d{1,15}(\.\d{1,15})?$/;
 
+/** gathered text is handed on once it reaches this many bytes */
+export const FAST_PIECE_BYTES = 1 << 15;
+
 export interface FastLongRows {
-  /** the row's long CSV lines, or null: score the row by the full path */
-  row(fields: readonly string[], replacementSeen: boolean): string | null;
-  /** administrations in the row last given lines */
+  /** true: the row's long CSV lines were added to the gathered text; false: score the row by the full path */
+  row(fields: readonly string[], replacementSeen: boolean): boolean;
+  /** administrations in the row last taken */
   administrations: number;
+  /** bytes gathered and not yet taken */
+  readonly pending: number;
+  /** the gathered text, which is then cleared */
+  take(): string;
 }
 
 export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
@@ -44,6 +54,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const iAge = col("age_months");
   const { unnamed, nColumns } = plan;
   const delimiter = opts.delimiter;
+  const none = new Float64Array(0);
   const instruments = plan.instruments.map(({ inst, columns }) => {
     const scorer: FastScorer | null = compileFastScorer(
       inst,
@@ -53,25 +64,60 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     // the scorer reads every column of the instrument in the file (else it is null)
     const index = new Map(columns.map((c) => [c.name, c.index]));
     const cols = scorer ? Int32Array.from(scorer.items, (id) => index.get(id)!) : Int32Array.from(columns, (c) => c.index);
-    return { scorer, cols };
+    return { scorer, cols, intItem: scorer?.intItem ?? new Uint8Array(0), min: scorer?.min ?? none, max: scorer?.max ?? none, points: scorer?.points ?? none };
   });
+  /** instruments scored in the current row: the first nScored */
+  const scored: FastScorer[] = [];
+  let nScored = 0;
+
+  let buf = Buffer.allocUnsafe(FAST_PIECE_BYTES * 2);
+  let pos = 0;
+  const room = (n: number) => {
+    if (pos + n <= buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
+    buf.copy(bigger, 0, 0, pos);
+    buf = bigger;
+  };
+  /** `s` as UTF-8 at pos (plain ASCII byte by byte: these strings are short) */
+  const put = (s: string) => {
+    const n = s.length;
+    room(n * 3);
+    const b = buf;
+    let p = pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        pos = p + b.write(s.slice(i), p, "utf8");
+        return;
+      }
+      b[p++] = c;
+    }
+    pos = p;
+  };
+
   const out: FastLongRows = {
     administrations: 0,
+    get pending() {
+      return pos;
+    },
+    take() {
+      const s = buf.toString("utf8", 0, pos);
+      pos = 0;
+      return s;
+    },
     row(fields, replacementSeen) {
-      if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return null;
-      for (let k = 0; k < unnamed.length; k++) if (fields[unnamed[k]!] !== "") return null;
+      if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
+      for (let k = 0; k < unnamed.length; k++) if (fields[unnamed[k]!] !== "") return false;
       const subject = fields[iSubject]!;
       const date = fields[iDate]!;
       const resp = iResp < 0 ? "" : fields[iResp]!;
-      if (!plain(subject) || isoDateState(date) !== 1 || (resp !== "" && !plain(resp))) return null;
-      if (iForm >= 0 && fields[iForm] !== "") return null;
-      if (iBirth >= 0 && fields[iBirth] !== "" && isoDateState(fields[iBirth]!) !== 1) return null;
-      if (iAge >= 0 && fields[iAge] !== "" && !PLAIN_AGE.test(fields[iAge]!)) return null;
-      const head = `${subject},${date},${resp},`;
-      let text = "";
-      let count = 0;
+      if (!plain(subject) || isoDateState(date) !== 1 || (resp !== "" && !plain(resp))) return false;
+      if (iForm >= 0 && fields[iForm] !== "") return false;
+      if (iBirth >= 0 && fields[iBirth] !== "" && isoDateState(fields[iBirth]!) !== 1) return false;
+      if (iAge >= 0 && fields[iAge] !== "" && !PLAIN_AGE.test(fields[iAge]!)) return false;
+      nScored = 0;
       for (let e = 0; e < instruments.length; e++) {
-        const { scorer, cols } = instruments[e]!;
+        const { scorer, cols, intItem, min, max, points } = instruments[e]!;
         const n = cols.length;
         let blank = 0;
         for (let i = 0; i < n; i++) {
@@ -80,31 +126,47 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
             blank++;
             continue;
           }
-          if (scorer === null) return null;
-          if (scorer.intItem[i] === 1) {
+          if (scorer === null) return false;
+          if (intItem[i] === 1) {
             // plain digits, as scoreColumns' own integer shortcut reads them (cellValue leaves digits as they are)
             const len = raw.length;
-            if (len > 9) return null;
-            let x = 0;
-            for (let j = 0; j < len; j++) {
+            let x = raw.charCodeAt(0) - 48;
+            if (x < 0 || x > 9 || len > 9) return false;
+            for (let j = 1; j < len; j++) {
               const c = raw.charCodeAt(j) - 48;
-              if (c < 0 || c > 9) return null;
+              if (c < 0 || c > 9) return false;
               x = x * 10 + c;
             }
-            if (x < scorer.min[i]! || x > scorer.max[i]!) return null;
-            scorer.points[i] = x;
-          } else if (!scorer.parse(i, cellValue(raw, delimiter))) return null;
+            if (x < min[i]! || x > max[i]!) return false;
+            points[i] = x;
+          } else if (!scorer.parse(i, cellValue(raw, delimiter))) return false;
         }
         if (blank === n) continue;
-        if (blank > 0) return null;
-        const lines = scorer!.lines(head);
-        if (lines === null) return null;
-        text += lines;
-        count++;
+        if (blank > 0 || !scorer!.score()) return false;
+        scored[nScored++] = scorer!;
       }
-      if (count === 0) return null;
-      out.administrations = count;
-      return text;
+      if (nScored === 0) return false;
+      out.administrations = nScored;
+      // every line starts with the administration's cells, written once here and copied for the others
+      const start = pos;
+      put(subject);
+      buf[pos++] = 44;
+      put(date);
+      buf[pos++] = 44;
+      put(resp);
+      buf[pos++] = 44;
+      const headEnd = pos;
+      let first = true;
+      for (let k = 0; k < nScored; k++)
+        for (const t of scored[k]!.tails) {
+          if (!first) {
+            room(headEnd - start);
+            pos += buf.copy(buf, pos, start, headEnd);
+          }
+          first = false;
+          put(t);
+        }
+      return true;
     },
   };
   return out;

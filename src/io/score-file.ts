@@ -6,7 +6,7 @@ import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { parseText, sniff, sniffFile, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
-import { fastLongRows } from "./fast-long.js";
+import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
 
 export interface ScoredAdministration {
@@ -68,6 +68,8 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
   let finish: () => void = () => {};
+  /** hands on the fast path's gathered lines */
+  let flushFast: () => void = () => {};
   let sniffed: Sniffed | undefined;
   const handlers: StreamHandlers = {
     onHeader(fields: string[]) {
@@ -86,15 +88,17 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         const reader = wideRowReader(plan, readOpts);
         const longLines = sink.longLines?.bind(sink);
         const fast = longLines && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
+        if (fast !== null) flushFast = () => fast.pending > 0 && longLines!(fast.take());
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           if (fast !== null) {
-            const text = fast.row(fields, replacementSeen);
-            if (text !== null) {
+            if (fast.row(fields, replacementSeen)) {
               summary.administrations += fast.administrations;
-              longLines!(text);
+              if (fast.pending >= FAST_PIECE_BYTES) longLines!(fast.take());
               return;
             }
+            // the full path's output comes after the lines gathered so far
+            if (fast.pending > 0) longLines!(fast.take());
           }
           const out = reader(fields, row, replacementSeen);
           for (const i of out.issues) emit(i);
@@ -120,6 +124,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     sniffed = sniff(Buffer.from(input.text.slice(0, 65536), "utf8"), Buffer.byteLength(input.text), file);
     parseText(input.text, file, guarded);
   }
+  flushFast();
   if (!headerSeen) throw new FileError(`${file ?? "input"}: no header row`, { code: "missing_column", severity: "error", message: "no header row" });
   finish();
   if (summary.records === 0) {

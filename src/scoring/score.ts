@@ -624,8 +624,12 @@ export interface FastScorer {
   readonly points: Float64Array;
   /** a non-integer item's cell text (as cellValue gives it) → points into `points[i]`; false: not on the fast path */
   parse(i: number, text: string): boolean;
-  /** the long CSV lines for the points in `points`, each starting with `head`; null: not on the fast path */
-  lines(head: string): string | null;
+  /**
+   * Scores the points in `points`: true, and in `tails` each scale's long CSV line after the administration's
+   * cells (subject_id, administered_on, respondent), ending in a line break; false: not on the fast path.
+   */
+  score(): boolean;
+  readonly tails: string[];
 }
 
 const PROV_CUTOFF = "provisional_cutoff";
@@ -699,19 +703,29 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
   const baseProv = scales.map((sp) => sp.provisional || sp.list.some((si) => si.recode?.source.provenance === "provisional"));
   /** per scale: score → `,score,scored,band,` and whether the band is provisional */
   const bandMemo = scales.map(() => new Map<number, { text: string; prov: boolean }>());
+  // integer items: each scale item's recoded points by response (NaN: the recode gives none), so no call per item
+  const recodeTables = scales.map((sp) =>
+    sp.list.map((si, k) => {
+      const it = plan.items[sp.idx[k]!];
+      if (!si.recode || !it || !it.intFormat || !Number.isInteger(it.min) || !Number.isInteger(it.max) || it.max - it.min > 1000) return null;
+      return Float64Array.from({ length: it.max - it.min + 1 }, (_, j) => si.recode!.apply(it.min + j) ?? NaN);
+    }),
+  );
+  /** per scale and provisional-before-the-band (0/1): score → the line after the administration's cells, when no flag of the scale's own is set */
+  const lineMemo = scales.map(() => [new Map<number, { text: string; prov: number }>(), new Map<number, { text: string; prov: number }>()]);
   const scoreArr = new Float64Array(nS);
   const nItemsArr = new Int32Array(nS);
   const provArr = new Uint8Array(nS);
   const flagBuf: string[] = [];
 
-  const lines = (head: string): string | null => {
-    let out = "";
+  const tails = new Array<string>(nS).fill("");
+  const scoreRow = (): boolean => {
     for (let s = 0; s < nS; s++) {
       const sp = scales[s]!;
       let provisional = baseProv[s]!;
       let score: number;
       let nItems: number;
-      flagBuf.length = 0;
+      if (flagBuf.length !== 0) flagBuf.length = 0;
       if (sp.def.derive) {
         const from = sp.deriveFrom;
         nItems = nItemsArr[from]!;
@@ -719,15 +733,24 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
         score = clean(scoreArr[from]! / nItems);
       } else {
         const { list, idx } = sp;
+        const tables = recodeTables[s]!;
         nItems = list.length;
         let sum = 0;
         for (let k = 0; k < nItems; k++) {
-          let v = points[idx[k]!]!;
+          const i = idx[k]!;
+          let v = points[i]!;
           const recode = list[k]!.recode;
           if (recode) {
-            const r = recode.apply(v);
-            if (r === undefined) return null;
-            v = r;
+            const table = tables[k];
+            if (table) {
+              // integer items are in min…max here (the caller checked)
+              v = table[v - min[i]!]!;
+              if (v !== v) return false;
+            } else {
+              const r = recode.apply(v);
+              if (r === undefined) return false;
+              v = r;
+            }
           }
           sum += v;
         }
@@ -752,29 +775,47 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
         // nothing missing: the mean of nItems answered items, or their sum
         score = clean(sp.def.aggregate === "mean" ? sum / nItems : sum);
       }
-      const memo = bandMemo[s]!;
-      let b = memo.get(score);
-      if (b === undefined) {
-        const band = findBand(sp.bands, sp.bandRules, score);
-        b = { text: `,${cell(score)},scored,${cell(band?.id)},`, prov: band?.source.provenance === "provisional" };
-        if (memo.size >= 10_000) memo.clear();
-        memo.set(score, b);
-      }
-      // finish(), then scoreWith's form-selection provisional
-      if (b.prov) {
-        provisional = true;
-        flagBuf.push(PROV_CUTOFF);
-      } else if (provisional) flagBuf.push(PROV_DEFINITION);
-      if (selProvisional) {
-        provisional = true;
-        if (!b.prov && flagBuf[flagBuf.length - 1] !== PROV_DEFINITION) flagBuf.push(PROV_DEFINITION);
-      }
       scoreArr[s] = score;
       nItemsArr[s] = nItems;
-      provArr[s] = provisional ? 1 : 0;
-      out += `${head}${head2}${scaleCell[s]}${b.text}${nItems},${nItems},${flagBuf.length === 0 ? "" : cell(flagBuf.join(";"))}\n`;
+      if (flagBuf.length === 0) {
+        // without a flag of its own, the rest of the line and the scale's provisional follow from the score
+        // (and, for a derived scale, whether its source was provisional)
+        const memo = lineMemo[s]![provisional ? 1 : 0]!;
+        let m = memo.get(score);
+        if (m === undefined) {
+          const text = tail(s, sp, score, nItems, provisional);
+          m = { text, prov: provArr[s]! };
+          if (memo.size >= 10_000) memo.clear();
+          memo.set(score, m);
+        }
+        provArr[s] = m.prov;
+        tails[s] = m.text;
+      } else tails[s] = tail(s, sp, score, nItems, provisional);
     }
-    return out;
+    return true;
   };
-  return { items: plan.items.map((it) => it.id), intItem, min, max, points, parse, lines };
+
+  /** what finish() and scoreWith add (band, provisional flags), as the line after the administration's cells; sets provArr[s] */
+  const tail = (s: number, sp: ScalePlan, score: number, nItems: number, provisional: boolean): string => {
+    const memo = bandMemo[s]!;
+    let b = memo.get(score);
+    if (b === undefined) {
+      const band = findBand(sp.bands, sp.bandRules, score);
+      b = { text: `,${cell(score)},scored,${cell(band?.id)},`, prov: band?.source.provenance === "provisional" };
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(score, b);
+    }
+    // finish(), then scoreWith's form-selection provisional
+    if (b.prov) {
+      provisional = true;
+      flagBuf.push(PROV_CUTOFF);
+    } else if (provisional) flagBuf.push(PROV_DEFINITION);
+    if (selProvisional) {
+      provisional = true;
+      if (!b.prov && flagBuf[flagBuf.length - 1] !== PROV_DEFINITION) flagBuf.push(PROV_DEFINITION);
+    }
+    provArr[s] = provisional ? 1 : 0;
+    return `${head2}${scaleCell[s]}${b.text}${nItems},${nItems},${flagBuf.length === 0 ? "" : cell(flagBuf.join(";"))}\n`;
+  };
+  return { items: plan.items.map((it) => it.id), intItem, min, max, points, parse, score: scoreRow, tails };
 }
