@@ -78,20 +78,11 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     buf.copy(bigger, 0, 0, pos);
     buf = bigger;
   };
-  /** `s` as UTF-8 at pos (plain ASCII byte by byte: these strings are short) */
-  const put = (s: string) => {
-    const n = s.length;
-    room(n * 3);
+  /** ASCII text at pos (room made by the caller) */
+  const ascii = (s: string) => {
     const b = buf;
     let p = pos;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 127) {
-        pos = p + b.write(s.slice(i), p, "utf8");
-        return;
-      }
-      b[p++] = c;
-    }
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
     pos = p;
   };
 
@@ -147,25 +138,29 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       }
       if (nScored === 0) return false;
       out.administrations = nScored;
-      // every line starts with the administration's cells, written once here and copied for the others
+      // every line starts with the administration's cells (plain ASCII, checked above), written once here and
+      // copied for the others
       const start = pos;
-      put(subject);
+      const headLen = subject.length + date.length + resp.length + 3;
+      room(headLen);
+      ascii(subject);
       buf[pos++] = 44;
-      put(date);
+      ascii(date);
       buf[pos++] = 44;
-      put(resp);
+      ascii(resp);
       buf[pos++] = 44;
-      const headEnd = pos;
       let first = true;
-      for (let k = 0; k < nScored; k++)
-        for (const t of scored[k]!.tails) {
-          if (!first) {
-            room(headEnd - start);
-            pos += buf.copy(buf, pos, start, headEnd);
-          }
+      for (let k = 0; k < nScored; k++) {
+        const tails = scored[k]!.tails;
+        for (let s = 0; s < tails.length; s++) {
+          const bytes = tails[s]!.bytes;
+          room(headLen + bytes.length);
+          if (!first) pos += buf.copy(buf, pos, start, start + headLen);
           first = false;
-          put(t);
+          buf.set(bytes, pos);
+          pos += bytes.length;
         }
+      }
       return true;
     },
   };

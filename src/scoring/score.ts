@@ -611,7 +611,17 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
 // a row where every item is answered with a value its format accepts, gives no issues, and its long CSV
 // lines follow from the item points alone. The compiled scorer computes exactly what scoreScale and
 // longScoreLines give for such a row (same plans, recodes, order of additions, clean, bands and flags)
-// and declines (null) anything else, which then takes the full path. tests/fast-path.test.ts compares the two.
+// and declines (false) anything else, which then takes the full path. tests/fast-path.test.ts compares the two.
+
+/** A scale's long CSV line after the administration's cells (subject_id, administered_on, respondent). */
+export interface FastTail {
+  /** from the instrument cell to the line break */
+  readonly text: string;
+  /** `text` as UTF-8 */
+  readonly bytes: Uint8Array;
+  /** the scale result's `provisional` (a derived scale reads it) */
+  readonly prov: boolean;
+}
 
 export interface FastScorer {
   /** the form's items, in plan order: the column each is read from */
@@ -624,21 +634,21 @@ export interface FastScorer {
   readonly points: Float64Array;
   /** a non-integer item's cell text (as cellValue gives it) → points into `points[i]`; false: not on the fast path */
   parse(i: number, text: string): boolean;
-  /**
-   * Scores the points in `points`: true, and in `tails` each scale's long CSV line after the administration's
-   * cells (subject_id, administered_on, respondent), ending in a line break; false: not on the fast path.
-   */
+  /** Scores the points in `points`: true, with each scale's line in `tails`; false: not on the fast path. */
   score(): boolean;
-  readonly tails: string[];
+  readonly tails: FastTail[];
 }
 
 const PROV_CUTOFF = "provisional_cutoff";
 const PROV_DEFINITION = "provisional_definition";
+const MAX_FLAGS = 20;
+const MEMO_SIZE = 10_000;
 
 /**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
  * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
  * scales without items, columns not on the form, or flag ids that are the provisional flags themselves.
+ * `cell` is csvCell (longScoreLines' cell writer).
  */
 export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
   if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
@@ -662,6 +672,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
   const scales = plan.scales;
   for (let s = 0; s < scales.length; s++) {
     const sp = scales[s]!;
+    if (sp.flags.length > MAX_FLAGS) return null;
     for (const f of sp.flags) if (f.id === PROV_CUTOFF || f.id === PROV_DEFINITION) return null;
     if (sp.def.derive) {
       if (sp.deriveFrom < 0 || sp.deriveFrom >= s) return null;
@@ -687,7 +698,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
       const it = plan.items[i]!;
       const p = isBlank(text) ? null : parseResponse(text, it.format, it.id, it.key);
       v = p !== null && p.kind === "ok" ? p.points : NaN;
-      if (m.size >= 10_000) m.clear();
+      if (m.size >= MEMO_SIZE) m.clear();
       m.set(text, v);
     }
     if (v !== v) return false;
@@ -695,14 +706,12 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
     return true;
   };
 
-  // cells as longScoreLines writes them, with `cell` its csvCell
+  // the instrument and form cells, as longScoreLines writes them
   const head2 = `${cell(inst.id)},${cell(inst.hasForms ? form.id : null)},`;
   const nS = scales.length;
   const scaleCell = scales.map((sp) => cell(sp.def.id));
   // provisional before the band: the scale's own, or a recode's (every recode applies on this path)
   const baseProv = scales.map((sp) => sp.provisional || sp.list.some((si) => si.recode?.source.provenance === "provisional"));
-  /** per scale: score → `,score,scored,band,` and whether the band is provisional */
-  const bandMemo = scales.map(() => new Map<number, { text: string; prov: boolean }>());
   // integer items: each scale item's recoded points by response (NaN: the recode gives none), so no call per item
   const recodeTables = scales.map((sp) =>
     sp.list.map((si, k) => {
@@ -711,25 +720,45 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
       return Float64Array.from({ length: it.max - it.min + 1 }, (_, j) => si.recode!.apply(it.min + j) ?? NaN);
     }),
   );
-  /** per scale and provisional-before-the-band (0/1): score → the line after the administration's cells, when no flag of the scale's own is set */
-  const lineMemo = scales.map(() => [new Map<number, { text: string; prov: number }>(), new Map<number, { text: string; prov: number }>()]);
+  /**
+   * The line after the administration's cells is a function of the scale, its score, the flags of its own
+   * that are set (a bit mask in sp.flags order) and whether it was provisional before the band (a derived
+   * scale's source may be): memo per scale, by mask * 2 + provisional, then by score.
+   */
+  const memo = scales.map(() => new Map<number, Map<number, FastTail>>());
+  const encoder = new TextEncoder();
+  const tailFor = (s: number, sp: ScalePlan, score: number, nItems: number, provisional: boolean, mask: number): FastTail => {
+    const flags: string[] = [];
+    sp.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
+    const band = findBand(sp.bands, sp.bandRules, score);
+    // finish(), then scoreWith's form-selection provisional
+    if (band?.source.provenance === "provisional") {
+      provisional = true;
+      flags.push(PROV_CUTOFF);
+    } else if (provisional) flags.push(PROV_DEFINITION);
+    if (selProvisional) {
+      provisional = true;
+      if (!flags.includes(PROV_CUTOFF) && !flags.includes(PROV_DEFINITION)) flags.push(PROV_DEFINITION);
+    }
+    const text = `${head2}${scaleCell[s]},${cell(score)},scored,${cell(band?.id)},${cell(nItems)},${cell(nItems)},${cell(flags.join(";"))}\n`;
+    return { text, bytes: encoder.encode(text), prov: provisional };
+  };
+
   const scoreArr = new Float64Array(nS);
   const nItemsArr = new Int32Array(nS);
-  const provArr = new Uint8Array(nS);
-  const flagBuf: string[] = [];
-
-  const tails = new Array<string>(nS).fill("");
+  const tails = new Array<FastTail>(nS);
   const scoreRow = (): boolean => {
     for (let s = 0; s < nS; s++) {
       const sp = scales[s]!;
       let provisional = baseProv[s]!;
       let score: number;
       let nItems: number;
-      if (flagBuf.length !== 0) flagBuf.length = 0;
+      let mask = 0;
       if (sp.def.derive) {
+        // as scoreScale: the source's score over its item count; flags none of its own
         const from = sp.deriveFrom;
         nItems = nItemsArr[from]!;
-        provisional ||= provArr[from] === 1;
+        provisional ||= tails[from]!.prov;
         score = clean(scoreArr[from]! / nItems);
       } else {
         const { list, idx } = sp;
@@ -743,7 +772,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
           if (recode) {
             const table = tables[k];
             if (table) {
-              // integer items are in min…max here (the caller checked)
+              // an integer item's points are whole and within min…max here (the caller checked)
               v = table[v - min[i]!]!;
               if (v !== v) return false;
             } else {
@@ -754,7 +783,9 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
           }
           sum += v;
         }
-        for (const f of sp.flags) {
+        const flags = sp.flags;
+        for (let j = 0; j < flags.length; j++) {
+          const f = flags[j]!;
           for (const t of f.targets) {
             if (t.idx < 0) continue;
             let v: number;
@@ -767,7 +798,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
               v = r;
             }
             if (f.op(v, f.value)) {
-              flagBuf.push(f.id);
+              mask |= 1 << j;
               break;
             }
           }
@@ -775,47 +806,20 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
         // nothing missing: the mean of nItems answered items, or their sum
         score = clean(sp.def.aggregate === "mean" ? sum / nItems : sum);
       }
+      const key = mask * 2 + (provisional ? 1 : 0);
+      let byScore = memo[s]!.get(key);
+      if (byScore === undefined) memo[s]!.set(key, (byScore = new Map()));
+      let t = byScore.get(score);
+      if (t === undefined) {
+        t = tailFor(s, sp, score, nItems, provisional, mask);
+        if (byScore.size >= MEMO_SIZE) byScore.clear();
+        byScore.set(score, t);
+      }
       scoreArr[s] = score;
       nItemsArr[s] = nItems;
-      if (flagBuf.length === 0) {
-        // without a flag of its own, the rest of the line and the scale's provisional follow from the score
-        // (and, for a derived scale, whether its source was provisional)
-        const memo = lineMemo[s]![provisional ? 1 : 0]!;
-        let m = memo.get(score);
-        if (m === undefined) {
-          const text = tail(s, sp, score, nItems, provisional);
-          m = { text, prov: provArr[s]! };
-          if (memo.size >= 10_000) memo.clear();
-          memo.set(score, m);
-        }
-        provArr[s] = m.prov;
-        tails[s] = m.text;
-      } else tails[s] = tail(s, sp, score, nItems, provisional);
+      tails[s] = t;
     }
     return true;
-  };
-
-  /** what finish() and scoreWith add (band, provisional flags), as the line after the administration's cells; sets provArr[s] */
-  const tail = (s: number, sp: ScalePlan, score: number, nItems: number, provisional: boolean): string => {
-    const memo = bandMemo[s]!;
-    let b = memo.get(score);
-    if (b === undefined) {
-      const band = findBand(sp.bands, sp.bandRules, score);
-      b = { text: `,${cell(score)},scored,${cell(band?.id)},`, prov: band?.source.provenance === "provisional" };
-      if (memo.size >= 10_000) memo.clear();
-      memo.set(score, b);
-    }
-    // finish(), then scoreWith's form-selection provisional
-    if (b.prov) {
-      provisional = true;
-      flagBuf.push(PROV_CUTOFF);
-    } else if (provisional) flagBuf.push(PROV_DEFINITION);
-    if (selProvisional) {
-      provisional = true;
-      if (!b.prov && flagBuf[flagBuf.length - 1] !== PROV_DEFINITION) flagBuf.push(PROV_DEFINITION);
-    }
-    provArr[s] = provisional ? 1 : 0;
-    return `${head2}${scaleCell[s]}${b.text}${nItems},${nItems},${flagBuf.length === 0 ? "" : cell(flagBuf.join(";"))}\n`;
   };
   return { items: plan.items.map((it) => it.id), intItem, min, max, points, parse, score: scoreRow, tails };
 }
