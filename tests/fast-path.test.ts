@@ -128,7 +128,7 @@ async function scoreRun(argv: string[], fast: boolean): Promise<Ran & { outFile:
 /** How many of a file's administrations the fast path scored (those not handed to the sink's result()). */
 async function fastAdministrations(file: string): Promise<{ fast: number; all: number }> {
   let full = 0;
-  const summary = await scoreFile({ path: file }, { registry: defaultRegistry() }, { result: () => void full++, issue: () => {}, longLines: () => {} });
+  const summary = await scoreFile({ path: file }, { registry: defaultRegistry() }, { result: () => void full++, issue: () => {}, longBytes: () => {} });
   return { fast: summary.administrations - full, all: summary.administrations };
 }
 
@@ -185,7 +185,7 @@ describe("fast path writes exactly what the full path writes", () => {
     const file = join(tmp, "clean.csv");
     expect((await fastAdministrations(file)).fast).toBe(2);
     let fast = 0;
-    const sink = { result: () => {}, issue: () => {}, longLines: () => void fast++ };
+    const sink = { result: () => {}, issue: () => {}, longBytes: () => void fast++ };
     await scoreFile({ path: file }, { registry: defaultRegistry(), fastPath: false }, sink);
     process.env.TRIVSEL_NO_FAST_PATH = "1";
     try {

@@ -33,6 +33,21 @@ export class AtomicFile {
     if (this.pending.length >= PENDING) this.encodePending(false);
   }
 
+  /** UTF-8 bytes of whole text, after what was written before (copied: the caller may reuse `bytes`) */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.fd === null) return;
+    this.encodePending(true);
+    if (this.used + bytes.length > CAPACITY) {
+      this.writeBuffer();
+      if (bytes.length > CAPACITY) {
+        writeAll(this.fd, bytes);
+        return;
+      }
+    }
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   /** `all` false: a trailing high surrogate waits for the low one that may come with the next write */
   private encodePending(all: boolean): void {
     let s = this.pending;

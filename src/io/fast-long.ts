@@ -4,8 +4,8 @@
  * either wholly blank or wholly answered with plain values, and its scorer (compileFastScorer) accepts
  * them. Any other row is left to the full path, so issues and their order are unchanged.
  *
- * The lines are gathered as UTF-8 bytes and handed on as text in pieces of about 32 KB (take()): one
- * flat string per piece rather than a few small strings per row.
+ * The lines are gathered as UTF-8 bytes and handed on in pieces of about 32 KB (take()), so no strings
+ * are built per row.
  */
 import { compileFastScorer, type FastScorer } from "../scoring/score.js";
 import { csvCell } from "./csv.js";
@@ -40,8 +40,8 @@ export interface FastLongRows {
   administrations: number;
   /** bytes gathered and not yet taken */
   readonly pending: number;
-  /** the gathered text, which is then cleared */
-  take(): string;
+  /** the gathered text as UTF-8, which is then cleared: the bytes are valid only until the next row() */
+  take(): Uint8Array;
 }
 
 export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
@@ -92,9 +92,9 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       return pos;
     },
     take() {
-      const s = buf.toString("utf8", 0, pos);
+      const bytes = buf.subarray(0, pos);
       pos = 0;
-      return s;
+      return bytes;
     },
     row(fields, replacementSeen) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;

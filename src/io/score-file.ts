@@ -21,10 +21,11 @@ export interface ScoreSink {
   issue(i: Issue): void;
   progress?(bytesRead: number): void;
   /**
-   * Offered only by a sink that writes the long CSV format: a wide row on the fast path (src/io/fast-long.ts)
-   * hands over the text longScoreLines would give for its results, instead of result() per administration.
+   * Offered only by a sink that writes the long CSV format: wide rows on the fast path (src/io/fast-long.ts)
+   * hand over what longScoreLines would give for their results, as UTF-8 bytes of whole lines, instead of
+   * result() per administration. The bytes must be used (copied) before the call returns.
    */
-  longLines?(text: string): void;
+  longBytes?(utf8: Uint8Array): void;
 }
 
 export interface ScoreFileOptions {
@@ -86,19 +87,19 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         finish = () => reader.finish().forEach(score);
       } else {
         const reader = wideRowReader(plan, readOpts);
-        const longLines = sink.longLines?.bind(sink);
-        const fast = longLines && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
-        if (fast !== null) flushFast = () => fast.pending > 0 && longLines!(fast.take());
+        const longBytes = sink.longBytes?.bind(sink);
+        const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
+        if (fast !== null) flushFast = () => fast.pending > 0 && longBytes!(fast.take());
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           if (fast !== null) {
             if (fast.row(fields, replacementSeen)) {
               summary.administrations += fast.administrations;
-              if (fast.pending >= FAST_PIECE_BYTES) longLines!(fast.take());
+              if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
               return;
             }
             // the full path's output comes after the lines gathered so far
-            if (fast.pending > 0) longLines!(fast.take());
+            if (fast.pending > 0) longBytes!(fast.take());
           }
           const out = reader(fields, row, replacementSeen);
           for (const i of out.issues) emit(i);

@@ -59,7 +59,7 @@ Example:
         },
         issue: reporter.add,
         progress: bar.update,
-        ...(format === "long" ? { longLines: write } : {}),
+        ...(format === "long" ? { longBytes: target ? (b: Uint8Array) => target.writeBytes(b) : (b: Uint8Array) => io.stdout(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")) } : {}),
       });
       if (format === "json") write("\n]\n");
       bar.done();
