@@ -726,6 +726,8 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
    * scale's source may be): memo per scale, by mask * 2 + provisional, then by score.
    */
   const memo = scales.map(() => new Map<number, Map<number, FastTail>>());
+  const lastKey = new Int32Array(scales.length).fill(-1);
+  const lastMemo: Map<number, FastTail>[] = scales.map(() => new Map());
   const encoder = new TextEncoder();
   const tailFor = (s: number, sp: ScalePlan, score: number, nItems: number, provisional: boolean, mask: number): FastTail => {
     const flags: string[] = [];
@@ -807,8 +809,14 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
         score = clean(sp.def.aggregate === "mean" ? sum / nItems : sum);
       }
       const key = mask * 2 + (provisional ? 1 : 0);
-      let byScore = memo[s]!.get(key);
-      if (byScore === undefined) memo[s]!.set(key, (byScore = new Map()));
+      let byScore = lastMemo[s]!;
+      if (key !== lastKey[s]) {
+        // rows mostly repeat the previous key (no flag set, same provisional)
+        let m = memo[s]!.get(key);
+        if (m === undefined) memo[s]!.set(key, (m = new Map()));
+        lastKey[s] = key;
+        lastMemo[s] = byScore = m;
+      }
       let t = byScore.get(score);
       if (t === undefined) {
         t = tailFor(s, sp, score, nItems, provisional, mask);
