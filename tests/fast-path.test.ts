@@ -166,6 +166,28 @@ describe("fast path writes exactly what the full path writes", () => {
     }
   });
 
+  it.each([
+    ["LF", "\n"],
+    ["CRLF", "\r\n"],
+  ])("a file over 1 MB (%s, read in pieces after the first chunk) scores as the same text parsed whole", async (_, eol) => {
+    // streamFile passes quote-free text to papaparse in pieces; parseText (stdin) parses the text whole
+    const rnd = prng(7);
+    const header = ["subject_id", "administered_on", "respondent", "note", ...Array.from({ length: 18 }, (_, i) => `pss_${i + 1}`)].join(",");
+    let text = header + eol;
+    for (let r = 0; text.length < 3_000_000; r++) {
+      const items = Array.from({ length: 18 }, () => (rnd() < 0.002 ? "x" : String(1 + Math.floor(rnd() * 5))));
+      text += `S${r},2025-0${1 + (r % 9)}-1${r % 10},${rnd() < 0.5 ? "mor" : "far"},${rnd() < 0.1 ? "bør 😀 ring" : ""},${items.join(",")}${eol}`;
+      if (rnd() < 0.001) text += eol;
+    }
+    const file = join(tmp, `big-${_}.csv`);
+    writeFileSync(file, text);
+    const streamed = await inProc(["score", file, "--quiet"], tmp);
+    const whole = await inProc(["score", "-", "--quiet"], { cwd: tmp, stdin: text });
+    expect(streamed.out.length).toBeGreaterThan(1_000_000);
+    expect(streamed.out === whole.out).toBe(true);
+    expect(streamed.code).toBe(whole.code);
+  });
+
   it("a clean PSS file goes wholly through the fast path, with the totals of the scoring key", async () => {
     // pss_1..pss_18 all 2: items 1, 2, 5, 6, 7, 8, 17, 18 reversed (6 − 2 = 4): 8 × 4 + 10 × 2 = 52 (instruments/pss.json)
     const file = join(tmp, "clean.csv");

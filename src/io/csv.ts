@@ -131,14 +131,16 @@ function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
  */
 export const STREAM_CHUNK_BYTES = 1 << 20;
 
-const PIECE_CHARS = 64 * 1024;
+const PIECE_CHARS = 16 * 1024;
 
 /**
  * The text papaparse streams from a file: read in STREAM_CHUNK_BYTES chunks and passed on whole, except
  * that after the first chunk, and while no quote character has occurred anywhere, chunks go on in
- * 64K-character pieces. Without a quote papaparse reports no quote errors (whose place in the issue order
+ * 16K-character pieces. Without a quote papaparse reports no quote errors (whose place in the issue order
  * follows chunk boundaries) and parses pieces just as it would the whole chunk; the first chunk stays whole
- * because papaparse guesses the line ending from it. Small pieces keep parsed rows short-lived (less GC).
+ * because papaparse guesses the line ending from it. Small pieces keep parsed rows short-lived (less GC),
+ * and a piece's rows (about 250) are still in the CPU cache when the scorer reads them; papaparse alone is
+ * no slower with them than with 64K pieces (bench/RESULTS.md).
  * `text.replacementSeen` turns true when a chunk holding U+FFFD is read, before any of it is parsed.
  */
 export function papaparseInput(path: string, start: number): { input: Readable; file: ReturnType<typeof createReadStream>; text: { replacementSeen: boolean } } {
