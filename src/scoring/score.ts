@@ -720,6 +720,17 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
       return Float64Array.from({ length: it.max - it.min + 1 }, (_, j) => si.recode!.apply(it.min + j) ?? NaN);
     }),
   );
+  // a scale of integer items only: each item's points through its table (the recode's, or identity), offset by min
+  const intTables = scales.map((sp, s) => {
+    if (sp.def.derive || sp.idx.some((i) => !plan.items[i]!.intFormat)) return null;
+    return sp.list.map((si, k) => {
+      const it = plan.items[sp.idx[k]!]!;
+      if (!Number.isInteger(it.min) || !Number.isInteger(it.max) || it.max - it.min > 1000) return null;
+      return recodeTables[s]![k] ?? (si.recode ? null : Float64Array.from({ length: it.max - it.min + 1 }, (_, j) => it.min + j));
+    });
+  });
+  const intIdx = scales.map((sp, s) => (intTables[s]?.every((t) => t !== null) ? Int32Array.from(sp.idx) : null));
+  const intMin = scales.map((sp) => Float64Array.from(sp.idx, (i) => plan.items[i]!.min));
   /**
    * The line after the administration's cells is a function of the scale, its score, the flags of its own
    * that are set (a bit mask in sp.flags order) and whether it was provisional before the band (a derived
@@ -767,7 +778,17 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
         const tables = recodeTables[s]!;
         nItems = list.length;
         let sum = 0;
-        for (let k = 0; k < nItems; k++) {
+        const ii = intIdx[s]!;
+        if (ii !== null) {
+          // integer items (whole and within min…max, the caller checked): the same additions in the same order
+          const tabs = intTables[s]! as Float64Array[];
+          const mins = intMin[s]!;
+          for (let k = 0; k < nItems; k++) {
+            const v = tabs[k]![points[ii[k]!]! - mins[k]!]!;
+            if (v !== v) return false;
+            sum += v;
+          }
+        } else for (let k = 0; k < nItems; k++) {
           const i = idx[k]!;
           let v = points[i]!;
           const recode = list[k]!.recode;
