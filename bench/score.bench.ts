@@ -17,6 +17,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../scripts/prng.js";
 
 const RSS_LIMIT_MB = 300;
 const RATIO_LIMIT = 2;
@@ -77,21 +78,10 @@ async function childScore(file: string, out: string): Promise<Measurement> {
 
 // ---------------------------------------------------------------- parent
 
-/** mulberry32: small, fast, deterministic */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes the wide file; returns each row's expected PSS total (18–90) for checking the output. */
 function generate(file: string, rows: number): Uint8Array {
-  const rnd = prng(20240601);
+  const rnd = mulberry32(20240601);
   const expected = new Uint8Array(rows);
   const fd = openSync(file, "w");
   const header = ["subject_id", "administered_on", "respondent", ...Array.from({ length: ITEMS }, (_, i) => `pss_${i + 1}`)];

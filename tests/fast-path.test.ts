@@ -12,18 +12,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRegistry, getInstrument, scoreFile } from "../src/index.js";
 import { inProc, type Ran } from "./helpers/cli.js";
+import { mulberry32 } from "../scripts/prng.js";
 
-/** mulberry32, as in bench/score.bench.ts */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rnd = () => number;
 const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -62,7 +52,7 @@ const INSTRUMENTS = ["pss", "epds", "adbb", "m-adbb", "prfq", "rfq-8", "ors", "s
 
 /** A wide file of `rows` rows over `ids`; `meta` adds optional meta columns. */
 function wideFile(seed: number, rows: number, ids: readonly string[], delimiter: string, meta: readonly string[]): string {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const items = ids.flatMap((id) => {
     const inst = getInstrument(id);
     return inst.columns.map((c) => ({ id, col: c, format: (inst.items.get(c)?.format ?? { kind: "codes", codes: { "": 0, "1": 5, x: 5, "0": 0 } }) as Parameters<typeof answer>[1] }));
@@ -171,7 +161,7 @@ describe("fast path writes exactly what the full path writes", () => {
     ["CRLF", "\r\n"],
   ])("a file over 1 MB (%s, read in pieces after the first chunk) scores as the same text parsed whole", async (_, eol) => {
     // streamFile passes quote-free text to papaparse in pieces; parseText (stdin) parses the text whole
-    const rnd = prng(7);
+    const rnd = mulberry32(7);
     const header = ["subject_id", "administered_on", "respondent", "note", ...Array.from({ length: 18 }, (_, i) => `pss_${i + 1}`)].join(",");
     let text = header + eol;
     for (let r = 0; text.length < 3_000_000; r++) {
