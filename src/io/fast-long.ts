@@ -7,7 +7,7 @@
  * The lines are gathered as UTF-8 bytes and handed on in pieces of about 32 KB (take()), so no strings
  * are built per row.
  */
-import { compileFastScorer, type FastScorer } from "../scoring/score.js";
+import { compileFastScorer, type FastScorer } from "../scoring/fast.js";
 import { csvCell } from "./csv.js";
 import { cellValue, isoDateState, type Plan, type ReadOptions } from "./rows.js";
 
