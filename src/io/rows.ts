@@ -162,16 +162,8 @@ export function cellValue(raw: string | undefined, delimiter: string): string {
   return raw.trim();
 }
 
-export interface RowMeta {
-  subjectId?: string;
-  administeredOn?: string;
-  respondent?: string;
-  phase?: string;
-  form?: string;
-  ageMonths?: number;
-  birthDate?: string;
-  gestationalWeeks?: string;
-}
+/** An administration's details as one row gives them. */
+export type RowMeta = Omit<Administration, "instrument" | "responses" | "source">;
 
 function metaIssue(issues: Issue[], opts: ReadOptions, row: number, code: Issue["code"], column: string, received: string, expected: string): void {
   const issue = makeIssue(code, "error", { item: column, received, expected });
