@@ -80,6 +80,12 @@ export class IssueReporter {
     } else this.hidden++;
   };
 
+  /** A refused file's issue: its message is already the command's error line, so only the issues file gets it. */
+  recordOnly = (i: Issue): void => {
+    this.counts[i.severity]++;
+    this.file?.write(issueLine(i));
+  };
+
   finish(ok: boolean): void {
     if (this.hidden > 0) this.io.stderr(`… and ${this.hidden} more issues${this.file ? ` (all are in the issues file)` : "; use --issues <file> to get them all"}\n`);
     if (ok) this.file?.commit();

@@ -344,10 +344,11 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
       const a: WideAdministration = { instrument: inst.id, columns: { names, values }, extras, source: opts.file !== undefined ? { file: opts.file, row } : { row } };
       administrations.push(withMeta(a, meta));
     }
-    if (administrations.length === 0 && fields.some((f) => f.trim() !== "")) {
-      // with --instrument, rows of other instruments are expected: say so quietly
-      const issue = makeIssue("missing_item", opts.instrument !== undefined ? "info" : "warning", { item: "(all items)" });
-      issue.message = opts.instrument !== undefined ? `row has no answered item of ${opts.instrument}; nothing to score` : "row has no answered item of any instrument; nothing to score";
+    // with --instrument, rows holding only other instruments are expected (the header's info issue says they are
+    // not read); without it, a row that answers nothing is worth a warning
+    if (administrations.length === 0 && opts.instrument === undefined && fields.some((f) => f.trim() !== "")) {
+      const issue = makeIssue("missing_item", "warning", { item: "(all items)" });
+      issue.message = "row has no answered item of any instrument; nothing to score";
       if (opts.file !== undefined) issue.file = opts.file;
       issue.row = row;
       issues.push(issue);

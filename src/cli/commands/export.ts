@@ -59,7 +59,7 @@ Example:
       io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out as string)}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
       return reporter.counts.error > 0 ? 2 : 0;
     } catch (e) {
-      if (e instanceof FileError) reporter.add(e.issue);
+      if (e instanceof FileError) reporter.recordOnly(e.issue);
       reporter.finish(e instanceof FileError);
       throw e;
     }

@@ -74,7 +74,7 @@ Example:
     } catch (e) {
       bar.done();
       target?.abort();
-      if (e instanceof FileError) reporter.add(e.issue);
+      if (e instanceof FileError) reporter.recordOnly(e.issue);
       reporter.finish(e instanceof FileError);
       throw e;
     }
