@@ -116,6 +116,18 @@ export function progress(io: Io, quiet: boolean, totalBytes: number | undefined)
   };
 }
 
+/** --format for commands whose output is one table: csv (default) or json. */
+export const tableFormatOption = {
+  format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The --format value, checked against `allowed` (the first is the default). */
+export function chooseFormat<F extends string>(value: unknown, allowed: readonly [F, ...F[]]): F {
+  const format = (value as string | undefined) ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${allowed.join(", ")}; received ${JSON.stringify(format)}`);
+  return format as F;
+}
+
 export const outOption = {
   out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
 } as const satisfies Record<string, OptionSpec>;

@@ -7,7 +7,7 @@ import { analyseTrends } from "../../trend/classify.js";
 import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "insufficient_data"] as const;
 
@@ -53,7 +53,7 @@ export const cohort: Command = {
   options: {
     by: { type: "string", placeholder: "column", description: "group by a column of the raw file (e.g. municipality), or phase (the baseline's phase)" },
     scale: { type: "string", placeholder: "id", description: "only this scale" },
-    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    ...tableFormatOption,
     ...inputOptions,
     ...outOption,
   },
@@ -65,8 +65,7 @@ changes; hedges_g = d_z·(1 − 3/(4·df − 1)), df = n − 1.
 Example:
   trivsel cohort datasets/demo-cohort.csv --by municipality --instrument ors`,
   async run({ args, positionals, io }) {
-    const format = (args.format as string | undefined) ?? "csv";
-    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    const format = chooseFormat(args.format, ["csv", "json"]);
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
     const scale = args.scale as string | undefined;

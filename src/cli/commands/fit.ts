@@ -7,7 +7,7 @@ import { csvLine } from "../../io/csv.js";
 import { DEFAULT_REVIEW_SESSIONS, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
 
 export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts"] as const;
 
@@ -18,7 +18,7 @@ export const fit: Command = {
   options: {
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
     sessions: { type: "string", placeholder: "n", description: `alert when the ORS is not reliably above intake from this session on (default ${DEFAULT_REVIEW_SESSIONS})` },
-    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    ...tableFormatOption,
     ...inputOptions,
     ...outOption,
   },
@@ -32,8 +32,7 @@ row for the intake value nearest the rater's intake ORS is used. --format json h
 Example:
   trivsel fit datasets/demo-cohort.csv --sessions 6`,
   async run({ args, positionals, io }) {
-    const format = (args.format as string | undefined) ?? "csv";
-    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    const format = chooseFormat(args.format, ["csv", "json"]);
     let sessions = DEFAULT_REVIEW_SESSIONS;
     if (args.sessions !== undefined) {
       sessions = Number(args.sessions);

@@ -8,7 +8,7 @@ import { parseDate } from "../../dates.js";
 import { describeTarget, evaluateGoals, parseGoalsText, type Goal } from "../../trend/goals.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
 
 export const GOAL_COLUMNS = ["subject_id", "goal_id", "instrument", "scale", "respondent", "target", "start", "review", "at", "status", "baseline_date", "baseline", "latest_date", "latest", "change", "rci", "reliable_change", "notes"] as const;
 
@@ -19,7 +19,7 @@ export const goals: Command = {
   options: {
     goals: { type: "string", placeholder: "goals.json", description: "the goals file: JSON or YAML (.yaml/.yml) with a list of goals" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
-    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    ...tableFormatOption,
     ...inputOptions,
     ...outOption,
   },
@@ -32,8 +32,7 @@ Baseline is the last measurement on or before start (else the first after it); l
 Example:
   trivsel goals datasets/demo-cohort.csv --goals goals.json --at 2025-06-01`,
   async run({ args, positionals, io }) {
-    const format = (args.format as string | undefined) ?? "csv";
-    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    const format = chooseFormat(args.format, ["csv", "json"]);
     const file = args.goals as string | undefined;
     if (!file) throw new UsageError("give the goals file with --goals <file.json>");
     const at = args.at as string | undefined;

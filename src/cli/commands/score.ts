@@ -1,13 +1,12 @@
 import { resolve } from "node:path";
 import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
 import { csvLine, delimiterName } from "../../io/csv.js";
 import { LONG_SCORE_COLUMNS, longScoreLines, wideLayout } from "../../io/formats.js";
 import { scoreFile } from "../../io/score-file.js";
 import { statSync } from "node:fs";
 import { FileError } from "../../io/rows.js";
-import { buildRegistry, checkInstrument, checkOutputs, inputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
+import { buildRegistry, checkInstrument, checkOutputs, chooseFormat, inputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
 
 export const score: Command = {
   name: "score",
@@ -29,8 +28,7 @@ there is any error. Exit code 0: no errors; 2: errors (see the issues); 1: usage
 Example:
   trivsel score datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out scores.csv --issues issues.csv`,
   async run({ args, positionals, io }) {
-    const format = (args.format as string | undefined) ?? "long";
-    if (!["long", "wide", "json"].includes(format)) throw new UsageError(`--format must be one of long, wide, json; received ${JSON.stringify(format)}`);
+    const format = chooseFormat(args.format, ["long", "wide", "json"]);
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
     const input = await inputFrom(positionals, io);

@@ -6,7 +6,7 @@ import { csvLine } from "../../io/csv.js";
 import { analyseTrends, type TrendAnalysis } from "../../trend/classify.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions, outOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
 
 /** Public contract: column names and order. */
 export const TREND_COLUMNS = ["subject_id", "respondent", "instrument", "scale", "n", "first_date", "last_date", "baseline", "latest", "change", "rci", "reliable_change", "category", "slope_per_week"] as const;
@@ -31,7 +31,7 @@ export const trend: Command = {
     sd: { type: "string", placeholder: "x", description: "SD for the Jacobson–Truax RCI (needs --instrument and --scale); completes or replaces the definition's norms" },
     reliability: { type: "string", placeholder: "r", description: "reliability (0 ≤ r < 1) for the RCI (needs --instrument and --scale)" },
     since: { type: "string", placeholder: "intake|birth", description: "reference date for weeks: the family's first administration (default) or the birth_date column" },
-    format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+    ...tableFormatOption,
     ...inputOptions,
     ...outOption,
   },
@@ -48,8 +48,7 @@ basis of every verdict, per-session changes, the slope's standard error, the The
 Example:
   trivsel trend datasets/demo-cohort.csv --instrument ors`,
   async run({ args, positionals, io }) {
-    const format = (args.format as string | undefined) ?? "csv";
-    if (!["csv", "json"].includes(format)) throw new UsageError(`--format must be csv or json; received ${JSON.stringify(format)}`);
+    const format = chooseFormat(args.format, ["csv", "json"]);
     const since = (args.since as string | undefined) ?? "intake";
     if (since !== "intake" && since !== "birth") throw new UsageError(`--since must be intake or birth; received ${JSON.stringify(since)}`);
     const registry = buildRegistry(io, args);
