@@ -124,16 +124,20 @@ describe("the hand-made twins all score to the hand-worked long output", () => {
 describe("sniffing delimiter, BOM and header", () => {
   const b = (s: string) => Buffer.from(s, "utf8");
   it.each([
-    ["subject_id,administered_on,pss_1\n", ","],
-    ["subject_id;administered_on;pss_1\r\n", ";"],
-    ["subject_id\tadministered_on\tpss_1\n", "\t"],
-    // the comma inside a quoted name does not count
-    ['"a,b,c";subject_id;administered_on;pss_1\n', ";"],
-  ])("%j → %j", (head, delim) => {
-    expect(sniff(b(head), head.length)).toEqual({ delimiter: delim, bom: false });
+    ["subject_id,administered_on,pss_1\n", ",", "\n"],
+    ["subject_id;administered_on;pss_1\r\n", ";", "\r\n"],
+    ["subject_id\tadministered_on\tpss_1\n", "\t", "\n"],
+    // Excel for Mac's old "CSV (Macintosh)": CR alone
+    ["subject_id;administered_on;pss_1\rA;2025-01-01;3\r", ";", "\r"],
+    // the comma inside a quoted name does not count, nor the line break inside quotes
+    ['"a,b,\nc";subject_id;administered_on;pss_1\r\n', ";", "\r\n"],
+    // no line break: a one-line file
+    ["subject_id,administered_on", ",", "\n"],
+  ])("%j → %j, %j", (head, delimiter, newline) => {
+    expect(sniff(b(head), head.length)).toEqual({ delimiter, bom: false, newline });
   });
   it("sees the UTF-8 BOM", () => {
-    expect(sniff(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b("a;b\r\n")]), 8)).toEqual({ delimiter: ";", bom: true });
+    expect(sniff(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b("a;b\r\n")]), 8)).toEqual({ delimiter: ";", bom: true, newline: "\r\n" });
   });
   it("a BOM-only file is empty", () => {
     expect(() => sniff(Buffer.from([0xef, 0xbb, 0xbf]), 3, "f.csv")).toThrow(/f\.csv: the file is empty/);

@@ -9,9 +9,13 @@ import Papa from "papaparse";
 import { makeIssue } from "../scoring/issues.js";
 import { FileError } from "./rows.js";
 
+export type Newline = "\n" | "\r\n" | "\r";
+
 export interface Sniffed {
   delimiter: "," | ";" | "\t";
   bom: boolean;
+  /** the header row's line ending, used for the whole file */
+  newline: Newline;
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -35,11 +39,27 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
     fail(file, "the file is empty; expected a header row and one row per administration", "a CSV file with a header row", "an empty file");
   const body = head.subarray(start);
   if (body.includes(0)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
-  let nl = body.indexOf(0x0a);
-  if (nl < 0) {
+  // the header ends at the first line break outside quotes (or, if a quote is never closed, at the first one)
+  let nl = -1;
+  let quotedNl = -1;
+  let inQuotes = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === 0x22) inQuotes = !inQuotes;
+    else if (c === 0x0a || c === 0x0d) {
+      if (!inQuotes) {
+        nl = i;
+        break;
+      }
+      if (quotedNl < 0) quotedNl = i;
+    }
+  }
+  if (nl < 0) nl = quotedNl;
+  let newline: Newline = "\n";
+  if (nl < 0 || (body[nl] === 0x0d && nl === body.length - 1 && totalBytes > head.length)) {
     if (totalBytes > head.length) fail(file, `the first row is longer than ${SNIFF_BYTES / 1024} KB; expected a header row of column names`, "a header row", "a very long first line");
     nl = body.length;
-  }
+  } else if (body[nl] === 0x0d) newline = body[nl + 1] === 0x0a ? "\r\n" : "\r";
   let headerText: string;
   try {
     headerText = new TextDecoder("utf-8", { fatal: true }).decode(body.subarray(0, nl));
@@ -56,7 +76,7 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   const best = DELIMS.reduce((a, b) => (counts[b] > counts[a] ? b : a));
   if (counts[best] === 0)
     fail(file, "found no comma, semicolon or tab in the header row; expected columns such as subject_id,administered_on,pss_1,…", "a , ; or tab separated header", headerText.slice(0, 60));
-  return { delimiter: best, bom };
+  return { delimiter: best, bom, newline };
 }
 
 export interface RecordBatch {
@@ -86,21 +106,33 @@ export interface StreamHandlers {
    * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far
    */
   onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
+  /**
+   * Optional, with onRecord: a record from a line without quotes, as `text` from `start` to `end` (its fields
+   * are that text split on the delimiter), offered before any fields are made. true: handled; false: the
+   * record goes on to onRecord.
+   */
+  onLine?(text: string, start: number, end: number, row: number, replacementSeen: boolean): boolean;
   onQuoteError(row: number, message: string): void;
   onProgress?(bytesRead: number): void;
 }
 
-/** `text.replacementSeen`: whether U+FFFD occurs in the text parsed so far (set by the caller) */
-function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
-  let row = 0;
-  let headerSeen = false;
+/** What the line reader and papaparse share: the last spreadsheet row read, and whether the header was. */
+interface ReadState {
+  row: number;
+  headerSeen: boolean;
+  /** set by the caller when text holding U+FFFD is read, before any of it is parsed */
+  replacementSeen: boolean;
+}
+
+/** papaparse's results → handlers; rows continue from `st.row` */
+function collector(h: StreamHandlers, st: ReadState) {
   return (data: string[][], errors: Papa.ParseError[]) => {
     // data[i] is spreadsheet row base + i + 1 (empty lines count)
-    const base = row;
-    row += data.length;
+    const base = st.row;
+    st.row += data.length;
     let first = 0;
-    if (!headerSeen && data.length > 0) {
-      headerSeen = true;
+    if (!st.headerSeen && data.length > 0) {
+      st.headerSeen = true;
       first = 1;
       h.onHeader(data[0]!);
     }
@@ -116,9 +148,9 @@ function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
       if (fields.length === 1 && fields[0] === "") continue;
       if (one) {
         // let go of each row once handed on: rows still held when the young generation is collected get
-        // copied, and after a second collection promoted, which for a 1 MB chunk is most of them
+        // copied, and after a second collection promoted
         (data as (string[] | undefined)[])[i] = undefined;
-        h.onRecord!(fields, base + i + 1, text.replacementSeen);
+        h.onRecord!(fields, base + i + 1, st.replacementSeen);
       } else out!.push({ fields, row: base + i + 1 });
     }
     if (out !== null && out.length) h.onRecords?.(out);
@@ -126,64 +158,149 @@ function collector(h: StreamHandlers, text: { replacementSeen: boolean }) {
 }
 
 /**
- * Bytes read per chunk. Not a free tuning knob: a chunk's quote errors are reported before its records,
- * so the chunk size decides where such errors fall in the issue order.
+ * Reads text up to its first quote character. Without quotes, CSV is simple: a record is a line, and its
+ * fields are the line split on the delimiter, which is what papaparse gives for such text too (its own fast
+ * mode does the same split). Reading it here lets onLine take a line without a string per field. From the
+ * first chunk that holds a quote, papaparse reads the rest (text from the last line break on), so quoted
+ * fields, escaped quotes and quote errors are papaparse's alone.
  */
-export const STREAM_CHUNK_BYTES = 1 << 20;
-
-const PIECE_CHARS = 16 * 1024;
-
-/**
- * The text papaparse streams from a file: read in STREAM_CHUNK_BYTES chunks and passed on whole, except
- * that after the first chunk, and while no quote character has occurred anywhere, chunks go on in
- * 16K-character pieces. Without a quote papaparse reports no quote errors (whose place in the issue order
- * follows chunk boundaries) and parses pieces just as it would the whole chunk; the first chunk stays whole
- * because papaparse guesses the line ending from it. Small pieces keep parsed rows short-lived (less GC),
- * and a piece's rows (about 250) are still in the CPU cache when the scorer reads them; papaparse alone is
- * no slower with them than with 64K pieces (bench/RESULTS.md).
- * `text.replacementSeen` turns true when a chunk holding U+FFFD is read, before any of it is parsed.
- */
-export function papaparseInput(path: string, start: number): { input: Readable; file: ReturnType<typeof createReadStream>; text: { replacementSeen: boolean } } {
-  const file = createReadStream(path, { encoding: "utf8", start, highWaterMark: STREAM_CHUNK_BYTES });
-  const input = new Readable({ read() {}, encoding: "utf8" });
-  const text = { replacementSeen: false };
-  let first = true;
-  let quoted = false;
-  file.on("data", (chunk) => {
-    const s = chunk as string;
-    if (!text.replacementSeen && s.includes("\uFFFD")) text.replacementSeen = true;
-    if (!quoted && s.includes('"')) quoted = true;
-    if (first || quoted) input.push(s);
-    else for (let i = 0; i < s.length; i += PIECE_CHARS) input.push(s.slice(i, i + PIECE_CHARS));
-    first = false;
-  });
-  file.on("end", () => input.push(null));
-  file.on("error", (e) => input.destroy(e));
-  return { input, file, text };
+function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
+  const { delimiter, newline } = s;
+  const one = h.onRecord !== undefined;
+  let carry = "";
+  let batch: { fields: string[]; row: number }[] = [];
+  const line = (text: string, a: number, b: number) => {
+    const row = ++st.row;
+    if (!st.headerSeen) {
+      st.headerSeen = true;
+      h.onHeader(text.slice(a, b).split(delimiter));
+    } else if (a === b) {
+      // an empty line is not a record, but it still has a spreadsheet row number
+    } else if (one) {
+      if (h.onLine === undefined || !h.onLine(text, a, b, row, st.replacementSeen)) h.onRecord!(text.slice(a, b).split(delimiter), row, st.replacementSeen);
+    } else batch.push({ fields: text.slice(a, b).split(delimiter), row });
+  };
+  const flush = () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    h.onRecords?.(rows);
+  };
+  return {
+    /** Reads the whole lines of the text so far; false, reading nothing, when `chunk` holds a quote. */
+    lines(chunk: string): boolean {
+      if (chunk.includes('"')) return false;
+      // the line begun in the last chunk is read on its own, so that the others are read from `chunk` itself:
+      // characters of a flat string read faster than of a concatenation
+      let text = chunk;
+      let pos = 0;
+      if (carry !== "") {
+        if (newline === "\r\n" && carry.endsWith("\r") && chunk.charCodeAt(0) === 10) {
+          // a CRLF split between the chunks
+          line(carry, 0, carry.length - 1);
+          pos = 1;
+        } else {
+          const nl = chunk.indexOf(newline);
+          if (nl < 0) {
+            carry += chunk;
+            return true;
+          }
+          // join makes a flat string, as `+` would not
+          const first = [carry, chunk.slice(0, nl)].join("");
+          line(first, 0, first.length);
+          pos = nl + newline.length;
+        }
+      }
+      for (let nl = text.indexOf(newline, pos); nl >= 0; nl = text.indexOf(newline, pos)) {
+        line(text, pos, nl);
+        pos = nl + newline.length;
+      }
+      carry = text.slice(pos);
+      flush();
+      return true;
+    },
+    /** the text after the last line break, not yet read */
+    get rest(): string {
+      return carry;
+    },
+    /** at the end of the text: its last line, if it does not end with a line break */
+    end(): void {
+      if (carry !== "") line(carry, 0, carry.length);
+      carry = "";
+      flush();
+    },
+  };
 }
 
-/** Streams a file's records through papaparse; memory stays bounded by the chunk size. */
+/** Bytes read per chunk. A chunk's quote errors are reported before its records, so it also decides issue order. */
+export const STREAM_CHUNK_BYTES = 1 << 20;
+
+function papaConfig(s: Sniffed) {
+  return { delimiter: s.delimiter, newline: s.newline, header: false, skipEmptyLines: false } as const;
+}
+
+/** Streams a file's records (see lineReader, then papaparse); memory stays bounded by the chunk size. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
-    const { input, file: stream, text } = papaparseInput(path, s.bom ? 3 : 0);
-    const collect = collector(h, text);
-    let failed: unknown;
-    Papa.parse(input as unknown as File, {
-      delimiter: s.delimiter,
-      header: false,
-      skipEmptyLines: false,
-      chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-        try {
-          collect(res.data, res.errors);
-          h.onProgress?.(stream.bytesRead);
-        } catch (e) {
-          failed = e;
-          parser.abort();
-        }
-      },
-      complete: () => (failed ? reject(failed) : resolve()),
-      error: (e: Error) => reject(e),
+    const file = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
+    const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false };
+    const lines = lineReader(h, st, s);
+    let papa: Readable | null = null;
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      file.destroy();
+      papa?.destroy();
+      reject(e);
+    };
+    const startPapaparse = (first: string) => {
+      const input = new Readable({ read() {}, encoding: "utf8" });
+      const collect = collector(h, st);
+      Papa.parse(input as unknown as File, {
+        ...papaConfig(s),
+        chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+          if (failed) return;
+          try {
+            collect(res.data, res.errors);
+            h.onProgress?.(file.bytesRead);
+          } catch (e) {
+            parser.abort();
+            fail(e);
+          }
+        },
+        complete: () => failed || resolve(),
+        error: (e: Error) => fail(e),
+      });
+      input.push(first);
+      return input;
+    };
+    file.on("data", (chunk) => {
+      if (failed) return;
+      const text = chunk as string;
+      if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
+      if (papa !== null) {
+        papa.push(text);
+        return;
+      }
+      try {
+        if (lines.lines(text)) h.onProgress?.(file.bytesRead);
+        else papa = startPapaparse(lines.rest + text);
+      } catch (e) {
+        fail(e);
+      }
     });
+    file.on("end", () => {
+      if (failed) return;
+      if (papa !== null) return void papa.push(null);
+      try {
+        lines.end();
+        resolve();
+      } catch (e) {
+        fail(e);
+      }
+    });
+    file.on("error", fail);
   });
 }
 
@@ -192,8 +309,13 @@ export function parseText(text: string, file: string | undefined, h: StreamHandl
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
   const body = s.bom ? text.replace(/^\uFEFF/, "") : text;
-  const res = Papa.parse<string[]>(body, { delimiter: s.delimiter, header: false, skipEmptyLines: false });
-  collector(h, { replacementSeen: body.includes("\uFFFD") })(res.data, res.errors);
+  const st: ReadState = { row: 0, headerSeen: false, replacementSeen: body.includes("\uFFFD") };
+  const lines = lineReader(h, st, s);
+  if (lines.lines(body)) lines.end();
+  else {
+    const res = Papa.parse<string[]>(body, papaConfig(s));
+    collector(h, st)(res.data, res.errors);
+  }
   return s;
 }
 

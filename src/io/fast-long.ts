@@ -12,15 +12,14 @@ import { csvCell } from "./csv.js";
 import { cellValue, isoDateState, type Plan, type ReadOptions } from "./rows.js";
 
 /**
- * Non-empty printable ASCII without " , ; and not starting like a formula (= + - @): cellValue and
- * csvCell both give such a cell back as it is.
+ * Non-empty printable ASCII without " , ; and not starting like a formula (= + - @), in text[a, b): cellValue
+ * and csvCell both give such a cell back as it is.
  */
-function plain(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  const c0 = s.charCodeAt(0);
+function plain(s: string, a: number, b: number): boolean {
+  if (a >= b) return false;
+  const c0 = s.charCodeAt(a);
   if (c0 === 61 || c0 === 43 || c0 === 45 || c0 === 64) return false;
-  for (let i = 0; i < n; i++) {
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if (c < 33 || c > 126 || c === 34 || c === 44 || c === 59) return false;
   }
@@ -36,6 +35,8 @@ export const FAST_PIECE_BYTES = 1 << 15;
 export interface FastLongRows {
   /** true: the row's long CSV lines were added to the gathered text; false: score the row by the full path */
   row(fields: readonly string[], replacementSeen: boolean): boolean;
+  /** the same for a row given as a line without quotes, text[start, end) (StreamHandlers.onLine) */
+  line(text: string, start: number, end: number, replacementSeen: boolean): boolean;
   /** administrations in the row last taken */
   administrations: number;
   /** bytes gathered and not yet taken */
@@ -78,12 +79,88 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     buf.copy(bigger, 0, 0, pos);
     buf = bigger;
   };
-  /** ASCII text at pos (room made by the caller) */
-  const ascii = (s: string) => {
-    const b = buf;
+  /** ASCII text[a, b) at pos (room made by the caller) */
+  const ascii = (text: string, a: number, b: number) => {
+    const bb = buf;
     let p = pos;
-    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    for (let i = a; i < b; i++) bb[p++] = text.charCodeAt(i);
     pos = p;
+  };
+
+  /** the current row's fields: field k is text[fs[k], fe[k]) */
+  const fs = new Int32Array(nColumns);
+  const fe = new Int32Array(nColumns);
+  const delimCode = delimiter.charCodeAt(0);
+
+  /** the row in fs/fe of `text` (field count checked by the caller) */
+  const take = (text: string): boolean => {
+    for (let k = 0; k < unnamed.length; k++) if (fe[unnamed[k]!] !== fs[unnamed[k]!]) return false;
+    const s0 = fs[iSubject]!;
+    const s1 = fe[iSubject]!;
+    const d0 = fs[iDate]!;
+    const d1 = fe[iDate]!;
+    const r0 = iResp < 0 ? 0 : fs[iResp]!;
+    const r1 = iResp < 0 ? 0 : fe[iResp]!;
+    if (!plain(text, s0, s1) || isoDateState(text, d0, d1) !== 1 || (r1 > r0 && !plain(text, r0, r1))) return false;
+    if (iForm >= 0 && fe[iForm] !== fs[iForm]) return false;
+    if (iBirth >= 0 && fe[iBirth] !== fs[iBirth] && isoDateState(text, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
+    if (iAge >= 0 && fe[iAge] !== fs[iAge] && !PLAIN_AGE.test(text.slice(fs[iAge]!, fe[iAge]!))) return false;
+    nScored = 0;
+    for (let e = 0; e < instruments.length; e++) {
+      const { scorer, cols, intItem, min, max, points } = instruments[e]!;
+      const n = cols.length;
+      let blank = 0;
+      for (let i = 0; i < n; i++) {
+        const a = fs[cols[i]!]!;
+        const b = fe[cols[i]!]!;
+        if (a === b) {
+          blank++;
+          continue;
+        }
+        if (scorer === null) return false;
+        if (intItem[i] === 1) {
+          // plain digits, as scoreColumns' own integer shortcut reads them (cellValue leaves digits as they are)
+          if (b - a > 9) return false;
+          let x = 0;
+          for (let j = a; j < b; j++) {
+            const c = text.charCodeAt(j) - 48;
+            if (c < 0 || c > 9) return false;
+            x = x * 10 + c;
+          }
+          if (x < min[i]! || x > max[i]!) return false;
+          points[i] = x;
+        } else if (!scorer.parse(i, cellValue(text.slice(a, b), delimiter))) return false;
+      }
+      if (blank === n) continue;
+      if (blank > 0 || !scorer!.score()) return false;
+      scored[nScored++] = scorer!;
+    }
+    if (nScored === 0) return false;
+    out.administrations = nScored;
+    // every line starts with the administration's cells (plain ASCII, checked above), written once here and
+    // copied for the others
+    const start = pos;
+    const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
+    room(headLen);
+    ascii(text, s0, s1);
+    buf[pos++] = 44;
+    ascii(text, d0, d1);
+    buf[pos++] = 44;
+    ascii(text, r0, r1);
+    buf[pos++] = 44;
+    let first = true;
+    for (let k = 0; k < nScored; k++) {
+      const tails = scored[k]!.tails;
+      for (let s = 0; s < tails.length; s++) {
+        const bytes = tails[s]!.bytes;
+        room(headLen + bytes.length);
+        if (!first) pos += buf.copy(buf, pos, start, start + headLen);
+        first = false;
+        buf.set(bytes, pos);
+        pos += bytes.length;
+      }
+    }
+    return true;
   };
 
   const out: FastLongRows = {
@@ -98,70 +175,28 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     },
     row(fields, replacementSeen) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
-      for (let k = 0; k < unnamed.length; k++) if (fields[unnamed[k]!] !== "") return false;
-      const subject = fields[iSubject]!;
-      const date = fields[iDate]!;
-      const resp = iResp < 0 ? "" : fields[iResp]!;
-      if (!plain(subject) || isoDateState(date) !== 1 || (resp !== "" && !plain(resp))) return false;
-      if (iForm >= 0 && fields[iForm] !== "") return false;
-      if (iBirth >= 0 && fields[iBirth] !== "" && isoDateState(fields[iBirth]!) !== 1) return false;
-      if (iAge >= 0 && fields[iAge] !== "" && !PLAIN_AGE.test(fields[iAge]!)) return false;
-      nScored = 0;
-      for (let e = 0; e < instruments.length; e++) {
-        const { scorer, cols, intItem, min, max, points } = instruments[e]!;
-        const n = cols.length;
-        let blank = 0;
-        for (let i = 0; i < n; i++) {
-          const raw = fields[cols[i]!]!;
-          if (raw === "") {
-            blank++;
-            continue;
-          }
-          if (scorer === null) return false;
-          if (intItem[i] === 1) {
-            // plain digits, as scoreColumns' own integer shortcut reads them (cellValue leaves digits as they are)
-            const len = raw.length;
-            let x = raw.charCodeAt(0) - 48;
-            if (x < 0 || x > 9 || len > 9) return false;
-            for (let j = 1; j < len; j++) {
-              const c = raw.charCodeAt(j) - 48;
-              if (c < 0 || c > 9) return false;
-              x = x * 10 + c;
-            }
-            if (x < min[i]! || x > max[i]!) return false;
-            points[i] = x;
-          } else if (!scorer.parse(i, cellValue(raw, delimiter))) return false;
-        }
-        if (blank === n) continue;
-        if (blank > 0 || !scorer!.score()) return false;
-        scored[nScored++] = scorer!;
+      // the fields laid end to end, so that field k is text[fs[k], fe[k]) whatever it holds
+      let p = 0;
+      for (let k = 0; k < nColumns; k++) {
+        fs[k] = p;
+        p += fields[k]!.length;
+        fe[k] = p;
       }
-      if (nScored === 0) return false;
-      out.administrations = nScored;
-      // every line starts with the administration's cells (plain ASCII, checked above), written once here and
-      // copied for the others
-      const start = pos;
-      const headLen = subject.length + date.length + resp.length + 3;
-      room(headLen);
-      ascii(subject);
-      buf[pos++] = 44;
-      ascii(date);
-      buf[pos++] = 44;
-      ascii(resp);
-      buf[pos++] = 44;
-      let first = true;
-      for (let k = 0; k < nScored; k++) {
-        const tails = scored[k]!.tails;
-        for (let s = 0; s < tails.length; s++) {
-          const bytes = tails[s]!.bytes;
-          room(headLen + bytes.length);
-          if (!first) pos += buf.copy(buf, pos, start, start + headLen);
-          first = false;
-          buf.set(bytes, pos);
-          pos += bytes.length;
+      return take(fields.join(""));
+    },
+    line(text, start, end, replacementSeen) {
+      if (replacementSeen || iSubject < 0 || iDate < 0) return false;
+      let k = 0;
+      fs[0] = start;
+      for (let p = start; p < end; p++)
+        if (text.charCodeAt(p) === delimCode) {
+          if (++k === nColumns) return false;
+          fe[k - 1] = p;
+          fs[k] = p + 1;
         }
-      }
-      return true;
+      if (k !== nColumns - 1) return false;
+      fe[k] = end;
+      return take(text);
     },
   };
   return out;

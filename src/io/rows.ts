@@ -191,15 +191,15 @@ const isoKnown = new Uint8Array(301 * 12 * 31);
  * 1 when `text` is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
  * that shape but is not a real date, 0 when it has not that shape (then parseDate decides).
  */
-export function isoDateState(text: string): number {
-  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+export function isoDateState(text: string, a = 0, b = text.length): number {
+  if (b - a === 10 && text.charCodeAt(a + 4) === 45 && text.charCodeAt(a + 7) === 45) {
     let y = 0;
     let m = 0;
     let d = 0;
     let ok = true;
     for (let i = 0; i < 10; i++) {
       if (i === 4 || i === 7) continue;
-      const c = text.charCodeAt(i) - 48;
+      const c = text.charCodeAt(a + i) - 48;
       if (c < 0 || c > 9) {
         ok = false;
         break;
@@ -210,7 +210,7 @@ export function isoDateState(text: string): number {
     }
     if (ok && y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
       const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
-      if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text) ? 1 : 2;
+      if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text.slice(a, b)) ? 1 : 2;
       return isoKnown[k]!;
     }
   }

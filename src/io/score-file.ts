@@ -68,6 +68,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     sink.result({ result, extras: a.extras });
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
+  let onLine: ((text: string, start: number, end: number, row: number, replacementSeen: boolean) => boolean) | undefined;
   let finish: () => void = () => {};
   /** hands on the fast path's gathered lines */
   let flushFast: () => void = () => {};
@@ -89,7 +90,16 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         const reader = wideRowReader(plan, readOpts);
         const longBytes = sink.longBytes?.bind(sink);
         const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
-        if (fast !== null) flushFast = () => fast.pending > 0 && longBytes!(fast.take());
+        if (fast !== null) {
+          flushFast = () => fast.pending > 0 && longBytes!(fast.take());
+          onLine = (text, start, end, _row, replacementSeen) => {
+            if (!fast.line(text, start, end, replacementSeen)) return false;
+            summary.records++;
+            summary.administrations += fast.administrations;
+            if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
+            return true;
+          };
+        }
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           if (fast !== null) {
@@ -108,6 +118,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
       }
     },
     onRecord: (fields: string[], row: number, replacementSeen: boolean) => onRecord(fields, row, replacementSeen),
+    onLine: (text: string, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(text, start, end, row, replacementSeen),
     onQuoteError(row: number, message: string) {
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });

@@ -1,0 +1,151 @@
+/**
+ * The CSV reader (src/io/csv.ts) splits lines without quotes itself and hands text from the first quote on
+ * to papaparse. Whatever the text, it must give exactly the records, row numbers and quote errors that
+ * papaparse gives for the whole text at once. Seeded random files cover line endings, empty lines, a quote
+ * first appearing at any point (also in a later 1 MB chunk), unicode across chunk boundaries, and a CRLF
+ * split between two chunks.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Papa from "papaparse";
+import { afterAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../scripts/prng.js";
+import { parseText, sniff, STREAM_CHUNK_BYTES, streamFile, type Newline, type StreamHandlers } from "../src/io/csv.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "trivsel-reader-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Read {
+  header: string[] | null;
+  records: [number, string[]][];
+  quoteErrors: number[];
+  /** rows onLine took, by row: the line's text */
+  lines: Map<number, string>;
+}
+
+/** papaparse on the whole text: the reference */
+function reference(text: string, delimiter: string, newline: Newline): Read {
+  const res = Papa.parse<string[]>(text, { delimiter, newline, header: false, skipEmptyLines: false });
+  const bad = new Set(res.errors.filter((e) => e.type === "Quotes" && e.row !== undefined).map((e) => e.row!));
+  const out: Read = { header: res.data[0] ?? null, records: [], quoteErrors: [...bad].filter((r) => r > 0).map((r) => r + 1), lines: new Map() };
+  res.data.forEach((fields, i) => {
+    if (i === 0 || bad.has(i) || (fields.length === 1 && fields[0] === "")) return;
+    out.records.push([i + 1, fields]);
+  });
+  return out;
+}
+
+/** handlers that record what they are given; onLine (when `takeLine`) takes the lines it likes */
+function recorder(takeLine?: (row: number) => boolean): { h: StreamHandlers; read: Read } {
+  const read: Read = { header: null, records: [], quoteErrors: [], lines: new Map() };
+  const h: StreamHandlers = {
+    onHeader: (f) => void (read.header = f),
+    onRecord: (fields, row) => void read.records.push([row, fields]),
+    onQuoteError: (row) => void read.quoteErrors.push(row),
+  };
+  if (takeLine)
+    h.onLine = (text, start, end, row) => {
+      if (!takeLine(row)) return false;
+      read.lines.set(row, text.slice(start, end));
+      return true;
+    };
+  return { h, read };
+}
+
+/** records that onLine took count as the line split on the delimiter */
+function merged(read: Read, delimiter: string): Omit<Read, "lines"> {
+  const records = [...read.records, ...[...read.lines].map(([row, line]) => [row, line.split(delimiter)] as [number, string[]])];
+  records.sort((a, b) => a[0] - b[0]);
+  return { header: read.header, records, quoteErrors: [...read.quoteErrors].sort((a, b) => a - b) };
+}
+
+const CELLS = ["", "1", "42", "4,5", "bør", "Ærø 😀", " x ", "=1+1", "2025-01-02", "\uFFFD"];
+const QUOTED = ['"a,b"', '"say ""hi"""', '"two\nlines"', '"two\r\nlines"', '"unclosed', 'ab"c', '""'];
+
+function randomText(seed: number, opts: { rows: number; newline: Newline; delimiter: string; quoteFrom: number; emptyEvery: number; trailing: boolean }): string {
+  const rnd = mulberry32(seed);
+  const cols = 6;
+  const lines = [Array.from({ length: cols }, (_, i) => `c${i}`).join(opts.delimiter)];
+  for (let r = 1; r <= opts.rows; r++) {
+    if (opts.emptyEvery > 0 && rnd() < 1 / opts.emptyEvery) lines.push("");
+    const n = rnd() < 0.05 ? cols + (rnd() < 0.5 ? 1 : -1) : cols;
+    const cells = Array.from({ length: n }, () => {
+      if (r >= opts.quoteFrom && rnd() < 0.05) return QUOTED[Math.floor(rnd() * QUOTED.length)]!;
+      const c = CELLS[Math.floor(rnd() * CELLS.length)]!;
+      return opts.delimiter === "," ? c.replace(",", ".") : c;
+    });
+    lines.push(cells.join(opts.delimiter));
+  }
+  return lines.join(opts.newline) + (opts.trailing ? opts.newline : "");
+}
+
+const cases: { name: string; seed: number; rows: number; newline: Newline; delimiter: string; quoteFrom: number; emptyEvery: number; trailing: boolean }[] = [];
+for (const newline of ["\n", "\r\n", "\r"] as Newline[])
+  for (const [quoteFrom, label] of [
+    [Infinity, "no quotes"],
+    [1, "quotes from the start"],
+    [300, "quotes from row 300"],
+  ] as const)
+    cases.push({ name: `${JSON.stringify(newline)}, ${label}`, seed: cases.length + 1, rows: 600, newline, delimiter: cases.length % 2 ? ";" : ",", quoteFrom, emptyEvery: 40, trailing: cases.length % 3 !== 0 });
+
+describe("reading lines without quotes gives what papaparse gives for the whole text", () => {
+  it.each(cases)("$name", async (c) => {
+    const text = randomText(c.seed, c);
+    const s = sniff(Buffer.from(text.slice(0, 65536)), Buffer.byteLength(text));
+    expect(s.newline).toBe(c.newline);
+    const ref = reference(text, s.delimiter, s.newline);
+    // an unclosed quote runs on over the following lines, so fewer records then
+    expect(ref.records.length).toBeGreaterThan(300);
+    if (c.quoteFrom !== Infinity) expect(ref.quoteErrors.length).toBeGreaterThan(0);
+
+    const inMemory = recorder();
+    parseText(text, "t.csv", inMemory.h);
+    expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+
+    // streamed from a file, with onLine taking every third row it is offered
+    const file = join(tmp, `case-${c.seed}.csv`);
+    writeFileSync(file, text);
+    const streamed = recorder((row) => row % 3 === 0);
+    await streamFile(file, s, streamed.h);
+    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+    // onLine is offered only lines before the first quote, and only records
+    if (c.quoteFrom !== Infinity) expect([...streamed.read.lines.values()].every((l) => !l.includes('"'))).toBe(true);
+    else expect(streamed.read.lines.size).toBeGreaterThan(150);
+  });
+
+  it.each([
+    ["\r\n", "a CRLF split between two chunks", "\r\n", STREAM_CHUNK_BYTES - 1],
+    ["\n", "a four-byte character split between two chunks", "😀\n", STREAM_CHUNK_BYTES - 2],
+    ["\r\n", "a first quote in the second chunk", '\r\n"S0",2025-01-01,"q, r"\r\n', STREAM_CHUNK_BYTES + 10],
+  ] as const)("a file over 1 MB (%j): %s", async (newline, _, special, at) => {
+    // ASCII rows, so that bytes are characters, up to `at`, where `special` begins
+    let text = "subject_id,administered_on,note" + newline;
+    let r = 0;
+    while (text.length < at - 200) text += `S${r++},2025-01-0${1 + (r % 9)},x${newline}`;
+    const start = `S${r++},2025-01-01,`;
+    text += start + "y".repeat(at - text.length - start.length) + special;
+    while (text.length < 2.5 * STREAM_CHUNK_BYTES) text += `S${r++},2025-02-0${1 + (r % 9)},${r % 7 === 0 && special.includes('"') ? '"a, b"' : "z"}${newline}`;
+    const bytes = Buffer.from(text, "utf8");
+    expect(bytes.indexOf(Buffer.from(special), at - 1)).toBe(at);
+
+    const s = sniff(bytes.subarray(0, 65536), bytes.length);
+    const ref = reference(text, s.delimiter, s.newline);
+    const file = join(tmp, `boundary-${at}.csv`);
+    writeFileSync(file, bytes);
+    const streamed = recorder(() => true);
+    await streamFile(file, s, streamed.h);
+    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+    // onLine took the lines of the first chunk before the quote (the chunk's last, partial line goes to
+    // papaparse with the chunk holding the quote), or every line when there is no quote
+    const firstQuoted = ref.records.find(([, f]) => f.includes("q, r"))?.[0] ?? Infinity;
+    const taken = [...streamed.read.lines.keys()];
+    if (special.includes('"')) {
+      expect(taken.length).toBeGreaterThan(50_000);
+      expect(Math.max(...taken)).toBeLessThan(firstQuoted - 1);
+    } else {
+      expect(streamed.read.records).toEqual([]);
+      expect(taken.length).toBe(ref.records.length);
+    }
+  });
+});
