@@ -99,6 +99,14 @@ describe("the hand-made twins all score to the hand-worked long output", () => {
     });
   }
 
+  it("the Danish Excel twin saved with CR line endings (old Mac Excel) scores the same", async () => {
+    const cr = readFileSync(`${FIX}wide-danish-excel.csv`, "utf8").replace(/\r\n/g, "\r");
+    expect(cr).not.toContain("\n");
+    const r = await score(text(cr, "mac.csv"));
+    expect(r.out).toBe(EXPECTED);
+    expect(r.summary).toMatchObject({ records: 4, errors: 0 });
+  });
+
   it("a wide row with several instruments' items gives one administration per instrument with answers", async () => {
     const r = await score({ path: `${FIX}wide-comma-iso.csv` });
     // row 2 holds PSS, EPDS and ORS; row 3 only EPDS; row 4 ORS and SRS; row 5 PSS and ASQ:SE-2
