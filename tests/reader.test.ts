@@ -41,13 +41,19 @@ function recorder(takeLine?: (row: number) => boolean): { h: StreamHandlers; rea
   const read: Read = { header: null, records: [], quoteErrors: [], lines: new Map() };
   const h: StreamHandlers = {
     onHeader: (f) => void (read.header = f),
-    onRecord: (fields, row) => void read.records.push([row, fields]),
+    onRecord: (fields, row, replacementSeen) => {
+      read.records.push([row, fields]);
+      // the gate may open early, but never late: a record holding U+FFFD must see it open
+      if (fields.some((f) => f.includes("\uFFFD")) && !replacementSeen) throw new Error(`row ${row}: U+FFFD not seen`);
+    },
     onQuoteError: (row) => void read.quoteErrors.push(row),
   };
   if (takeLine)
-    h.onLine = (text, start, end, row) => {
+    h.onLine = (bytes, start, end, row, replacementSeen) => {
       if (!takeLine(row)) return false;
-      read.lines.set(row, text.slice(start, end));
+      const line = bytes.toString("utf8", start, end);
+      if (line.includes("\uFFFD") && !replacementSeen) throw new Error(`row ${row}: U+FFFD not seen`);
+      read.lines.set(row, line);
       return true;
     };
   return { h, read };
@@ -112,6 +118,27 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
     // onLine is offered only lines before the first quote, and only records
     if (c.quoteFrom !== Infinity) expect([...streamed.read.lines.values()].every((l) => !l.includes('"'))).toBe(true);
     else expect(streamed.read.lines.size).toBeGreaterThan(150);
+  });
+
+  it.each([
+    ["no quotes", Infinity],
+    ["quotes from row 200", 200],
+  ])("a Windows-1252 file (bytes that are not UTF-8, %s) reads as its whole text decodes", async (_, quoteFrom) => {
+    const latin = randomText(99, { rows: 800, newline: "\r\n", delimiter: ";", quoteFrom, emptyEvery: 50, trailing: true }).replace(/[\u{1F600}\uFFFD]/gu, "?");
+    const bytes = Buffer.from(latin, "latin1");
+    expect(bytes.includes(0xf8)).toBe(true); // ø
+    const text = bytes.toString("utf8");
+    expect(text).toContain("\uFFFD");
+    const s = sniff(bytes.subarray(0, 65536), bytes.length);
+    const ref = reference(text, s.delimiter, s.newline);
+    const file = join(tmp, `latin1-${quoteFrom}.csv`);
+    writeFileSync(file, bytes);
+    const streamed = recorder((row) => row % 2 === 0);
+    await streamFile(file, s, streamed.h);
+    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+    const inMemory = recorder();
+    parseText(text, "t.csv", inMemory.h);
+    expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
   });
 
   it.each([

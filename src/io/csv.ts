@@ -1,10 +1,13 @@
 /**
- * CSV text in and out. Reading sniffs the encoding and delimiter from the first bytes, then streams
- * records through papaparse; writing quotes as RFC 4180 and neutralises spreadsheet formulas.
+ * CSV text in and out. Reading sniffs the encoding, delimiter and line ending from the first bytes, then
+ * streams records: lines without quotes are split here (see lineReader), text from the first quote on goes
+ * through papaparse. Writing quotes as RFC 4180 and neutralises spreadsheet formulas.
  */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { makeIssue } from "../scoring/issues.js";
 import { FileError } from "./rows.js";
@@ -79,11 +82,6 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   return { delimiter: best, bom, newline };
 }
 
-export interface RecordBatch {
-  /** records with their spreadsheet row numbers (the header is row 1) */
-  rows: { fields: string[]; row: number }[];
-}
-
 /** Reads and sniffs the first bytes of a file. */
 export async function sniffFile(path: string): Promise<Sniffed & { size: number }> {
   const fh = await open(path, "r");
@@ -107,11 +105,11 @@ export interface StreamHandlers {
    */
   onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
   /**
-   * Optional, with onRecord: a record from a line without quotes, as `text` from `start` to `end` (its fields
-   * are that text split on the delimiter), offered before any fields are made. true: handled; false: the
-   * record goes on to onRecord.
+   * Optional, with onRecord: a record from a line without quotes, as UTF-8 `bytes` from `start` to `end` (its
+   * fields are that text split on the delimiter), offered before any text is decoded. true: handled (the bytes
+   * are valid only during the call); false: the record goes on to onRecord.
    */
-  onLine?(text: string, start: number, end: number, row: number, replacementSeen: boolean): boolean;
+  onLine?(bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean): boolean;
   onQuoteError(row: number, message: string): void;
   onProgress?(bytesRead: number): void;
 }
@@ -157,28 +155,42 @@ function collector(h: StreamHandlers, st: ReadState) {
   };
 }
 
+const QUOTE = 0x22;
+const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
+
 /**
- * Reads text up to its first quote character. Without quotes, CSV is simple: a record is a line, and its
- * fields are the line split on the delimiter, which is what papaparse gives for such text too (its own fast
- * mode does the same split). Reading it here lets onLine take a line without a string per field. From the
- * first chunk that holds a quote, papaparse reads the rest (text from the last line break on), so quoted
- * fields, escaped quotes and quote errors are papaparse's alone.
+ * Reads a file's bytes up to the first chunk that holds a quote character. Without quotes, CSV is simple: a
+ * record is a line, and its fields are the line split on the delimiter, which is what papaparse gives for such
+ * text too (its own fast mode does the same split). Reading the bytes here lets onLine take a line before any
+ * of it is decoded; a line it does not take is decoded on its own, which gives the same text as decoding the
+ * whole file because a line break is never part of a UTF-8 sequence. From the first chunk with a quote on,
+ * papaparse reads the rest (from the last line break on), so quoted fields, escaped quotes and quote errors
+ * are papaparse's alone.
  */
 function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
-  const { delimiter, newline } = s;
+  const { delimiter } = s;
+  const nl = Buffer.from(s.newline, "latin1");
+  const crlf = s.newline === "\r\n";
   const one = h.onRecord !== undefined;
-  let carry = "";
+  let carry: Buffer | null = null;
   let batch: { fields: string[]; row: number }[] = [];
-  const line = (text: string, a: number, b: number) => {
+  const fields = (bytes: Buffer, a: number, b: number) => bytes.toString("utf8", a, b).split(delimiter);
+  /** whole lines only, so that no UTF-8 sequence is cut */
+  const seeReplacement = (bytes: Buffer, a: number, b: number) => {
+    if (st.replacementSeen || a >= b) return;
+    const part = bytes.subarray(a, b);
+    if (!isUtf8(part) || part.includes(REPLACEMENT)) st.replacementSeen = true;
+  };
+  const line = (bytes: Buffer, a: number, b: number) => {
     const row = ++st.row;
     if (!st.headerSeen) {
       st.headerSeen = true;
-      h.onHeader(text.slice(a, b).split(delimiter));
+      h.onHeader(fields(bytes, a, b));
     } else if (a === b) {
       // an empty line is not a record, but it still has a spreadsheet row number
     } else if (one) {
-      if (h.onLine === undefined || !h.onLine(text, a, b, row, st.replacementSeen)) h.onRecord!(text.slice(a, b).split(delimiter), row, st.replacementSeen);
-    } else batch.push({ fields: text.slice(a, b).split(delimiter), row });
+      if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen);
+    } else batch.push({ fields: fields(bytes, a, b), row });
   };
   const flush = () => {
     if (batch.length === 0) return;
@@ -187,46 +199,55 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
     h.onRecords?.(rows);
   };
   return {
-    /** Reads the whole lines of the text so far; false, reading nothing, when `chunk` holds a quote. */
-    lines(chunk: string): boolean {
-      if (chunk.includes('"')) return false;
-      // the line begun in the last chunk is read on its own, so that the others are read from `chunk` itself:
-      // characters of a flat string read faster than of a concatenation
-      let text = chunk;
+    /** Reads the whole lines of the bytes so far; false, reading nothing, when `chunk` holds a quote. */
+    lines(chunk: Buffer): boolean {
+      if (chunk.includes(QUOTE)) return false;
       let pos = 0;
-      if (carry !== "") {
-        if (newline === "\r\n" && carry.endsWith("\r") && chunk.charCodeAt(0) === 10) {
+      if (carry !== null) {
+        // the line begun in the last chunk
+        let first: Buffer;
+        if (crlf && carry[carry.length - 1] === 0x0d && chunk[0] === 0x0a) {
           // a CRLF split between the chunks
-          line(carry, 0, carry.length - 1);
+          first = carry.subarray(0, carry.length - 1);
           pos = 1;
         } else {
-          const nl = chunk.indexOf(newline);
-          if (nl < 0) {
-            carry += chunk;
+          const i = chunk.indexOf(nl);
+          if (i < 0) {
+            carry = Buffer.concat([carry, chunk]);
             return true;
           }
-          // join makes a flat string, as `+` would not
-          const first = [carry, chunk.slice(0, nl)].join("");
-          line(first, 0, first.length);
-          pos = nl + newline.length;
+          first = Buffer.concat([carry, chunk.subarray(0, i)]);
+          pos = i + nl.length;
+        }
+        carry = null;
+        seeReplacement(first, 0, first.length);
+        line(first, 0, first.length);
+      }
+      const last = chunk.lastIndexOf(nl);
+      if (last >= pos) {
+        seeReplacement(chunk, pos, last);
+        for (let i = chunk.indexOf(nl, pos); i >= 0 && i <= last; i = chunk.indexOf(nl, pos)) {
+          line(chunk, pos, i);
+          pos = i + nl.length;
         }
       }
-      for (let nl = text.indexOf(newline, pos); nl >= 0; nl = text.indexOf(newline, pos)) {
-        line(text, pos, nl);
-        pos = nl + newline.length;
-      }
-      carry = text.slice(pos);
+      // kept as a copy: the stream may reuse the chunk's memory
+      if (pos < chunk.length) carry = Buffer.from(chunk.subarray(pos));
       flush();
       return true;
     },
-    /** the text after the last line break, not yet read */
-    get rest(): string {
-      return carry;
+    /** the bytes after the last line break, not yet read */
+    get rest(): Buffer {
+      return carry ?? Buffer.alloc(0);
     },
     /** at the end of the text: its last line, if it does not end with a line break */
     end(): void {
-      if (carry !== "") line(carry, 0, carry.length);
-      carry = "";
+      if (carry !== null) {
+        const last = carry;
+        carry = null;
+        seeReplacement(last, 0, last.length);
+        line(last, 0, last.length);
+      }
       flush();
     },
   };
@@ -242,10 +263,12 @@ function papaConfig(s: Sniffed) {
 /** Streams a file's records (see lineReader, then papaparse); memory stays bounded by the chunk size. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
-    const file = createReadStream(path, { encoding: "utf8", start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
+    const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
     const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false };
     const lines = lineReader(h, st, s);
+    /** papaparse's input, once a quote was seen */
     let papa: Readable | null = null;
+    const decoder = new StringDecoder("utf8");
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
@@ -254,7 +277,11 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
       papa?.destroy();
       reject(e);
     };
-    const startPapaparse = (first: string) => {
+    const toPapaparse = (text: string) => {
+      if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
+      papa!.push(text);
+    };
+    const startPapaparse = () => {
       const input = new Readable({ read() {}, encoding: "utf8" });
       const collect = collector(h, st);
       Papa.parse(input as unknown as File, {
@@ -272,27 +299,26 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
         complete: () => failed || resolve(),
         error: (e: Error) => fail(e),
       });
-      input.push(first);
       return input;
     };
-    file.on("data", (chunk) => {
+    file.on("data", (data) => {
       if (failed) return;
-      const text = chunk as string;
-      if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
-      if (papa !== null) {
-        papa.push(text);
-        return;
-      }
+      const chunk = data as Buffer;
+      if (papa !== null) return toPapaparse(decoder.write(chunk));
       try {
-        if (lines.lines(text)) h.onProgress?.(file.bytesRead);
-        else papa = startPapaparse(lines.rest + text);
+        if (lines.lines(chunk)) return void h.onProgress?.(file.bytesRead);
+        papa = startPapaparse();
+        toPapaparse(decoder.write(Buffer.concat([lines.rest, chunk])));
       } catch (e) {
         fail(e);
       }
     });
     file.on("end", () => {
       if (failed) return;
-      if (papa !== null) return void papa.push(null);
+      if (papa !== null) {
+        toPapaparse(decoder.end());
+        return void papa.push(null);
+      }
       try {
         lines.end();
         resolve();
@@ -308,12 +334,14 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
 export function parseText(text: string, file: string | undefined, h: StreamHandlers): Sniffed {
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
-  const body = s.bom ? text.replace(/^\uFEFF/, "") : text;
-  const st: ReadState = { row: 0, headerSeen: false, replacementSeen: body.includes("\uFFFD") };
+  const body = s.bom ? bytes.subarray(3) : bytes;
+  const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false };
   const lines = lineReader(h, st, s);
   if (lines.lines(body)) lines.end();
   else {
-    const res = Papa.parse<string[]>(body, papaConfig(s));
+    const rest = body.toString("utf8");
+    st.replacementSeen = rest.includes("\uFFFD");
+    const res = Papa.parse<string[]>(rest, papaConfig(s));
     collector(h, st)(res.data, res.errors);
   }
   return s;

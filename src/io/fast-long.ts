@@ -4,23 +4,23 @@
  * either wholly blank or wholly answered with plain values, and its scorer (compileFastScorer) accepts
  * them. Any other row is left to the full path, so issues and their order are unchanged.
  *
- * The lines are gathered as UTF-8 bytes and handed on in pieces of about 32 KB (take()), so no strings
- * are built per row.
+ * Rows are read as UTF-8 bytes (StreamHandlers.onLine), and their lines are gathered as UTF-8 bytes and handed
+ * on in pieces of about 32 KB (take()), so no strings are built per row.
  */
 import { compileFastScorer, type FastScorer } from "../scoring/fast.js";
 import { csvCell } from "./csv.js";
-import { cellValue, isoDateState, type Plan, type ReadOptions } from "./rows.js";
+import { cellValue, isoDateBytesState, type Plan, type ReadOptions } from "./rows.js";
 
 /**
- * Non-empty printable ASCII without " , ; and not starting like a formula (= + - @), in text[a, b): cellValue
+ * Non-empty printable ASCII without " , ; and not starting like a formula (= + - @), in bytes[a, b): cellValue
  * and csvCell both give such a cell back as it is.
  */
-function plain(s: string, a: number, b: number): boolean {
+function plain(s: Uint8Array, a: number, b: number): boolean {
   if (a >= b) return false;
-  const c0 = s.charCodeAt(a);
+  const c0 = s[a]!;
   if (c0 === 61 || c0 === 43 || c0 === 45 || c0 === 64) return false;
   for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     if (c < 33 || c > 126 || c === 34 || c === 44 || c === 59) return false;
   }
   return true;
@@ -35,8 +35,8 @@ export const FAST_PIECE_BYTES = 1 << 15;
 export interface FastLongRows {
   /** true: the row's long CSV lines were added to the gathered text; false: score the row by the full path */
   row(fields: readonly string[], replacementSeen: boolean): boolean;
-  /** the same for a row given as a line without quotes, text[start, end) (StreamHandlers.onLine) */
-  line(text: string, start: number, end: number, replacementSeen: boolean): boolean;
+  /** the same for a row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine) */
+  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean): boolean;
   /** administrations in the row last taken */
   administrations: number;
   /** bytes gathered and not yet taken */
@@ -79,21 +79,21 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     buf.copy(bigger, 0, 0, pos);
     buf = bigger;
   };
-  /** ASCII text[a, b) at pos (room made by the caller) */
-  const ascii = (text: string, a: number, b: number) => {
+  /** bytes[a, b) at pos (room made by the caller) */
+  const copy = (bytes: Uint8Array, a: number, b: number) => {
     const bb = buf;
     let p = pos;
-    for (let i = a; i < b; i++) bb[p++] = text.charCodeAt(i);
+    for (let i = a; i < b; i++) bb[p++] = bytes[i]!;
     pos = p;
   };
 
-  /** the current row's fields: field k is text[fs[k], fe[k]) */
+  /** the current row's fields: field k is bytes[fs[k], fe[k]) */
   const fs = new Int32Array(nColumns);
   const fe = new Int32Array(nColumns);
   const delimCode = delimiter.charCodeAt(0);
 
-  /** the row in fs/fe of `text` (field count checked by the caller) */
-  const take = (text: string): boolean => {
+  /** the row in fs/fe of `bytes` (field count checked by the caller) */
+  const take = (bytes: Buffer): boolean => {
     for (let k = 0; k < unnamed.length; k++) if (fe[unnamed[k]!] !== fs[unnamed[k]!]) return false;
     const s0 = fs[iSubject]!;
     const s1 = fe[iSubject]!;
@@ -101,10 +101,10 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     const d1 = fe[iDate]!;
     const r0 = iResp < 0 ? 0 : fs[iResp]!;
     const r1 = iResp < 0 ? 0 : fe[iResp]!;
-    if (!plain(text, s0, s1) || isoDateState(text, d0, d1) !== 1 || (r1 > r0 && !plain(text, r0, r1))) return false;
+    if (!plain(bytes, s0, s1) || isoDateBytesState(bytes, d0, d1) !== 1 || (r1 > r0 && !plain(bytes, r0, r1))) return false;
     if (iForm >= 0 && fe[iForm] !== fs[iForm]) return false;
-    if (iBirth >= 0 && fe[iBirth] !== fs[iBirth] && isoDateState(text, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
-    if (iAge >= 0 && fe[iAge] !== fs[iAge] && !PLAIN_AGE.test(text.slice(fs[iAge]!, fe[iAge]!))) return false;
+    if (iBirth >= 0 && fe[iBirth] !== fs[iBirth] && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
+    if (iAge >= 0 && fe[iAge] !== fs[iAge] && !PLAIN_AGE.test(bytes.toString("utf8", fs[iAge]!, fe[iAge]!))) return false;
     nScored = 0;
     for (let e = 0; e < instruments.length; e++) {
       const { scorer, cols, intItem, min, max, points } = instruments[e]!;
@@ -123,13 +123,13 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
           if (b - a > 9) return false;
           let x = 0;
           for (let j = a; j < b; j++) {
-            const c = text.charCodeAt(j) - 48;
+            const c = bytes[j]! - 48;
             if (c < 0 || c > 9) return false;
             x = x * 10 + c;
           }
           if (x < min[i]! || x > max[i]!) return false;
           points[i] = x;
-        } else if (!scorer.parse(i, cellValue(text.slice(a, b), delimiter))) return false;
+        } else if (!scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter))) return false;
       }
       if (blank === n) continue;
       if (blank > 0 || !scorer!.score()) return false;
@@ -142,11 +142,11 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     const start = pos;
     const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
     room(headLen);
-    ascii(text, s0, s1);
+    copy(bytes, s0, s1);
     buf[pos++] = 44;
-    ascii(text, d0, d1);
+    copy(bytes, d0, d1);
     buf[pos++] = 44;
-    ascii(text, r0, r1);
+    copy(bytes, r0, r1);
     buf[pos++] = 44;
     let first = true;
     for (let k = 0; k < nScored; k++) {
@@ -175,28 +175,28 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     },
     row(fields, replacementSeen) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
-      // the fields laid end to end, so that field k is text[fs[k], fe[k]) whatever it holds
+      // the fields laid end to end as UTF-8, so that field k is bytes[fs[k], fe[k]) whatever it holds
       let p = 0;
       for (let k = 0; k < nColumns; k++) {
         fs[k] = p;
-        p += fields[k]!.length;
+        p += Buffer.byteLength(fields[k]!, "utf8");
         fe[k] = p;
       }
-      return take(fields.join(""));
+      return take(Buffer.from(fields.join(""), "utf8"));
     },
-    line(text, start, end, replacementSeen) {
+    line(bytes, start, end, replacementSeen) {
       if (replacementSeen || iSubject < 0 || iDate < 0) return false;
       let k = 0;
       fs[0] = start;
       for (let p = start; p < end; p++)
-        if (text.charCodeAt(p) === delimCode) {
+        if (bytes[p] === delimCode) {
           if (++k === nColumns) return false;
           fe[k - 1] = p;
           fs[k] = p + 1;
         }
       if (k !== nColumns - 1) return false;
       fe[k] = end;
-      return take(text);
+      return take(bytes);
     },
   };
   return out;

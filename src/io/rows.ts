@@ -187,34 +187,49 @@ const TEXT_COLUMNS = [
 const dateCache = new Map<string, string | null>();
 // yyyy-mm-dd with year 1900–2200, month 01–12, day 01–31: 1 = a real date, 2 = not, 0 = not yet asked
 const isoKnown = new Uint8Array(301 * 12 * 31);
+/** isoKnown for a yyyy-mm-dd date of these digits; `text` gives it as text when it was not yet asked */
+function isoKnownState(y: number, m: number, d: number, text: () => string): number {
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
+  const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
+  if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text()) ? 1 : 2;
+  return isoKnown[k]!;
+}
+
 /**
- * 1 when `text` is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
+ * 1 when text[a, b) is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
  * that shape but is not a real date, 0 when it has not that shape (then parseDate decides).
  */
 export function isoDateState(text: string, a = 0, b = text.length): number {
-  if (b - a === 10 && text.charCodeAt(a + 4) === 45 && text.charCodeAt(a + 7) === 45) {
-    let y = 0;
-    let m = 0;
-    let d = 0;
-    let ok = true;
-    for (let i = 0; i < 10; i++) {
-      if (i === 4 || i === 7) continue;
-      const c = text.charCodeAt(a + i) - 48;
-      if (c < 0 || c > 9) {
-        ok = false;
-        break;
-      }
-      if (i < 4) y = y * 10 + c;
-      else if (i < 7) m = m * 10 + c;
-      else d = d * 10 + c;
-    }
-    if (ok && y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-      const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
-      if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text.slice(a, b)) ? 1 : 2;
-      return isoKnown[k]!;
-    }
+  if (b - a !== 10 || text.charCodeAt(a + 4) !== 45 || text.charCodeAt(a + 7) !== 45) return 0;
+  let y = 0;
+  let m = 0;
+  let d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = text.charCodeAt(a + i) - 48;
+    if (c < 0 || c > 9) return 0;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
   }
-  return 0;
+  return isoKnownState(y, m, d, () => text.slice(a, b));
+}
+
+/** isoDateState of UTF-8 bytes[a, b) */
+export function isoDateBytesState(bytes: Buffer, a: number, b: number): number {
+  if (b - a !== 10 || bytes[a + 4] !== 45 || bytes[a + 7] !== 45) return 0;
+  let y = 0;
+  let m = 0;
+  let d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = bytes[a + i]! - 48;
+    if (c < 0 || c > 9) return 0;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
+  }
+  return isoKnownState(y, m, d, () => bytes.toString("latin1", a, b));
 }
 
 function isoDate(text: string): string | null {

@@ -68,7 +68,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     sink.result({ result, extras: a.extras });
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
-  let onLine: ((text: string, start: number, end: number, row: number, replacementSeen: boolean) => boolean) | undefined;
+  let onLine: ((bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => boolean) | undefined;
   let finish: () => void = () => {};
   /** hands on the fast path's gathered lines */
   let flushFast: () => void = () => {};
@@ -92,8 +92,8 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
         if (fast !== null) {
           flushFast = () => fast.pending > 0 && longBytes!(fast.take());
-          onLine = (text, start, end, _row, replacementSeen) => {
-            if (!fast.line(text, start, end, replacementSeen)) return false;
+          onLine = (bytes, start, end, _row, replacementSeen) => {
+            if (!fast.line(bytes, start, end, replacementSeen)) return false;
             summary.records++;
             summary.administrations += fast.administrations;
             if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
@@ -118,7 +118,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
       }
     },
     onRecord: (fields: string[], row: number, replacementSeen: boolean) => onRecord(fields, row, replacementSeen),
-    onLine: (text: string, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(text, start, end, row, replacementSeen),
+    onLine: (bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(bytes, start, end, row, replacementSeen),
     onQuoteError(row: number, message: string) {
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
