@@ -121,6 +121,29 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
   });
 
   it.each([
+    ["\n", false],
+    ["\r\n", false],
+    ["\r\n", true],
+  ] as const)("a line longer than two chunks (%j, quote after it: %s) reads whole", async (newline, quoteAfter) => {
+    const long = "z".repeat(Math.floor(2.5 * STREAM_CHUNK_BYTES));
+    const lines = ["subject_id,note", "S1,a", `S2,${long}`, "S3,b", quoteAfter ? 'S4,"c, d"' : "S4,c", ""];
+    const text = lines.join(newline);
+    const s = sniff(Buffer.from(text.slice(0, 65536)), Buffer.byteLength(text));
+    const ref = reference(text, s.delimiter, s.newline);
+    expect(ref.records.map(([row, f]) => [row, f[1]!.length])).toEqual([
+      [2, 1],
+      [3, long.length],
+      [4, 1],
+      [5, quoteAfter ? 4 : 1],
+    ]);
+    const file = join(tmp, `long-line-${newline.length}-${quoteAfter}.csv`);
+    writeFileSync(file, text);
+    const streamed = recorder(() => false);
+    await streamFile(file, s, streamed.h);
+    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+  });
+
+  it.each([
     ["no quotes", Infinity],
     ["quotes from row 200", 200],
   ])("a Windows-1252 file (bytes that are not UTF-8, %s) reads as its whole text decodes", async (_, quoteFrom) => {

@@ -118,7 +118,7 @@ export interface StreamHandlers {
 interface ReadState {
   row: number;
   headerSeen: boolean;
-  /** set by the caller when text holding U+FFFD is read, before any of it is parsed */
+  /** true once the text read holds a U+FFFD (literal, or decoded from bytes that are not UTF-8), before any of it is parsed */
   replacementSeen: boolean;
 }
 
@@ -172,7 +172,9 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   const nl = Buffer.from(s.newline, "latin1");
   const crlf = s.newline === "\r\n";
   const one = h.onRecord !== undefined;
+  /** the start of the line begun in an earlier chunk, and the chunks after it that hold no line break */
   let carry: Buffer | null = null;
+  const longLine: Buffer[] = [];
   let batch: { fields: string[]; row: number }[] = [];
   const fields = (bytes: Buffer, a: number, b: number) => bytes.toString("utf8", a, b).split(delimiter);
   /** whole lines only, so that no UTF-8 sequence is cut */
@@ -206,17 +208,20 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
       if (carry !== null) {
         // the line begun in the last chunk
         let first: Buffer;
-        if (crlf && carry[carry.length - 1] === 0x0d && chunk[0] === 0x0a) {
+        const before = longLine.length > 0 ? longLine[longLine.length - 1]! : carry;
+        if (crlf && before[before.length - 1] === 0x0d && chunk[0] === 0x0a) {
           // a CRLF split between the chunks
-          first = carry.subarray(0, carry.length - 1);
+          const whole = Buffer.concat([carry, ...longLine.splice(0)]);
+          first = whole.subarray(0, whole.length - 1);
           pos = 1;
         } else {
           const i = chunk.indexOf(nl);
           if (i < 0) {
-            carry = Buffer.concat([carry, chunk]);
+            // a line longer than a chunk: joined once its end is read, not copied again with every chunk
+            longLine.push(chunk);
             return true;
           }
-          first = Buffer.concat([carry, chunk.subarray(0, i)]);
+          first = Buffer.concat([carry, ...longLine.splice(0), chunk.subarray(0, i)]);
           pos = i + nl.length;
         }
         carry = null;
@@ -238,12 +243,12 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
     },
     /** the bytes after the last line break, not yet read */
     get rest(): Buffer {
-      return carry ?? Buffer.alloc(0);
+      return carry === null ? Buffer.alloc(0) : Buffer.concat([carry, ...longLine]);
     },
     /** at the end of the text: its last line, if it does not end with a line break */
     end(): void {
       if (carry !== null) {
-        const last = carry;
+        const last = Buffer.concat([carry, ...longLine.splice(0)]);
         carry = null;
         seeReplacement(last, 0, last.length);
         line(last, 0, last.length);
