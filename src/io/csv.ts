@@ -6,7 +6,6 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
-import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { makeIssue } from "../scoring/issues.js";
@@ -97,10 +96,10 @@ export async function sniffFile(path: string): Promise<Sniffed & { size: number 
 
 export interface StreamHandlers {
   onHeader(fields: string[]): void;
-  /** a chunk's records, after the chunk's quote errors */
+  /** records in batches (quote errors found with a batch come before it) */
   onRecords?(rows: { fields: string[]; row: number }[]): void;
   /**
-   * when given, each record instead of onRecords (same order: a chunk's quote errors come first);
+   * when given, each record instead of onRecords (a quote error comes before the record it was found with);
    * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far
    */
   onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
@@ -157,25 +156,49 @@ function collector(h: StreamHandlers, st: ReadState) {
 
 const QUOTE = 0x22;
 const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
+const EMPTY = Buffer.alloc(0);
+
+/** Bytes read per chunk from a file. */
+export const STREAM_CHUNK_BYTES = 1 << 20;
+/** Text is read in pieces of this many bytes (a chunk is 16 of them), in memory as from a file. */
+export const PIECE_BYTES = 1 << 16;
+/**
+ * A row still open inside quotes after this many bytes (a quote never closed, most likely) sends the rest of the
+ * text to papaparse in whole chunks, as papaparse streams a file, so that it is not parsed again with every piece.
+ */
+const OPEN_ROW_BYTES = 1 << 22;
 
 /**
- * Reads a file's bytes up to the first chunk that holds a quote character. Without quotes, CSV is simple: a
- * record is a line, and its fields are the line split on the delimiter, which is what papaparse gives for such
- * text too (its own fast mode does the same split). Reading the bytes here lets onLine take a line before any
- * of it is decoded; a line it does not take is decoded on its own, which gives the same text as decoding the
- * whole file because a line break is never part of a UTF-8 sequence. From the first chunk with a quote on,
- * papaparse reads the rest (from the last line break on), so quoted fields, escaped quotes and quote errors
- * are papaparse's alone.
+ * Records from CSV bytes, as papaparse gives them for the whole text, read piece by piece.
+ *
+ * A line without a quote character, outside quotes, is a record whose fields are the line split on the
+ * delimiter; papaparse's own fast mode does the same. Such lines are read here from the bytes, and onLine may
+ * take one before any of it is decoded. A line not taken is decoded on its own, which gives the same text as
+ * decoding the whole file: a line break is never part of a UTF-8 sequence.
+ *
+ * From a line that holds a quote, papaparse's parser reads whole lines: one, then two, four, … until the rows
+ * in them are complete (a quoted field may hold line breaks). So quoted fields, escaped quotes and quote errors
+ * are papaparse's alone, and a few quoted cells do not slow down the rest of the file. Quote errors are
+ * reported before the records read with them.
  */
-function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
+function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   const { delimiter } = s;
   const nl = Buffer.from(s.newline, "latin1");
-  const crlf = s.newline === "\r\n";
+  const nlLen = nl.length;
   const one = h.onRecord !== undefined;
-  /** the start of the line begun in an earlier chunk, and the chunks after it that hold no line break */
-  let carry: Buffer | null = null;
-  const longLine: Buffer[] = [];
+  const parser = new Papa.Parser({ delimiter, newline: s.newline });
+  const collect = collector(h, st);
+  /** bytes not yet read: the start of a row whose end has not been read yet */
+  let carry: Buffer = EMPTY;
+  /** pieces after `carry` while the row is open inside quotes and they hold no quote (it cannot end in them) */
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  /** the row in `carry` is open inside quotes */
+  let open = false;
+  /** once a row stayed open too long: papaparse reads the rest as text */
+  let streaming: { decoder: StringDecoder; partial: string } | null = null;
   let batch: { fields: string[]; row: number }[] = [];
+
   const fields = (bytes: Buffer, a: number, b: number) => bytes.toString("utf8", a, b).split(delimiter);
   /** whole lines only, so that no UTF-8 sequence is cut */
   const seeReplacement = (bytes: Buffer, a: number, b: number) => {
@@ -183,6 +206,22 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
     const part = bytes.subarray(a, b);
     if (!isUtf8(part) || part.includes(REPLACEMENT)) st.replacementSeen = true;
   };
+  const flush = () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    h.onRecords?.(rows);
+  };
+  /** papaparse's rows of `text` (ignoreLast: an unfinished last row is left); returns where it stopped */
+  const parse = (text: string, ignoreLast: boolean) => parser.parse(text, 0, ignoreLast) as { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } };
+  const papaparse = (text: string, ignoreLast: boolean): number => {
+    if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
+    flush();
+    const res = parse(text, ignoreLast);
+    collect(res.data, res.errors);
+    return res.meta.cursor;
+  };
+  /** a line without quotes, bytes[a, b) */
   const line = (bytes: Buffer, a: number, b: number) => {
     const row = ++st.row;
     if (!st.headerSeen) {
@@ -194,138 +233,122 @@ function lineReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
       if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen);
     } else batch.push({ fields: fields(bytes, a, b), row });
   };
-  const flush = () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    h.onRecords?.(rows);
+  /**
+   * Rows from bytes[a, …), a row's start at a line holding a quote, up to `end` (just after a line break):
+   * papaparse on 1, 2, 4, … whole lines until every row in them is complete. Returns where they end, or -1 when
+   * a row is still open at `end`.
+   */
+  const quoted = (bytes: Buffer, a: number, end: number): number => {
+    let b = a;
+    for (let lines = 1; ; lines *= 2) {
+      for (let k = 0; k < lines && b < end; k++) b = bytes.indexOf(nl, b) + nlLen;
+      const text = bytes.toString("utf8", a, b);
+      // nothing is handed on until every row in the lines is complete (U+FFFD: lines() looked)
+      const res = parse(text, true);
+      if (res.meta.cursor === text.length) {
+        collect(res.data, res.errors);
+        return b;
+      }
+      if (b >= end) return -1;
+    }
+  };
+  /** the whole lines of bytes[0, end): lines without quotes here, others through `quoted` */
+  const lines = (bytes: Buffer, end: number): number => {
+    seeReplacement(bytes, 0, end);
+    let p = 0;
+    let q = bytes.indexOf(QUOTE);
+    while (p < end) {
+      const i = bytes.indexOf(nl, p);
+      if (q < 0 || q > i) {
+        line(bytes, p, i);
+        p = i + nlLen;
+        continue;
+      }
+      flush();
+      const r = quoted(bytes, p, end);
+      if (r < 0) {
+        open = true;
+        return p;
+      }
+      p = r;
+      q = bytes.indexOf(QUOTE, p);
+    }
+    return p;
+  };
+  const stream = (text: string, final: boolean) => {
+    const all = streaming!.partial + text;
+    const cursor = papaparse(all, !final);
+    streaming!.partial = final ? "" : all.slice(cursor);
+  };
+  const piece = (bytes: Buffer) => {
+    if (streaming !== null) return stream(streaming.decoder.write(bytes), false);
+    if (open && !bytes.includes(QUOTE)) {
+      // the open quoted field cannot end in this piece
+      held.push(Buffer.from(bytes));
+      heldBytes += bytes.length;
+      if (carry.length + heldBytes > OPEN_ROW_BYTES) {
+        streaming = { decoder: new StringDecoder("utf8"), partial: "" };
+        const rest = Buffer.concat([carry, ...held.splice(0)]);
+        carry = EMPTY;
+        stream(streaming.decoder.write(rest), false);
+      }
+      return;
+    }
+    const region = carry.length === 0 && held.length === 0 ? bytes : Buffer.concat([carry, ...held.splice(0), bytes]);
+    heldBytes = 0;
+    open = false;
+    const last = region.lastIndexOf(nl);
+    // no line ends here (a CRLF split between pieces is whole again once the next piece is added)
+    const end = last < 0 ? 0 : last + nlLen;
+    const p = end === 0 ? 0 : lines(region, end);
+    // kept as a copy: the chunk's memory may be reused
+    carry = p < region.length ? Buffer.from(region.subarray(p)) : EMPTY;
+    flush();
   };
   return {
-    /** Reads the whole lines of the bytes so far; false, reading nothing, when `chunk` holds a quote. */
-    lines(chunk: Buffer): boolean {
-      if (chunk.includes(QUOTE)) return false;
-      let pos = 0;
-      if (carry !== null) {
-        // the line begun in the last chunk
-        let first: Buffer;
-        const before = longLine.length > 0 ? longLine[longLine.length - 1]! : carry;
-        if (crlf && before[before.length - 1] === 0x0d && chunk[0] === 0x0a) {
-          // a CRLF split between the chunks
-          const whole = Buffer.concat([carry, ...longLine.splice(0)]);
-          first = whole.subarray(0, whole.length - 1);
-          pos = 1;
-        } else {
-          const i = chunk.indexOf(nl);
-          if (i < 0) {
-            // a line longer than a chunk: joined once its end is read, not copied again with every chunk
-            longLine.push(chunk);
-            return true;
-          }
-          first = Buffer.concat([carry, ...longLine.splice(0), chunk.subarray(0, i)]);
-          pos = i + nl.length;
-        }
-        carry = null;
-        seeReplacement(first, 0, first.length);
-        line(first, 0, first.length);
-      }
-      const last = chunk.lastIndexOf(nl);
-      if (last >= pos) {
-        seeReplacement(chunk, pos, last);
-        for (let i = chunk.indexOf(nl, pos); i >= 0 && i <= last; i = chunk.indexOf(nl, pos)) {
-          line(chunk, pos, i);
-          pos = i + nl.length;
-        }
-      }
-      // kept as a copy: the stream may reuse the chunk's memory
-      if (pos < chunk.length) carry = Buffer.from(chunk.subarray(pos));
-      flush();
-      return true;
+    /** reads the rows of the bytes so far, in pieces; a row not yet ended waits for the next bytes */
+    push(chunk: Buffer): void {
+      for (let p = 0; p < chunk.length; p += PIECE_BYTES) piece(chunk.subarray(p, Math.min(chunk.length, p + PIECE_BYTES)));
     },
-    /** the bytes after the last line break, not yet read */
-    get rest(): Buffer {
-      return carry === null ? Buffer.alloc(0) : Buffer.concat([carry, ...longLine]);
-    },
-    /** at the end of the text: its last line, if it does not end with a line break */
+    /** at the end of the text: the row not yet ended, if any */
     end(): void {
-      if (carry !== null) {
-        const last = Buffer.concat([carry, ...longLine.splice(0)]);
-        carry = null;
-        seeReplacement(last, 0, last.length);
-        line(last, 0, last.length);
-      }
+      if (streaming !== null) return stream(streaming.decoder.end(), true);
+      const rest = Buffer.concat([carry, ...held.splice(0)]);
+      carry = EMPTY;
+      if (rest.length === 0) return;
+      seeReplacement(rest, 0, rest.length);
+      if (rest.includes(QUOTE)) papaparse(rest.toString("utf8"), false);
+      else line(rest, 0, rest.length);
       flush();
     },
   };
 }
 
-/** Bytes read per chunk. A chunk's quote errors are reported before its records, so it also decides issue order. */
-export const STREAM_CHUNK_BYTES = 1 << 20;
-
-function papaConfig(s: Sniffed) {
-  return { delimiter: s.delimiter, newline: s.newline, header: false, skipEmptyLines: false } as const;
-}
-
-/** Streams a file's records (see lineReader, then papaparse); memory stays bounded by the chunk size. */
+/** Streams a file's records (see recordReader); memory stays bounded by the chunk size. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
     const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-    const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false };
-    const lines = lineReader(h, st, s);
-    /** papaparse's input, once a quote was seen */
-    let papa: Readable | null = null;
-    const decoder = new StringDecoder("utf8");
+    const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
       file.destroy();
-      papa?.destroy();
       reject(e);
     };
-    const toPapaparse = (text: string) => {
-      if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
-      papa!.push(text);
-    };
-    const startPapaparse = () => {
-      const input = new Readable({ read() {}, encoding: "utf8" });
-      const collect = collector(h, st);
-      Papa.parse(input as unknown as File, {
-        ...papaConfig(s),
-        chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-          if (failed) return;
-          try {
-            collect(res.data, res.errors);
-            h.onProgress?.(file.bytesRead);
-          } catch (e) {
-            parser.abort();
-            fail(e);
-          }
-        },
-        complete: () => failed || resolve(),
-        error: (e: Error) => fail(e),
-      });
-      return input;
-    };
-    file.on("data", (data) => {
+    file.on("data", (chunk) => {
       if (failed) return;
-      const chunk = data as Buffer;
-      if (papa !== null) return toPapaparse(decoder.write(chunk));
       try {
-        if (lines.lines(chunk)) return void h.onProgress?.(file.bytesRead);
-        papa = startPapaparse();
-        toPapaparse(decoder.write(Buffer.concat([lines.rest, chunk])));
+        reader.push(chunk as Buffer);
+        h.onProgress?.(file.bytesRead);
       } catch (e) {
         fail(e);
       }
     });
     file.on("end", () => {
       if (failed) return;
-      if (papa !== null) {
-        toPapaparse(decoder.end());
-        return void papa.push(null);
-      }
       try {
-        lines.end();
+        reader.end();
         resolve();
       } catch (e) {
         fail(e);
@@ -339,16 +362,9 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
 export function parseText(text: string, file: string | undefined, h: StreamHandlers): Sniffed {
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
-  const body = s.bom ? bytes.subarray(3) : bytes;
-  const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false };
-  const lines = lineReader(h, st, s);
-  if (lines.lines(body)) lines.end();
-  else {
-    const rest = body.toString("utf8");
-    st.replacementSeen = rest.includes("\uFFFD");
-    const res = Papa.parse<string[]>(rest, papaConfig(s));
-    collector(h, st)(res.data, res.errors);
-  }
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+  reader.push(s.bom ? bytes.subarray(3) : bytes);
+  reader.end();
   return s;
 }
 
