@@ -89,11 +89,16 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
       } else {
         const reader = wideRowReader(plan, readOpts);
         const longBytes = sink.longBytes?.bind(sink);
+        let lineDeclined = false;
         const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
         if (fast !== null) {
           flushFast = () => fast.pending > 0 && longBytes!(fast.take());
           onLine = (bytes, start, end, _row, replacementSeen) => {
-            if (!fast.line(bytes, start, end, replacementSeen)) return false;
+            if (!fast.line(bytes, start, end, replacementSeen)) {
+              // the same row comes to onRecord next: not asked again there
+              lineDeclined = true;
+              return false;
+            }
             summary.records++;
             summary.administrations += fast.administrations;
             if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
@@ -103,7 +108,9 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           if (fast !== null) {
-            if (fast.row(fields, replacementSeen)) {
+            const declined = lineDeclined;
+            lineDeclined = false;
+            if (!declined && fast.row(fields, replacementSeen)) {
               summary.administrations += fast.administrations;
               if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
               return;
