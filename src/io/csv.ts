@@ -176,10 +176,10 @@ const OPEN_ROW_BYTES = 1 << 22;
  * take one before any of it is decoded. A line not taken is decoded on its own, which gives the same text as
  * decoding the whole file: a line break is never part of a UTF-8 sequence.
  *
- * From a line that holds a quote, papaparse's parser reads whole lines: one, then two, four, … until the rows
- * in them are complete (a quoted field may hold line breaks). So quoted fields, escaped quotes and quote errors
- * are papaparse's alone, and a few quoted cells do not slow down the rest of the file. Quote errors are
- * reported before the records read with them.
+ * From a line that holds a quote, papaparse's parser reads that line and the lines after it that hold a quote,
+ * then 1, 2, 4, … more whole lines until the rows in them are complete (a quoted field may hold line breaks).
+ * So quoted fields, escaped quotes and quote errors are papaparse's alone, and a few quoted cells do not slow
+ * down the rest of the file. Quote errors are reported before the records read with them.
  */
 function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   const { delimiter } = s;
@@ -235,13 +235,18 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   };
   /**
    * Rows from bytes[a, …), a row's start at a line holding a quote, up to `end` (just after a line break):
-   * papaparse on 1, 2, 4, … whole lines until every row in them is complete. Returns where they end, or -1 when
-   * a row is still open at `end`.
+   * papaparse on the lines from `a` that hold a quote, then on 1, 2, 4, … more whole lines until every row in
+   * them is complete. Returns where they end, or -1 when a row is still open at `end`.
    */
   const quoted = (bytes: Buffer, a: number, end: number): number => {
-    let b = a;
-    for (let lines = 1; ; lines *= 2) {
-      for (let k = 0; k < lines && b < end; k++) b = bytes.indexOf(nl, b) + nlLen;
+    // the run of lines holding a quote: one parse for a file whose every cell is quoted, one line for a stray quote
+    let b = bytes.indexOf(nl, a) + nlLen;
+    for (let q = bytes.indexOf(QUOTE, b); q >= 0 && b < end; q = bytes.indexOf(QUOTE, b)) {
+      const i = bytes.indexOf(nl, b);
+      if (q > i) break;
+      b = i + nlLen;
+    }
+    for (let more = 1; ; more *= 2) {
       const text = bytes.toString("utf8", a, b);
       // nothing is handed on until every row in the lines is complete (U+FFFD: lines() looked)
       const res = parse(text, true);
@@ -250,6 +255,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
         return b;
       }
       if (b >= end) return -1;
+      for (let k = 0; k < more && b < end; k++) b = bytes.indexOf(nl, b) + nlLen;
     }
   };
   /** the whole lines of bytes[0, end): lines without quotes here, others through `quoted` */

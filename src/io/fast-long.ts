@@ -176,13 +176,17 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     row(fields, replacementSeen) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
       // the fields laid end to end as UTF-8, so that field k is bytes[fs[k], fe[k]) whatever it holds
+      const text = fields.join("");
+      const bytes = Buffer.from(text, "utf8");
+      // as many bytes as characters: all ASCII, so character offsets are byte offsets
+      const ascii = bytes.length === text.length;
       let p = 0;
       for (let k = 0; k < nColumns; k++) {
         fs[k] = p;
-        p += Buffer.byteLength(fields[k]!, "utf8");
+        p += ascii ? fields[k]!.length : Buffer.byteLength(fields[k]!, "utf8");
         fe[k] = p;
       }
-      return take(Buffer.from(fields.join(""), "utf8"));
+      return take(bytes);
     },
     line(bytes, start, end, replacementSeen) {
       if (replacementSeen || iSubject < 0 || iDate < 0) return false;
