@@ -185,12 +185,13 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   const { delimiter } = s;
   const nl = Buffer.from(s.newline, "latin1");
   const nlLen = nl.length;
+  const nlLast = nl[nlLen - 1]!;
   const one = h.onRecord !== undefined;
   const parser = new Papa.Parser({ delimiter, newline: s.newline });
   const collect = collector(h, st);
   /** bytes not yet read: the start of a row whose end has not been read yet */
   let carry: Buffer = EMPTY;
-  /** pieces after `carry` while the row is open inside quotes and they hold no quote (it cannot end in them) */
+  /** pieces after `carry` in which it cannot end (see piece()) */
   const held: Buffer[] = [];
   let heldBytes = 0;
   /** the row in `carry` is open inside quotes */
@@ -288,11 +289,12 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   };
   const piece = (bytes: Buffer) => {
     if (streaming !== null) return stream(streaming.decoder.write(bytes), false);
-    if (open && !bytes.includes(QUOTE)) {
-      // the open quoted field cannot end in this piece
+    // held, not joined to the carry again with every piece: an open quoted field cannot end in a piece without a
+    // quote, nor a line in a piece without the last byte of a line break
+    if (open ? !bytes.includes(QUOTE) : !bytes.includes(nlLast)) {
       held.push(Buffer.from(bytes));
       heldBytes += bytes.length;
-      if (carry.length + heldBytes > OPEN_ROW_BYTES) {
+      if (open && carry.length + heldBytes > OPEN_ROW_BYTES) {
         streaming = { decoder: new StringDecoder("utf8"), partial: "" };
         const rest = Buffer.concat([carry, ...held.splice(0)]);
         carry = EMPTY;
