@@ -66,6 +66,25 @@ function merged(read: Read, delimiter: string): Omit<Read, "lines"> {
   return { header: read.header, records, quoteErrors: [...read.quoteErrors].sort((a, b) => a - b) };
 }
 
+/**
+ * Reads `bytes` as a file (streamFile, onLine taking the rows `takeLine` likes) and as text in memory (parseText);
+ * both must give what papaparse gives for the whole decoded text. Returns the reference and the file's reading.
+ */
+async function expectAsPapaparse(bytes: Buffer, name: string, takeLine: (row: number) => boolean = () => true) {
+  const text = bytes.toString("utf8");
+  const s = sniff(bytes.subarray(0, 65536), bytes.length);
+  const ref = reference(text, s.delimiter, s.newline);
+  const file = join(tmp, name);
+  writeFileSync(file, bytes);
+  const streamed = recorder(takeLine);
+  await streamFile(file, s, streamed.h);
+  expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+  const inMemory = recorder();
+  parseText(text, name, inMemory.h);
+  expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+  return { s, ref, streamed: streamed.read };
+}
+
 const CELLS = ["", "1", "42", "4,5", "bør", "Ærø 😀", " x ", "=1+1", "2025-01-02", "\uFFFD"];
 const QUOTED = ['"a,b"', '"say ""hi"""', '"two\nlines"', '"two\r\nlines"', '"unclosed', 'ab"c', '""'];
 
@@ -102,26 +121,15 @@ for (const newline of ["\n", "\r\n", "\r"] as Newline[])
 describe("reading lines without quotes gives what papaparse gives for the whole text", () => {
   it.each(cases)("$name", async (c) => {
     const text = randomText(c.seed, c);
-    const s = sniff(Buffer.from(text.slice(0, 65536)), Buffer.byteLength(text));
+    // onLine takes every third row it is offered
+    const { s, ref, streamed } = await expectAsPapaparse(Buffer.from(text), `case-${c.seed}.csv`, (row) => row % 3 === 0);
     expect(s.newline).toBe(c.newline);
-    const ref = reference(text, s.delimiter, s.newline);
     // an unclosed quote runs on over the following lines, so fewer records then
     expect(ref.records.length).toBeGreaterThan(300);
     if (c.quoteFrom !== Infinity) expect(ref.quoteErrors.length).toBeGreaterThan(0);
-
-    const inMemory = recorder();
-    parseText(text, "t.csv", inMemory.h);
-    expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
-
-    // streamed from a file, with onLine taking every third row it is offered
-    const file = join(tmp, `case-${c.seed}.csv`);
-    writeFileSync(file, text);
-    const streamed = recorder((row) => row % 3 === 0);
-    await streamFile(file, s, streamed.h);
-    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
-    // onLine is offered only lines before the first quote, and only records
-    if (c.quoteFrom !== Infinity) expect([...streamed.read.lines.values()].every((l) => !l.includes('"'))).toBe(true);
-    else expect(streamed.read.lines.size).toBeGreaterThan(150);
+    // onLine is offered only lines without quotes
+    expect(streamed.lines.size).toBeGreaterThan(c.quoteFrom === Infinity ? 150 : 50);
+    expect([...streamed.lines.values()].every((l) => !l.includes('"'))).toBe(true);
   });
 
   it.each([
@@ -131,20 +139,14 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
   ] as const)("a line longer than two chunks (%j, quote after it: %s) reads whole", async (newline, quoteAfter) => {
     const long = "z".repeat(Math.floor(2.5 * STREAM_CHUNK_BYTES));
     const lines = ["subject_id,note", "S1,a", `S2,${long}`, "S3,b", quoteAfter ? 'S4,"c, d"' : "S4,c", ""];
-    const text = lines.join(newline);
-    const s = sniff(Buffer.from(text.slice(0, 65536)), Buffer.byteLength(text));
-    const ref = reference(text, s.delimiter, s.newline);
+    // onLine declines every line, so that each goes on to onRecord
+    const { ref } = await expectAsPapaparse(Buffer.from(lines.join(newline)), `long-line-${newline.length}-${quoteAfter}.csv`, () => false);
     expect(ref.records.map(([row, f]) => [row, f[1]!.length])).toEqual([
       [2, 1],
       [3, long.length],
       [4, 1],
       [5, quoteAfter ? 4 : 1],
     ]);
-    const file = join(tmp, `long-line-${newline.length}-${quoteAfter}.csv`);
-    writeFileSync(file, text);
-    const streamed = recorder(() => false);
-    await streamFile(file, s, streamed.h);
-    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
   });
 
   it("a quote never closed, then more than 4 MB without quotes, then quoted cells, reads as papaparse reads it", async () => {
@@ -152,20 +154,10 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
     const rows = ["subject_id,note,x", ...Array.from({ length: 100 }, (_, i) => `S${i},a,1`), 'S100,"never closed,1'];
     for (let i = 0, length = 0; length < 5.5 * (1 << 20); i++) length += rows.push(`T${i},plain,${i % 10}`) && rows[rows.length - 1]!.length + 1;
     rows.push('U1,"x ""y"", z",2', 'U2,ab"c,3', ...Array.from({ length: 50 }, (_, i) => `V${i},"q, ${i}",4`), "W,last,5");
-    const text = rows.join("\n") + "\n";
-    const s = sniff(Buffer.from(text.slice(0, 65536)), Buffer.byteLength(text));
-    const ref = reference(text, s.delimiter, s.newline);
+    const { ref } = await expectAsPapaparse(Buffer.from(rows.join("\n") + "\n"), "never-closed.csv");
     // the open field swallowed the plain rows into one row with a quote error (and so not a record)
     expect(ref.records.length).toBeLessThan(200);
     expect(ref.quoteErrors.length).toBeGreaterThan(0);
-    const file = join(tmp, "never-closed.csv");
-    writeFileSync(file, text);
-    const streamed = recorder(() => true);
-    await streamFile(file, s, streamed.h);
-    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
-    const inMemory = recorder();
-    parseText(text, "t.csv", inMemory.h);
-    expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
   });
 
   it.each([
@@ -175,18 +167,8 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
     const latin = randomText(99, { rows: 800, newline: "\r\n", delimiter: ";", quoteFrom, emptyEvery: 50, trailing: true }).replace(/[\u{1F600}\uFFFD]/gu, "?");
     const bytes = Buffer.from(latin, "latin1");
     expect(bytes.includes(0xf8)).toBe(true); // ø
-    const text = bytes.toString("utf8");
-    expect(text).toContain("\uFFFD");
-    const s = sniff(bytes.subarray(0, 65536), bytes.length);
-    const ref = reference(text, s.delimiter, s.newline);
-    const file = join(tmp, `latin1-${quoteFrom}.csv`);
-    writeFileSync(file, bytes);
-    const streamed = recorder((row) => row % 2 === 0);
-    await streamFile(file, s, streamed.h);
-    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
-    const inMemory = recorder();
-    parseText(text, "t.csv", inMemory.h);
-    expect(merged(inMemory.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+    expect(bytes.toString("utf8")).toContain("\uFFFD");
+    await expectAsPapaparse(bytes, `latin1-${quoteFrom}.csv`, (row) => row % 2 === 0);
   });
 
   it.each([
@@ -204,21 +186,15 @@ describe("reading lines without quotes gives what papaparse gives for the whole 
     const bytes = Buffer.from(text, "utf8");
     expect(bytes.indexOf(Buffer.from(special), at - 1)).toBe(at);
 
-    const s = sniff(bytes.subarray(0, 65536), bytes.length);
-    const ref = reference(text, s.delimiter, s.newline);
-    const file = join(tmp, `boundary-${at}.csv`);
-    writeFileSync(file, bytes);
-    const streamed = recorder(() => true);
-    await streamFile(file, s, streamed.h);
-    expect(merged(streamed.read, s.delimiter)).toEqual(merged(ref, s.delimiter));
+    const { ref, streamed } = await expectAsPapaparse(bytes, `boundary-${at}.csv`);
     // onLine was offered every line without a quote (this text has no line break inside quotes), and only those
     const plainRows = text
       .split(newline)
       .map((l, i) => [i + 1, l] as const)
       .filter(([row, l]) => row > 1 && l !== "" && !l.includes('"'))
       .map(([row]) => row);
-    expect([...streamed.read.lines.keys()]).toEqual(plainRows);
-    expect(streamed.read.records.length).toBe(special.includes('"') ? ref.records.length - plainRows.length : 0);
-    expect(streamed.read.records.length > 10_000).toBe(special.includes('"'));
+    expect([...streamed.lines.keys()]).toEqual(plainRows);
+    expect(streamed.records.length).toBe(special.includes('"') ? ref.records.length - plainRows.length : 0);
+    expect(streamed.records.length > 10_000).toBe(special.includes('"'));
   });
 });
