@@ -161,7 +161,7 @@ const EMPTY = Buffer.alloc(0);
 /** Bytes read per chunk from a file. */
 export const STREAM_CHUNK_BYTES = 1 << 20;
 /** Text is read in pieces of this many bytes (a chunk is 16 of them), in memory as from a file. */
-export const PIECE_BYTES = 1 << 16;
+const PIECE_BYTES = 1 << 16;
 /**
  * A row still open inside quotes after this many bytes (a quote never closed, most likely) sends the rest of the
  * text to papaparse in whole chunks, as papaparse streams a file, so that it is not parsed again with every piece.
