@@ -181,7 +181,7 @@ const OPEN_ROW_BYTES = 1 << 22;
  * So quoted fields, escaped quotes and quote errors are papaparse's alone, and a few quoted cells do not slow
  * down the rest of the file. Quote errors are reported before the records read with them.
  */
-function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
+function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes = PIECE_BYTES) {
   const { delimiter } = s;
   const nl = Buffer.from(s.newline, "latin1");
   const nlLen = nl.length;
@@ -316,7 +316,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed) {
   return {
     /** reads the rows of the bytes so far, in pieces; a row not yet ended waits for the next bytes */
     push(chunk: Buffer): void {
-      for (let p = 0; p < chunk.length; p += PIECE_BYTES) piece(chunk.subarray(p, Math.min(chunk.length, p + PIECE_BYTES)));
+      for (let p = 0; p < chunk.length; p += pieceBytes) piece(chunk.subarray(p, Math.min(chunk.length, p + pieceBytes)));
     },
     /** at the end of the text: the row not yet ended, if any */
     end(): void {
@@ -366,11 +366,14 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
   });
 }
 
-/** Parses CSV text already in memory (stdin, tests) the same way as a file. */
-export function parseText(text: string, file: string | undefined, h: StreamHandlers): Sniffed {
+/**
+ * Parses CSV text already in memory (stdin, tests) the same way as a file. `pieceBytes` is for tests, which read
+ * text in tiny pieces to put piece boundaries everywhere.
+ */
+export function parseText(text: string, file: string | undefined, h: StreamHandlers, pieceBytes = PIECE_BYTES): Sniffed {
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s, pieceBytes);
   reader.push(s.bom ? bytes.subarray(3) : bytes);
   reader.end();
   return s;
