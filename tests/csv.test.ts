@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { csvCell, csvLine, formatNumber, sniff } from "../src/io/csv.js";
 import { LONG_SCORE_COLUMNS, longScoreLines } from "../src/io/formats.js";
-import { cellValue, FileError } from "../src/io/rows.js";
+import { cellValue, FileError, LONG_OPEN_ADMINISTRATIONS } from "../src/io/rows.js";
 import { scoreFile, type Input, type ScoreSummary } from "../src/io/score-file.js";
 import { defaultRegistry } from "../src/registry/registry.js";
 import type { Issue, ScoreResult } from "../src/schema/results.js";
@@ -323,5 +323,56 @@ describe("spreadsheet leftovers", () => {
     expect(errors(r.issues).map((i) => [i.row, i.item])).toEqual([[2, "respondent"]]);
     expect(errors(r.issues)[0]!.message).toContain("save the file as CSV UTF-8");
     expect(r.results).toEqual([]);
+  });
+});
+
+describe("long files of any size: administrations open at most LONG_OPEN_ADMINISTRATIONS at once", () => {
+  // 12,000 ORS administrations, 4 rows each; values from the row number, so each total is known
+  const N = LONG_OPEN_ADMINISTRATIONS + 2000;
+  const admin = (k: number) => ({ id: `F${k}`, date: `2024-0${1 + (k % 9)}-1${k % 10}` });
+  const value = (k: number, i: number) => ((k + i) % 10) + 0.5;
+  const rowsOf = (k: number) => [1, 2, 3, 4].map((i) => `${admin(k).id},${admin(k).date},mother,ors,ors_${i},${value(k, i)}`);
+  const HEADER = "subject_id,administered_on,respondent,instrument,item,value";
+  const sorted = Array.from({ length: N }, (_, k) => rowsOf(k)).flat();
+  /** administration 0's ors_4 row moved to just after administration `after` */
+  const moved = (after: number) => {
+    const rows = sorted.slice();
+    const [late] = rows.splice(3, 1);
+    rows.splice(4 * after + 3, 0, late!);
+    return rows;
+  };
+  const total = (k: number) => [1, 2, 3, 4].reduce((a, i) => a + value(k, i), 0);
+
+  it("a sorted file scores every administration, as its wide twin does", async () => {
+    const long = await score(text([HEADER, ...sorted].join("\n") + "\n"));
+    const wide = await score(text(["subject_id,administered_on,respondent,ors_1,ors_2,ors_3,ors_4", ...Array.from({ length: N }, (_, k) => `${admin(k).id},${admin(k).date},mother,${[1, 2, 3, 4].map((i) => value(k, i)).join(",")}`)].join("\n") + "\n"));
+    expect(long.issues).toEqual([]);
+    expect(long.results).toHaveLength(N);
+    expect(long.results[N - 1]!.scales[0]!.score).toBe(total(N - 1));
+    expect(long.out).toBe(wide.out);
+  });
+
+  it("an administration's rows may be apart by fewer administrations than the window", async () => {
+    const r = await score(text([HEADER, ...moved(LONG_OPEN_ADMINISTRATIONS - 10)].join("\n") + "\n"));
+    expect(r.issues).toEqual([]);
+    expect(r.results[0]!.scales[0]!.score).toBe(total(0));
+    expect(r.out).toBe((await score(text([HEADER, ...sorted].join("\n") + "\n"))).out);
+  });
+
+  it("a row coming after the window is an error naming its row and the rows scored", async () => {
+    const after = LONG_OPEN_ADMINISTRATIONS + 500;
+    const r = await score(text([HEADER, ...moved(after)].join("\n") + "\n", "late.csv"));
+    // administration 0 was scored from its rows 2–4 (ORS allows no missing item), and row 4·after+5 is refused
+    const late = 4 * after + 3 + 2;
+    const errs = errors(r.issues);
+    expect(errs.map((i) => [i.row, i.code])).toEqual([
+      [2, "too_many_missing"],
+      [late, "invalid_value"],
+    ]);
+    expect(errs[1]!.message).toContain("that was scored from its rows up to row 4");
+    expect(errs[1]!.message).toContain("sort the file by subject_id, administered_on, respondent, instrument");
+    expect(errs[1]).toMatchObject({ file: "late.csv", item: "(row)", received: `F0, ${admin(0).date}, mother, ors` });
+    expect(r.results).toHaveLength(N);
+    expect(r.results[0]!.scales[0]!.status).not.toBe("scored");
   });
 });

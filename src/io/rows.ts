@@ -372,13 +372,24 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
   };
 }
 
+/** Administrations a long file may have open (begun, not yet scored) at once; see longRowReader. */
+export const LONG_OPEN_ADMINISTRATIONS = 10_000;
+
 /**
- * Reader for a long file: responses are grouped by subject, date, respondent and instrument,
- * so the whole file is held in memory (long files are the small, hand-kept kind).
+ * Reader for a long file: responses are grouped by subject, date, respondent and instrument. An
+ * administration's rows need not be adjacent, but once `window` administrations have begun after it, it is
+ * handed on (take()) to be scored, oldest first, so memory does not grow with the file. A row for an
+ * administration already handed on is an error that names both rows. What is kept per finished administration
+ * is its key and last row, to recognise such a row.
  */
-export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions) {
+export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS) {
   const idx = new Map(header.map((h, i) => [h.trim(), i]));
   const groups = new Map<string, { a: AdministrationWithExtras; rows: number[]; itemRows: Map<string, number>; meta: string }>();
+  /** administrations handed on: key → their last row */
+  const handedOn = new Map<string, number>();
+  /** keys of open administrations in order of arrival, from `head` on */
+  const order: string[] = [];
+  let head = 0;
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
     const issues: Issue[] = [];
     const err = (code: Issue["code"], column: string, received: string, expected: string) => {
@@ -417,8 +428,17 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const metaKey = JSON.stringify([meta.phase, meta.form, meta.ageMonths, meta.birthDate, meta.gestationalWeeks, extras]);
     let g = groups.get(key);
     if (!g) {
+      const last = handedOn.get(key);
+      if (last !== undefined) {
+        err("invalid_value", "(row)", `${meta.subjectId ?? ""}, ${meta.administeredOn ?? ""}, ${meta.respondent ?? ""}, ${instId}`, `an administration's rows within ${window.toLocaleString("en")} administrations of each other`);
+        issues[issues.length - 1]!.message =
+          `row not read: it belongs to an administration (${meta.subjectId}, ${meta.administeredOn}, ${meta.respondent || "no respondent"}, ${instId}) that was scored from its rows up to row ${last}, ` +
+          `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
+        return issues;
+      }
       g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
       groups.set(key, g);
+      order.push(key);
     } else if (g.meta !== metaKey) {
       err("invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.rows[0]})`);
       return issues;
@@ -434,6 +454,24 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     g.rows.push(row);
     return issues;
   };
-  const finish = (): AdministrationWithExtras[] => [...groups.values()].map((g) => g.a);
-  return { push, finish };
+  const handOn = (key: string): AdministrationWithExtras => {
+    const g = groups.get(key)!;
+    groups.delete(key);
+    handedOn.set(key, g.rows[g.rows.length - 1]!);
+    return g.a;
+  };
+  /** the oldest administrations beyond the window, to be scored now */
+  const take = (): AdministrationWithExtras[] => {
+    if (groups.size <= window) return [];
+    const out: AdministrationWithExtras[] = [];
+    // a Map's first keys are slow to reach once many were deleted, so the order of arrival is kept apart
+    while (groups.size > window) out.push(handOn(order[head++]!));
+    if (head > 4096 && head * 2 > order.length) {
+      order.splice(0, head);
+      head = 0;
+    }
+    return out;
+  };
+  const finish = (): AdministrationWithExtras[] => order.slice(head).map(handOn);
+  return { push, take, finish };
 }

@@ -1,6 +1,7 @@
 /**
  * A whole file through the pipeline, streaming: sniff ─► header plan ─► rows ─► administrations ─►
- * scoreAdministration ─► sink. Memory stays bounded for wide files; long files are grouped first.
+ * scoreAdministration ─► sink. Memory stays bounded: wide rows are scored as they come, and long files hold
+ * at most LONG_OPEN_ADMINISTRATIONS administrations open at once.
  */
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
@@ -84,6 +85,7 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           for (const i of reader.push(fields, row, replacementSeen)) emit(i);
+          for (const a of reader.take()) score(a);
         };
         finish = () => reader.finish().forEach(score);
       } else {
