@@ -390,69 +390,73 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
   /** keys of open administrations in order of arrival, from `head` on */
   const order: string[] = [];
   let head = 0;
+  // built once, not per row (a long file has a row per item): the row being read, and a scratch issue list
+  let cur: readonly string[] = [];
+  const get = (col: string) => {
+    const i = idx.get(col);
+    return i === undefined ? undefined : cellValue(cur[i], opts.delimiter);
+  };
+  const scratch: Issue[] = [];
+  const NONE: Issue[] = [];
+  const err = (issues: Issue[], row: number, code: Issue["code"], column: string, received: string, expected: string): Issue => {
+    const issue = makeIssue(code, "error", { item: column, received, expected });
+    if (opts.file !== undefined) issue.file = opts.file;
+    issue.row = row;
+    issues.push(issue);
+    return issue;
+  };
+  /** a text's length before it, so that joined texts cannot be confused */
+  const part = (v: string | number | undefined) => (v === undefined ? "~" : `${String(v).length}:${v}`);
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
-    const issues: Issue[] = [];
-    const err = (code: Issue["code"], column: string, received: string, expected: string) => {
-      const issue = makeIssue(code, "error", { item: column, received, expected });
-      if (opts.file !== undefined) issue.file = opts.file;
-      issue.row = row;
-      issues.push(issue);
-    };
-    if (fields.length !== plan.nColumns) {
-      err("invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`);
-      return issues;
-    }
+    if (fields.length !== plan.nColumns) return [err([], row, "invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`)];
     const bad = cellProblems(fields, plan, row, opts, replacementSeen);
     if (bad !== null) return bad;
-    const get = (col: string) => {
-      const i = idx.get(col);
-      return i === undefined ? undefined : cellValue(fields[i], opts.delimiter);
-    };
+    cur = fields;
     const instId = get("instrument") ?? "";
-    if (!opts.registry.has(instId)) {
-      err("unknown_instrument", "instrument", instId, opts.registry.ids().join(", "));
-      return issues;
-    }
-    if (opts.instrument !== undefined && instId !== opts.instrument) return issues;
+    if (!opts.registry.has(instId)) return [err([], row, "unknown_instrument", "instrument", instId, opts.registry.ids().join(", "))];
+    if (opts.instrument !== undefined && instId !== opts.instrument) return NONE;
     const inst = opts.registry.get(instId);
     const item = get("item") ?? "";
     if (!inst.columns.includes(item)) {
-      err("unknown_column", "item", item, `an item of ${inst.id} (${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]})`);
-      issues[issues.length - 1]!.message = `item ${JSON.stringify(item)} is not an item of ${inst.id}; expected ${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]}`;
-      return issues;
+      const issue = err([], row, "unknown_column", "item", item, `an item of ${inst.id} (${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]})`);
+      issue.message = `item ${JSON.stringify(item)} is not an item of ${inst.id}; expected ${inst.columns[0]} … ${inst.columns[inst.columns.length - 1]}`;
+      return [issue];
     }
-    const meta = readMeta(get, row, opts, issues);
-    const extras: Record<string, string> = {};
-    for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
-    const key = JSON.stringify([meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId]);
-    const metaKey = JSON.stringify([meta.phase, meta.form, meta.ageMonths, meta.birthDate, meta.gestationalWeeks, extras]);
+    scratch.length = 0;
+    const meta = readMeta(get, row, opts, scratch);
+    const issues = scratch.length > 0 ? scratch.slice() : [];
+    const key = part(meta.subjectId) + part(meta.administeredOn) + part(meta.respondent ?? "") + instId;
+    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks);
+    for (const e of plan.extras) metaKey += part(cellValue(fields[e.index], opts.delimiter));
     let g = groups.get(key);
     if (!g) {
       const last = handedOn.get(key);
       if (last !== undefined) {
-        err("invalid_value", "(row)", `${meta.subjectId ?? ""}, ${meta.administeredOn ?? ""}, ${meta.respondent ?? ""}, ${instId}`, `an administration's rows within ${window.toLocaleString("en")} administrations of each other`);
-        issues[issues.length - 1]!.message =
+        const issue = err(issues, row, "invalid_value", "(row)", `${meta.subjectId ?? ""}, ${meta.administeredOn ?? ""}, ${meta.respondent ?? ""}, ${instId}`, `an administration's rows within ${window.toLocaleString("en")} administrations of each other`);
+        issue.message =
           `row not read: it belongs to an administration (${meta.subjectId}, ${meta.administeredOn}, ${meta.respondent || "no respondent"}, ${instId}) that was scored from its rows up to row ${last}, ` +
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
+      const extras: Record<string, string> = {};
+      for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
       g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
       groups.set(key, g);
       order.push(key);
     } else if (g.meta !== metaKey) {
-      err("invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.rows[0]})`);
+      err(issues, row, "invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.rows[0]})`);
       return issues;
     }
     const first = g.itemRows.get(item);
     if (first !== undefined) {
-      err("duplicate_column", "item", item, `one response per item per administration (already on row ${first})`);
-      issues[issues.length - 1]!.message = `item ${JSON.stringify(item)} is given twice for this administration (first on row ${first}); which answer holds cannot be decided`;
+      const issue = err(issues, row, "duplicate_column", "item", item, `one response per item per administration (already on row ${first})`);
+      issue.message = `item ${JSON.stringify(item)} is given twice for this administration (first on row ${first}); which answer holds cannot be decided`;
       return issues;
     }
     g.itemRows.set(item, row);
     (g.a.responses as Record<string, string>)[item] = get("value") ?? "";
     g.rows.push(row);
-    return issues;
+    return issues.length > 0 ? issues : NONE;
   };
   const handOn = (key: string): AdministrationWithExtras => {
     const g = groups.get(key)!;
