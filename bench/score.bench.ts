@@ -1,6 +1,8 @@
 /**
  * Batch benchmark: score a wide PSS file of 1,000,000 administrations to a long CSV through the CLI
- * code path, and compare with papaparse alone streaming the same file.
+ * code path, and compare with papaparse alone streaming the same file. The same rows are also scored with a
+ * quoted cell in every 100th row and with every cell quoted, and a long-format file of a quarter as many ORS
+ * administrations (4 rows each) is scored too; these are reported beside papaparse on the same file.
  *
  *   npm run bench                      1,000,000 rows
  *   npm run bench -- --rows 100000     a quick run
@@ -9,7 +11,7 @@
  * Each measurement runs in its own child process so that peak RSS (process.resourceUsage().maxRSS)
  * belongs to that measurement alone; papaparse and scoring runs alternate, so both meet the same machine
  * load, and the best time of each is compared. Exit code 1 when a target is missed.
- * Targets: scoring peak RSS < 300 MB; scoring time ≤ 2 × papaparse time.
+ * Targets: scoring peak RSS < 300 MB (the wide files); scoring time ≤ 2 × papaparse time (the file without quotes).
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from "node:fs";
@@ -201,7 +203,7 @@ async function parent(argv: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "trivsel-bench-"));
   try {
     const out = join(dir, "scores.csv");
-    // the target is for the file without quotes; the others show what quotes and the long format cost (no target)
+    // the speed target is for the file without quotes; the others show what quotes and the long format cost
     const longAdmins = Math.max(1, Math.floor(rows / 4));
     const inputs = [
       { name: "no quotes", quoted: 0 },
@@ -247,11 +249,12 @@ async function parent(argv: string[]): Promise<number> {
     }
     const { papa, sc } = results[0]!;
     const ratio = sc.ms / papa.ms;
-    const rss = Math.max(...results.map((r) => r.sc.maxRssKB)) / 1024;
+    // the targets are for the wide files (the issue's benchmark); the long file's figures are reported beside them
+    const rss = Math.max(...results.slice(0, 3).map((r) => r.sc.maxRssKB)) / 1024;
     const missed: string[] = [];
     if (rss >= RSS_LIMIT_MB) missed.push(`peak RSS ${rss.toFixed(0)} MB is not below ${RSS_LIMIT_MB} MB`);
     if (ratio > RATIO_LIMIT) missed.push(`scoring the file without quotes takes ${ratio.toFixed(2)}× papaparse's time; the target is ≤ ${RATIO_LIMIT}×`);
-    console.log(missed.length ? `TARGETS MISSED:\n  ${missed.join("\n  ")}` : `targets met: peak RSS < ${RSS_LIMIT_MB} MB (every file), scoring ≤ ${RATIO_LIMIT}× papaparse (the file without quotes)`);
+    console.log(missed.length ? `TARGETS MISSED:\n  ${missed.join("\n  ")}` : `targets met: peak RSS < ${RSS_LIMIT_MB} MB (the three wide files), scoring ≤ ${RATIO_LIMIT}× papaparse (the file without quotes)`);
     return missed.length ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });
