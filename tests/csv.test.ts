@@ -326,6 +326,22 @@ describe("spreadsheet leftovers", () => {
   });
 });
 
+describe("issue order", () => {
+  it("a malformed quote's error comes in row order, among the other rows' issues", async () => {
+    // row 3: papaparse finds the quote after 1 followed by x (malformed), then closes the field at x",
+    const r = await score(text('subject_id,administered_on,ors_1,ors_2,ors_3,ors_4\nA,2025-01-01,1,2,3,99\nB,2025-01-01,"1"x",2,3,4\nC,2025-01-01,1,2,3,4\nD,2025-01-01,1,2,3,x\n'));
+    expect(r.issues.map((i) => [i.row, i.code])).toEqual([
+      [2, "out_of_range"],
+      [2, "not_scorable"],
+      [3, "invalid_value"],
+      [5, "not_a_number"],
+      [5, "not_scorable"],
+    ]);
+    expect(r.issues[2]!.message).toContain("Trailing quote on quoted field is malformed");
+    expect(r.results.map((x) => x.subjectId)).toEqual(["A", "C", "D"]);
+  });
+});
+
 describe("long files of any size: administrations open at most LONG_OPEN_ADMINISTRATIONS at once", () => {
   // 12,000 ORS administrations, 4 rows each; values from the row number, so each total is known
   const N = LONG_OPEN_ADMINISTRATIONS + 2000;
