@@ -332,7 +332,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   };
 }
 
-/** Streams a file's records (see recordReader); memory stays bounded by the chunk size. */
+/** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
 export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
   return new Promise((resolve, reject) => {
     const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
