@@ -67,6 +67,7 @@ async function childScore(file: string, out: string): Promise<Measurement> {
     stdout: () => {},
     stderr: (s: string) => void (stderr.length < 4096 && (stderr += s)),
     readStdin: async () => "",
+    stdinChunks: async function* () {},
     stderrIsTTY: false,
     cwd: process.cwd(),
   };

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRegistry, getInstrument, scoreFile } from "../src/index.js";
-import { inProc, type Ran } from "./helpers/cli.js";
+import { inProc, spawned, type Ran } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
 
 
@@ -168,7 +168,7 @@ describe("fast path writes exactly what the full path writes", () => {
     ["LF", "\n"],
     ["CRLF", "\r\n"],
   ])("a file over 1 MB (%s, read in 1 MB chunks) scores as the same text parsed whole", async (_, eol) => {
-    // streamFile reads the file in chunks, with lines split across them; parseText (stdin) reads the text whole
+    // streamFile reads the file in chunks, with lines split across them; stdin comes in 4 KB chunks (memoryIo)
     const rnd = mulberry32(7);
     const header = ["subject_id", "administered_on", "respondent", "note", ...Array.from({ length: 18 }, (_, i) => `pss_${i + 1}`)].join(",");
     let text = header + eol;
@@ -184,6 +184,10 @@ describe("fast path writes exactly what the full path writes", () => {
     expect(streamed.out.length).toBeGreaterThan(1_000_000);
     expect(streamed.out === whole.out).toBe(true);
     expect(streamed.code).toBe(whole.code);
+    // and piped into a spawned trivsel, which reads standard input as it arrives
+    const piped = spawned(["score", "-", "--quiet"], { cwd: tmp, stdin: text });
+    expect(piped.out === whole.out).toBe(true);
+    expect(piped.code).toBe(whole.code);
   });
 
   it("a clean PSS file goes wholly through the fast path, with the totals of the scoring key", async () => {

@@ -3,6 +3,8 @@ export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
   readStdin(): Promise<string>;
+  /** standard input as it arrives, for commands that read it once (score, validate) */
+  stdinChunks(): AsyncIterable<Uint8Array>;
   stderrIsTTY: boolean;
   cwd: string;
 }
@@ -16,6 +18,7 @@ export function nodeIo(): Io {
       for await (const c of process.stdin) chunks.push(c as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
+    stdinChunks: () => process.stdin,
     stderrIsTTY: !!process.stderr.isTTY,
     cwd: process.cwd(),
   };
@@ -29,6 +32,11 @@ export function memoryIo(stdin = ""): Io & { out: string; err: string } {
     stdout: (s: string) => void (io.out += s),
     stderr: (s: string) => void (io.err += s),
     readStdin: async () => stdin,
+    // in small chunks, so that tests meet rows split between chunks as a pipe gives them
+    async *stdinChunks() {
+      const bytes = Buffer.from(stdin, "utf8");
+      for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+    },
     stderrIsTTY: false,
     cwd: process.cwd(),
   };

@@ -6,7 +6,7 @@ import { loadInstrument } from "../registry/load.js";
 import { defaultRegistry, Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
 import { FileError } from "../io/rows.js";
-import type { Input } from "../io/score-file.js";
+import type { Input, ScoreInput } from "../io/score-file.js";
 import { AtomicFile } from "../io/atomic.js";
 import { formatIssue, ISSUE_COLUMNS, issueLine } from "../io/formats.js";
 import { csvLine } from "../io/csv.js";
@@ -143,12 +143,31 @@ function inputError(file: string, message: string): FileError {
   return new FileError(`${file}: ${message}`, { code: "invalid_value", severity: "error", message, file });
 }
 
-/** The input file (or - for standard input), checked to be a readable file before any output is opened. */
+/**
+ * The input file (or - for standard input), checked to be a readable file before any output is opened.
+ * Standard input is read whole, for commands that read their input twice; streamingInputFrom streams it.
+ */
 export async function inputFrom(positionals: string[], io: Io): Promise<Input> {
+  const f = inputName(positionals);
+  if (f === "-") return { text: await io.readStdin(), name: "stdin" };
+  return fileInput(f, io);
+}
+
+/** As inputFrom, with standard input read as it arrives (memory stays bounded): for commands that read once. */
+export async function streamingInputFrom(positionals: string[], io: Io): Promise<ScoreInput> {
+  const f = inputName(positionals);
+  if (f === "-") return { chunks: io.stdinChunks(), name: "stdin" };
+  return fileInput(f, io);
+}
+
+function inputName(positionals: string[]): string {
   const f = positionals[0];
   if (!f) throw new UsageError("give a CSV file, or - to read standard input");
   if (positionals.length > 1) throw new UsageError(`one input file at a time; received ${positionals.length}`);
-  if (f === "-") return { text: await io.readStdin(), name: "stdin" };
+  return f;
+}
+
+function fileInput(f: string, io: Io): Input {
   const abs = resolve(io.cwd, f);
   let st;
   try {
@@ -179,7 +198,7 @@ function realTarget(io: Io, p: string): string {
  * Refuses output paths that would overwrite the input or each other: inputs are never modified.
  * @param outputs option name → path (undefined when not given)
  */
-export function checkOutputs(io: Io, input: Input, outputs: Record<string, string | undefined>): void {
+export function checkOutputs(io: Io, input: ScoreInput, outputs: Record<string, string | undefined>): void {
   const seen = new Map<string, string>();
   if ("path" in input) seen.set(realTarget(io, input.path), "the input file");
   for (const [name, p] of Object.entries(outputs)) {

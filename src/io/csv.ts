@@ -367,6 +367,40 @@ export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise
 }
 
 /**
+ * Reads bytes as they arrive (standard input) the same way as a file, with bounded memory: the first 64 KB are
+ * sniffed (`sniffed` is called before any record), then everything goes through the same reader.
+ */
+export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: string | undefined, h: StreamHandlers, sniffed: (s: Sniffed) => void): Promise<Sniffed> {
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let total = 0;
+  let reader: ReturnType<typeof recordReader> | null = null;
+  let s: Sniffed | undefined;
+  const start = (ended: boolean) => {
+    const all = Buffer.concat(head.splice(0));
+    // not ended: more may follow, so a first row without a line break in 64 KB is too long
+    s = sniff(all.subarray(0, SNIFF_BYTES), ended ? all.length : Number.POSITIVE_INFINITY, file);
+    sniffed(s);
+    const r = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+    r.push(s.bom ? all.subarray(3) : all);
+    return r;
+  };
+  for await (const c of chunks) {
+    const bytes = Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    total += bytes.length;
+    if (reader !== null) reader.push(bytes);
+    else {
+      head.push(bytes);
+      headBytes += bytes.length;
+      if (headBytes >= SNIFF_BYTES) reader = start(false);
+    }
+    h.onProgress?.(total);
+  }
+  (reader ?? start(true)).end();
+  return s!;
+}
+
+/**
  * Parses CSV text already in memory (stdin, tests) the same way as a file. `pieceBytes` is for tests, which read
  * text in tiny pieces to put piece boundaries everywhere.
  */

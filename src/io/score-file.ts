@@ -6,7 +6,7 @@
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { parseText, sniff, sniffFile, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
+import { parseText, sniff, sniffFile, streamChunks, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
 
@@ -46,9 +46,11 @@ export interface ScoreSummary {
 
 /** A file (path, shown in messages as `name` when given) or text already in memory. */
 export type Input = { path: string; name?: string } | { text: string; name?: string };
+/** What scoreFile reads: an Input, or bytes as they arrive (standard input), read once. */
+export type ScoreInput = Input | { chunks: AsyncIterable<Uint8Array>; name?: string };
 
 /** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
-export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
+export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
   const file = input.name ?? ("path" in input ? input.path : undefined);
   const summary: ScoreSummary = { records: 0, administrations: 0, errors: 0, warnings: 0, delimiter: "," };
   const emit = (i: Issue) => {
@@ -140,6 +142,8 @@ export async function scoreFile(input: Input, opts: ScoreFileOptions, sink: Scor
     const s = await sniffFile(input.path);
     sniffed = s;
     await streamFile(input.path, s, guarded);
+  } else if ("chunks" in input) {
+    await streamChunks(input.chunks, file, guarded, (s) => (sniffed = s));
   } else {
     // sniff before parsing so the header handler knows the delimiter
     sniffed = sniff(Buffer.from(input.text.slice(0, 65536), "utf8"), Buffer.byteLength(input.text), file);

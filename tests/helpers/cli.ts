@@ -29,7 +29,7 @@ export async function inProc(argv: string[], w?: Where): Promise<Ran> {
 
 export function spawned(argv: string[], w?: Where): Ran {
   const { cwd, stdin } = where(w);
-  const r = spawnSync(process.execPath, [CLI, ...argv], { cwd: cwd ?? ROOT, input: stdin ?? "", encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, ...argv], { cwd: cwd ?? ROOT, input: stdin ?? "", encoding: "utf8", timeout: 30_000, maxBuffer: 1 << 26 });
   if (r.error) throw r.error;
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -6,7 +6,7 @@ import { LONG_SCORE_COLUMNS, longScoreLines, wideLayout } from "../../io/formats
 import { scoreFile } from "../../io/score-file.js";
 import { statSync } from "node:fs";
 import { FileError } from "../../io/rows.js";
-import { buildRegistry, checkInstrument, checkOutputs, chooseFormat, inputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
+import { buildRegistry, checkInstrument, checkOutputs, chooseFormat, streamingInputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
 
 export const score: Command = {
   name: "score",
@@ -31,7 +31,7 @@ Example:
     const format = chooseFormat(args.format, ["long", "wide", "json"]);
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
-    const input = await inputFrom(positionals, io);
+    const input = await streamingInputFrom(positionals, io);
     checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const bar = progress(io, !!args.quiet, "path" in input ? statSync(resolve(io.cwd, input.path)).size : undefined);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;

@@ -1,7 +1,7 @@
 import type { Command } from "../command.js";
 import { scoreFile } from "../../io/score-file.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
+import { checkOutputs, streamingInputFrom, inputOptions } from "../shared.js";
 
 export const validate: Command = {
   name: "validate",
@@ -12,7 +12,7 @@ export const validate: Command = {
   async run({ args, positionals, io }) {
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
-    const input = await inputFrom(positionals, io);
+    const input = await streamingInputFrom(positionals, io);
     checkOutputs(io, input, { "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 200, !!args.quiet);
     try {
