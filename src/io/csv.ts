@@ -187,6 +187,8 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   const nlLen = nl.length;
   const nlLast = nl[nlLen - 1]!;
   const one = h.onRecord !== undefined;
+  // Papa.Parser is the parser Papa.parse itself runs; papaparse exports it without documenting it, so
+  // tests/reader.test.ts holds what this reader gives to what Papa.parse gives for the whole text
   const parser = new Papa.Parser({ delimiter, newline: s.newline });
   const collect = collector(h, st);
   /** bytes not yet read: the start of a row whose end has not been read yet */
