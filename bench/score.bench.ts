@@ -80,6 +80,25 @@ async function childScore(file: string, out: string): Promise<Measurement> {
 // ---------------------------------------------------------------- parent
 
 
+/** A file written in pieces of about 1 MB */
+function textWriter(file: string) {
+  const fd = openSync(file, "w");
+  let buf = "";
+  return {
+    write(text: string) {
+      buf += text;
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = "";
+      }
+    },
+    close() {
+      writeSync(fd, buf);
+      closeSync(fd);
+    },
+  };
+}
+
 /**
  * Writes the wide file; returns each row's expected PSS total (18–90) for checking the output. `quoted`: every
  * so many rows the respondent cell is quoted (as a spreadsheet quotes a cell holding ; or ,); 1: every cell of
@@ -88,10 +107,10 @@ async function childScore(file: string, out: string): Promise<Measurement> {
 function generate(file: string, rows: number, quoted = 0): Uint8Array {
   const rnd = mulberry32(20240601);
   const expected = new Uint8Array(rows);
-  const fd = openSync(file, "w");
+  const out = textWriter(file);
   const header = ["subject_id", "administered_on", "respondent", ...Array.from({ length: ITEMS }, (_, i) => `pss_${i + 1}`)];
   const q = (cell: string | number) => (quoted === 1 ? `"${cell}"` : `${cell}`);
-  let buf = header.map(q).join(",") + "\n";
+  out.write(header.map(q).join(",") + "\n");
   const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
   for (let r = 0; r < rows; r++) {
     const subject = `S${String(1 + Math.floor(r / 4)).padStart(7, "0")}`;
@@ -105,18 +124,12 @@ function generate(file: string, rows: number, quoted = 0): Uint8Array {
       line += `,${q(v)}`;
     }
     expected[r] = total;
-    buf += line + "\n";
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = "";
-    }
+    out.write(line + "\n");
   }
-  writeSync(fd, buf);
-  closeSync(fd);
+  out.close();
   return expected;
 }
 
-/** Every output line must be the expected PSS total, scored, in input order. */
 /**
  * A long file of `admins` ORS administrations (4 rows each: ors_1 … ors_4, whole numbers 0–10), by 4 raters
  * per family and week; returns each administration's expected ORS total.
@@ -125,8 +138,8 @@ function generateLong(file: string, admins: number): Uint8Array {
   const rnd = mulberry32(20240602);
   const expected = new Uint8Array(admins);
   const raters = ["mother", "father", "health_visitor", "family_consultant"];
-  const fd = openSync(file, "w");
-  let buf = "subject_id,administered_on,respondent,instrument,item,value\n";
+  const out = textWriter(file);
+  out.write("subject_id,administered_on,respondent,instrument,item,value\n");
   for (let k = 0; k < admins; k++) {
     const week = Math.floor(k / 4);
     const subject = `F${String(1 + Math.floor(week / 100)).padStart(6, "0")}`;
@@ -135,19 +148,15 @@ function generateLong(file: string, admins: number): Uint8Array {
     for (let i = 1; i <= 4; i++) {
       const v = Math.floor(rnd() * 11);
       total += v;
-      buf += `${subject},${date},${raters[k % 4]},ors,ors_${i},${v}\n`;
+      out.write(`${subject},${date},${raters[k % 4]},ors,ors_${i},${v}\n`);
     }
     expected[k] = total;
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = "";
-    }
   }
-  writeSync(fd, buf);
-  closeSync(fd);
+  out.close();
   return expected;
 }
 
+/** Every output line must be the expected total of `instrument`, scored, in input order. */
 async function check(out: string, expected: Uint8Array, instrument = "pss"): Promise<string | null> {
   const lines = createInterface({ input: createReadStream(out, { encoding: "utf8" }), crlfDelay: Infinity });
   let i = -1;
