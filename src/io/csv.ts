@@ -335,37 +335,15 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
 }
 
 /** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
-export function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-    const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      file.destroy();
-      reject(e);
-    };
-    file.on("data", (chunk) => {
-      if (failed) return;
-      try {
-        reader.push(chunk as Buffer);
-        h.onProgress?.(file.bytesRead);
-      } catch (e) {
-        fail(e);
-      }
-    });
-    file.on("end", () => {
-      if (failed) return;
-      try {
-        reader.end();
-        resolve();
-      } catch (e) {
-        fail(e);
-      }
-    });
-    file.on("error", fail);
-  });
+export async function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
+  const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+  // a handler's error ends the loop, which closes the file
+  for await (const chunk of file) {
+    reader.push(chunk as Buffer);
+    h.onProgress?.(file.bytesRead);
+  }
+  reader.end();
 }
 
 /**
