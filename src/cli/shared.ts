@@ -132,6 +132,11 @@ export const outOption = {
   out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
 } as const satisfies Record<string, OptionSpec>;
 
+/** For the commands that read the input once, row by row (score, validate, export). */
+export const skipBrokenQuotesOption = {
+  "skip-broken-quotes": { type: "boolean", description: "when a quote is never closed or swallows rows, report those lines as not read and go on (default: refuse the file)" },
+} as const satisfies Record<string, OptionSpec>;
+
 export const inputOptions = {
   instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
   issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },

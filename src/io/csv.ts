@@ -97,19 +97,24 @@ export async function sniffFile(path: string): Promise<Sniffed & { size: number 
 export interface StreamHandlers {
   onHeader(fields: string[]): void;
   /** records in batches (quote errors found with a batch come before it) */
-  onRecords?(rows: { fields: string[]; row: number }[]): void;
+  onRecords?(rows: { fields: string[]; row: number; lines?: number }[]): void;
   /**
    * when given, each record instead of onRecords (a quote error comes before the record it was found with);
-   * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far
+   * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far;
+   * `lines`: the lines of the file the record took (more than 1 when a quoted cell holds line breaks)
    */
-  onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
+  onRecord?(fields: string[], row: number, replacementSeen: boolean, lines: number): void;
   /**
    * Optional, with onRecord: a record from a line without quotes, as UTF-8 `bytes` from `start` to `end` (its
    * fields are that text split on the delimiter), offered before any text is decoded. true: handled (the bytes
    * are valid only during the call); false: the record goes on to onRecord.
    */
   onLine?(bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean): boolean;
-  onQuoteError(row: number, message: string): void;
+  /**
+   * a row papaparse could not read: `lines` it took, `column` (0-based) where an unclosed quote opened;
+   * `unclosed`: the quote is never closed, so the row runs to the end of the file
+   */
+  onQuoteError(row: number, message: string, info?: { lines: number; column?: number; unclosed: boolean }): void;
   onProgress?(bytesRead: number): void;
 }
 
@@ -119,6 +124,43 @@ interface ReadState {
   headerSeen: boolean;
   /** true once the text read holds a U+FFFD (literal, or decoded from bytes that are not UTF-8), before any of it is parsed */
   replacementSeen: boolean;
+}
+
+/** Line breaks of any kind in `s` (CRLF counts once): the lines a cell adds to its row in a text editor. */
+export function lineBreaks(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
+  for (let i = s.indexOf("\r"); i >= 0; i = s.indexOf("\r", i + 1)) if (s.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** the lines a record took: 1 plus the line breaks in its cells (a CRLF row in an LF file ends in a lone CR) */
+function recordLines(fields: readonly string[]): number {
+  let lines = 1;
+  for (const f of fields) if (f.length > 0 && (f.includes("\n") || f.includes("\r"))) lines += lineBreaks(f);
+  const last = fields[fields.length - 1]!;
+  if (lines > 1 && last.charCodeAt(last.length - 1) === 13) lines--;
+  return lines;
+}
+
+/** A row running over more lines than this is not a row with a long note but a quote out of place. */
+export const MAX_ROW_LINES = 100;
+
+/**
+ * Why a record that took several lines is not one row but a quote that swallowed rows, or null when it is a row
+ * (a cell with a few line breaks). Swallowed: the record has not the header's number of fields, or it runs over
+ * MAX_ROW_LINES lines, or a line inside it holds as many delimiters as a whole row.
+ */
+export function swallowedRows(fields: readonly string[], lines: number, nColumns: number, delimiter: string): { column: number; reason: string } | null {
+  if (lines <= 1) return null;
+  let column = fields.findIndex((f) => f.includes("\n") || f.includes("\r"));
+  if (column < 0) column = 0;
+  if (fields.length !== nColumns) return { column, reason: `it has ${fields.length} fields where the header has ${nColumns}` };
+  if (lines > MAX_ROW_LINES) return { column, reason: `a row of more than ${MAX_ROW_LINES} lines is not plausible` };
+  const parts = fields.join(delimiter).split(/\r\n|\r|\n/);
+  const whole = Math.max(1, nColumns - 1);
+  for (let k = 1; k < parts.length; k++) if (parts[k]!.split(delimiter).length - 1 >= whole) return { column, reason: `line ${k + 1} of it holds ${parts[k]!.split(delimiter).length - 1} delimiters, as a whole row does` };
+  return null;
 }
 
 /** papaparse's results → handlers; rows continue from `st.row` */
@@ -133,22 +175,33 @@ function collector(h: StreamHandlers, st: ReadState) {
       first = 1;
       h.onHeader(data[0]!);
     }
-    let bad: Map<number, string> | null = null;
-    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e.message);
-    if (bad !== null) for (let i = first; i < data.length; i++) if (bad.has(i)) h.onQuoteError(base + i + 1, bad.get(i)!);
+    let bad: Map<number, Papa.ParseError> | null = null;
+    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e);
+    if (bad !== null)
+      for (let i = first; i < data.length; i++) {
+        const e = bad.get(i);
+        if (e === undefined) continue;
+        const fields = data[i]!;
+        const unclosed = e.code === "MissingQuotes";
+        // an unclosed cell ends with the file, often with its last line break
+        const last = fields[fields.length - 1]!;
+        const lines = recordLines(fields) - (unclosed && /[\r\n]$/.test(last) ? 1 : 0);
+        h.onQuoteError(base + i + 1, e.message, { lines, unclosed, ...(unclosed ? { column: fields.length - 1 } : {}) });
+      }
     const one = h.onRecord !== undefined;
-    const out: { fields: string[]; row: number }[] | null = one ? null : [];
+    const out: { fields: string[]; row: number; lines?: number }[] | null = one ? null : [];
     for (let i = first; i < data.length; i++) {
       const fields = data[i]!;
       if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
+      const lines = recordLines(fields);
       if (one) {
         // let go of each row once handed on: rows still held when the young generation is collected get
         // copied, and after a second collection promoted
         (data as (string[] | undefined)[])[i] = undefined;
-        h.onRecord!(fields, base + i + 1, st.replacementSeen);
-      } else out!.push({ fields, row: base + i + 1 });
+        h.onRecord!(fields, base + i + 1, st.replacementSeen, lines);
+      } else out!.push(lines === 1 ? { fields, row: base + i + 1 } : { fields, row: base + i + 1, lines });
     }
     if (out !== null && out.length) h.onRecords?.(out);
   };
@@ -233,7 +286,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
     } else if (a === b) {
       // an empty line is not a record, but it still has a spreadsheet row number
     } else if (one) {
-      if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen);
+      if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen, 1);
     } else batch.push({ fields: fields(bytes, a, b), row });
   };
   /**

@@ -9,6 +9,7 @@ import { formatDate, parseDate, parseIsoDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
+import { lineBreaks } from "./csv.js";
 import type { Administration, Issue } from "../schema/results.js";
 import type { ResponseColumns } from "../scoring/score.js";
 
@@ -311,6 +312,28 @@ function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: 
   return issues;
 }
 
+/**
+ * A row without the header's number of fields. A line break inside it (outside quotes) means the line endings
+ * change in the file: the lines it took are named, and the message says so instead of blaming a delimiter.
+ */
+function fieldCountIssue(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions, what: string): Issue {
+  let breaks = 0;
+  for (const f of fields) breaks += lineBreaks(f);
+  // a CRLF row in an LF file ends in a CR, which is not a line of its own
+  if (breaks > 0 && /\r$/.test(fields[fields.length - 1] ?? "")) breaks--;
+  const issue =
+    breaks > 0
+      ? makeIssue("invalid_value", "error", { received: `${fields.length} fields over ${breaks + 1} lines`, expected: `one row per line: the line endings change inside this row (e.g. CRLF and LF mixed); save the file again with one kind of line ending (${what})` })
+      : makeIssue("invalid_value", "error", {
+          received: `${fields.length} fields`,
+          expected: `${plan.nColumns} fields as in the header (${what}: a short row may be truncated, a long one may hold an unquoted delimiter)`,
+        });
+  if (opts.file !== undefined) issue.file = opts.file;
+  issue.row = row;
+  if (breaks > 0) issue.lines = breaks + 1;
+  return issue;
+}
+
 function cellIssue(column: string, received: string, expected: string, row: number, opts: ReadOptions): Issue {
   const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
   if (opts.file !== undefined) issue.file = opts.file;
@@ -330,15 +353,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
   /** `replacementSeen`: false when the text read so far holds no U+FFFD (see StreamHandlers.onRecord) */
   return (rowFields: readonly string[], row: number, replacementSeen = true): { administrations: WideAdministration[]; issues: Issue[] } => {
     const issues: Issue[] = [];
-    if (rowFields.length !== plan.nColumns) {
-      const issue = makeIssue("invalid_value", "error", {
-        received: `${rowFields.length} fields`,
-        expected: `${plan.nColumns} fields as in the header (row not scored: a short row may be truncated, a long one may hold an unquoted delimiter)`,
-      });
-      if (opts.file !== undefined) issue.file = opts.file;
-      issue.row = row;
-      return { administrations: [], issues: [issue] };
-    }
+    if (rowFields.length !== plan.nColumns) return { administrations: [], issues: [fieldCountIssue(rowFields, plan, row, opts, "row not scored")] };
     fields = rowFields;
     const bad = cellProblems(rowFields, plan, row, opts, replacementSeen);
     if (bad !== null) return { administrations: [], issues: bad };
@@ -408,7 +423,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
   /** a text's length before it, so that joined texts cannot be confused */
   const part = (v: string | number | undefined) => (v === undefined ? "~" : `${String(v).length}:${v}`);
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
-    if (fields.length !== plan.nColumns) return [err([], row, "invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`)];
+    if (fields.length !== plan.nColumns) return [fieldCountIssue(fields, plan, row, opts, "row not read")];
     const bad = cellProblems(fields, plan, row, opts, replacementSeen);
     if (bad !== null) return bad;
     cur = fields;

@@ -5,6 +5,7 @@ import { FileError } from "../../io/rows.js";
 import { UsageError } from "../command.js";
 import { dictionaryPath, exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
+import { skipBrokenQuotesOption } from "../shared.js";
 import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
 
 export const exportCmd: Command = {
@@ -19,6 +20,7 @@ export const exportCmd: Command = {
     "allow-cpr": { type: "boolean", description: "export values that look like CPR numbers instead of stopping" },
     strict: { type: "boolean", description: "write nothing when any row has an error" },
     ...inputOptions,
+    ...skipBrokenQuotesOption,
   },
   details: `One row per subject × instrument × scale × administration, with band, status and the cutoff's provenance.
 The same key gives the same pseudonyms in every export, so files can be linked without names or CPR numbers.
