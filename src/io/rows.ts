@@ -319,8 +319,8 @@ function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: 
 function fieldCountIssue(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions, what: string): Issue {
   let breaks = 0;
   for (const f of fields) breaks += lineBreaks(f);
-  // a CRLF row in an LF file ends in a CR, which is not a line of its own
-  if (breaks > 0 && /\r$/.test(fields[fields.length - 1] ?? "")) breaks--;
+  // a CRLF row in an LF file ends in a CR, and the last row of a file may end in a line break: not lines of their own
+  if (breaks > 0 && /(\r\n|\r|\n)$/.test(fields[fields.length - 1] ?? "")) breaks--;
   const issue =
     breaks > 0
       ? makeIssue("invalid_value", "error", { received: `${fields.length} fields over ${breaks + 1} lines`, expected: `one row per line: the line endings change inside this row (e.g. CRLF and LF mixed); save the file again with one kind of line ending (${what})` })
