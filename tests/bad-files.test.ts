@@ -5,7 +5,7 @@
  * output (bad scales not_scorable). Checked through the API (the issue's fields), in-process through
  * run(argv, memoryIo()) for validate, score and export, and as a spawned `node dist/cli.js score` for one file per
  * distinct code path (sniffing, size limit, header, row reader, scoring, CSV parser).
- * Fixtures: tests/fixtures/csv/bad/; the binary, UTF-16 and 5 MB files are generated here.
+ * Fixtures: tests/fixtures/csv/bad/; the binary and 5 MB files are generated here (UTF-16 is read now: tests/data-safety.test.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -121,14 +121,6 @@ const CASES: BadCase[] = [
     make: () => garbage(4096),
     message: /garbage\.csv: this is not a text file \(it holds NUL bytes\); expected a CSV file saved as text \(UTF-8\)/,
     issue: { code: "invalid_value", row: 1, received: "binary data" },
-    fileLevel: true,
-  },
-  {
-    name: "UTF-16 text (Excel's 'Unicode text')",
-    file: "utf16.csv",
-    make: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("subject_id\tadministered_on\tors_1\r\nA\t2025-01-01\t5\r\n", "utf16le")]),
-    message: /utf16\.csv: this is not a text file \(it holds NUL bytes\); expected a CSV file saved as text \(UTF-8\)/,
-    issue: { code: "invalid_value", row: 1 },
     fileLevel: true,
   },
   {

@@ -1,4 +1,5 @@
 import { outputError } from "../io/atomic.js";
+import { decodeText } from "../io/csv.js";
 /** The process surface the CLI needs, so commands can run in-process in tests. */
 export interface Io {
   stdout(s: string): void;
@@ -36,7 +37,7 @@ export function nodeIo(): Io {
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
+      return decodeText(Buffer.concat(chunks));
     },
     stdinChunks: () => process.stdin,
     stderrIsTTY: !!process.stderr.isTTY,

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { parseDate, parseIsoDate, toDayNumber } from "../dates.js";
 import { AtomicFile, commitTogether } from "../io/atomic.js";
 import { csvLine } from "../io/csv.js";
-import { scoreFile, type Input, type ScoreSummary } from "../io/score-file.js";
+import { checkInput, scoreFile, type Input, type ScoreSummary } from "../io/score-file.js";
 import { FileError } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
@@ -168,7 +168,8 @@ export function exportColumns(extras: readonly string[], opts: { pseudonymized: 
  *   in the input, or the key is too short or too plain
  */
 export async function exportCohort(input: Input, opts: ExportOptions): Promise<ScoreSummary & { rows: number; dictionary: string }> {
-  if (opts === null || typeof opts !== "object") throw new ExportError("exportCohort needs options: { registry, out, … }");
+  if (opts === null || typeof opts !== "object" || typeof opts.out !== "string") throw new ExportError("exportCohort needs options: { registry, out, … } with out the path of the cohort CSV");
+  checkInput(input);
   const pseudonymized = opts.pseudonymKey !== undefined;
   if (pseudonymized) {
     const weak = weakKey(opts.pseudonymKey!);

@@ -18,6 +18,8 @@ export interface Sniffed {
   bom: boolean;
   /** the header row's line ending, used for the whole file */
   newline: Newline;
+  /** set for a UTF-16 file (read as UTF-8 after decoding) */
+  encoding?: "utf-16le" | "utf-16be";
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -40,7 +42,15 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   if (head.length - start === 0 || Buffer.from(head.subarray(start)).toString("utf8").trim() === "")
     fail(file, "the file is empty; expected a header row and one row per administration", "a CSV file with a header row", "an empty file");
   const body = head.subarray(start);
-  if (body.includes(0)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
+  if (body.includes(0)) {
+    // binary data (a zip, an .xlsx) holds NULs everywhere; a text file with a stray one gets its row and column
+    // from the reader
+    let nuls = 0;
+    for (let i = body.indexOf(0); i >= 0; i = body.indexOf(0, i + 1)) nuls++;
+    const firstBreak = body.findIndex((c) => c === 0x0a || c === 0x0d);
+    const inHeader = body.indexOf(0) < (firstBreak < 0 ? body.length : firstBreak);
+    if (inHeader || nuls > Math.max(1, body.length / 1024)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
+  }
   // the header ends at the first line break outside quotes (or, if a quote is never closed, at the first one)
   let nl = -1;
   let quotedNl = -1;
@@ -81,14 +91,46 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   return { delimiter: best, bom, newline };
 }
 
+/** "utf-16le" or "utf-16be" when the bytes start with that byte-order mark (Excel's "Unicode text" is UTF-16 LE). */
+export function utf16Bom(head: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+/** UTF-16 bytes as they arrive → UTF-8 bytes (the BOM dropped), so that the reader needs to know only UTF-8. */
+async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: "utf-16le" | "utf-16be"): AsyncIterable<Uint8Array> {
+  const decoder = new TextDecoder(encoding);
+  for await (const c of chunks) {
+    const text = decoder.decode(c, { stream: true });
+    if (text) yield Buffer.from(text, "utf8");
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, "utf8");
+}
+
+/** Bytes of a whole file or stream as text: UTF-8 (BOM dropped), or UTF-16 with its BOM. */
+export function decodeText(bytes: Uint8Array): string {
+  const enc = utf16Bom(bytes);
+  if (enc) return new TextDecoder(enc).decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
 /** Reads and sniffs the first bytes of a file. */
-export async function sniffFile(path: string): Promise<Sniffed & { size: number }> {
+export async function sniffFile(path: string, name: string = path): Promise<Sniffed & { size: number }> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     await fh.read(buf, 0, buf.length, 0);
-    return { ...sniff(buf, size, path), size };
+    const enc = utf16Bom(buf);
+    if (enc !== null) {
+      // an even number of bytes: no character cut in two
+      const text = new TextDecoder(enc).decode(buf.subarray(0, buf.length - (buf.length % 2)));
+      const utf8 = Buffer.from(text.replace(/^\uFEFF/, ""), "utf8");
+      return { ...sniff(utf8.subarray(0, SNIFF_BYTES), size > buf.length ? Number.POSITIVE_INFINITY : utf8.length, name), bom: false, encoding: enc, size };
+    }
+    return { ...sniff(buf, size, name), size };
   } finally {
     await fh.close();
   }
@@ -124,6 +166,23 @@ interface ReadState {
   headerSeen: boolean;
   /** true once the text read holds a U+FFFD (literal, or decoded from bytes that are not UTF-8), before any of it is parsed */
   replacementSeen: boolean;
+  /** true once a NUL byte was read: then every record is searched for it */
+  nulSeen?: boolean;
+  header?: string[];
+  file?: string | undefined;
+}
+
+/** A NUL in a record: the file is refused, naming the row and the column (text with NULs is not a CSV). */
+function nulError(st: ReadState, row: number, column: number): never {
+  const name = st.header?.[column]?.trim() || `${column + 1}`;
+  const issue = makeIssue("invalid_value", "error", { item: name, received: "a NUL byte", expected: "text: a NUL byte is never part of a CSV file (the file may be damaged or partly binary)" });
+  if (st.file !== undefined) issue.file = st.file;
+  issue.row = row;
+  throw new FileError(`${st.file ?? "input"}: row ${row}, column ${name}: the cell holds a NUL byte; expected text (the file may be damaged or partly binary)`, issue);
+}
+
+function checkNul(st: ReadState, fields: readonly string[], row: number): void {
+  for (let k = 0; k < fields.length; k++) if (fields[k]!.includes("\u0000")) nulError(st, row, k);
 }
 
 /** Line breaks of any kind in `s` (CRLF counts once): the lines a cell adds to its row in a text editor. */
@@ -173,8 +232,11 @@ function collector(h: StreamHandlers, st: ReadState) {
     if (!st.headerSeen && data.length > 0) {
       st.headerSeen = true;
       first = 1;
+      st.header = data[0]!;
+      if (st.nulSeen) checkNul(st, data[0]!, base + 1);
       h.onHeader(data[0]!);
     }
+    if (st.nulSeen) for (let i = first; i < data.length; i++) checkNul(st, data[i]!, base + i + 1);
     let bad: Map<number, Papa.ParseError> | null = null;
     for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e);
     if (bad !== null)
@@ -280,9 +342,14 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   /** a line without quotes, bytes[a, b) */
   const line = (bytes: Buffer, a: number, b: number) => {
     const row = ++st.row;
+    if (st.nulSeen) {
+      const z = bytes.indexOf(0, a);
+      if (z >= 0 && z < b) nulError(st, row, bytes.toString("utf8", a, z).split(delimiter).length - 1);
+    }
     if (!st.headerSeen) {
       st.headerSeen = true;
-      h.onHeader(fields(bytes, a, b));
+      st.header = fields(bytes, a, b);
+      h.onHeader(st.header);
     } else if (a === b) {
       // an empty line is not a record, but it still has a spreadsheet row number
     } else if (one) {
@@ -343,6 +410,8 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
     streaming!.partial = final ? "" : all.slice(cursor);
   };
   const piece = (bytes: Buffer) => {
+    // one search per piece; only once a NUL was read is each record searched
+    if (!st.nulSeen && bytes.includes(0)) st.nulSeen = true;
     if (streaming !== null) return stream(streaming.decoder.write(bytes), false);
     // held, not joined to the carry again with every piece: an open quoted field cannot end in a piece without a
     // quote, nor a line in a piece without the last byte of a line break
@@ -388,14 +457,20 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
 }
 
 /** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
-export async function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
-  const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path): Promise<void> {
+  const file = createReadStream(path, { start: s.bom ? 3 : s.encoding ? 2 : 0, highWaterMark: STREAM_CHUNK_BYTES });
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file: name }, s);
   // a handler's error ends the loop, which closes the file
-  for await (const chunk of file) {
-    reader.push(chunk as Buffer);
-    h.onProgress?.(file.bytesRead);
-  }
+  if (s.encoding) {
+    for await (const chunk of utf16ToUtf8(file, s.encoding)) {
+      reader.push(chunk as Buffer);
+      h.onProgress?.(file.bytesRead);
+    }
+  } else
+    for await (const chunk of file) {
+      reader.push(chunk as Buffer);
+      h.onProgress?.(file.bytesRead);
+    }
   reader.end();
 }
 
@@ -404,6 +479,33 @@ export async function streamFile(path: string, s: Sniffed, h: StreamHandlers): P
  * sniffed (`sniffed` is called before any record), then everything goes through the same reader.
  */
 export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: string | undefined, h: StreamHandlers, sniffed: (s: Sniffed) => void): Promise<Sniffed> {
+  const first = await firstBytes(chunks);
+  const enc = utf16Bom(first.head);
+  const body = enc ? utf16ToUtf8(first.all, enc) : first.all;
+  const s = await streamUtf8(body, file, h, sniffed);
+  if (enc) s.encoding = enc;
+  return s;
+}
+
+/** the first bytes of a stream (at least 2, unless it ends first), and the whole stream again */
+async function firstBytes(chunks: AsyncIterable<Uint8Array>): Promise<{ head: Uint8Array; all: AsyncIterable<Uint8Array> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const taken: Uint8Array[] = [];
+  let n = 0;
+  while (n < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    taken.push(r.value);
+    n += r.value.length;
+  }
+  async function* all() {
+    yield* taken;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { head: Buffer.concat(taken), all: all() };
+}
+
+async function streamUtf8(chunks: AsyncIterable<Uint8Array>, file: string | undefined, h: StreamHandlers, sniffed: (s: Sniffed) => void): Promise<Sniffed> {
   const head: Buffer[] = [];
   let headBytes = 0;
   let total = 0;
@@ -414,7 +516,7 @@ export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: stri
     // not ended: more may follow, so a first row without a line break in 64 KB is too long
     s = sniff(all.subarray(0, SNIFF_BYTES), ended ? all.length : Number.POSITIVE_INFINITY, file);
     sniffed(s);
-    const r = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+    const r = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file }, s);
     r.push(s.bom ? all.subarray(3) : all);
     return r;
   };
@@ -440,7 +542,7 @@ export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: stri
 export function parseText(text: string, file: string | undefined, h: StreamHandlers, pieceBytes = PIECE_BYTES): Sniffed {
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s, pieceBytes);
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file }, s, pieceBytes);
   reader.push(s.bom ? bytes.subarray(3) : bytes);
   reader.end();
   return s;

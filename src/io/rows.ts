@@ -47,7 +47,7 @@ export class FileError extends Error {
 }
 
 export interface AdministrationWithExtras extends Administration {
-  /** values of columns that are neither meta nor items, carried through for grouping */
+  /** values of columns that are neither meta nor items, carried through for grouping (no prototype: a column may be named constructor) */
   extras: Record<string, string>;
 }
 
@@ -357,7 +357,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
     fields = rowFields;
     const bad = cellProblems(rowFields, plan, row, opts, replacementSeen);
     if (bad !== null) return { administrations: [], issues: bad };
-    const extras: Record<string, string> = {};
+    const extras: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
     const administrations: WideAdministration[] = [];
     let meta: RowMeta | undefined;
@@ -453,7 +453,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
-      const extras: Record<string, string> = {};
+      const extras: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
       g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
       groups.set(key, g);

@@ -6,6 +6,7 @@
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
+import { makeIssue } from "../scoring/issues.js";
 import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
@@ -54,6 +55,18 @@ export type Input = { path: string; name?: string } | { text: string; name?: str
 /** What scoreFile reads: an Input, or bytes as they arrive (standard input), read once. */
 export type ScoreInput = Input | { chunks: AsyncIterable<Uint8Array>; name?: string };
 
+/** Throws a FileError with a structured issue for an input of the wrong type (from JavaScript or JSON). */
+export function checkInput(input: unknown): asserts input is ScoreInput {
+  const ok =
+    input !== null &&
+    typeof input === "object" &&
+    (typeof (input as { path?: unknown }).path === "string" || typeof (input as { text?: unknown }).text === "string" || typeof (input as { chunks?: { [Symbol.asyncIterator]?: unknown } }).chunks?.[Symbol.asyncIterator] === "function");
+  if (ok) return;
+  const received = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? `an object with ${Object.keys(input).slice(0, 5).join(", ") || "no keys"}` : typeof input;
+  const issue = makeIssue("invalid_value", "error", { received, expected: "an input: { path } of a file, { text } of CSV text, or { chunks } of bytes" });
+  throw new FileError(`input: ${issue.message}`, issue);
+}
+
 /**
  * What a quote that swallowed rows does: refuses the file (FileError), or with `skip` reports the row and the lines
  * it took as not read. The message names the row, the column where the cell opened and the lines.
@@ -76,6 +89,7 @@ export function brokenQuotes(file: string | undefined, skip: boolean, header: ()
 
 /** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
 export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
+  checkInput(input);
   const file = input.name ?? ("path" in input ? input.path : undefined);
   const summary: ScoreSummary = { records: 0, administrations: 0, errors: 0, warnings: 0, delimiter: "," };
   const emit = (i: Issue) => {
@@ -175,9 +189,9 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   let headerSeen = false;
   const guarded = { ...handlers, onHeader: (f: string[]) => ((headerSeen = true), handlers.onHeader(f)) };
   if ("path" in input) {
-    const s = await sniffFile(input.path);
+    const s = await sniffFile(input.path, file);
     sniffed = s;
-    await streamFile(input.path, s, guarded);
+    await streamFile(input.path, s, guarded, file);
   } else if ("chunks" in input) {
     await streamChunks(input.chunks, file, guarded, (s) => (sniffed = s));
   } else {

@@ -1,7 +1,8 @@
 import type { Registry } from "../registry/registry.js";
 import { defaultRegistry } from "../registry/registry.js";
 import type { Administration, ScoreResult } from "../schema/results.js";
-import { scoreAdministration } from "./score.js";
+import { describeType, scoreAdministration } from "./score.js";
+import { makeIssue } from "./issues.js";
 
 /**
  * Score many administrations, each by its own `instrument` id, looked up in `registry`
@@ -10,6 +11,18 @@ import { scoreAdministration } from "./score.js";
  */
 export function scoreMany(administrations: Iterable<Administration>, registry: Registry = defaultRegistry()): ScoreResult[] {
   const out: ScoreResult[] = [];
-  for (const a of administrations) out.push(scoreAdministration(registry.get(a.instrument), a));
+  if (administrations === null || typeof (administrations as Partial<Iterable<Administration>>)?.[Symbol.iterator] !== "function") {
+    out.push(notAnAdministration(describeType(administrations), "an array (or other iterable) of administrations"));
+    return out;
+  }
+  for (const a of administrations) {
+    if (a === null || typeof a !== "object") out.push(notAnAdministration(describeType(a), "an administration: an object with instrument and responses"));
+    else out.push(scoreAdministration(registry.get(a.instrument), a));
+  }
   return out;
+}
+
+/** a result that holds only the issue: input of the wrong type */
+function notAnAdministration(received: string, expected: string): ScoreResult {
+  return { instrument: "", instrumentName: "", definitionVersion: "", form: null, formRule: "", scales: [], issues: [makeIssue("invalid_value", "error", { received, expected })], provisional: false };
 }

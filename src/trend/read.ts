@@ -5,12 +5,12 @@
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
-import { parseText, sniff, sniffFile, streamFile, swallowedRows, type StreamHandlers } from "../io/csv.js";
+import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "../io/csv.js";
 import { LONG_SCORE_COLUMNS } from "../io/formats.js";
-import { brokenQuotes, scoreFile, type Input } from "../io/score-file.js";
+import { brokenQuotes, checkInput, scoreFile, type Input } from "../io/score-file.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
-import { cellValue, isoDateState } from "../io/rows.js";
+import { cellValue, FileError, isoDateState } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleStatus, ScoreResult } from "../schema/results.js";
 
@@ -31,7 +31,7 @@ function headOf(input: Input): string {
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString("utf8");
+    return decodeText(buf.subarray(0, n - (utf16Bom(buf) ? n % 2 : 0)));
   } finally {
     closeSync(fd);
   }
@@ -70,10 +70,10 @@ async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIs
     sniffed?.(delimiter);
     parseText(input.text, input.name, handlers);
   } else {
-    const s = await sniffFile(input.path);
+    const s = await sniffFile(input.path, file);
     delimiter = s.delimiter;
     sniffed?.(delimiter);
-    await streamFile(input.path, s, handlers);
+    await streamFile(input.path, s, handlers, file);
   }
 }
 
@@ -87,6 +87,9 @@ export function isScoredLong(input: Input): boolean {
 }
 
 export async function readResults(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+  checkInput(input);
+  if ("chunks" in input) throw new FileError("input: progression analysis reads its input twice; give a file or text", { code: "invalid_value", severity: "error", message: "expected { path } or { text }" });
+  opts ??= {};
   if (isScoredLong(input)) return readScoredLong(input, registry, opts, onIssue);
   const results: ScoreResult[] = [];
   const extras: Record<string, string>[] = [];
