@@ -103,7 +103,7 @@ export function withheld(i: Issue): Issue {
   const out: Issue = {
     code: i.code,
     severity: i.severity,
-    message: `${item !== undefined ? `${item}: ` : ""}${i.code.replace(/_/g, " ")}${i.expected !== undefined && !looksLikeCpr(i.expected) ? `; expected ${i.expected}` : ""} (values are not shown in a pseudonymised export; run \`trivsel validate\` on the input to see them)`,
+    message: `${i.scale !== undefined ? `${i.scale}: ` : item !== undefined ? `${item}: ` : ""}${i.code.replace(/_/g, " ")}${i.expected !== undefined && !looksLikeCpr(i.expected) ? `; expected ${i.expected}` : ""} (values are not shown in a pseudonymised export; run \`trivsel validate\` on the input to see them)`,
   };
   for (const k of ["instrument", "scale", "expected", "file", "row", "lines"] as const) if (i[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = i[k];
   if (item !== undefined) out.item = item;

@@ -55,6 +55,21 @@ export type Input = { path: string; name?: string } | { text: string; name?: str
 /** What scoreFile reads: an Input, or bytes as they arrive (standard input), read once. */
 export type ScoreInput = Input | { chunks: AsyncIterable<Uint8Array>; name?: string };
 
+/** An info issue for a row that took several lines (a quoted cell with line breaks), so that every line is named. */
+export function multiLine(file: string | undefined, row: number, lines: number, fields: readonly string[], header: readonly string[]): Issue {
+  const k = fields.findIndex((f) => f.includes("\n") || f.includes("\r"));
+  const column = k < 0 ? undefined : header[k] || `${k + 1}`;
+  return {
+    code: "invalid_value",
+    severity: "info",
+    message: `row ${row} takes ${lines} lines of the file: a quoted cell${column !== undefined ? ` in column ${column}` : ""} holds line breaks`,
+    row,
+    lines,
+    ...(column !== undefined ? { item: column } : {}),
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
 /** Throws a FileError with a structured issue for an input of the wrong type (from JavaScript or JSON). */
 export function checkInput(input: unknown): asserts input is ScoreInput {
   const ok =
@@ -78,12 +93,12 @@ export function brokenQuotes(file: string | undefined, skip: boolean, header: ()
     if (!skip) {
       const issue: Issue = { code: "invalid_value", severity: "error", message: `${what}; the file was not read`, row, lines, ...(name !== undefined ? { item: name } : {}), ...(file !== undefined ? { file } : {}) };
       throw new FileError(
-        `${file ?? "input"}: ${where}: ${what}. Close or remove the quote (a quote inside a cell is written "" in CSV), or run again with --skip-broken-quotes to read the other rows and report these ${lines} lines as not read`,
+        `${file ?? "input"}: ${where}: ${what}. Close or remove the quote (a quote inside a cell is written "" in CSV), or run again with --skip-broken-quotes to read the other rows and report ${lines === 1 ? "this line" : `these ${lines} lines`} as not read`,
         issue,
       );
     }
     counted();
-    emit({ code: "invalid_value", severity: "error", message: `row not read: ${what}; its ${lines} lines were not read`, row, lines, ...(name !== undefined ? { item: name } : {}), ...(file !== undefined ? { file } : {}) });
+    emit({ code: "invalid_value", severity: "error", message: `row not read: ${what}; ${lines === 1 ? "its line was" : `its ${lines} lines were`} not read`, row, lines, ...(name !== undefined ? { item: name } : {}), ...(file !== undefined ? { file } : {}) });
   };
 }
 
@@ -174,13 +189,14 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       if (lines > 1) {
         const why = swallowedRows(fields, lines, header.length, sniffed!.delimiter);
         if (why !== null) return broken(row, why.column, lines, `a quoted cell runs over ${lines} lines and ${why.reason}, so a quote is missing or stray`);
+        emit(multiLine(file, row, lines, fields, header));
       }
       onRecord(fields, row, replacementSeen);
     },
     onLine: (bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(bytes, start, end, row, replacementSeen),
     onQuoteError(row, message, info) {
       const lines = info?.lines ?? 1;
-      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines} lines` : `${message}, over ${lines} lines`);
+      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
     },

@@ -7,7 +7,7 @@ import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
 import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "../io/csv.js";
 import { LONG_SCORE_COLUMNS } from "../io/formats.js";
-import { brokenQuotes, checkInput, scoreFile, type Input } from "../io/score-file.js";
+import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "../io/score-file.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
 import { cellValue, FileError, isoDateState } from "../io/rows.js";
@@ -53,7 +53,10 @@ async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIs
       const kept = rows.filter(({ fields, row, lines }) => {
         if (lines === undefined || lines <= 1) return true;
         const why = swallowedRows(fields, lines, header.length, delimiter);
-        if (why === null) return true;
+        if (why === null) {
+          onIssue(multiLine(file, row, lines, fields, header));
+          return true;
+        }
         broken(row, why.column, lines, `a quoted cell runs over ${lines} lines and ${why.reason}, so a quote is missing or stray`);
         return false;
       });
@@ -61,7 +64,7 @@ async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIs
     },
     onQuoteError: (row, message, info) => {
       const lines = info?.lines ?? 1;
-      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines} lines` : `${message}, over ${lines} lines`);
+      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);
       onIssue({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
     },
   };
