@@ -224,7 +224,9 @@ export function swallowedRows(fields: readonly string[], lines: number, nColumns
 
 /** papaparse's results → handlers; rows continue from `st.row` */
 function collector(h: StreamHandlers, st: ReadState) {
-  return (data: string[][], errors: Papa.ParseError[]) => {
+  /** `textLines`: the lines of the text parsed, when known; equal to the records, no record took two */
+  return (data: string[][], errors: Papa.ParseError[], textLines?: number) => {
+    const oneLineEach = textLines === data.length;
     // data[i] is spreadsheet row base + i + 1 (empty lines count)
     const base = st.row;
     st.row += data.length;
@@ -257,7 +259,7 @@ function collector(h: StreamHandlers, st: ReadState) {
       if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
-      const lines = recordLines(fields);
+      const lines = oneLineEach ? 1 : recordLines(fields);
       if (one) {
         // let go of each row once handed on: rows still held when the young generation is collected get
         // copied, and after a second collection promoted
@@ -364,21 +366,27 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   const quoted = (bytes: Buffer, a: number, end: number): number => {
     // the run of lines holding a quote: one parse for a file whose every cell is quoted, one line for a stray quote
     let b = bytes.indexOf(nl, a) + nlLen;
+    // lines in bytes[a, b): as many as records means no record took more than one
+    let n = 1;
     for (let q = bytes.indexOf(QUOTE, b); q >= 0 && b < end; q = bytes.indexOf(QUOTE, b)) {
       const i = bytes.indexOf(nl, b);
       if (q > i) break;
       b = i + nlLen;
+      n++;
     }
     for (let more = 1; ; more *= 2) {
       const text = bytes.toString("utf8", a, b);
       // nothing is handed on until every row in the lines is complete (U+FFFD: lines() looked)
       const res = parse(text, true);
       if (res.meta.cursor === text.length) {
-        collect(res.data, res.errors);
+        collect(res.data, res.errors, n);
         return b;
       }
       if (b >= end) return -1;
-      for (let k = 0; k < more && b < end; k++) b = bytes.indexOf(nl, b) + nlLen;
+      for (let k = 0; k < more && b < end; k++) {
+        b = bytes.indexOf(nl, b) + nlLen;
+        n++;
+      }
     }
   };
   /** the whole lines of bytes[0, end): lines without quotes here, others through `quoted` */

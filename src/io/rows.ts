@@ -334,6 +334,12 @@ function fieldCountIssue(fields: readonly string[], plan: Plan, row: number, opt
   return issue;
 }
 
+/** Shared by every row of a file without grouping columns; nothing writes to it. */
+const NO_EXTRAS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/** a row's grouping values: an object without prototype, so that `constructor` or `__proto__` is a column like any other */
+const newExtras = (plan: Plan): Record<string, string> => (plan.extras.length === 0 ? NO_EXTRAS : (Object.create(null) as Record<string, string>));
+
 function cellIssue(column: string, received: string, expected: string, row: number, opts: ReadOptions): Issue {
   const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
   if (opts.file !== undefined) issue.file = opts.file;
@@ -357,7 +363,7 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
     fields = rowFields;
     const bad = cellProblems(rowFields, plan, row, opts, replacementSeen);
     if (bad !== null) return { administrations: [], issues: bad };
-    const extras: Record<string, string> = Object.create(null) as Record<string, string>;
+    const extras = newExtras(plan);
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
     const administrations: WideAdministration[] = [];
     let meta: RowMeta | undefined;
@@ -453,7 +459,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
-      const extras: Record<string, string> = Object.create(null) as Record<string, string>;
+      const extras = newExtras(plan);
       for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
       g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
       groups.set(key, g);
