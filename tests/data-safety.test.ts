@@ -267,6 +267,14 @@ describe("5. nothing raw on standard error or in the issues file of a pseudonymi
     expect(r.err).toMatch(/row 3, column ors_2: error \[not_a_number\]/);
   });
 
+  it("a file-level error that would list a CPR-like column name does not repeat it", async () => {
+    const d = exportDir("subject_id,administered,010190-1234,ors_1\nA,2025-01-01,x,5\n");
+    const r = await inProc(["export", "in.csv", "--out", "c.csv", ...PSEUDO], d);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("in.csv: row 1: the file cannot be read (missing_column)");
+    expect(r.err).not.toContain("010190");
+  });
+
   it("the long-file late-row message names rows, not the subject id", async () => {
     let csv = "subject_id,administered_on,respondent,instrument,item,value\nSECRET-ID-1,2025-01-01,mother,ors,ors_1,5\n";
     for (let i = 0; i < 10_001; i++) csv += `S${i},2025-01-01,mother,ors,ors_1,5\n`;

@@ -187,7 +187,10 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
   const report = (i: Issue) => opts.onIssue?.(pseudonymized ? withheld(i) : i);
   const guardFileError = (e: unknown): unknown => {
     if (!pseudonymized || !(e instanceof FileError)) return e;
-    return new FileError(e.message.replace(/"[^"]*"/g, (q) => (looksLikeCpr(q) ? '"(withheld)"' : q)), withheld(e.issue));
+    // a file-level message may quote header cells: one that looks like a CPR number is not repeated
+    const where = `${input.name ?? ("path" in input ? input.path : "input")}${e.issue.row !== undefined ? `: row ${e.issue.row}` : ""}`;
+    const message = looksLikeCpr(e.message) ? `${where}: the file cannot be read (${e.issue.code}); details are not shown because they hold a value that looks like a CPR number` : e.message;
+    return new FileError(message, withheld(e.issue));
   };
   const firstDay = new Map<string, number>();
   if (opts.relativeDates) {
