@@ -295,8 +295,9 @@ describe("5. nothing raw on standard error or in the issues file of a pseudonymi
 describe("6. keys", () => {
   it("binary keys are read as bytes: two different keys that are not UTF-8 give different pseudonyms", async () => {
     const d = exportDir(`${ORS_HEAD}\nA1,2025-01-01,5,5,5,5\n`);
-    writeFileSync(join(d, "k1.key"), Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i)), { mode: 0o600 });
-    writeFileSync(join(d, "k2.key"), Buffer.from(Array.from({ length: 32 }, (_, i) => 0xa0 + i)), { mode: 0o600 });
+    // lone UTF-8 continuation bytes: decoded as text, both keys were 32 × U+FFFD
+    writeFileSync(join(d, "k1.key"), Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + ((i * 7) % 32))), { mode: 0o600 });
+    writeFileSync(join(d, "k2.key"), Buffer.from(Array.from({ length: 32 }, (_, i) => 0xa0 + ((i * 11) % 32))), { mode: 0o600 });
     chmodSync(join(d, "k1.key"), 0o600);
     chmodSync(join(d, "k2.key"), 0o600);
     expect((await inProc(["export", "in.csv", "--out", "a.csv", "--pseudonymize", "--key-file", "k1.key"], d)).code).toBe(0);
@@ -311,6 +312,8 @@ describe("6. keys", () => {
     ["aaaaaaaaaaaaaaaaaaaaaaaa", "a key must not be a few characters repeated; this one has 1 different bytes"],
     ["abababababababababababab", "this one has 2 different bytes"],
     ["0123456", "a key must be at least 16 bytes; this one has 7"],
+    ["abcdefghijklmnopqrstuvwxyz", "a key must not be a run such as abcdef…"],
+    ["Key-S1te!Key-S1te!Key-S1te!", "a key must not be a short text repeated (this one repeats its first 9 bytes)"],
   ])("a weak key %j is refused", async (k, msg) => {
     const d = exportDir(`${ORS_HEAD}\nA1,2025-01-01,5,5,5,5\n`);
     writeFileSync(join(d, "weak.key"), k, { mode: 0o600 });

@@ -90,7 +90,12 @@ export const MIN_KEY_LENGTH = 16;
 export function weakKey(key: string | Uint8Array): string | null {
   const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : key;
   if (bytes.length < MIN_KEY_LENGTH) return `a key must be at least ${MIN_KEY_LENGTH} bytes; this one has ${bytes.length}`;
-  if (new Set(bytes).size < 8) return `a key must not be a few characters repeated; this one has ${new Set(bytes).size} different bytes (make one with \`trivsel key new <file>\`)`;
+  const make = "(make one with `trivsel key new <file>`)";
+  if (new Set(bytes).size < 8) return `a key must not be a few characters repeated; this one has ${new Set(bytes).size} different bytes ${make}`;
+  let step = true;
+  for (let i = 2; i < bytes.length && step; i++) step = bytes[i]! - bytes[i - 1]! === bytes[1]! - bytes[0]!;
+  if (step) return `a key must not be a run such as abcdef… or 123456… ${make}`;
+  for (let p = 1; p <= bytes.length / 2; p++) if (bytes.every((b, i) => b === bytes[i % p])) return `a key must not be a short text repeated (this one repeats its first ${p} bytes) ${make}`;
   return null;
 }
 
