@@ -196,7 +196,7 @@ describe("2. a pseudonymised export no longer fails by chance", () => {
 });
 
 describe("4. CPR numbers in other spellings, extra columns and column names", () => {
-  const SPELLINGS = ["010190 1234", "010190\u20131234", "010190\u20141234", "01.01.90-1234", "010190/1234", "０１０１９０－１２３４", "01 01 90 1234", "cpr: 0101901234"];
+  const SPELLINGS = ["\u0660\u0661\u0660\u0661\u0669\u0660-\u0661\u0662\u0663\u0664", "010190 1234", "010190\u20131234", "010190\u20141234", "01.01.90-1234", "010190/1234", "０１０１９０－１２３４", "01 01 90 1234", "cpr: 0101901234"];
   it.each(SPELLINGS)("looksLikeCpr(%j)", (v) => expect(looksLikeCpr(v)).toBe(true));
   it.each(["320190 1234", "01.13.90-1234", "2025-01-01", "01.01.2025", "p_bcdfghjkmnpqrstv", "45 12 34 56", "12345"])("not a CPR number: %j", (v) => expect(looksLikeCpr(v)).toBe(false));
 
@@ -239,6 +239,10 @@ describe("4. CPR numbers in other spellings, extra columns and column names", ()
     const bad = await inProc(["export", "in.csv", "--out", "n.csv", ...PSEUDO, "--keep", "nope"], d);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--keep nope: no such grouping column in the input");
+    const meta = await inProc(["export", "in.csv", "--out", "n.csv", ...PSEUDO, "--keep", "administered_on"], d);
+    expect(meta.code).toBe(2);
+    expect(meta.err).toContain("--keep administered_on: not a grouping column");
+    expect(readdirSync(d).filter((f) => f.startsWith("n."))).toEqual([]);
   });
 
   it("a CPR number as a column name stops a plain export and is not repeated; a pseudonymised one drops the column", async () => {

@@ -7,7 +7,7 @@ import { parseDate, parseIsoDate, toDayNumber } from "../dates.js";
 import { AtomicFile, commitTogether } from "../io/atomic.js";
 import { csvLine } from "../io/csv.js";
 import { checkInput, scoreFile, type Input, type ScoreSummary } from "../io/score-file.js";
-import { FileError } from "../io/rows.js";
+import { FileError, META_COLUMNS } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
 
@@ -230,6 +230,9 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
     const summary = await scoreFile(input, base, {
       begin(info) {
         if (pseudonymized) {
+          const meta = keep.filter((k) => (META_COLUMNS as readonly string[]).includes(k));
+          if (meta.length > 0)
+            throw new ExportError(`--keep ${meta.join(", ")}: not a grouping column; ${meta.join(", ")} ${meta.length === 1 ? "is" : "are"} read by trivsel and exported only as the dictionary declares (e.g. dates as days with --relative-dates)`);
           const missing = keep.filter((k) => !info.extras.includes(k));
           if (missing.length > 0)
             throw new ExportError(`--keep ${missing.join(", ")}: no such grouping column in the input; the input has ${info.extras.filter((e) => !looksLikeCpr(e)).join(", ") || "none"}`);
