@@ -384,6 +384,17 @@ describe("3. --out writes only a new file or over a regular file", () => {
     expect(lstatSync(join(d, "fifo.csv")).isFIFO()).toBe(true);
   });
 
+  it("export: a symlink where the dictionary would go is refused before anything is written", async () => {
+    const d = exportDir(IN);
+    writeFileSync(join(d, "target.txt"), "precious\n");
+    symlinkSync(join(d, "target.txt"), join(d, "c.dictionary.csv"));
+    const r = await inProc(["export", "in.csv", "--out", "c.csv"], d);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("c.dictionary.csv: it is a symbolic link");
+    expect(readdirSync(d).sort()).toEqual(["c.dictionary.csv", "in.csv", "site.key", "target.txt"]);
+    expect(readFileSync(join(d, "target.txt"), "utf8")).toBe("precious\n");
+  });
+
   it("a device such as /dev/null is refused; it stays a device", async () => {
     const d = exportDir(IN);
     const r = await inProc(["score", "in.csv", "--out", "/dev/null"], d);

@@ -4,7 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import { parseDate, parseIsoDate, toDayNumber } from "../dates.js";
-import { AtomicFile, commitTogether } from "../io/atomic.js";
+import { AtomicFile, checkOutputPath, commitTogether } from "../io/atomic.js";
 import { csvLine } from "../io/csv.js";
 import { checkInput, scoreFile, type Input, type ScoreSummary } from "../io/score-file.js";
 import { FileError, META_COLUMNS } from "../io/rows.js";
@@ -175,6 +175,10 @@ export function exportColumns(extras: readonly string[], opts: { pseudonymized: 
 export async function exportCohort(input: Input, opts: ExportOptions): Promise<ScoreSummary & { rows: number; dictionary: string }> {
   if (opts === null || typeof opts !== "object" || typeof opts.out !== "string") throw new ExportError("exportCohort needs options: { registry, out, … } with out the path of the cohort CSV");
   checkInput(input);
+  // before any work: the dictionary is opened only once the cohort file is written
+  const dictPath = dictionaryPath(opts.out);
+  checkOutputPath(opts.out);
+  checkOutputPath(dictPath);
   const pseudonymized = opts.pseudonymKey !== undefined;
   if (pseudonymized) {
     const weak = weakKey(opts.pseudonymKey!);
@@ -214,7 +218,6 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
       throw guardFileError(e);
     }
   }
-  const dictPath = dictionaryPath(opts.out);
   const out = new AtomicFile(opts.out);
   let dict: AtomicFile | undefined;
   let rows = 0;
