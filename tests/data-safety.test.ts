@@ -564,6 +564,7 @@ describe("10. smaller ones", () => {
       expect(r.issues[0]).toMatchObject({ code: "invalid_value", severity: "error" });
       expect(r.scales.every((s) => s.status === "not_scorable")).toBe(true);
     }
+    expect(scoreAdministration(null as never, { instrument: "epds", responses: {} }).issues[0]).toMatchObject({ code: "invalid_value", received: "null" });
     expect(scoreMany(null as never)[0]!.issues[0]).toMatchObject({ code: "invalid_value", received: "null" });
     expect(scoreMany([null] as never)[0]!.issues[0]).toMatchObject({ code: "invalid_value", received: "null" });
     for (const f of [

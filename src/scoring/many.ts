@@ -1,8 +1,7 @@
 import type { Registry } from "../registry/registry.js";
 import { defaultRegistry } from "../registry/registry.js";
 import type { Administration, ScoreResult } from "../schema/results.js";
-import { describeType, scoreAdministration } from "./score.js";
-import { makeIssue } from "./issues.js";
+import { describeType, inputIssueResult, scoreAdministration } from "./score.js";
 
 /**
  * Score many administrations, each by its own `instrument` id, looked up in `registry`
@@ -12,17 +11,12 @@ import { makeIssue } from "./issues.js";
 export function scoreMany(administrations: Iterable<Administration>, registry: Registry = defaultRegistry()): ScoreResult[] {
   const out: ScoreResult[] = [];
   if (administrations === null || typeof (administrations as Partial<Iterable<Administration>>)?.[Symbol.iterator] !== "function") {
-    out.push(notAnAdministration(describeType(administrations), "an array (or other iterable) of administrations"));
+    out.push(inputIssueResult(describeType(administrations), "an array (or other iterable) of administrations"));
     return out;
   }
   for (const a of administrations) {
-    if (a === null || typeof a !== "object") out.push(notAnAdministration(describeType(a), "an administration: an object with instrument and responses"));
+    if (a === null || typeof a !== "object") out.push(inputIssueResult(describeType(a), "an administration: an object with instrument and responses"));
     else out.push(scoreAdministration(registry.get(a.instrument), a));
   }
   return out;
-}
-
-/** a result that holds only the issue: input of the wrong type */
-function notAnAdministration(received: string, expected: string): ScoreResult {
-  return { instrument: "", instrumentName: "", definitionVersion: "", form: null, formRule: "", scales: [], issues: [makeIssue("invalid_value", "error", { received, expected })], provisional: false };
 }
