@@ -66,6 +66,15 @@ describe("1. one stray quote no longer drops every row after it", () => {
     expect(readdirSync(d)).toEqual(["in.csv"]);
   });
 
+  it("to standard output, rows before the quote may have gone out already: the message says not to use them", async () => {
+    const d = dir();
+    writeFileSync(join(d, "in.csv"), strayQuoteFile());
+    const r = await inProc(["score", "in.csv"], d);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("No file was written; standard output holds only what came before the error: do not use it.");
+    expect(r.err).not.toContain("Nothing was written.");
+  });
+
   it("with --skip-broken-quotes: rows 2–3 are scored and the issue names row 4 with its 9,997 lines (2 + 9,997 = 9,999)", async () => {
     const { results, issues, thrown } = await scoreAll(strayQuoteFile(), true);
     expect(thrown).toBeUndefined();

@@ -51,6 +51,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 1;
   }
   const debug = rest.includes("--debug");
+  // a file refused halfway may already have sent rows to standard output: then "nothing was written" is not true
+  let wroteStdout = false;
+  const outer = io;
+  io = { ...outer, stdout: (s: string) => ((wroteStdout = true), outer.stdout(s)) };
+  const nothing = () => (wroteStdout ? "No file was written; standard output holds only what came before the error: do not use it.\n" : "Nothing was written.\n");
   try {
     const options = Object.fromEntries(
       Object.entries({ ...cmd.options, help: { type: "boolean" as const }, debug: { type: "boolean" as const } }).map(([k, o]) => [k, { type: o.type, multiple: "multiple" in o && !!o.multiple }]),
@@ -75,16 +80,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return 1;
     }
     if (e instanceof OutputError) {
-      io.stderr(`trivsel ${cmd.name}: ${e.message}\nNothing was written.\n`);
+      io.stderr(`trivsel ${cmd.name}: ${e.message}\n${nothing()}`);
       return 2;
     }
     if (e instanceof FileError || e instanceof ExportError || e instanceof InstrumentDefinitionError) {
-      io.stderr(`trivsel ${cmd.name}: ${e.message}\nNothing was written.\n`);
+      io.stderr(`trivsel ${cmd.name}: ${e.message}\n${nothing()}`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && typeof err.code === "string" && err.path) {
-      io.stderr(`trivsel ${cmd.name}: cannot ${err.syscall ?? "use"} ${err.path}: ${err.code}\nNothing was written.\n`);
+      io.stderr(`trivsel ${cmd.name}: cannot ${err.syscall ?? "use"} ${err.path}: ${err.code}\n${nothing()}`);
       return 2;
     }
     // the system's errors are not trivsel's to report as bugs: say what happened and what to do
