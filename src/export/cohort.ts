@@ -110,6 +110,8 @@ export function withheld(i: Issue): Issue {
     severity: i.severity,
     message: `${i.scale !== undefined ? `${i.scale}: ` : item !== undefined ? `${item}: ` : ""}${i.code.replace(/_/g, " ")}${i.expected !== undefined && !looksLikeCpr(i.expected) ? `; expected ${i.expected}` : ""} (values are not shown in a pseudonymised export; run \`trivsel validate\` on the input to see them)`,
   };
+  // a row over several lines (see multiLine): nothing from the input in it but the column name
+  if (i.severity === "info" && i.lines !== undefined) out.message = `${item !== undefined ? `${item}: ` : ""}a quoted cell holds line breaks: the row takes ${i.lines} lines of the file`;
   for (const k of ["instrument", "scale", "expected", "file", "row", "lines"] as const) if (i[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = i[k];
   if (item !== undefined) out.item = item;
   if (out.expected !== undefined && looksLikeCpr(out.expected)) delete out.expected;
