@@ -28,7 +28,7 @@ export { LONG_SCORE_COLUMNS, longScoreLines, formatIssue } from "./io/formats.js
 export { parseDate, calendarAge } from "./dates.js";
 
 // Exports
-export { exportCohort, exportColumns, pseudonym, looksLikeCpr, ExportError } from "./export/cohort.js";
+export { exportCohort, exportColumns, pseudonym, looksLikeCpr, weakKey, PSEUDONYM_ALPHABET, ExportError } from "./export/cohort.js";
 
 // CLI (for embedding and tests)
 export { run } from "./cli/run.js";

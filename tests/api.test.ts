@@ -26,6 +26,7 @@ describe("public API", () => {
         "LONG_SCORE_COLUMNS",
         "META_COLUMNS",
         "OverlaySchema",
+        "PSEUDONYM_ALPHABET",
         "ProvenanceSchema",
         "RCI_CRITICAL",
         "RULES",
@@ -84,6 +85,7 @@ describe("public API", () => {
         "sniff",
         "tQuantile",
         "theilSenSlope",
+        "weakKey",
       ]
     `);
   });

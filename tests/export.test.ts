@@ -16,10 +16,12 @@ const COMMA = `${FIX}wide-comma-iso.csv`;
 const DANISH = `${FIX}wide-danish-excel.csv`;
 const KEY = "a-very-secret-key-123456";
 const OTHER_KEY = "another-secret-key-7890";
+/** the first 16 hex digits of an HMAC, each written as a letter of PSEUDONYM_ALPHABET (hex 0 → b … f → v) */
+const letters = (hex: string) => `p_${[...hex].map((c) => "bcdfghjkmnpqrstv"["0123456789abcdef".indexOf(c)]).join("")}`;
 // printf S01 | openssl dgst -sha256 -hmac 'a-very-secret-key-123456'  (first 16 hex digits), likewise S02, S03
-const P = { S01: "p_0363956be8f20110", S02: "p_f6713cf80a5e6065", S03: "p_135c2957d6c24306" };
+const P = { S01: letters("0363956be8f20110"), S02: letters("f6713cf80a5e6065"), S03: letters("135c2957d6c24306") };
 // printf S01 | openssl dgst -sha256 -hmac 'another-secret-key-7890'
-const P_OTHER_S01 = "p_a41bea3a0058e5df";
+const P_OTHER_S01 = letters("a41bea3a0058e5df");
 
 const HEADER_PSEUDO =
   "subject_id,day,respondent,phase,note,instrument,definition_version,form,scale,direction,score,status,band,band_concern,band_rule,cutoff_provenance,cutoff_source,n_answered,n_items,flags,provisional";
@@ -48,7 +50,7 @@ describe("pseudonymised cohort with relative dates", () => {
   let r: Ran;
   beforeAll(async () => {
     d = freshDir();
-    r = await inProc(["export", COMMA, "--out", "cohort.csv", "--pseudonymize", "--key-file", "site.key", "--relative-dates"], d);
+    r = await inProc(["export", COMMA, "--out", "cohort.csv", "--pseudonymize", "--key-file", "site.key", "--keep", "note", "--relative-dates"], d);
   });
 
   it("exit 0; nothing on stdout; a summary on stderr; cohort and dictionary only", () => {
@@ -86,7 +88,7 @@ describe("pseudonymised cohort with relative dates", () => {
     expect(readFileSync(join(d, "cohort.dictionary.csv"), "utf8").split("\n")[0]).toBe("column,meaning,type,allowed_values");
     expect(dict.map((x) => x.column)).toEqual(HEADER_PSEUDO.split(","));
     expect(dict.find((x) => x.column === "day")).toMatchObject({ type: "integer", meaning: "days since the subject's first administration in this file" });
-    expect(dict.find((x) => x.column === "note")).toMatchObject({ meaning: "grouping column carried over from the input" });
+    expect(dict.find((x) => x.column === "note")).toMatchObject({ meaning: "column kept from the input with --keep; dates in it are given as days since the subject's first administration" });
   });
 
   it("the key appears in no output, message or file", () => {
@@ -96,7 +98,7 @@ describe("pseudonymised cohort with relative dates", () => {
 
   it("the same key gives the same pseudonyms in another export (the Danish twin); another key other ones", async () => {
     const d2 = freshDir();
-    const s = await inProc(["export", DANISH, "--out", "c.csv", "--pseudonymize", "--key-file", "site.key", "--relative-dates"], d2);
+    const s = await inProc(["export", DANISH, "--out", "c.csv", "--pseudonymize", "--key-file", "site.key", "--keep", "note", "--relative-dates"], d2);
     expect(s.code).toBe(0);
     expect(s.out).toBe("");
     const a = parse(join(d, "cohort.csv"));
@@ -115,7 +117,7 @@ describe("pseudonymised cohort with relative dates", () => {
   it("in-process and spawned exports are byte-identical, and so are two runs; the input is not modified", async () => {
     const before = sha(COMMA);
     const d2 = freshDir();
-    const argv = ["export", COMMA, "--out", "cohort.csv", "--pseudonymize", "--key-file", "site.key", "--relative-dates"];
+    const argv = ["export", COMMA, "--out", "cohort.csv", "--pseudonymize", "--key-file", "site.key", "--keep", "note", "--relative-dates"];
     expect(spawned(argv, d2).code).toBe(0);
     expect(readFileSync(join(d2, "cohort.csv"))).toEqual(readFileSync(join(d, "cohort.csv")));
     expect(readFileSync(join(d2, "cohort.dictionary.csv"))).toEqual(readFileSync(join(d, "cohort.dictionary.csv")));
@@ -196,10 +198,10 @@ describe("CPR numbers stop the export", () => {
     }
   });
 
-  it("--allow-cpr exports the values", async () => {
+  it("--allow-cpr subject_id exports the values of that column", async () => {
     const d = freshDir();
     write(d, `${ORS}010190-1234,2025-01-02,ok,1,2,3,4\n`);
-    const r = await inProc(["export", "in.csv", "--out", "c.csv", "--allow-cpr"], d);
+    const r = await inProc(["export", "in.csv", "--out", "c.csv", "--allow-cpr", "subject_id"], d);
     expect(r.code).toBe(0);
     expect(parse(join(d, "c.csv")).map((x) => x.subject_id)).toEqual(["A1", "010190-1234"]);
   });
@@ -210,7 +212,7 @@ describe("CPR numbers stop the export", () => {
     const r = await inProc(["export", "in.csv", "--out", "c.csv", "--pseudonymize", "--key-file", "site.key"], d);
     expect(r.code).toBe(0);
     // printf 010190-1234 | openssl dgst -sha256 -hmac 'a-very-secret-key-123456'
-    expect(parse(join(d, "c.csv"))[1]!.subject_id).toBe("p_13f664a6727c4bb6");
+    expect(parse(join(d, "c.csv"))[1]!.subject_id).toBe(letters("13f664a6727c4bb6"));
     expect(readFileSync(join(d, "c.csv"), "utf8")).not.toContain("010190");
   });
 
@@ -268,7 +270,7 @@ describe("usage and input errors", () => {
     writeFileSync(join(d, "short.key"), "short\n");
     const r = await inProc(["export", COMMA, "--out", "c.csv", "--pseudonymize", "--key-file", "short.key"], d);
     expect(r.code).toBe(1); // a usage error: the user gave an unusable key
-    expect(r.err).toContain("the key in short.key must be at least 16 characters; it has 5");
+    expect(r.err).toContain("the key in short.key is not fit for use: a key must be at least 16 bytes; this one has 5");
     expect(r.err).not.toContain("short\n");
     expect(outputs(d)).toEqual([]);
   });

@@ -1,7 +1,10 @@
 // The library example in README.md, run as written, so the README cannot drift from the code.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getInstrument, loadInstrument, scoreAdministration } from "../src/index.js";
+import { inProc, ROOT } from "./helpers/cli.js";
 
 describe("README library example", () => {
   it("scores the EPDS example as the README says", () => {
@@ -28,5 +31,40 @@ describe("README library example", () => {
   it("loads the user definition the README points to", () => {
     const json = JSON.parse(readFileSync(new URL("./fixtures/user-definitions/demo-4.json", import.meta.url), "utf8"));
     expect(loadInstrument(json, { file: "demo-4.json" }).id).toBe("demo-4");
+  });
+});
+
+describe("README export example and privacy section", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+  it("makes the key with trivsel key new, and has a Privacy and data safety section", () => {
+    expect(readme).not.toContain("/dev/urandom");
+    expect(readme).toContain("## Privacy and data safety");
+    expect(readme).toMatch(/npx trivsel key new site\.key/);
+  });
+
+  it("runs the export example as written: a key of 32 bytes with mode 600, then a pseudonymised export with municipality kept", async () => {
+    const block = /```sh\n(npx trivsel key new[^`]*)```/.exec(readme)![1]!;
+    const commands = block
+      .replace(/\\\n\s*/g, "")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.replace(/\s+#.*$/, "").replace(/^npx trivsel /, "").split(/\s+/));
+    const d = mkdtempSync(join(tmpdir(), "trivsel-readme-"));
+    try {
+      const abs = (a: string) => (a.startsWith("datasets/") ? join(ROOT, a) : a);
+      const key = await inProc(commands[0]!.map(abs), d);
+      expect(key.code).toBe(0);
+      expect(statSync(join(d, "site.key")).size).toBe(32);
+      const r = await inProc(commands[1]!.map(abs), d);
+      // the demo cohort holds deliberate entry errors: exit 2, and the export is written
+      expect(r.code).toBe(2);
+      const header = readFileSync(join(d, "cohort.csv"), "utf8").split("\n")[0];
+      expect(header).toBe(
+        "subject_id,day,respondent,phase,municipality,instrument,definition_version,form,scale,direction,score,status,band,band_concern,band_rule,cutoff_provenance,cutoff_source,n_answered,n_items,flags,provisional",
+      );
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

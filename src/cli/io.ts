@@ -1,3 +1,5 @@
+import { outputError } from "../io/atomic.js";
+import { decodeText } from "../io/csv.js";
 /** The process surface the CLI needs, so commands can run in-process in tests. */
 export interface Io {
   stdout(s: string): void;
@@ -9,14 +11,33 @@ export interface Io {
   cwd: string;
 }
 
+/**
+ * Standard output that ends quietly when the reader goes away (EPIPE: `trivsel score big.csv | head -1`): what
+ * follows is dropped and the run ends with its usual exit code. Any other write error (a full disk behind
+ * `> file`) is said in one line, and the exit code becomes 2.
+ */
+function stdoutWriter(): (s: string) => void {
+  let closed = false;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    if (e.code === "EPIPE") return;
+    process.stderr.write(`trivsel: cannot write standard output: ${outputError("standard output", e).message.replace(/^cannot write standard output: /, "")}\nThe output is incomplete.\n`);
+    process.exitCode = 2;
+  });
+  return (s) => {
+    if (!closed) process.stdout.write(s);
+  };
+}
+
 export function nodeIo(): Io {
   return {
-    stdout: (s) => void process.stdout.write(s),
+    stdout: stdoutWriter(),
     stderr: (s) => void process.stderr.write(s),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
+      return decodeText(Buffer.concat(chunks));
     },
     stdinChunks: () => process.stdin,
     stderrIsTTY: !!process.stderr.isTTY,

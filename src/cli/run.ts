@@ -12,10 +12,12 @@ import { trend } from "./commands/trend.js";
 import { fit } from "./commands/fit.js";
 import { cohort } from "./commands/cohort.js";
 import { goals } from "./commands/goals.js";
+import { key } from "./commands/key.js";
+import { OutputError, outputError } from "../io/atomic.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, key];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions
@@ -49,6 +51,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 1;
   }
   const debug = rest.includes("--debug");
+  // a file refused halfway may already have sent rows to standard output: then "nothing was written" is not true
+  let wroteStdout = false;
+  const outer = io;
+  io = { ...outer, stdout: (s: string) => ((wroteStdout = true), outer.stdout(s)) };
+  const nothing = () => (wroteStdout ? "No file was written; standard output holds only what came before the error: do not use it.\n" : "Nothing was written.\n");
   try {
     const options = Object.fromEntries(
       Object.entries({ ...cmd.options, help: { type: "boolean" as const }, debug: { type: "boolean" as const } }).map(([k, o]) => [k, { type: o.type, multiple: "multiple" in o && !!o.multiple }]),
@@ -63,19 +70,32 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(helpText(cmd));
       return 0;
     }
-    return await cmd.run({ args: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals, io });
+    const args = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    // --out - is standard output, as when --out is not given
+    if (args.out === "-" && cmd.name !== "export") delete args.out;
+    return await cmd.run({ args, positionals: parsed.positionals, io });
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`trivsel ${cmd.name}: ${e.message}\nRun \`trivsel ${cmd.name} --help\` for usage.\n`);
       return 1;
     }
+    if (e instanceof OutputError) {
+      io.stderr(`trivsel ${cmd.name}: ${e.message}\n${nothing()}`);
+      return 2;
+    }
     if (e instanceof FileError || e instanceof ExportError || e instanceof InstrumentDefinitionError) {
-      io.stderr(`trivsel ${cmd.name}: ${e.message}\nNothing was written.\n`);
+      io.stderr(`trivsel ${cmd.name}: ${e.message}\n${nothing()}`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && typeof err.code === "string" && err.path) {
-      io.stderr(`trivsel ${cmd.name}: cannot ${err.syscall ?? "use"} ${err.path}: ${err.code}\nNothing was written.\n`);
+      io.stderr(`trivsel ${cmd.name}: cannot ${err.syscall ?? "use"} ${err.path}: ${err.code}\n${nothing()}`);
+      return 2;
+    }
+    // the system's errors are not trivsel's to report as bugs: say what happened and what to do
+    if (err && typeof err.code === "string" && /^E[A-Z]+$/.test(err.code)) {
+      const out = outputError("an output", err);
+      io.stderr(`trivsel ${cmd.name}: ${out.message}\n`);
       return 2;
     }
     io.stderr(`trivsel ${cmd.name}: internal error: ${(e as Error).message}\n${debug ? (e as Error).stack + "\n" : "Run again with --debug for details, and please report it.\n"}`);

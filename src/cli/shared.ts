@@ -1,5 +1,6 @@
 /** Option handling shared by the commands that read data files: instruments, overlays, issues. */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, realpathSync, statSync } from "node:fs";
+import { decodeText } from "../io/csv.js";
 import { basename, dirname, join, resolve } from "node:path";
 import { applyOverlay } from "../registry/overlay.js";
 import { loadInstrument } from "../registry/load.js";
@@ -17,6 +18,7 @@ import { UsageError } from "./command.js";
 export const registryOptions: Record<string, OptionSpec> = {
   definition: { type: "string", multiple: true, placeholder: "file.json", description: "load your own instrument definition (validated like the built-ins)" },
   overlay: { type: "string", multiple: true, placeholder: "file.json", description: "apply a site overlay (own cutoffs, licensed item keys) to a built-in instrument" },
+  "replace-builtin": { type: "boolean", description: "let a --definition replace the built-in instrument with the same id" },
 };
 
 function readJson(io: Io, file: string): unknown {
@@ -35,7 +37,12 @@ function readJson(io: Io, file: string): unknown {
 
 export function buildRegistry(io: Io, args: Record<string, unknown>): Registry {
   const reg = defaultRegistry();
-  for (const f of (args.definition as string[] | undefined) ?? []) reg.register(loadInstrument(readJson(io, f), { file: f }));
+  for (const f of (args.definition as string[] | undefined) ?? []) {
+    const inst = loadInstrument(readJson(io, f), { file: f });
+    if (reg.has(inst.id) && !args["replace-builtin"])
+      throw new UsageError(`${f}: instrument id "${inst.id}" is a built-in instrument's; give your definition another id, use --overlay to change the built-in's cutoffs, or pass --replace-builtin to replace it`);
+    reg.register(inst);
+  }
   for (const f of (args.overlay as string[] | undefined) ?? []) {
     const json = readJson(io, f) as { instrument?: unknown };
     const id = typeof json?.instrument === "string" ? json.instrument : "";
@@ -132,6 +139,11 @@ export const outOption = {
   out: { type: "string", placeholder: "file", description: "write here (atomically) instead of standard output" },
 } as const satisfies Record<string, OptionSpec>;
 
+/** For the commands that read the input once, row by row (score, validate, export). */
+export const skipBrokenQuotesOption = {
+  "skip-broken-quotes": { type: "boolean", description: "when a quote is never closed or swallows rows, report those lines as not read and go on (default: refuse the file)" },
+} as const satisfies Record<string, OptionSpec>;
+
 export const inputOptions = {
   instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
   issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },
@@ -150,14 +162,20 @@ function inputError(file: string, message: string): FileError {
 export async function inputFrom(positionals: string[], io: Io): Promise<Input> {
   const f = inputName(positionals);
   if (f === "-") return { text: await io.readStdin(), name: "stdin" };
-  return fileInput(f, io);
+  const input = fileInput(f, io);
+  // a pipe cannot be read twice: read it whole, as standard input is
+  if (!input.regular) return { text: decodeText(readFileSync(input.path)), name: f };
+  return { path: input.path, name: f };
 }
 
 /** As inputFrom, with standard input read as it arrives (memory stays bounded): for commands that read once. */
 export async function streamingInputFrom(positionals: string[], io: Io): Promise<ScoreInput> {
   const f = inputName(positionals);
   if (f === "-") return { chunks: io.stdinChunks(), name: "stdin" };
-  return fileInput(f, io);
+  const input = fileInput(f, io);
+  // a FIFO or process substitution (<(…)) is read as it arrives, as standard input is
+  if (!input.regular) return { chunks: createReadStream(input.path), name: f };
+  return { path: input.path, name: f };
 }
 
 function inputName(positionals: string[]): string {
@@ -167,7 +185,7 @@ function inputName(positionals: string[]): string {
   return f;
 }
 
-function fileInput(f: string, io: Io): Input {
+function fileInput(f: string, io: Io): { path: string; regular: boolean } {
   const abs = resolve(io.cwd, f);
   let st;
   try {
@@ -176,8 +194,7 @@ function fileInput(f: string, io: Io): Input {
     throw inputError(f, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot read it (${(e as NodeJS.ErrnoException).code})`);
   }
   if (st.isDirectory()) throw inputError(f, "is a directory; expected a CSV file");
-  // shown in messages as the user wrote it
-  return { path: abs, name: f };
+  return { path: abs, regular: st.isFile() };
 }
 
 /** The real path a file has or would have, so that a/../b and links compare equal. */

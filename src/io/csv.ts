@@ -18,6 +18,8 @@ export interface Sniffed {
   bom: boolean;
   /** the header row's line ending, used for the whole file */
   newline: Newline;
+  /** set for a UTF-16 file (read as UTF-8 after decoding) */
+  encoding?: "utf-16le" | "utf-16be";
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -40,7 +42,15 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   if (head.length - start === 0 || Buffer.from(head.subarray(start)).toString("utf8").trim() === "")
     fail(file, "the file is empty; expected a header row and one row per administration", "a CSV file with a header row", "an empty file");
   const body = head.subarray(start);
-  if (body.includes(0)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
+  if (body.includes(0)) {
+    // binary data (a zip, an .xlsx) holds NULs everywhere; a text file with a stray one gets its row and column
+    // from the reader
+    let nuls = 0;
+    for (let i = body.indexOf(0); i >= 0; i = body.indexOf(0, i + 1)) nuls++;
+    const firstBreak = body.findIndex((c) => c === 0x0a || c === 0x0d);
+    const inHeader = body.indexOf(0) < (firstBreak < 0 ? body.length : firstBreak);
+    if (inHeader || nuls > Math.max(1, body.length / 1024)) fail(file, "this is not a text file (it holds NUL bytes); expected a CSV file saved as text (UTF-8)", "UTF-8 text", "binary data");
+  }
   // the header ends at the first line break outside quotes (or, if a quote is never closed, at the first one)
   let nl = -1;
   let quotedNl = -1;
@@ -81,14 +91,46 @@ export function sniff(head: Uint8Array, totalBytes: number, file?: string): Snif
   return { delimiter: best, bom, newline };
 }
 
+/** "utf-16le" or "utf-16be" when the bytes start with that byte-order mark (Excel's "Unicode text" is UTF-16 LE). */
+export function utf16Bom(head: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+/** UTF-16 bytes as they arrive → UTF-8 bytes (the BOM dropped), so that the reader needs to know only UTF-8. */
+async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: "utf-16le" | "utf-16be"): AsyncIterable<Uint8Array> {
+  const decoder = new TextDecoder(encoding);
+  for await (const c of chunks) {
+    const text = decoder.decode(c, { stream: true });
+    if (text) yield Buffer.from(text, "utf8");
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, "utf8");
+}
+
+/** Bytes of a whole file or stream as text: UTF-8 (BOM dropped), or UTF-16 with its BOM. */
+export function decodeText(bytes: Uint8Array): string {
+  const enc = utf16Bom(bytes);
+  if (enc) return new TextDecoder(enc).decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
 /** Reads and sniffs the first bytes of a file. */
-export async function sniffFile(path: string): Promise<Sniffed & { size: number }> {
+export async function sniffFile(path: string, name: string = path): Promise<Sniffed & { size: number }> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     await fh.read(buf, 0, buf.length, 0);
-    return { ...sniff(buf, size, path), size };
+    const enc = utf16Bom(buf);
+    if (enc !== null) {
+      // an even number of bytes: no character cut in two
+      const text = new TextDecoder(enc).decode(buf.subarray(0, buf.length - (buf.length % 2)));
+      const utf8 = Buffer.from(text.replace(/^\uFEFF/, ""), "utf8");
+      return { ...sniff(utf8.subarray(0, SNIFF_BYTES), size > buf.length ? Number.POSITIVE_INFINITY : utf8.length, name), bom: false, encoding: enc, size };
+    }
+    return { ...sniff(buf, size, name), size };
   } finally {
     await fh.close();
   }
@@ -97,19 +139,24 @@ export async function sniffFile(path: string): Promise<Sniffed & { size: number 
 export interface StreamHandlers {
   onHeader(fields: string[]): void;
   /** records in batches (quote errors found with a batch come before it) */
-  onRecords?(rows: { fields: string[]; row: number }[]): void;
+  onRecords?(rows: { fields: string[]; row: number; lines?: number }[]): void;
   /**
    * when given, each record instead of onRecords (a quote error comes before the record it was found with);
-   * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far
+   * `replacementSeen` is false while no U+FFFD (undecodable bytes) has occurred anywhere in the text read so far;
+   * `lines`: the lines of the file the record took (more than 1 when a quoted cell holds line breaks)
    */
-  onRecord?(fields: string[], row: number, replacementSeen: boolean): void;
+  onRecord?(fields: string[], row: number, replacementSeen: boolean, lines: number): void;
   /**
    * Optional, with onRecord: a record from a line without quotes, as UTF-8 `bytes` from `start` to `end` (its
    * fields are that text split on the delimiter), offered before any text is decoded. true: handled (the bytes
    * are valid only during the call); false: the record goes on to onRecord.
    */
   onLine?(bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean): boolean;
-  onQuoteError(row: number, message: string): void;
+  /**
+   * a row papaparse could not read: `lines` it took, `column` (0-based) where an unclosed quote opened;
+   * `unclosed`: the quote is never closed, so the row runs to the end of the file
+   */
+  onQuoteError(row: number, message: string, info?: { lines: number; column?: number; unclosed: boolean }): void;
   onProgress?(bytesRead: number): void;
 }
 
@@ -119,11 +166,67 @@ interface ReadState {
   headerSeen: boolean;
   /** true once the text read holds a U+FFFD (literal, or decoded from bytes that are not UTF-8), before any of it is parsed */
   replacementSeen: boolean;
+  /** true once a NUL byte was read: then every record is searched for it */
+  nulSeen?: boolean;
+  header?: string[];
+  file?: string | undefined;
+}
+
+/** A NUL in a record: the file is refused, naming the row and the column (text with NULs is not a CSV). */
+function nulError(st: ReadState, row: number, column: number): never {
+  const name = st.header?.[column]?.trim() || `${column + 1}`;
+  const issue = makeIssue("invalid_value", "error", { item: name, received: "a NUL byte", expected: "text: a NUL byte is never part of a CSV file (the file may be damaged or partly binary)" });
+  if (st.file !== undefined) issue.file = st.file;
+  issue.row = row;
+  throw new FileError(`${st.file ?? "input"}: row ${row}, column ${name}: the cell holds a NUL byte; expected text (the file may be damaged or partly binary)`, issue);
+}
+
+function checkNul(st: ReadState, fields: readonly string[], row: number): void {
+  for (let k = 0; k < fields.length; k++) if (fields[k]!.includes("\u0000")) nulError(st, row, k);
+}
+
+/** Line breaks of any kind in `s` (CRLF counts once): the lines a cell adds to its row in a text editor. */
+export function lineBreaks(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
+  for (let i = s.indexOf("\r"); i >= 0; i = s.indexOf("\r", i + 1)) if (s.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** the lines a record took: 1 plus the line breaks in its cells (a CRLF row in an LF file ends in a lone CR) */
+function recordLines(fields: readonly string[]): number {
+  let lines = 1;
+  for (const f of fields) if (f.length > 0 && (f.includes("\n") || f.includes("\r"))) lines += lineBreaks(f);
+  const last = fields[fields.length - 1]!;
+  if (lines > 1 && last.charCodeAt(last.length - 1) === 13) lines--;
+  return lines;
+}
+
+/** A row running over more lines than this is not a row with a long note but a quote out of place. */
+export const MAX_ROW_LINES = 100;
+
+/**
+ * Why a record that took several lines is not one row but a quote that swallowed rows, or null when it is a row
+ * (a cell with a few line breaks). Swallowed: the record has not the header's number of fields, or it runs over
+ * MAX_ROW_LINES lines, or a line inside it holds as many delimiters as a whole row.
+ */
+export function swallowedRows(fields: readonly string[], lines: number, nColumns: number, delimiter: string): { column: number; reason: string } | null {
+  if (lines <= 1) return null;
+  let column = fields.findIndex((f) => f.includes("\n") || f.includes("\r"));
+  if (column < 0) column = 0;
+  if (fields.length !== nColumns) return { column, reason: `it has ${fields.length} fields where the header has ${nColumns}` };
+  if (lines > MAX_ROW_LINES) return { column, reason: `a row of more than ${MAX_ROW_LINES} lines is not plausible` };
+  const parts = fields.join(delimiter).split(/\r\n|\r|\n/);
+  const whole = Math.max(1, nColumns - 1);
+  for (let k = 1; k < parts.length; k++) if (parts[k]!.split(delimiter).length - 1 >= whole) return { column, reason: `line ${k + 1} of it holds ${parts[k]!.split(delimiter).length - 1} delimiters, as a whole row does` };
+  return null;
 }
 
 /** papaparse's results → handlers; rows continue from `st.row` */
 function collector(h: StreamHandlers, st: ReadState) {
-  return (data: string[][], errors: Papa.ParseError[]) => {
+  /** `textLines`: the lines of the text parsed, when known; equal to the records, no record took two */
+  return (data: string[][], errors: Papa.ParseError[], textLines?: number) => {
+    const oneLineEach = textLines === data.length;
     // data[i] is spreadsheet row base + i + 1 (empty lines count)
     const base = st.row;
     st.row += data.length;
@@ -131,24 +234,38 @@ function collector(h: StreamHandlers, st: ReadState) {
     if (!st.headerSeen && data.length > 0) {
       st.headerSeen = true;
       first = 1;
+      st.header = data[0]!;
+      if (st.nulSeen) checkNul(st, data[0]!, base + 1);
       h.onHeader(data[0]!);
     }
-    let bad: Map<number, string> | null = null;
-    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e.message);
-    if (bad !== null) for (let i = first; i < data.length; i++) if (bad.has(i)) h.onQuoteError(base + i + 1, bad.get(i)!);
+    if (st.nulSeen) for (let i = first; i < data.length; i++) checkNul(st, data[i]!, base + i + 1);
+    let bad: Map<number, Papa.ParseError> | null = null;
+    for (const e of errors) if (e.row !== undefined && e.type === "Quotes") (bad ??= new Map()).set(e.row, e);
+    if (bad !== null)
+      for (let i = first; i < data.length; i++) {
+        const e = bad.get(i);
+        if (e === undefined) continue;
+        const fields = data[i]!;
+        const unclosed = e.code === "MissingQuotes";
+        // an unclosed cell ends with the file, often with its last line break
+        const last = fields[fields.length - 1]!;
+        const lines = recordLines(fields) - (unclosed && /[\r\n]$/.test(last) ? 1 : 0);
+        h.onQuoteError(base + i + 1, e.message, { lines, unclosed, ...(unclosed ? { column: fields.length - 1 } : {}) });
+      }
     const one = h.onRecord !== undefined;
-    const out: { fields: string[]; row: number }[] | null = one ? null : [];
+    const out: { fields: string[]; row: number; lines?: number }[] | null = one ? null : [];
     for (let i = first; i < data.length; i++) {
       const fields = data[i]!;
       if (bad !== null && bad.has(i)) continue;
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
+      const lines = oneLineEach ? 1 : recordLines(fields);
       if (one) {
         // let go of each row once handed on: rows still held when the young generation is collected get
         // copied, and after a second collection promoted
         (data as (string[] | undefined)[])[i] = undefined;
-        h.onRecord!(fields, base + i + 1, st.replacementSeen);
-      } else out!.push({ fields, row: base + i + 1 });
+        h.onRecord!(fields, base + i + 1, st.replacementSeen, lines);
+      } else out!.push(lines === 1 ? { fields, row: base + i + 1 } : { fields, row: base + i + 1, lines });
     }
     if (out !== null && out.length) h.onRecords?.(out);
   };
@@ -227,13 +344,18 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   /** a line without quotes, bytes[a, b) */
   const line = (bytes: Buffer, a: number, b: number) => {
     const row = ++st.row;
+    if (st.nulSeen) {
+      const z = bytes.indexOf(0, a);
+      if (z >= 0 && z < b) nulError(st, row, bytes.toString("utf8", a, z).split(delimiter).length - 1);
+    }
     if (!st.headerSeen) {
       st.headerSeen = true;
-      h.onHeader(fields(bytes, a, b));
+      st.header = fields(bytes, a, b);
+      h.onHeader(st.header);
     } else if (a === b) {
       // an empty line is not a record, but it still has a spreadsheet row number
     } else if (one) {
-      if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen);
+      if (h.onLine === undefined || !h.onLine(bytes, a, b, row, st.replacementSeen)) h.onRecord!(fields(bytes, a, b), row, st.replacementSeen, 1);
     } else batch.push({ fields: fields(bytes, a, b), row });
   };
   /**
@@ -244,21 +366,27 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   const quoted = (bytes: Buffer, a: number, end: number): number => {
     // the run of lines holding a quote: one parse for a file whose every cell is quoted, one line for a stray quote
     let b = bytes.indexOf(nl, a) + nlLen;
+    // lines in bytes[a, b): as many as records means no record took more than one
+    let n = 1;
     for (let q = bytes.indexOf(QUOTE, b); q >= 0 && b < end; q = bytes.indexOf(QUOTE, b)) {
       const i = bytes.indexOf(nl, b);
       if (q > i) break;
       b = i + nlLen;
+      n++;
     }
     for (let more = 1; ; more *= 2) {
       const text = bytes.toString("utf8", a, b);
       // nothing is handed on until every row in the lines is complete (U+FFFD: lines() looked)
       const res = parse(text, true);
       if (res.meta.cursor === text.length) {
-        collect(res.data, res.errors);
+        collect(res.data, res.errors, n);
         return b;
       }
       if (b >= end) return -1;
-      for (let k = 0; k < more && b < end; k++) b = bytes.indexOf(nl, b) + nlLen;
+      for (let k = 0; k < more && b < end; k++) {
+        b = bytes.indexOf(nl, b) + nlLen;
+        n++;
+      }
     }
   };
   /** the whole lines of bytes[0, end): lines without quotes here, others through `quoted` */
@@ -290,6 +418,8 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
     streaming!.partial = final ? "" : all.slice(cursor);
   };
   const piece = (bytes: Buffer) => {
+    // one search per piece; only once a NUL was read is each record searched
+    if (!st.nulSeen && bytes.includes(0)) st.nulSeen = true;
     if (streaming !== null) return stream(streaming.decoder.write(bytes), false);
     // held, not joined to the carry again with every piece: an open quoted field cannot end in a piece without a
     // quote, nor a line in a piece without the last byte of a line break
@@ -335,14 +465,20 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
 }
 
 /** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
-export async function streamFile(path: string, s: Sniffed, h: StreamHandlers): Promise<void> {
-  const file = createReadStream(path, { start: s.bom ? 3 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path): Promise<void> {
+  const file = createReadStream(path, { start: s.bom ? 3 : s.encoding ? 2 : 0, highWaterMark: STREAM_CHUNK_BYTES });
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file: name }, s);
   // a handler's error ends the loop, which closes the file
-  for await (const chunk of file) {
-    reader.push(chunk as Buffer);
-    h.onProgress?.(file.bytesRead);
-  }
+  if (s.encoding) {
+    for await (const chunk of utf16ToUtf8(file, s.encoding)) {
+      reader.push(chunk as Buffer);
+      h.onProgress?.(file.bytesRead);
+    }
+  } else
+    for await (const chunk of file) {
+      reader.push(chunk as Buffer);
+      h.onProgress?.(file.bytesRead);
+    }
   reader.end();
 }
 
@@ -351,6 +487,33 @@ export async function streamFile(path: string, s: Sniffed, h: StreamHandlers): P
  * sniffed (`sniffed` is called before any record), then everything goes through the same reader.
  */
 export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: string | undefined, h: StreamHandlers, sniffed: (s: Sniffed) => void): Promise<Sniffed> {
+  const first = await firstBytes(chunks);
+  const enc = utf16Bom(first.head);
+  const body = enc ? utf16ToUtf8(first.all, enc) : first.all;
+  const s = await streamUtf8(body, file, h, sniffed);
+  if (enc) s.encoding = enc;
+  return s;
+}
+
+/** the first bytes of a stream (at least 2, unless it ends first), and the whole stream again */
+async function firstBytes(chunks: AsyncIterable<Uint8Array>): Promise<{ head: Uint8Array; all: AsyncIterable<Uint8Array> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const taken: Uint8Array[] = [];
+  let n = 0;
+  while (n < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    taken.push(r.value);
+    n += r.value.length;
+  }
+  async function* all() {
+    yield* taken;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { head: Buffer.concat(taken), all: all() };
+}
+
+async function streamUtf8(chunks: AsyncIterable<Uint8Array>, file: string | undefined, h: StreamHandlers, sniffed: (s: Sniffed) => void): Promise<Sniffed> {
   const head: Buffer[] = [];
   let headBytes = 0;
   let total = 0;
@@ -361,7 +524,7 @@ export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: stri
     // not ended: more may follow, so a first row without a line break in 64 KB is too long
     s = sniff(all.subarray(0, SNIFF_BYTES), ended ? all.length : Number.POSITIVE_INFINITY, file);
     sniffed(s);
-    const r = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s);
+    const r = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file }, s);
     r.push(s.bom ? all.subarray(3) : all);
     return r;
   };
@@ -387,7 +550,7 @@ export async function streamChunks(chunks: AsyncIterable<Uint8Array>, file: stri
 export function parseText(text: string, file: string | undefined, h: StreamHandlers, pieceBytes = PIECE_BYTES): Sniffed {
   const bytes = Buffer.from(text, "utf8");
   const s = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length, file);
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false }, s, pieceBytes);
+  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file }, s, pieceBytes);
   reader.push(s.bom ? bytes.subarray(3) : bytes);
   reader.end();
   return s;

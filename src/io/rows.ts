@@ -9,6 +9,7 @@ import { formatDate, parseDate, parseIsoDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
+import { lineBreaks } from "./csv.js";
 import type { Administration, Issue } from "../schema/results.js";
 import type { ResponseColumns } from "../scoring/score.js";
 
@@ -46,7 +47,7 @@ export class FileError extends Error {
 }
 
 export interface AdministrationWithExtras extends Administration {
-  /** values of columns that are neither meta nor items, carried through for grouping */
+  /** values of columns that are neither meta nor items, carried through for grouping (no prototype: a column may be named constructor) */
   extras: Record<string, string>;
 }
 
@@ -311,6 +312,34 @@ function cellProblems(fields: readonly string[], plan: Plan, row: number, opts: 
   return issues;
 }
 
+/**
+ * A row without the header's number of fields. A line break inside it (outside quotes) means the line endings
+ * change in the file: the lines it took are named, and the message says so instead of blaming a delimiter.
+ */
+function fieldCountIssue(fields: readonly string[], plan: Plan, row: number, opts: ReadOptions, what: string): Issue {
+  let breaks = 0;
+  for (const f of fields) breaks += lineBreaks(f);
+  // a CRLF row in an LF file ends in a CR, and the last row of a file may end in a line break: not lines of their own
+  if (breaks > 0 && /(\r\n|\r|\n)$/.test(fields[fields.length - 1] ?? "")) breaks--;
+  const issue =
+    breaks > 0
+      ? makeIssue("invalid_value", "error", { received: `${fields.length} fields over ${breaks + 1} lines`, expected: `one row per line: the line endings change inside this row (e.g. CRLF and LF mixed); save the file again with one kind of line ending (${what})` })
+      : makeIssue("invalid_value", "error", {
+          received: `${fields.length} fields`,
+          expected: `${plan.nColumns} fields as in the header (${what}: a short row may be truncated, a long one may hold an unquoted delimiter)`,
+        });
+  if (opts.file !== undefined) issue.file = opts.file;
+  issue.row = row;
+  if (breaks > 0) issue.lines = breaks + 1;
+  return issue;
+}
+
+/** Shared by every row of a file without grouping columns; nothing writes to it. */
+const NO_EXTRAS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/** a row's grouping values: an object without prototype, so that `constructor` or `__proto__` is a column like any other */
+const newExtras = (plan: Plan): Record<string, string> => (plan.extras.length === 0 ? NO_EXTRAS : (Object.create(null) as Record<string, string>));
+
 function cellIssue(column: string, received: string, expected: string, row: number, opts: ReadOptions): Issue {
   const issue = makeIssue("invalid_value", "error", { item: column, received, expected });
   if (opts.file !== undefined) issue.file = opts.file;
@@ -330,19 +359,11 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
   /** `replacementSeen`: false when the text read so far holds no U+FFFD (see StreamHandlers.onRecord) */
   return (rowFields: readonly string[], row: number, replacementSeen = true): { administrations: WideAdministration[]; issues: Issue[] } => {
     const issues: Issue[] = [];
-    if (rowFields.length !== plan.nColumns) {
-      const issue = makeIssue("invalid_value", "error", {
-        received: `${rowFields.length} fields`,
-        expected: `${plan.nColumns} fields as in the header (row not scored: a short row may be truncated, a long one may hold an unquoted delimiter)`,
-      });
-      if (opts.file !== undefined) issue.file = opts.file;
-      issue.row = row;
-      return { administrations: [], issues: [issue] };
-    }
+    if (rowFields.length !== plan.nColumns) return { administrations: [], issues: [fieldCountIssue(rowFields, plan, row, opts, "row not scored")] };
     fields = rowFields;
     const bad = cellProblems(rowFields, plan, row, opts, replacementSeen);
     if (bad !== null) return { administrations: [], issues: bad };
-    const extras: Record<string, string> = {};
+    const extras = newExtras(plan);
     for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
     const administrations: WideAdministration[] = [];
     let meta: RowMeta | undefined;
@@ -408,7 +429,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
   /** a text's length before it, so that joined texts cannot be confused */
   const part = (v: string | number | undefined) => (v === undefined ? "~" : `${String(v).length}:${v}`);
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
-    if (fields.length !== plan.nColumns) return [err([], row, "invalid_value", "(row)", `${fields.length} fields`, `${plan.nColumns} fields as in the header (row not read)`)];
+    if (fields.length !== plan.nColumns) return [fieldCountIssue(fields, plan, row, opts, "row not read")];
     const bad = cellProblems(fields, plan, row, opts, replacementSeen);
     if (bad !== null) return bad;
     cur = fields;
@@ -438,7 +459,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
-      const extras: Record<string, string> = {};
+      const extras = newExtras(plan);
       for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
       g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
       groups.set(key, g);

@@ -6,7 +6,8 @@
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { parseText, sniff, sniffFile, streamChunks, streamFile, type Sniffed, type StreamHandlers } from "./csv.js";
+import { makeIssue } from "../scoring/issues.js";
+import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
 
@@ -34,6 +35,11 @@ export interface ScoreFileOptions {
   instrument?: string;
   /** false: every row takes the full path (tests and the benchmark compare the two); also TRIVSEL_NO_FAST_PATH=1 */
   fastPath?: boolean;
+  /**
+   * A quote never closed, or one that swallows rows, refuses the file (FileError) unless this is true: then the
+   * lines it took are reported as not read and reading goes on.
+   */
+  skipBrokenQuotes?: boolean;
 }
 
 export interface ScoreSummary {
@@ -49,8 +55,56 @@ export type Input = { path: string; name?: string } | { text: string; name?: str
 /** What scoreFile reads: an Input, or bytes as they arrive (standard input), read once. */
 export type ScoreInput = Input | { chunks: AsyncIterable<Uint8Array>; name?: string };
 
+/** An info issue for a row that took several lines (a quoted cell with line breaks), so that every line is named. */
+export function multiLine(file: string | undefined, row: number, lines: number, fields: readonly string[], header: readonly string[]): Issue {
+  const k = fields.findIndex((f) => f.includes("\n") || f.includes("\r"));
+  const column = k < 0 ? undefined : header[k] || `${k + 1}`;
+  return {
+    code: "invalid_value",
+    severity: "info",
+    message: `row ${row} takes ${lines} lines of the file: a quoted cell${column !== undefined ? ` in column ${column}` : ""} holds line breaks`,
+    row,
+    lines,
+    ...(column !== undefined ? { item: column } : {}),
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
+/** Throws a FileError with a structured issue for an input of the wrong type (from JavaScript or JSON). */
+export function checkInput(input: unknown): asserts input is ScoreInput {
+  const ok =
+    input !== null &&
+    typeof input === "object" &&
+    (typeof (input as { path?: unknown }).path === "string" || typeof (input as { text?: unknown }).text === "string" || typeof (input as { chunks?: { [Symbol.asyncIterator]?: unknown } }).chunks?.[Symbol.asyncIterator] === "function");
+  if (ok) return;
+  const received = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? `an object with ${Object.keys(input).slice(0, 5).join(", ") || "no keys"}` : typeof input;
+  const issue = makeIssue("invalid_value", "error", { received, expected: "an input: { path } of a file, { text } of CSV text, or { chunks } of bytes" });
+  throw new FileError(`input: ${issue.message}`, issue);
+}
+
+/**
+ * What a quote that swallowed rows does: refuses the file (FileError), or with `skip` reports the row and the lines
+ * it took as not read. The message names the row, the column where the cell opened and the lines.
+ */
+export function brokenQuotes(file: string | undefined, skip: boolean, header: () => readonly string[], emit: (i: Issue) => void, counted: () => void) {
+  return (row: number, column: number | undefined, lines: number, what: string): void => {
+    const name = column === undefined ? undefined : header()[column] || `${column + 1}`;
+    const where = `row ${row}${name !== undefined ? `, column ${name}` : ""}`;
+    if (!skip) {
+      const issue: Issue = { code: "invalid_value", severity: "error", message: `${what}; the file was not read`, row, lines, ...(name !== undefined ? { item: name } : {}), ...(file !== undefined ? { file } : {}) };
+      throw new FileError(
+        `${file ?? "input"}: ${where}: ${what}. Close or remove the quote (a quote inside a cell is written "" in CSV), or run again with --skip-broken-quotes to read the other rows and report ${lines === 1 ? "this line" : `these ${lines} lines`} as not read`,
+        issue,
+      );
+    }
+    counted();
+    emit({ code: "invalid_value", severity: "error", message: `row not read: ${what}; ${lines === 1 ? "its line was" : `its ${lines} lines were`} not read`, row, lines, ...(name !== undefined ? { item: name } : {}), ...(file !== undefined ? { file } : {}) });
+  };
+}
+
 /** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
 export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
+  checkInput(input);
   const file = input.name ?? ("path" in input ? input.path : undefined);
   const summary: ScoreSummary = { records: 0, administrations: 0, errors: 0, warnings: 0, delimiter: "," };
   const emit = (i: Issue) => {
@@ -71,6 +125,8 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
     sink.result({ result, extras: a.extras });
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
+  let header: string[] = [];
+  const broken = brokenQuotes(file, opts.skipBrokenQuotes === true, () => header, emit, () => summary.records++);
   let onLine: ((bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => boolean) | undefined;
   let finish: () => void = () => {};
   /** hands on the fast path's gathered lines */
@@ -78,6 +134,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   let sniffed: Sniffed | undefined;
   const handlers: StreamHandlers = {
     onHeader(fields: string[]) {
+      header = fields.map((f) => f.trim());
       const readOpts = { registry: opts.registry, delimiter: sniffed!.delimiter, ...(file !== undefined ? { file } : {}), ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) };
       const { plan, issues, long } = planHeader(fields, readOpts);
       sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
@@ -128,9 +185,18 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         };
       }
     },
-    onRecord: (fields: string[], row: number, replacementSeen: boolean) => onRecord(fields, row, replacementSeen),
+    onRecord: (fields: string[], row: number, replacementSeen: boolean, lines: number) => {
+      if (lines > 1) {
+        const why = swallowedRows(fields, lines, header.length, sniffed!.delimiter);
+        if (why !== null) return broken(row, why.column, lines, `a quoted cell runs over ${lines} lines and ${why.reason}, so a quote is missing or stray`);
+        emit(multiLine(file, row, lines, fields, header));
+      }
+      onRecord(fields, row, replacementSeen);
+    },
     onLine: (bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(bytes, start, end, row, replacementSeen),
-    onQuoteError(row: number, message: string) {
+    onQuoteError(row, message, info) {
+      const lines = info?.lines ?? 1;
+      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);
       summary.records++;
       emit({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
     },
@@ -139,9 +205,9 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   let headerSeen = false;
   const guarded = { ...handlers, onHeader: (f: string[]) => ((headerSeen = true), handlers.onHeader(f)) };
   if ("path" in input) {
-    const s = await sniffFile(input.path);
+    const s = await sniffFile(input.path, file);
     sniffed = s;
-    await streamFile(input.path, s, guarded);
+    await streamFile(input.path, s, guarded, file);
   } else if ("chunks" in input) {
     await streamChunks(input.chunks, file, guarded, (s) => (sniffed = s));
   } else {

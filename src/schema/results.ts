@@ -44,6 +44,8 @@ export interface Issue {
   /** where the administration came from, filled in by readers (file, spreadsheet row) */
   file?: string;
   row?: number;
+  /** lines of the file the row took, when more than one (a quoted cell with line breaks, or a quote that swallowed rows) */
+  lines?: number;
 }
 
 export type ItemValue = string | number | null | undefined;

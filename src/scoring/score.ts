@@ -537,8 +537,25 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
  * problem is an issue, and a scale its rules cannot score is `not_scorable` with the reason.
  */
 export function scoreAdministration(inst: Instrument, a: Administration): ScoreResult {
+  if (inst === null || typeof inst !== "object" || !Array.isArray((inst as Partial<Instrument>).scales))
+    return inputIssueResult(describeType(inst), "an instrument: getInstrument(id) or loadInstrument(json)");
+  if (a === null || typeof a !== "object" || a.responses === null || typeof a.responses !== "object") {
+    // input of the wrong type (from JavaScript, or JSON) is an issue on a result, as bad values are
+    const r = scoreWith(inst, { instrument: inst.id }, {}, null);
+    const received = a === null || typeof a !== "object" ? describeType(a) : `responses: ${describeType(a.responses)}`;
+    r.issues.unshift(makeIssue("invalid_value", "error", { received, expected: "an administration: an object with instrument and responses (an object of item → value)" }));
+    return r;
+  }
   return scoreWith(inst, a, a.responses, null);
 }
+
+/** a result that holds only an issue: input of the wrong type */
+export function inputIssueResult(received: string, expected: string): ScoreResult {
+  return { instrument: "", instrumentName: "", definitionVersion: "", form: null, formRule: "", scales: [], issues: [makeIssue("invalid_value", "error", { received, expected })], provisional: false };
+}
+
+/** what a value of the wrong type is, for an issue: its type, never its content */
+export const describeType = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
 
 /**
  * scoreAdministration for file readers: the responses as columns (see ResponseColumns), so no record

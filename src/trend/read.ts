@@ -5,10 +5,12 @@
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
-import { parseText, sniff, sniffFile, streamFile, type StreamHandlers } from "../io/csv.js";
+import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "../io/csv.js";
 import { LONG_SCORE_COLUMNS } from "../io/formats.js";
-import { scoreFile, type Input } from "../io/score-file.js";
-import { bandsFor } from "../registry/load.js";
+import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "../io/score-file.js";
+import { bandsFor, scaleRange } from "../registry/load.js";
+import { makeIssue } from "../scoring/issues.js";
+import { cellValue, FileError, isoDateState } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleStatus, ScoreResult } from "../schema/results.js";
 
@@ -29,16 +31,53 @@ function headOf(input: Input): string {
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString("utf8");
+    return decodeText(buf.subarray(0, n - (utf16Bom(buf) ? n % 2 : 0)));
   } finally {
     closeSync(fd);
   }
 }
 
-async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError"> & { onQuoteError?: StreamHandlers["onQuoteError"] }): Promise<void> {
-  const handlers: StreamHandlers = { onQuoteError: () => {}, ...h };
-  if ("text" in input) parseText(input.text, input.name, handlers);
-  else await streamFile(input.path, await sniffFile(input.path), handlers);
+/** The reader's records, with quotes checked as scoreFile checks them: a quote that swallowed rows refuses the file. */
+async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIssue: (i: Issue) => void, skipBrokenQuotes = false, sniffed?: (delimiter: string) => void): Promise<void> {
+  const file = input.name ?? ("path" in input ? input.path : undefined);
+  let header: string[] = [];
+  let delimiter = ",";
+  const broken = brokenQuotes(file, skipBrokenQuotes, () => header, onIssue, () => {});
+  const handlers: StreamHandlers = {
+    ...h,
+    onHeader: (f) => {
+      header = f.map((c) => c.trim());
+      h.onHeader(f);
+    },
+    onRecords: (rows) => {
+      const kept = rows.filter(({ fields, row, lines }) => {
+        if (lines === undefined || lines <= 1) return true;
+        const why = swallowedRows(fields, lines, header.length, delimiter);
+        if (why === null) {
+          onIssue(multiLine(file, row, lines, fields, header));
+          return true;
+        }
+        broken(row, why.column, lines, `a quoted cell runs over ${lines} lines and ${why.reason}, so a quote is missing or stray`);
+        return false;
+      });
+      if (kept.length) h.onRecords?.(kept);
+    },
+    onQuoteError: (row, message, info) => {
+      const lines = info?.lines ?? 1;
+      if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);
+      onIssue({ code: "invalid_value", severity: "error", message: `row not read: ${message} (a quote is not closed or not escaped)`, row, ...(file !== undefined ? { file } : {}) });
+    },
+  };
+  if ("text" in input) {
+    delimiter = sniff(Buffer.from(input.text.slice(0, 65536), "utf8"), Buffer.byteLength(input.text), file).delimiter;
+    sniffed?.(delimiter);
+    parseText(input.text, input.name, handlers);
+  } else {
+    const s = await sniffFile(input.path, file);
+    delimiter = s.delimiter;
+    sniffed?.(delimiter);
+    await streamFile(input.path, s, handlers, file);
+  }
 }
 
 /** true when the header is the scored long format of `trivsel score` */
@@ -50,92 +89,160 @@ export function isScoredLong(input: Input): boolean {
   return LONG_SCORE_COLUMNS.every((c, i) => cells[i] === c);
 }
 
-export async function readResults(input: Input, registry: Registry, opts: { instrument?: string }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+export async function readResults(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+  checkInput(input);
+  if ("chunks" in input) throw new FileError("input: progression analysis reads its input twice; give a file or text", { code: "invalid_value", severity: "error", message: "expected { path } or { text }" });
+  opts ??= {};
   if (isScoredLong(input)) return readScoredLong(input, registry, opts, onIssue);
   const results: ScoreResult[] = [];
   const extras: Record<string, string>[] = [];
-  const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) }, {
+  const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
     result: ({ result, extras: x }) => {
       results.push(result);
       extras.push(x);
     },
     issue: onIssue,
   });
-  // birth_date is read by the scorer but not carried on results; a light second pass collects it
+  // birth_date is read by the scorer but not carried on results; a light second pass collects it (its quote
+  // problems were reported by the first)
   const birthDates = new Map<string, string>();
   let subjectCol = -1;
   let birthCol = -1;
-  await parse(input, {
-    onHeader: (f) => {
-      const names = f.map((c) => c.trim().toLowerCase());
-      subjectCol = names.indexOf("subject_id");
-      birthCol = names.indexOf("birth_date");
+  await parse(
+    input,
+    {
+      onHeader: (f) => {
+        const names = f.map((c) => c.trim().toLowerCase());
+        subjectCol = names.indexOf("subject_id");
+        birthCol = names.indexOf("birth_date");
+      },
+      onRecords: (rows) => {
+        if (subjectCol < 0 || birthCol < 0) return;
+        for (const { fields } of rows) {
+          const id = fields[subjectCol]?.trim();
+          const d = parseDate(fields[birthCol]?.trim() ?? "");
+          if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+        }
+      },
     },
-    onRecords: (rows) => {
-      if (subjectCol < 0 || birthCol < 0) return;
-      for (const { fields } of rows) {
-        const id = fields[subjectCol]?.trim();
-        const d = parseDate(fields[birthCol]?.trim() ?? "");
-        if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
-      }
-    },
-  });
+    () => {},
+    true,
+  );
   return { results, extras, kind: "raw", birthDates, records: summary.records };
 }
 
-async function readScoredLong(input: Input, registry: Registry, opts: { instrument?: string }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+const STATUSES: readonly string[] = ["scored", "prorated", "not_scorable"];
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const COUNT = /^\d+$/;
+
+/**
+ * A `trivsel score` long file, checked as the raw reader checks its cells: every row is either a scale of a result
+ * or an error naming its row, column, value and what was expected. Rows of one administration are adjacent.
+ */
+async function readScoredLong(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
   const file = input.name ?? ("path" in input ? input.path : undefined);
   const results: ScoreResult[] = [];
   let current: ScoreResult | undefined;
   let currentKey = "";
   let records = 0;
-  const warn = (row: number, message: string) => onIssue({ code: "invalid_value", severity: "warning", message, row, ...(file !== undefined ? { file } : {}) });
-  await parse(input, {
-    onHeader: () => {},
-    onRecords: (rows) => {
-      for (const { fields, row } of rows) {
-        records++;
-        const [subjectId, date, respondent, instrument, form, scale, score, status, band, nAnswered, nItems, flags] = fields.map((f) => f.trim());
-        if (!instrument || !scale) continue;
-        if (opts.instrument !== undefined && instrument !== opts.instrument) continue;
-        if (!registry.has(instrument)) {
-          warn(row, `instrument "${instrument}" is not known; row left out`);
-          continue;
+  let delimiter = ",";
+  const bad = (row: number, code: Issue["code"], column: string, received: string, expected: string, lines?: number): void => {
+    const issue = makeIssue(code, "error", { item: column, received, expected });
+    issue.message = `row not read: ${issue.message}`;
+    issue.row = row;
+    if (file !== undefined) issue.file = file;
+    if (lines !== undefined && lines > 1) issue.lines = lines;
+    onIssue(issue);
+  };
+  await parse(
+    input,
+    {
+      onHeader: () => {},
+      onRecords: (rows) => {
+        for (const { fields, row, lines } of rows) {
+          records++;
+          if (fields.length !== LONG_SCORE_COLUMNS.length) {
+            bad(row, "invalid_value", "(row)", `${fields.length} fields`, `${LONG_SCORE_COLUMNS.length} fields as in the header`, lines);
+            continue;
+          }
+          const [subjectId, date, respondent, instrument, form, scale, score, status, band, nAnswered, nItems, flags] = fields.map((f) => cellValue(f, delimiter));
+          if (opts.instrument !== undefined && instrument !== opts.instrument) continue;
+          if (!registry.has(instrument!)) {
+            bad(row, "unknown_instrument", "instrument", instrument!, registry.ids().join(", "));
+            continue;
+          }
+          const inst = registry.get(instrument!);
+          const sc = inst.scales.find((s) => s.id === scale);
+          if (!sc) {
+            bad(row, "invalid_value", "scale", scale!, `a scale of ${inst.id}: ${inst.scales.map((x) => x.id).join(", ")}`);
+            continue;
+          }
+          const formDef = form ? inst.forms.find((f) => f.id === form) : inst.forms[0]!;
+          if (!formDef) {
+            bad(row, "form_unknown", "form", form!, `a form of ${inst.id}: ${inst.forms.map((f) => f.id).join(", ")}`);
+            continue;
+          }
+          if (!subjectId) {
+            bad(row, "invalid_value", "subject_id", "", "a subject id (the cell is empty)");
+            continue;
+          }
+          if (isoDateState(date!) !== 1) {
+            bad(row, "invalid_date", "administered_on", date!, "a real date, yyyy-mm-dd, as `trivsel score` writes it");
+            continue;
+          }
+          const range = scaleRange(inst, sc, formDef);
+          const value = score === "" ? null : DECIMAL.test(score!) ? Number(score) : NaN;
+          if (Number.isNaN(value)) {
+            bad(row, "not_a_number", "score", score!, "a decimal number such as 12 or 2.5, or empty when not scorable");
+            continue;
+          }
+          if (value !== null && range && (value < range.min - 1e-9 || value > range.max + 1e-9)) {
+            bad(row, "out_of_range", "score", score!, `a score from ${range.min} to ${range.max} (${inst.id} ${sc.id})`);
+            continue;
+          }
+          if (!STATUSES.includes(status!) || (value === null) !== (status === "not_scorable")) {
+            bad(row, "invalid_value", "status", status!, value === null ? "not_scorable (the score is empty)" : "scored or prorated (the row has a score)");
+            continue;
+          }
+          const set = bandsFor(sc, formDef);
+          const b = band ? set?.bands.find((x) => x.id === band) : undefined;
+          if (band && !b) {
+            bad(row, "invalid_value", "band", band, set ? `a band of ${inst.id} ${sc.id}: ${set.bands.map((x) => x.id).join(", ")}` : `empty (${inst.id} ${sc.id} has no bands)`);
+            continue;
+          }
+          if (!COUNT.test(nItems!) || !COUNT.test(nAnswered!) || Number(nAnswered) > Number(nItems)) {
+            const column = COUNT.test(nItems!) ? "n_answered" : "n_items";
+            bad(row, "invalid_value", column, column === "n_items" ? nItems! : nAnswered!, "a whole number, n_answered at most n_items");
+            continue;
+          }
+          const key = JSON.stringify([subjectId, date, respondent, instrument, form]);
+          if (!current || key !== currentKey) {
+            current = { instrument: inst.id, instrumentName: inst.name, definitionVersion: inst.definitionVersion, form: form || null, formRule: "read from a scored file", scales: [], issues: [], provisional: false, source: { row, ...(file !== undefined ? { file } : {}) } };
+            current.subjectId = subjectId;
+            current.administeredOn = date!;
+            if (respondent) current.respondent = respondent;
+            results.push(current);
+            currentKey = key;
+          }
+          current.scales.push({
+            scale: sc.id,
+            label: sc.def.label,
+            score: value,
+            status: status as ScaleStatus,
+            band: b && set ? { id: b.id, label: b.label, concern: b.concern, rule: "read from a scored file", source: { ref: set.source.ref, provenance: set.source.provenance, ...(set.source.locator !== undefined ? { locator: set.source.locator } : {}) } } : null,
+            nAnswered: Number(nAnswered),
+            nItems: Number(nItems),
+            flags: flags ? flags.split(";") : [],
+            direction: sc.def.direction,
+            rule: "read from a scored file",
+            provisional: false,
+          });
         }
-        const inst = registry.get(instrument);
-        const sc = inst.scales.find((s) => s.id === scale);
-        if (!sc) {
-          warn(row, `${instrument} has no scale "${scale}"; row left out`);
-          continue;
-        }
-        const key = JSON.stringify([subjectId, date, respondent, instrument, form]);
-        if (!current || key !== currentKey) {
-          current = { instrument, instrumentName: inst.name, definitionVersion: inst.definitionVersion, form: form || null, formRule: "read from a scored file", scales: [], issues: [], provisional: false, source: { row, ...(file !== undefined ? { file } : {}) } };
-          if (subjectId) current.subjectId = subjectId;
-          if (date) current.administeredOn = date;
-          if (respondent) current.respondent = respondent;
-          results.push(current);
-          currentKey = key;
-        }
-        const formDef = inst.forms.find((f) => f.id === (form || inst.forms[0]!.id)) ?? inst.forms[0]!;
-        const b = band ? bandsFor(sc, formDef)?.bands.find((x) => x.id === band) : undefined;
-        const set = bandsFor(sc, formDef);
-        const value = score === "" || score === undefined ? null : Number(score);
-        current.scales.push({
-          scale,
-          label: sc.def.label,
-          score: value !== null && Number.isFinite(value) ? value : null,
-          status: (status as ScaleStatus) || (value === null ? "not_scorable" : "scored"),
-          band: b && set ? { id: b.id, label: b.label, concern: b.concern, rule: "read from a scored file", source: { ref: set.source.ref, provenance: set.source.provenance, ...(set.source.locator !== undefined ? { locator: set.source.locator } : {}) } } : null,
-          nAnswered: Number(nAnswered) || 0,
-          nItems: Number(nItems) || 0,
-          flags: flags ? flags.split(";") : [],
-          direction: sc.def.direction,
-          rule: "read from a scored file",
-          provisional: false,
-        });
-      }
+      },
     },
-  });
+    onIssue,
+    opts.skipBrokenQuotes === true,
+    (d) => (delimiter = d),
+  );
   return { results, extras: results.map(() => ({})), kind: "scored", birthDates: new Map(), records };
 }

@@ -1,42 +1,46 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "../command.js";
 import { FileError } from "../../io/rows.js";
 import { UsageError } from "../command.js";
 import { dictionaryPath, exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
+import { readKeyFile } from "../keys.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
+import { skipBrokenQuotesOption } from "../shared.js";
 
 export const exportCmd: Command = {
   name: "export",
   summary: "Write the cohort CSV an evaluator hands on, with a data dictionary beside it",
-  usage: "trivsel export <file.csv> --out <cohort.csv> [--pseudonymize --key-file <key>] [--relative-dates] [--allow-cpr]",
+  usage: "trivsel export <file.csv> --out <cohort.csv> [--pseudonymize --key-file <key> [--keep <column>]…] [--relative-dates] [--allow-cpr <column>]…",
   options: {
     out: { type: "string", placeholder: "file.csv", description: "the cohort CSV; <name>.dictionary.csv is written beside it" },
     pseudonymize: { type: "boolean", description: "replace subject ids by keyed HMAC-SHA-256 pseudonyms (needs --key-file)" },
-    "key-file": { type: "string", placeholder: "file", description: `file holding the secret key (at least ${MIN_KEY_LENGTH} characters); never written out` },
-    "relative-dates": { type: "boolean", description: "replace dates by days since the subject's first administration" },
-    "allow-cpr": { type: "boolean", description: "export values that look like CPR numbers instead of stopping" },
+    "key-file": { type: "string", placeholder: "file", description: `file holding the secret key (at least ${MIN_KEY_LENGTH} bytes; make one with \`trivsel key new\`); never written out` },
+    keep: { type: "string", multiple: true, placeholder: "column", description: "with --pseudonymize: carry this grouping column of the input (others are dropped)" },
+    "relative-dates": { type: "boolean", description: "replace dates by days since the subject's first administration (also dates in kept columns)" },
+    "allow-cpr": { type: "string", multiple: true, placeholder: "column", description: "this column's values may look like CPR numbers (e.g. case numbers); every other column is still checked" },
     strict: { type: "boolean", description: "write nothing when any row has an error" },
     ...inputOptions,
+    ...skipBrokenQuotesOption,
   },
   details: `One row per subject × instrument × scale × administration, with band, status and the cutoff's provenance.
 The same key gives the same pseudonyms in every export, so files can be linked without names or CPR numbers.
+A pseudonymised export holds only the columns of its data dictionary: pseudonym, date or day, respondent, phase,
+scores, bands and flags, plus the grouping columns named with --keep. Messages name rows, never input values.
 
 Example:
-  trivsel export datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out cohort.csv --pseudonymize --key-file site.key --relative-dates`,
+  trivsel key new site.key
+  trivsel export datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out cohort.csv --pseudonymize --key-file site.key --keep municipality --relative-dates`,
   async run({ args, positionals, io }) {
     if (!args.out) throw new UsageError("export needs --out <file.csv>");
     if (args.pseudonymize && !args["key-file"]) throw new UsageError("--pseudonymize needs --key-file <file>");
     if (!args.pseudonymize && args["key-file"]) throw new UsageError("--key-file is only used with --pseudonymize");
-    let key: string | undefined;
+    if (args.keep && !args.pseudonymize) throw new UsageError("--keep is only used with --pseudonymize (without it every grouping column is exported)");
+    let key: Uint8Array | undefined;
     if (args.pseudonymize) {
-      try {
-        key = readFileSync(resolve(io.cwd, args["key-file"] as string), "utf8").trim();
-      } catch (e) {
-        throw new UsageError(`cannot read --key-file ${args["key-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-      if (key.length < MIN_KEY_LENGTH) throw new UsageError(`the key in ${args["key-file"]} must be at least ${MIN_KEY_LENGTH} characters; it has ${key.length}`);
+      const k = readKeyFile(resolve(io.cwd, args["key-file"] as string), args["key-file"] as string);
+      key = k.key;
+      for (const w of k.warnings) io.stderr(`trivsel export: warning: ${w}\n`);
     }
     const registry = buildRegistry(io, args);
     const instrument = checkInstrument(registry, args.instrument);
@@ -52,7 +56,9 @@ Example:
         ...(instrument ? { instrument } : {}),
         ...(key !== undefined ? { pseudonymKey: key } : {}),
         ...(args["relative-dates"] ? { relativeDates: true } : {}),
-        ...(args["allow-cpr"] ? { allowCpr: true } : {}),
+        ...(args["allow-cpr"] ? { allowCpr: args["allow-cpr"] as string[] } : {}),
+        ...(args.keep ? { keep: args.keep as string[] } : {}),
+        ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}),
         ...(args.strict ? { strict: true } : {}),
       });
       reporter.finish(true);

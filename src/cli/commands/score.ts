@@ -7,6 +7,7 @@ import { scoreFile } from "../../io/score-file.js";
 import { statSync } from "node:fs";
 import { FileError } from "../../io/rows.js";
 import { buildRegistry, checkInstrument, checkOutputs, chooseFormat, streamingInputFrom, inputOptions, IssueReporter, outOption, progress } from "../shared.js";
+import { skipBrokenQuotesOption } from "../shared.js";
 
 export const score: Command = {
   name: "score",
@@ -17,6 +18,7 @@ export const score: Command = {
     strict: { type: "boolean", description: "write no output at all when any row has an error" },
     ...outOption,
     ...inputOptions,
+    ...skipBrokenQuotesOption,
   },
   details: `The long format is a stable contract: ${LONG_SCORE_COLUMNS.join(",")}
 (one row per administration × scale; dates ISO; score empty when not scorable; flags separated by ;).
@@ -40,7 +42,7 @@ Example:
     let wide: ReturnType<typeof wideLayout> | undefined;
     let n = 0;
     try {
-      const summary = await scoreFile(input, { registry, ...(instrument ? { instrument } : {}) }, {
+      const summary = await scoreFile(input, { registry, ...(instrument ? { instrument } : {}), ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) }, {
         begin(info) {
           if (format === "long") write(csvLine([...LONG_SCORE_COLUMNS]));
           if (format === "wide") {
