@@ -9,7 +9,7 @@ const def = (inst: string) => getInstrument(inst).scales.find((s) => s.id === "t
 const goal = (target: Goal["target"], instrument = "ors", extra: Partial<Goal> = {}): Goal =>
   parseGoals({ goals: [{ id: "g1", subjectId: "F1", goal: "Mor oplever mere overskud i hverdagen", measure: { instrument, respondent: "mother" }, target, start: "2024-01-01", review: "2024-03-01", ...extra }] })[0]!;
 
-// ORS 18 (01-01, clinical ≤ 25) → 22 (02-01) → 27 (02-26): +9, reliable (≥ 5) and out of the clinical band
+// ORS 18 (01-01, clinical below 25) → 22 (02-01) → 27 (02-26): +9, reliable (≥ 5) and out of the clinical band
 const ORS = [ors("F1", "2024-01-01", [4, 5, 4, 5]), ors("F1", "2024-02-01", [5, 6, 5, 6]), ors("F1", "2024-02-26", [7, 7, 6, 7])];
 
 describe("goals", () => {

@@ -1,6 +1,6 @@
 import { getInstrument, scoreAdministration, type ScoreResult } from "../../src/index.js";
 
-/** ORS scored by the real engine: four lines summed (0–40), adult form bands (clinical ≤ 25). */
+/** ORS scored by the real engine: four lines summed (0–40), adult form bands (clinical below 25). */
 export function ors(subjectId: string, date: string, lines: [number, number, number, number], respondent = "mother"): ScoreResult {
   const [a, b, c, d] = lines;
   return scoreAdministration(getInstrument("ors"), { instrument: "ors", subjectId, administeredOn: date, respondent, responses: { ors_1: a, ors_2: b, ors_3: c, ors_4: d } });
