@@ -7,14 +7,14 @@ export function ors(subjectId: string, date: string, lines: [number, number, num
 }
 
 /** A result with one scale and a given score; the direction is read from the real definition so tests follow it. */
-export function fake(instrument: string, scale: string, subjectId: string, date: string, score: number | null, extra: { respondent?: string; concern?: boolean } = {}): ScoreResult {
+export function fake(instrument: string, scale: string, subjectId: string, date: string, score: number | null, extra: { respondent?: string; concern?: boolean; form?: string } = {}): ScoreResult {
   const def = getInstrument(instrument).scales.find((s) => s.id === scale)!.def;
   return {
     instrument,
     instrumentName: instrument,
     definitionVersion: "test",
-    form: null,
-    formRule: null,
+    form: extra.form ?? null,
+    formRule: extra.form === undefined ? null : "form given",
     subjectId,
     administeredOn: date,
     respondent: extra.respondent ?? "mother",
