@@ -51,9 +51,11 @@ describe("demo cohort", () => {
       stable: ["unchanged"],
       deteriorating: ["deteriorated"],
     };
-    // PSS has no published SD: without --sd no reliable change can be judged, and trivsel says so
+    // PSS has no published SD: without --sd or --norms sample no reliable change can be judged, and
+    // trivsel says so (no_norms: every series has a follow-up, so the data are not what is missing)
     if (instrument === "pss") {
-      expect(new Set(mothers.map((m) => m.category))).toEqual(new Set(["insufficient_data"]));
+      expect(new Set(mothers.map((m) => m.category))).toEqual(new Set(["no_norms"]));
+      expect(new Set(mothers.map((m) => m.norms))).toEqual(new Set(["none"]));
       return;
     }
     for (const m of mothers) expect(expected[truth.get(m.subject_id!)!], `${m.subject_id} ${m.category}`).toContain(m.category);
