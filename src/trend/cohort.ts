@@ -87,7 +87,7 @@ export interface CohortRow {
   /** % of nFollowUp; null when nFollowUp is 0 */
   percent: Record<Category, number | null>;
   change: PairedStats | null;
-  /** the norms sources of the series with a follow-up, e.g. "definition" or "sample n=12" ("none" when none) */
+  /** the norms sources of the row's series, e.g. "definition" or "sample n=12" ("none" when none) */
   norms: string[];
   /** when no series got a verdict for want of norms: how to get verdicts */
   verdictHint: string | null;
@@ -131,7 +131,7 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: T
       counts,
       percent,
       change: pairedStats(follow.map((a) => a.latest! - a.baseline!)),
-      norms: [...new Set(follow.map((a) => formatNormsSource(a.norms)))].sort(),
+      norms: [...new Set(list.map((a) => formatNormsSource(a.norms)))].sort(),
       verdictHint: judged.length === 0 && firstNoNorms ? hintFor(firstNoNorms) : null,
     });
   }
