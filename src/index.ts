@@ -5,7 +5,7 @@
 
 // Instruments
 export { InstrumentSchema, OverlaySchema, ProvenanceSchema } from "./schema/instrument.js";
-export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source } from "./schema/instrument.js";
+export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source, FitRole } from "./schema/instrument.js";
 export { loadInstrument, InstrumentDefinitionError, scaleRange, scaleItems, bandsFor, scaleDependsOnForm } from "./registry/load.js";
 export type { Instrument, Item, Scale } from "./registry/load.js";
 export { applyOverlay } from "./registry/overlay.js";
@@ -47,8 +47,8 @@ export { olsSlope, theilSenSlope } from "./trend/slope.js";
 export type { OlsSlope, XY } from "./trend/slope.js";
 export { classifySeries, analyseTrends, sampleNorms, CATEGORIES, ZERO_SPREAD } from "./trend/classify.js";
 export type { Category, Step, TrendAnalysis, ClassifyOptions, SampleNorms } from "./trend/classify.js";
-export { fitSessions, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
-export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, EtrTable, EtrRow } from "./trend/fit.js";
+export { fitSessions, fitMeasures, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
+export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, FitMeasure, EtrTable, EtrRow } from "./trend/fit.js";
 export { readResults, isScoredLong } from "./trend/read.js";
 export type { ReadResults } from "./trend/read.js";
 export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";

@@ -154,6 +154,13 @@ describe("the loader rejects a broken copy, naming the field", () => {
     expect(e.message).toContain("forms[0].bands.total.bands[1].lower: at 25 exactly one");
   });
 
+  it("a FIT item flag that is not a flag of the scale", () => {
+    const d = readDef("srs.json");
+    d.scales[0].fit.itemFlag = "srs_line_below_8";
+    const e = rejection(d, "srs-fit.json");
+    expect(e.message).toContain('scales[0].fit.itemFlag: "srs_line_below_8" is not a flag of this scale (srs_item_below_9)');
+  });
+
   it("an unknown item in a scale", () => {
     const d = epds();
     d.scales[0].items[0] = "epds_11";

@@ -118,7 +118,7 @@ describe("demo cohort", () => {
 
   it("fit, goals and cohort run as the README shows", async () => {
     const fit = await cli(["fit", DEMO, ...OVERLAY]);
-    expect(fit.out.split("\n")[0]).toBe("subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts");
+    expect(fit.out.split("\n")[0]).toBe("subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts,outcome_measure,alliance_measure");
     expect(fit.err).toMatch(/No ETR table in use/);
     // a deteriorating family's mother gets the ORS-below-intake alert at some session
     const det = [...truth].filter(([, t]) => t === "deteriorating").map(([s]) => s);
