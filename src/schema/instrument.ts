@@ -180,12 +180,34 @@ export const FlagSchema = z
   .strict()
   .describe("raised when any tested item meets the condition, whatever the scale score");
 
+export const BandFlagSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    band: z.string().describe("band id (of the scale's or the form's bands) the score must fall in"),
+    when: z.object({ sex: z.enum(["female", "male"]) }).strict().describe("what must hold of the administration (its sex column)"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("raised when the score falls in a band and the administration meets a condition (ASQ:SE-2: a girl in the monitoring zone)");
+
 export const ReliableChangeSchema = z
   .object({
     points: z.number().positive().describe("a change of at least this many raw points counts as reliable"),
     source: SourceSchema,
   })
   .strict();
+
+export const FitRoleSchema = z
+  .object({
+    role: z.enum(["outcome", "alliance"]).describe("outcome: rated at the start of a session (ORS, CORS); alliance: at its end (SRS, CSRS)"),
+    family: Id.describe("measures of one family share a session table: e.g. 'adult' for ORS+SRS, 'child' for CORS+CSRS"),
+    itemFlag: z.string().optional().describe("id of this scale's flag that marks a single line below the item cutoff (alliance only)"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("the scale's part in Feedback-Informed Treatment: `trivsel fit` finds its measures by role, not by instrument id; the cutoff is the scale's concern band, the reliable-change size its reliableChange");
+export type FitRole = z.output<typeof FitRoleSchema>;
 
 export const ScaleSchema = z
   .object({
@@ -209,8 +231,10 @@ export const ScaleSchema = z
     missing: MissingRuleSchema.optional(),
     bands: BandSetSchema.optional().describe("default bands; a form may override them"),
     flags: z.array(FlagSchema).default([]),
+    bandFlags: z.array(BandFlagSchema).default([]),
     norms: z.array(NormSchema).default([]),
     reliableChange: ReliableChangeSchema.optional(),
+    fit: FitRoleSchema.optional(),
     decimals: z.number().int().min(0).max(6).describe("decimals to show in reports and charts; results keep full precision and CSV files up to 6 decimals"),
   })
   .strict();

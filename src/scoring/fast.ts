@@ -46,17 +46,44 @@ const MAX_FLAGS = 20;
 const MEMO_SIZE = 10_000;
 
 /**
+ * The per-row form rules the fast path may take over (a closed list): birth-relative, when its
+ * forms have the same items, so a row's form follows from administered_on against a valid birth_date.
+ * null for any other rule.
+ */
+export function fastFormRule(inst: Instrument): { beforeBirth: string; fromBirth: string } | null {
+  const sel = inst.def.formSelection;
+  if (!sel || sel.rule !== "birth-relative") return null;
+  const p = sel.params as { beforeBirth?: unknown; fromBirth?: unknown };
+  if (typeof p.beforeBirth !== "string" || typeof p.fromBirth !== "string") return null;
+  const items = (id: string) => inst.forms.find((f) => f.id === id)?.items?.join(",") ?? (inst.forms.some((f) => f.id === id) ? "*" : null);
+  const a = items(p.beforeBirth);
+  if (a === null || a !== items(p.fromBirth)) return null;
+  return { beforeBirth: p.beforeBirth, fromBirth: p.fromBirth };
+}
+
+/**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
  * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
- * scales without items, columns not on the form, or flag ids that are the provisional flags themselves.
+ * scales without items, columns not on the form, band flags (they read the sex column), or flag ids that are
+ * the provisional flags themselves.
  * `cell` is csvCell (longScoreLines' cell writer).
  */
-export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
+export function compileFastScorer(
+  inst: Instrument,
+  names: readonly string[],
+  cell: (value: string | number | null | undefined) => string,
+  /** a form the caller chose per row by a rule in fastFormRule (no issues, not provisional) */
+  formId?: string,
+): FastScorer | null {
   if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
   let form: FormDef;
   let selProvisional = false;
   if (!inst.hasForms) form = inst.forms[0]!;
-  else {
+  else if (formId !== undefined) {
+    const f = inst.forms.find((x) => x.id === formId);
+    if (!f) return null;
+    form = f;
+  } else {
     const sel = inst.def.formSelection;
     if (!sel || sel.rule !== undefined || sel.default === undefined) return null;
     const f = inst.forms.find((x) => x.id === sel.default);
@@ -73,7 +100,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
   const scales = plan.scales;
   for (let s = 0; s < scales.length; s++) {
     const sp = scales[s]!;
-    if (sp.flags.length > MAX_FLAGS) return null;
+    if (sp.flags.length > MAX_FLAGS || sp.def.bandFlags.length > 0) return null;
     for (const f of sp.flags) if (f.id === PROV_CUTOFF || f.id === PROV_DEFINITION) return null;
     if (sp.def.derive) {
       if (sp.deriveFrom < 0 || sp.deriveFrom >= s) return null;
@@ -146,13 +173,12 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
     sp.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
     const band = findBand(sp.bands, sp.bandRules, score);
     // finish(), then scoreWith's form-selection provisional
-    if (band?.source.provenance === "provisional") {
-      provisional = true;
-      flags.push(PROV_CUTOFF);
-    } else if (provisional) flags.push(PROV_DEFINITION);
+    if (band?.source.provenance === "provisional") flags.push(PROV_CUTOFF);
+    if (provisional) flags.push(PROV_DEFINITION);
+    provisional ||= flags.includes(PROV_CUTOFF);
     if (selProvisional) {
       provisional = true;
-      if (!flags.includes(PROV_CUTOFF) && !flags.includes(PROV_DEFINITION)) flags.push(PROV_DEFINITION);
+      if (!flags.includes(PROV_DEFINITION)) flags.push(PROV_DEFINITION);
     }
     const text = `${head2}${scaleCell[s]},${cell(score)},scored,${cell(band?.id)},${cell(nItems)},${cell(nItems)},${cell(flags.join(";"))}\n`;
     return { text, bytes: encoder.encode(text), prov: provisional };
