@@ -111,6 +111,22 @@ describe("1. one stray quote no longer drops every row after it", () => {
     expect(r.err).toContain("scored.csv: row 5, column score: a quote opened here is never closed: it takes the rest of the file, 47 lines");
     expect(r.out).toBe("");
   });
+
+  it.each(["trend", "fit", "goals", "cohort"])("%s --skip-broken-quotes goes on and names the lines it did not read", async (cmd) => {
+    const d = dir();
+    let t = "subject_id,administered_on,respondent,instrument,form,scale,score,status,band,n_answered,n_items,flags\n";
+    for (let i = 0; i < 6; i++) t += `S1,2025-01-0${1 + i},mother,ors,adult,total,${i === 4 ? '"' : ""}2${i},scored,clinical,4,4,\n`;
+    writeFileSync(join(d, "scored.csv"), t);
+    writeFileSync(join(d, "goals.yaml"), "goals:\n  - id: g1\n    subjectId: S1\n    goal: ORS over the cutoff\n    measure: { instrument: ors, scale: total, respondent: mother }\n    target: { kind: above, value: 25 }\n    start: 2025-01-01\n    review: 2025-03-01\n");
+    const extra = cmd === "goals" ? ["--goals", "goals.yaml"] : [];
+    const refused = await inProc([cmd, "scored.csv", ...extra], d);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toBe("");
+    const r = await inProc([cmd, "scored.csv", ...extra, "--skip-broken-quotes"], d);
+    expect(r.err).toContain("scored.csv, row 6, column score: error [invalid_value] row not read: a quote opened here is never closed: it takes the rest of the file, 2 lines");
+    expect(r.out).not.toBe("");
+    if (cmd === "trend") expect(r.out.split("\n")[1]).toMatch(/^S1,mother,ors,total,,4,2025-01-01,2025-01-04,20,23,3,/);
+  });
 });
 
 describe("10. line endings that switch inside the file", () => {

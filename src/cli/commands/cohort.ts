@@ -7,7 +7,7 @@ import { analyseTrends } from "../../trend/classify.js";
 import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 import { NORMS_HELP, NORMS_OPTION, normsOption, positiveNumber } from "./trend.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "no_norms", "insufficient_data"] as const;
@@ -64,6 +64,7 @@ export const cohort: Command = {
   summary: "Cohort summary: verdict counts, pre–post change with 95% CI and paired effect sizes",
   usage: "trivsel cohort <file.csv|-> [--by <column>] [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format csv|json] [--out <file>]",
   options: {
+    ...skipBrokenQuotesOption,
     by: { type: "string", placeholder: "column", description: "group by a column of the raw file (e.g. municipality), or phase (the baseline's phase)" },
     scale: { type: "string", placeholder: "id", description: "only this scale" },
     sd: { type: "string", placeholder: "x", description: "SD for the Jacobson–Truax RCI (needs --instrument and --scale), as in trend" },
@@ -103,7 +104,7 @@ Example:
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {
-      const read = await readResults(input, registry, instrument !== undefined ? { instrument } : {}, reporter.add);
+      const read = await readResults(input, registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) }, reporter.add);
       // a subject's group: its first non-empty value in the column
       const groupOfSubject = new Map<string, string>();
       if (by !== undefined && by !== "phase" && by !== "respondent") {

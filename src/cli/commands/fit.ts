@@ -7,7 +7,7 @@ import { csvLine } from "../../io/csv.js";
 import { DEFAULT_REVIEW_SESSIONS, fitMeasures, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
-import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 
 export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts", "outcome_measure", "alliance_measure"] as const;
 
@@ -16,6 +16,7 @@ export const fit: Command = {
   summary: "FIT session table: ORS/SRS (CORS/CSRS) per session and rater, with alerts and the rule that fired",
   usage: "trivsel fit <file.csv|-> [--etr <table.csv>] [--sessions <n>] [--format csv|json] [--out <file>]",
   options: {
+    ...skipBrokenQuotesOption,
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
     sessions: { type: "string", placeholder: "n", description: `alert when the ORS is not reliably above intake from this session on (default ${DEFAULT_REVIEW_SESSIONS})` },
     ...tableFormatOption,
@@ -72,7 +73,7 @@ Example:
       const fitIssue = (i: Parameters<typeof reporter.add>[0]) => {
         if (i.instrument === undefined || ids.has(i.instrument)) reporter.add(i);
       };
-      const results = (await readResults(input, registry, {}, fitIssue)).results.filter((r) => ids.has(r.instrument));
+      const results = (await readResults(input, registry, args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}, fitIssue)).results.filter((r) => ids.has(r.instrument));
       const families = fitSessions(results, { sessions, measures, ...(etr ? { etr } : {}) });
       const write = target ? (s: string) => target.write(s) : io.stdout;
       if (format === "csv") {

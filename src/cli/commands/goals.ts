@@ -10,7 +10,7 @@ import { formatNormsSource } from "../../trend/reliable-change.js";
 import { NORMS_HELP, NORMS_OPTION, normsOption } from "./trend.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
-import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 
 export const GOAL_COLUMNS = ["subject_id", "goal_id", "instrument", "scale", "form", "respondent", "target", "start", "review", "at", "status", "baseline_date", "baseline", "latest_date", "latest", "change", "rci", "reliable_change", "norms", "notes"] as const;
 
@@ -19,6 +19,7 @@ export const goals: Command = {
   summary: "Evaluate developmental goals (udviklingsmål) from a goals file against the measurements",
   usage: "trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--norms sample] [--format csv|json] [--out <file>]",
   options: {
+    ...skipBrokenQuotesOption,
     goals: { type: "string", placeholder: "goals.json", description: "the goals file: JSON or YAML (.yaml/.yml) with a list of goals" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
     ...NORMS_OPTION,
@@ -73,7 +74,7 @@ Example:
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {
       const wanted = new Set(list.map((g) => g.measure.instrument));
-      const { results } = await readResults(input, registry, wanted.size === 1 ? { instrument: [...wanted][0]! } : {}, reporter.add);
+      const { results } = await readResults(input, registry, { ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}), ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) }, reporter.add);
       const respondents = new Map<string, Set<string>>();
       for (const r of results) {
         let set = respondents.get(r.instrument);

@@ -7,7 +7,7 @@ import { analyseTrends, type TrendAnalysis } from "../../trend/classify.js";
 import { formatNormsSource } from "../../trend/reliable-change.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
+import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 
 /** Public contract: column names and order. */
 export const TREND_COLUMNS = ["subject_id", "respondent", "instrument", "scale", "form", "n", "first_date", "last_date", "baseline", "latest", "change", "rci", "reliable_change", "category", "slope_per_week", "norms"] as const;
@@ -46,6 +46,7 @@ export const trend: Command = {
   summary: "Progression per family and measure: reliable change, clinical significance, verdict, slope",
   usage: "trivsel trend <file.csv|-> [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format csv|json] [--out <file>]",
   options: {
+    ...skipBrokenQuotesOption,
     scale: { type: "string", placeholder: "id", description: "only this scale" },
     sd: { type: "string", placeholder: "x", description: "SD for the Jacobson–Truax RCI (needs --instrument and --scale); completes or replaces the definition's norms" },
     reliability: { type: "string", placeholder: "r", description: "reliability (0 ≤ r < 1) for the RCI (needs --instrument and --scale)" },
@@ -93,7 +94,7 @@ Example:
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {
-      const read = await readResults(input, registry, instrument !== undefined ? { instrument } : {}, reporter.add);
+      const read = await readResults(input, registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) }, reporter.add);
       const norms = { ...(sd !== undefined ? { sd } : {}), ...(reliability !== undefined ? { reliability } : {}) };
       const { analyses, skipped } = analyseTrends(read.results, registry, {
         ...(instrument !== undefined ? { instrument } : {}),
