@@ -38,6 +38,7 @@ export { VERSION } from "./version.js";
 
 // Trend
 export { buildSeries } from "./trend/series.js";
+export { AnalysisInputError } from "./trend/input.js";
 export type { Series, SeriesPoint, SeriesOptions, SeriesSkip, Reference } from "./trend/series.js";
 export { jacobsonTruax, rci, changeBasis, assessChange, formatNormsSource, RCI_CRITICAL } from "./trend/reliable-change.js";
 export type { JacobsonTruax, ChangeBasis, UserNorms, ReliableVerdict, ChangeResult, NormsSource } from "./trend/reliable-change.js";

@@ -9,6 +9,7 @@ describe("public API", () => {
   it("exports exactly these names", () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "AnalysisInputError",
         "CATEGORIES",
         "DEFAULT_REVIEW_SESSIONS",
         "DEFAULT_SRS_DROP",

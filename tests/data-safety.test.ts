@@ -19,6 +19,12 @@ import { scoreMany } from "../src/scoring/many.js";
 import { scoreFile } from "../src/io/score-file.js";
 import { FileError } from "../src/io/rows.js";
 import { readResults } from "../src/trend/read.js";
+import { buildSeries } from "../src/trend/series.js";
+import { analyseTrends } from "../src/trend/classify.js";
+import { fitSessions } from "../src/trend/fit.js";
+import { evaluateGoals } from "../src/trend/goals.js";
+import { cohortSummary } from "../src/trend/cohort.js";
+import { AnalysisInputError } from "../src/trend/input.js";
 import { defaultRegistry } from "../src/registry/registry.js";
 import type { Issue, ScoreResult } from "../src/schema/results.js";
 
@@ -604,5 +610,20 @@ describe("10. smaller ones", () => {
       expect(e).toBeInstanceOf(FileError);
       expect((e as FileError).issue).toMatchObject({ code: "invalid_value" });
     }
+  });
+  it("the analysis functions name the function, the argument and its type for input of the wrong type, never a bare TypeError", () => {
+    const reg = defaultRegistry();
+    const cases: [() => unknown, string][] = [
+      [() => buildSeries(null as never), "buildSeries: results is null; expected an array of score results"],
+      [() => analyseTrends(undefined as never, reg), "analyseTrends: results is undefined; expected an array of score results"],
+      [() => fitSessions(5 as never), "fitSessions: results is number; expected an array of score results"],
+      [() => evaluateGoals(null as never, [], () => undefined), "evaluateGoals: goals is null; expected an array of goals (parseGoals gives one)"],
+      [() => cohortSummary("S1" as never), "cohortSummary: analyses is string; expected an array of trend analyses (analyseTrends gives one)"],
+    ];
+    for (const [f, message] of cases) {
+      expect(f).toThrow(AnalysisInputError);
+      expect(f).toThrow(message);
+    }
+    expect(buildSeries([]).series).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type NormsSource, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
 import { buildSeries, type Series, type SeriesPoint } from "./series.js";
 import { olsSlope, theilSenSlope, type OlsSlope } from "./slope.js";
+import { requireIterable } from "./input.js";
 
 export const CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated", "insufficient_data", "changed", "no_norms"] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -187,6 +188,7 @@ export function analyseTrends(
   registry: InstrumentRegistry,
   opts: ClassifyOptions & import("./series.js").SeriesOptions = {},
 ): { analyses: TrendAnalysis[]; skipped: import("./series.js").SeriesSkip[] } {
+  requireIterable("analyseTrends", "results", results, "an array of score results");
   const scaleOf = (inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined);
   const perForm =
     opts.perForm ??

@@ -9,6 +9,7 @@
 import { gammaln, mean, probit, sampleStandardDeviation } from "simple-statistics";
 import { CATEGORIES, ZERO_SPREAD, type Category, type TrendAnalysis } from "./classify.js";
 import { formatNormsSource } from "./reliable-change.js";
+import { requireIterable } from "./input.js";
 
 /**
  * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from simple-statistics' gammaln,
@@ -102,6 +103,7 @@ function hintFor(a: TrendAnalysis): string {
 }
 
 export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {
+  requireIterable("cohortSummary", "analyses", analyses, "an array of trend analyses (analyseTrends gives one)");
   const cells = new Map<string, { group: string | null; list: TrendAnalysis[] }>();
   for (const a of analyses) {
     const group = groupOf(a);

@@ -20,6 +20,7 @@ import type { Instrument } from "../registry/load.js";
 import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
+import { requireIterable } from "./input.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
@@ -160,6 +161,7 @@ export function etrFor(table: EtrTable, intake: number, session: number): { expe
 const EPS = 1e-9;
 
 export function fitSessions(results: Iterable<ScoreResult>, opts: FitOptions = {}): FitFamily[] {
+  requireIterable("fitSessions", "results", results, "an array of score results");
   const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
   const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
   const measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));

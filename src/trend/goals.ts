@@ -18,6 +18,7 @@ import type { ScoreResult } from "../schema/results.js";
 import { sampleKey, sampleNorms, type SampleNorms } from "./classify.js";
 import { assessChange, changeBasis, type ChangeResult, type NormsSource, type UserNorms } from "./reliable-change.js";
 import { buildSeries, type SeriesPoint } from "./series.js";
+import { requireIterable } from "./input.js";
 
 const IsoDate = z.string().refine((s) => parseDate(s) !== null, "a date: yyyy-mm-dd");
 
@@ -272,5 +273,7 @@ export function evaluateGoals(
   defOf: (instrument: string, scale: string) => ScaleDef | undefined,
   opts: GoalOptions = {},
 ): GoalEvaluation[] {
+  requireIterable("evaluateGoals", "goals", goals, "an array of goals (parseGoals gives one)");
+  requireIterable("evaluateGoals", "results", results, "an array of score results");
   return goals.map((g) => evaluateGoal(g, results, defOf(g.measure.instrument, g.measure.scale), opts));
 }

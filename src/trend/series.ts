@@ -5,6 +5,7 @@
  */
 import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
+import { requireIterable } from "./input.js";
 
 export interface SeriesPoint {
   date: string;
@@ -74,6 +75,7 @@ const dayOf = (iso: string): number | null => {
 
 /** Groups scored results into series. Results without subject or valid date are listed in `skipped`, not dropped silently. */
 export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions = {}): { series: Series[]; skipped: SeriesSkip[] } {
+  requireIterable("buildSeries", "results", results, "an array of score results");
   const skipped: SeriesSkip[] = [];
   const intake = new Map<string, { day: number; date: string }>();
   const kept: { r: ScoreResult; day: number; index: number }[] = [];
