@@ -181,6 +181,7 @@ function bandSets(def: InstrumentDef): { scale: string; form: string | null; set
 function formatValues(f: ResponseFormat): string {
   if (f.kind === "integer") return `integers ${f.min}–${f.max}`;
   if (f.kind === "decimal") return `${num(f.min)}–${num(f.max)} in steps of ${num(f.step)}`;
+  if (f.kind === "category") return `codes (no points): ${Object.entries(f.codes).map(([c, m]) => `${code(c)} ${m}`).join(", ")}`;
   const codes = Object.entries(f.codes).map(([c, v]) =>
     typeof v === "number"
       ? `${code(c)} = ${num(v)}`

@@ -54,6 +54,8 @@ const MEMO_SIZE = 10_000;
  */
 export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
   if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
+  // coded ratings: the coder checks and the classifications are the full path's
+  if (inst.def.coding !== undefined || [...inst.items.values()].some((it) => it.format.kind === "category")) return null;
   let form: FormDef;
   let selProvisional = false;
   if (!inst.hasForms) form = inst.forms[0]!;
