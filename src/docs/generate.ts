@@ -395,6 +395,14 @@ function instrumentSection(inst: Instrument): string {
     );
   }
 
+  if (def.coding) {
+    out.push("", "### Coding", "");
+    out.push(
+      `Values are entered by a trained coder from the ${cell(def.coding.what)}; reliable coder: ${cell(def.coding.certification)}. ${source(def.coding.source)}`,
+      "",
+      "Each administration names its coder (`coder_id`) and says whether the coder is certified (`coder_certified`: yes/no). A missing coder is a warning and the flag `coder_missing` on every score and code; a coder recorded as not certified gives `coder_not_certified`; an empty certification gives `coder_certification_unknown` (info). The ratings themselves are never changed.",
+    );
+  }
   out.push("", "### Items", "");
   out.push(
     table(

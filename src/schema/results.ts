@@ -114,6 +114,8 @@ export interface ClassificationResult {
   code: string | null;
   /** the code's meaning from the definition */
   meaning: string | null;
+  /** coder flags (coder_missing …) when there is a code */
+  flags: string[];
   source: { ref: string; locator?: string; provenance: Provenance };
 }
 

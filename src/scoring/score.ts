@@ -569,10 +569,11 @@ function checkCoder(inst: Instrument, a: Omit<Administration, "responses">, resu
 }
 
 /** The codes of the form's classification items, as parsed (an unknown code is already an issue). */
-function classify(plan: FormPlan): ClassificationResult[] {
+function classify(plan: FormPlan, coderFlag: string | null): ClassificationResult[] {
   return plan.categories.map((c) => {
     const code = plan.status[c.idx] === OK ? String(plan.response[c.idx]) : null;
-    return { item: c.id, label: c.label, code, meaning: code === null ? null : c.codes[code]!, source: c.source };
+    const flags = code !== null && coderFlag !== null ? [coderFlag] : [];
+    return { item: c.id, label: c.label, code, meaning: code === null ? null : c.codes[code]!, flags, source: c.source };
   });
 }
 
@@ -643,7 +644,7 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
       }
       result.scales.push(r);
     }
-    if (plan.categories.length > 0) result.classifications = classify(plan);
+    if (plan.categories.length > 0) result.classifications = classify(plan, coderFlag);
   }
   if (!result.provisional) for (const s of result.scales) if (s.provisional) result.provisional = true;
   for (const i of issues) {
