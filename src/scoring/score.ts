@@ -148,7 +148,8 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
     plan.list = list;
     plan.idx = list.map((si) => idxOf(si.item));
     const recoded = list.filter((si) => si.recode).map((si) => `${si.item} ${si.recode!.name}`);
-    plan.what = `${def.aggregate} of ${list.length} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
+    // one item taken as it is: a coder's rating (RF, CARE-Index scale scores)
+    plan.what = list.length === 1 && !list[0]!.recode ? `${list[0]!.item} as recorded` : `${def.aggregate} of ${list.length} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
     plan.flags = def.flags.map((f) => ({
       id: f.id,
       onResponse: f.on === "response",

@@ -40,6 +40,12 @@ export const instruments: Command = {
         for (const fl of s.def.flags) lines.push(`  flag ${fl.id}: ${fl.label}`);
         if (s.def.reliableChange) lines.push(`  reliable change: ${s.def.reliableChange.points} points [${s.def.reliableChange.source.provenance}]`);
       }
+      // coded interviews and observations (issue 15)
+      for (const it of d.items) {
+        const f = d.responseFormats[it.response]!;
+        if (f.kind === "category") lines.push(``, `classification ${it.id}: ${it.label} [${f.source.provenance}]`, `  codes: ${Object.entries(f.codes).map(([c, m]) => `${c} (${m})`).join(", ")}`);
+      }
+      if (d.coding) lines.push(``, `coded from: ${d.coding.what}; reliable coder: ${d.coding.certification} [${d.coding.source.provenance}]`, `  each row names its coder (coder_id) and whether certified (coder_certified yes/no)`);
       lines.push(``, `licence: ${d.licence}`, ``, `references:`, ...d.references.map((r) => `  [${r.id}] ${r.citation}${r.doi ? ` doi:${r.doi}` : ""}`));
       if (d.notes.length) lines.push(``, `notes:`, ...d.notes.map((n) => `  - ${n}`));
       io.stdout(lines.join("\n") + "\n");
