@@ -29,7 +29,7 @@ export const instruments: Command = {
       if (inst.hasForms) lines.push(`forms: ${inst.forms.map((f) => f.id).join(", ")}`);
       for (const s of inst.scales) {
         lines.push(``, `scale ${s.id}: ${s.def.label}`);
-        lines.push(`  ${s.def.derive ? `derived: ${s.def.derive.op} of ${s.def.derive.from}` : `${s.def.aggregate} of ${s.items ? s.items.length + " items" : "the form's items"}`}; ${s.def.direction.replace(/_/g, " ")}`);
+        lines.push(`  ${s.def.derive ? `derived: ${s.def.derive.op} of ${s.def.derive.from}` : s.items?.length === 1 && !s.items[0]!.recode ? `${s.items[0]!.item} as recorded` : `${s.def.aggregate} of ${s.items ? s.items.length + " items" : "the form's items"}`}; ${s.def.direction.replace(/_/g, " ")}`);
         if (s.def.missing) lines.push(`  missing items: ${s.def.missing.kind === "rule" ? s.def.missing.rule : s.def.missing.kind === "prorate" ? `prorate up to ${s.def.missing.maxMissing}` : "none allowed"} [${s.def.missing.source.provenance}]`);
         for (const f of inst.forms) {
           const set = bandsFor(s, f);
