@@ -104,10 +104,20 @@ const INSTRUMENT_COLUMNS: ReadonlyArray<readonly [prefix: string, n: number]> = 
   ["srs_", 4],
 ];
 const META = ["subject_id", "municipality", "administered_on", "respondent", "phase", "birth_date", "gestational_weeks", "form"] as const;
+/** coded interviews and observations (issue 15): the coder of the row's coded instrument, then its ratings */
+const CODER_COLUMNS = ["coder_id", "coder_certified"] as const;
+const CODED_COLUMNS: ReadonlyArray<readonly [prefix: string, n: number]> = [
+  ["pdirf_", 1],
+  ["aairf_", 3],
+  ["ems_", 3],
+  ["nbo_", 20],
+];
 const COLUMNS: string[] = [
   ...META,
+  ...CODER_COLUMNS,
   ...Array.from({ length: ASQ_ITEMS }, (_, i) => [`asqse2_${i + 1}`, `asqse2_${i + 1}_concern`]).flat(),
   ...INSTRUMENT_COLUMNS.flatMap(([p, n]) => Array.from({ length: n }, (_, i) => `${p}${i + 1}`)),
+  ...CODED_COLUMNS.flatMap(([p, n]) => Array.from({ length: n }, (_, i) => `${p}${i + 1}`)),
 ];
 
 type Respondent = "mother" | "father" | "health_visitor" | "family_consultant";
@@ -445,6 +455,55 @@ for (const f of families) {
   });
 }
 
+// ---------------------------------------------------------------- coded interviews and observations (issue 15)
+// A PRNG stream of their own, so the questionnaire values above are the same as before they were added.
+// Each coded administration sits on an existing row (a session date of its respondent), alone among coded
+// instruments on that row, because the row's coder_id belongs to it.
+
+const codedRand = mulberry32(SEED + 15);
+const cInt = (lo: number, hi: number): number => lo + Math.floor(codedRand() * (hi - lo + 1));
+const AAI_CODES = ["F", "Ds", "E", "U", "CC"] as const;
+const ORGANIZED = ["F", "Ds", "E"] as const;
+function coded(f: Family, on: Day, respondent: Respondent, coder: string, prefix: string, values: readonly (string | number)[]): void {
+  const cells = cellsFor(f, on, respondent);
+  if (cells.size === 0) throw new Error(`${f.id} ${iso(on)} ${respondent}: no questionnaire row for a coded administration`);
+  cells.set("coder_id", coder);
+  cells.set("coder_certified", "yes");
+  put(f, on, respondent, prefix, values);
+}
+
+for (const f of families) {
+  const parents: Respondent[] = f.father ? ["mother", "father"] : ["mother"];
+  const s = f.sessions;
+  const last = s[s.length - 1]!;
+  for (const r of parents) {
+    // PDI-RF: intake and end, overall RF only; moves with the family's trajectory (rarely above 5 in a risk sample)
+    const rf0 = f.trajectory === "improving" ? cInt(2, 4) : cInt(3, 5);
+    const rf1 = f.trajectory === "improving" ? rf0 + cInt(1, 2) : f.trajectory === "deteriorating" ? rf0 - 1 : rf0;
+    coded(f, s[0]!, r, `rf-coder-${cInt(1, 2)}`, "pdirf_", [rf0]);
+    coded(f, last, r, `rf-coder-${cInt(1, 2)}`, "pdirf_", [rf1]);
+    // AAI once, at the second pregnancy session: RF near the PDI's, and a classification
+    const main = AAI_CODES[cInt(0, 4)]!;
+    const organized = main === "U" || main === "CC" ? ORGANIZED[cInt(0, 2)]! : "";
+    coded(f, s[1]!, r, `rf-coder-${cInt(1, 2)}`, "aairf_", [clamp(rf0 + cInt(-1, 1), -1, 9), main, organized]);
+    // EMS at the third pregnancy session and the one before the last: average, highest, lowest level 0–4
+    const avg0 = cInt(1, 2);
+    const avg1 = clamp(f.trajectory === "improving" ? avg0 + 1 : f.trajectory === "deteriorating" ? avg0 - 1 : avg0, 0, 4);
+    for (const [on, avg] of [
+      [s[2]!, avg0],
+      [s[s.length - 2]!, avg1],
+    ] as const)
+      coded(f, on, r, "ems-rater-1", "ems_", [avg, clamp(avg + cInt(0, 1), 0, 4), clamp(avg - cInt(0, 1), 0, 4)]);
+  }
+  // NBO: the family consultant's first two sessions after the birth
+  const after = s.filter((d) => d >= f.birth).slice(0, 2);
+  const engagement = ["active", "some", "little"] as const;
+  for (const on of after) {
+    const done = Array.from({ length: 18 }, () => (cInt(0, 9) === 0 ? "no" : "yes"));
+    coded(f, on, "family_consultant", `nbo-${cInt(1, 3)}`, "nbo_", [...done, engagement[cInt(0, 2)]!, f.father ? engagement[cInt(0, 2)]! : "absent"]);
+  }
+}
+
 // ---------------------------------------------------------------- deliberate defects
 
 /** A middle FIT session, or the mid questionnaire occasion, so first-vs-last comparisons stay clean. */
@@ -472,6 +531,11 @@ function plan(f: Family, on: Day, respondent: Respondent, column: string, value:
   plan(f, midOccasion(f), "mother", "prfq_7", "3?", "text in a numeric cell (PRFQ items are whole numbers 1–7)");
   f = pick(others(used).filter((x) => withFather.includes(x)), 19);
   plan(f, f.sessions[Math.floor(f.sessions.length / 3)]!, "father", "ors_2", "7.25", "two decimals: ORS lines are read to 0.1 (one millimetre)");
+  // coded ratings (issue 15)
+  f = pick(others(used).filter((x) => x.trajectory === "stable"), 1);
+  plan(f, f.sessions[2]!, "mother", "coder_id", "", "EMS without its rater (coder_id empty)");
+  f = pick(others(used).filter((x) => x.father), 5);
+  plan(f, f.sessions[1]!, "father", "aairf_2", "D", "not an AAI classification code (F, Ds, E, U, CC)");
 }
 for (const d of defects) {
   const r = rows.get(`${d.family}|${d.on}|${d.respondent}`);

@@ -5,7 +5,7 @@
 
 // Instruments
 export { InstrumentSchema, OverlaySchema, ProvenanceSchema } from "./schema/instrument.js";
-export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source, FitRole } from "./schema/instrument.js";
+export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source, FitRole, Coding } from "./schema/instrument.js";
 export { loadInstrument, InstrumentDefinitionError, scaleRange, scaleItems, bandsFor, scaleDependsOnForm } from "./registry/load.js";
 export type { Instrument, Item, Scale } from "./registry/load.js";
 export { applyOverlay } from "./registry/overlay.js";
@@ -17,7 +17,7 @@ export { scoreAdministration } from "./scoring/score.js";
 export { scoreMany } from "./scoring/many.js";
 export { hasErrors } from "./scoring/issues.js";
 export { ISSUE_CODES } from "./schema/results.js";
-export type { Administration, ScoreResult, ScaleResult, Issue, IssueCode, ScaleStatus, AppliedBand, ItemValue } from "./schema/results.js";
+export type { Administration, ScoreResult, ScaleResult, Issue, IssueCode, ScaleStatus, AppliedBand, ItemValue, ClassificationResult } from "./schema/results.js";
 
 // CSV and files
 export { scoreFile } from "./io/score-file.js";

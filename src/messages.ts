@@ -39,4 +39,7 @@ export const messages: Record<IssueCode, (f: MessageFields) => string> = {
   unknown_instrument: (f) => `instrument ${q(f.received)} is not known; expected one of ${f.expected}`,
   provisional_cutoff: (f) => `${f.scale}: ${f.detail}`,
   not_scorable: (f) => `${f.scale} is not scorable: ${f.detail}`,
+  coder_missing: (f) => `${f.instrument} is coded by a trained coder, and no coder is named (coder_id is empty); the scores are kept and flagged coder_missing`,
+  coder_not_certified: (f) => `${f.instrument}: coder ${q(f.received)} is recorded as not certified (coder_certified); the scores are kept and flagged coder_not_certified`,
+  coder_certification_unknown: (f) => `${f.instrument}: whether coder ${q(f.received)} is certified is not recorded (coder_certified is empty); the scores are flagged coder_certification_unknown`,
 };

@@ -16,7 +16,7 @@ const COMMA = `${FIX}wide-comma-iso.csv`;
 const DANISH = `${FIX}wide-danish-excel.csv`;
 const EXPECTED = readFileSync(`${FIX}expected-long.csv`, "utf8");
 const EXPECTED_LINES = EXPECTED.trimEnd().split("\n");
-const IDS = ["asq-se-2", "adbb", "m-adbb", "pss", "prfq", "rfq-8", "epds", "ors", "srs", "cors", "csrs", "care-index"];
+const IDS = ["asq-se-2", "adbb", "m-adbb", "pss", "prfq", "rfq-8", "epds", "ors", "srs", "cors", "csrs", "care-index", "pdi-rf", "aai-rf", "ems", "nbo"];
 
 const both = async (argv: string[], opts: { cwd?: string; stdin?: string } = {}) => ({ inProc: await inProc(argv, opts), spawned: spawned(argv, opts) });
 const NO_STACK = /\n\s{4}at /;
@@ -62,7 +62,7 @@ describe("help and version", () => {
 });
 
 describe("trivsel instruments", () => {
-  it("lists the 12 built-in instruments as a table", async () => {
+  it("lists the 16 built-in instruments as a table", async () => {
     const x = await inProc(["instruments"]);
     expect(x.code).toBe(0);
     expect(x.err).toBe("");
@@ -297,5 +297,65 @@ describe("trivsel score", () => {
     const r = await inProc(["score", d]);
     expect(r.err).not.toContain("internal error");
     expect(r.code).toBe(2);
+  });
+});
+
+describe("coded interviews and observations (issue 15)", () => {
+  const WIDE = [
+    "subject_id,administered_on,respondent,phase,coder_id,coder_certified,pdirf_1,pdirf_2,aairf_1,aairf_2,aairf_3",
+    "F01,2025-01-10,mother,pregnancy,rf-coder-1,ja,4,5,,,",
+    "F01,2025-01-12,mother,pregnancy,rf-coder-2,no,,,3,U,Ds",
+    "F01,2025-09-10,mother,phase_out,,,6,,,,",
+    "F02,2025-02-01,father,pregnancy,rf-coder-1,yes,,,7,X,",
+  ].join("\n");
+
+  it("score --format wide: RF scores with coder flags, the coder and the classification codes", async () => {
+    const d = freshDir();
+    writeFileSync(join(d, "coded.csv"), WIDE + "\n");
+    const r = await inProc(["score", "coded.csv", "--format", "wide"], { cwd: d });
+    expect(r.code).toBe(2); // the unknown code X is an error
+    const lines = r.out.trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      "subject_id,administered_on,respondent,phase,instrument,form,source_row," +
+        "pdi-rf.overall_rf.score,pdi-rf.overall_rf.status,pdi-rf.overall_rf.band,pdi-rf.overall_rf.flags," +
+        "aai-rf.overall_rf.score,aai-rf.overall_rf.status,aai-rf.overall_rf.band,aai-rf.overall_rf.flags," +
+        "pdi-rf.coder_id,pdi-rf.coder_certified,aai-rf.coder_id,aai-rf.coder_certified,aai-rf.aairf_2.code,aai-rf.aairf_3.code",
+    );
+    expect(lines.slice(1)).toEqual([
+      "F01,2025-01-10,mother,pregnancy,pdi-rf,,2,4,scored,,,,,,,rf-coder-1,yes,,,,",
+      "F01,2025-01-12,mother,pregnancy,aai-rf,,3,,,,,3,scored,,coder_not_certified,,,rf-coder-2,no,U,Ds",
+      "F01,2025-09-10,mother,phase_out,pdi-rf,,4,6,scored,,coder_missing,,,,,,,,,,",
+      "F02,2025-02-01,father,pregnancy,aai-rf,,5,,,,,7,scored,,,,,rf-coder-1,yes,,",
+    ]);
+    expect(r.err).toContain('aairf_2: "X" is not an allowed response; expected one of F, Ds, E, U, CC');
+    expect(r.err).toContain("coder_missing");
+  });
+
+  it("a long file gives the same scores as the wide file", async () => {
+    const d = freshDir();
+    const long = [
+      "subject_id,administered_on,respondent,instrument,item,value,coder_id,coder_certified",
+      "F01,2025-01-10,mother,pdi-rf,pdirf_1,4,rf-coder-1,ja",
+      "F01,2025-01-10,mother,pdi-rf,pdirf_2,5,rf-coder-1,ja",
+      "F01,2025-01-12,mother,aai-rf,aairf_1,3,rf-coder-2,no",
+      "F01,2025-01-12,mother,aai-rf,aairf_2,U,rf-coder-2,no",
+      "F01,2025-09-10,mother,pdi-rf,pdirf_1,6,,",
+    ].join("\n");
+    writeFileSync(join(d, "long.csv"), long + "\n");
+    const r = await inProc(["score", "long.csv"], { cwd: d });
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split("\n").slice(1)).toEqual([
+      "F01,2025-01-10,mother,pdi-rf,,overall_rf,4,scored,,1,1,",
+      "F01,2025-01-12,mother,aai-rf,,overall_rf,3,scored,,1,1,coder_not_certified",
+      "F01,2025-09-10,mother,pdi-rf,,overall_rf,6,scored,,1,1,coder_missing",
+    ]);
+  });
+
+  it("an unreadable coder_certified cell is an error naming the column", async () => {
+    const d = freshDir();
+    writeFileSync(join(d, "bad.csv"), "subject_id,administered_on,coder_id,coder_certified,pdirf_1\nF01,2025-01-10,c1,maybe,5\n");
+    const r = await inProc(["validate", "bad.csv"], { cwd: d });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"maybe" is not valid; expected whether the coder is certified');
   });
 });

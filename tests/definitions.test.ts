@@ -296,3 +296,52 @@ describe("a user definition (tests/fixtures/user-definitions/demo-4.json)", () =
     expect(e.message).toContain("scales[0].aggregate");
   });
 });
+
+describe("a user-written coded definition (tests/fixtures/user-definitions/demo-coded.json)", () => {
+  const FILE = "tests/fixtures/user-definitions/demo-coded.json";
+  const coded = () => readJson(ROOT + FILE);
+  const score = (responses: Record<string, string>, coder: { coderId?: string; coderCertified?: boolean } = { coderId: "c1", coderCertified: true }) =>
+    scoreAdministration(loadInstrument(coded(), { file: FILE }), { instrument: "demo-coded", ...coder, responses });
+
+  it("validates against the JSON Schema it names", () => {
+    expect(committedSchema().safeParse(coded()).success).toBe(true);
+  });
+
+  it("takes the coder's rating as it is, bands it, and reports the classification as a code", () => {
+    const r = score({ democ_1: "2.5", democ_2: "B" });
+    expect(r.scales[0]).toMatchObject({ score: 2.5, status: "scored", flags: [] });
+    expect(r.scales[0]!.band?.id).toBe("low");
+    expect(r.classifications).toEqual([{ item: "democ_2", label: "style", code: "B", meaning: "second style", flags: [], source: { ref: "demo", provenance: "policy" } }]);
+    expect(r.issues).toEqual([]);
+    // 3 is the lower edge of "ordinary" (inclusive)
+    expect(score({ democ_1: "3", democ_2: "A" }).scales[0]!.band?.id).toBe("ordinary");
+  });
+
+  it("an off-step or out-of-range rating and an unknown code are issues, never coerced", () => {
+    const off = score({ democ_1: "2.25", democ_2: "D" });
+    expect(off.scales[0]!.score).toBeNull();
+    expect(off.issues.map((i) => i.code)).toEqual(["off_step", "unknown_code", "not_scorable"]);
+    expect(off.classifications![0]!.code).toBeNull();
+    expect(score({ democ_1: "7.5", democ_2: "A" }).issues.map((i) => i.code)).toEqual(["out_of_range", "not_scorable"]);
+  });
+
+  it("a missing coder is a warning and a flag on the score and the code", () => {
+    const r = score({ democ_1: "5", democ_2: "C" }, {});
+    expect(r.scales[0]).toMatchObject({ score: 5, flags: ["coder_missing"] });
+    expect(r.classifications![0]!.flags).toEqual(["coder_missing"]);
+    expect(r.issues.map((i) => [i.code, i.severity])).toEqual([["coder_missing", "warning"]]);
+  });
+
+  it("rejects a classification on a scale, naming the field", () => {
+    const d = coded();
+    d.scales[0].items = ["democ_1", "democ_2"];
+    const e = rejection(d, FILE);
+    expect(e.message).toContain('scales[0].items: "democ_2" is a classification');
+  });
+
+  it("rejects a coding block without its source", () => {
+    const d = coded();
+    delete d.coding.source;
+    expect(rejection(d, FILE).message).toContain("coding.source");
+  });
+});

@@ -55,7 +55,7 @@ describe("demo cohort", () => {
     expect(r.code).toBe(2);
     const errors = r.err.split("\n").filter((l) => / error \[/.test(l));
     const where = errors.map((l) => /row (\d+)(?:, column (\S+?):)?/.exec(l)!.slice(1, 3).filter(Boolean).join(":"));
-    expect(new Set(where)).toEqual(new Set(["74", "564", "717", "1284", "1857:pss_6", "1857", "2479:prfq_7", "2479", "4325:ors_2", "4325"]));
+    expect(new Set(where)).toEqual(new Set(["74", "564", "717", "1284", "1662:aairf_2", "1857:pss_6", "1857", "2479:prfq_7", "2479", "4325:ors_2", "4325"]));
     // F005's 2-month ASQ:SE-2 with 3 of 16 missing: the 2–18-month forms allow at most 2, so it is not scored
     // (it used to be adjusted to 43.08 → refer)
     expect(r.err).toMatch(/row 564: error \[too_many_missing\] asq-se-2\.total: 3 of 16 items missing; at most 2 allowed on form 2/);
@@ -133,10 +133,46 @@ describe("demo cohort", () => {
       "F005-mood:progressing",
       "F002-stress:not_progressing",
       "F002-alliance:met",
+      // the PDI at the end of the programme comes after 2025-09-01
+      "F006-rf:no_data",
+      "F005-rf:no_data",
     ]);
 
     const cohort = await cli(["cohort", DEMO, ...OVERLAY, "--by", "municipality", "--quiet"]);
     expect(cohort.out.split("\n")[0]).toMatch(/^group,instrument,scale,form,respondent,n_series,n_follow_up/);
     expect(rows(cohort.out).filter((x) => x.instrument === "ors" && x.respondent === "mother").reduce((s, x) => s + Number(x.n_series), 0)).toBe(40);
+  });
+
+  describe("coded interviews and observations (issue 15)", () => {
+    it("score: PDI-RF, AAI-RF, EMS and NBO are scored beside the questionnaires; the missing EMS rater is a warning and a flag", async () => {
+      const r = await cli(["score", DEMO, ...OVERLAY, "--quiet"]);
+      const out = rows(r.out);
+      const count = (id: string) => new Set(out.filter((x) => x.instrument === id).map((x) => `${x.subject_id}|${x.administered_on}|${x.respondent}`)).size;
+      // PDI-RF and EMS for each parent in pregnancy and at the end, the AAI once, NBO at two sessions after birth (67 parents)
+      expect([count("pdi-rf"), count("aai-rf"), count("ems"), count("nbo")]).toEqual([134, 67, 134, 80]);
+      expect(r.err).toMatch(/row 364, column coder_id: warning \[coder_missing\] ems/);
+      const row364 = out.filter((x) => x.instrument === "ems" && x.subject_id === "F004" && x.administered_on === "2024-11-24" && x.respondent === "mother");
+      expect(row364.map((x) => x.flags)).toEqual(Array(3).fill("provisional_definition;coder_missing"));
+      expect(out.filter((x) => x.instrument === "pdi-rf").every((x) => x.status === "scored" && x.flags === "")).toBe(true);
+    });
+
+    it("trend follows overall RF with the generator's direction, and without norms says no_norms", async () => {
+      const t = rows((await cli(["trend", DEMO, ...OVERLAY, "--instrument", "pdi-rf", "--quiet"])).out);
+      expect(t.length).toBe(67);
+      expect(new Set(t.map((x) => x.category))).toEqual(new Set(["no_norms"]));
+      for (const x of t) {
+        const change = Number(x.change);
+        const want = { improving: change >= 1 && change <= 2, stable: change === 0, deteriorating: change === -1 }[truth.get(x.subject_id!)!];
+        expect(want, `${x.subject_id} ${x.respondent} ${x.change}`).toBe(true);
+      }
+    });
+
+    it("goals on overall RF at their review dates: F006 reaches 6 (met), F005 goes from 2 to 4 (progressing)", async () => {
+      const g = rows((await cli(["goals", DEMO, ...OVERLAY, "--goals", "datasets/demo-goals.yaml", "--quiet"])).out).filter((x) => x.instrument === "pdi-rf");
+      expect(g.map((x) => [x.goal_id, x.status, x.baseline, x.latest])).toEqual([
+        ["F006-rf", "met", "4", "6"],
+        ["F005-rf", "progressing", "2", "4"],
+      ]);
+    });
   });
 });

@@ -293,3 +293,24 @@ describe("usage and input errors", () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe("coded interviews in the cohort export (issue 15)", () => {
+  it("an AAI gives its RF row and a row per classification: code in band, meaning in band_rule, coder flags on both", async () => {
+    const d = freshDir();
+    writeFileSync(join(d, "input.csv"), "subject_id,administered_on,respondent,coder_id,coder_certified,aairf_1,aairf_2,aairf_3\nF01,2025-01-12,mother,,,3,U,Ds\nF02,2025-01-13,father,c2,yes,5,Q,\n");
+    const r = await inProc(["export", "input.csv", "--out", "cohort.csv"], d);
+    expect(r.code).toBe(2); // Q is not an AAI code
+    const rows = parse(join(d, "cohort.csv")).map((x) => [x.subject_id, x.scale, x.score, x.status, x.band, x.band_rule, x.cutoff_provenance, x.n_answered, x.flags, x.provisional]);
+    expect(rows).toEqual([
+      ["F01", "overall_rf", "3", "scored", "", "", "", "1", "coder_missing", "false"],
+      ["F01", "aairf_2", "", "classified", "U", "unresolved (loss or trauma)", "provisional", "1", "coder_missing", "true"],
+      ["F01", "aairf_3", "", "classified", "Ds", "dismissing", "provisional", "1", "coder_missing", "true"],
+      ["F02", "overall_rf", "5", "scored", "", "", "", "1", "", "false"],
+      ["F02", "aairf_2", "", "not_classified", "", "", "provisional", "0", "", "true"],
+      ["F02", "aairf_3", "", "not_classified", "", "", "provisional", "0", "", "true"],
+    ]);
+    const dict = readFileSync(join(d, "cohort.dictionary.csv"), "utf8");
+    expect(dict).toContain("classified or not_classified");
+    expect(dict).toContain("coder_missing");
+  });
+});

@@ -28,6 +28,8 @@ interface GoldenCase {
     form?: string | null;
     scales: Record<string, ExpectedScale>;
     issueCodes?: string[];
+    /** classification item → code (null: empty or not allowed); coded instruments only */
+    classifications?: Record<string, string | null>;
   };
 }
 
@@ -96,6 +98,11 @@ for (const { file, data } of golden) {
           if (exp.nItems !== undefined) expect(got.nItems, `${where} nItems`).toBe(exp.nItems);
           if (exp.flags !== undefined) expect(sortedUnique(got.flags), `${where} flags`).toEqual(sortedUnique(exp.flags));
         }
+
+        if (c.expected.classifications !== undefined) {
+          const got = Object.fromEntries((result.classifications ?? []).map((x) => [x.item, x.code]));
+          expect(got, "classifications").toEqual(c.expected.classifications);
+        } else expect(result.classifications, "classifications").toBeUndefined();
 
         // the listed codes must all appear, and no other code may: a clean case lists none
         expect(sortedUnique(result.issues.map((i) => i.code)), "issue codes").toEqual(sortedUnique(c.expected.issueCodes ?? []));

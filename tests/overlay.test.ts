@@ -74,4 +74,29 @@ describe("applyOverlay", () => {
     expect(() => applyOverlay(getInstrument("epds"), json)).toThrow(InstrumentDefinitionError);
     expect(() => applyOverlay(getInstrument("epds"), json)).toThrow(message);
   });
+
+  it("a site with the RF manual adds its own RF bands and norms to pdi-rf (the built-in has none)", () => {
+    const inst = applyOverlay(getInstrument("pdi-rf"), {
+      overlay: "rf-site",
+      instrument: "pdi-rf",
+      description: "bands from the site's copy of the RF manual (test values)",
+      references: [{ id: "manual", citation: "Site copy of the RF manual and PDI addendum (test)." }],
+      scales: {
+        overall_rf: {
+          bands: {
+            source: { ref: "manual", provenance: "published" },
+            bands: [
+              { id: "low", label: "low", upper: { value: 3, inclusive: true }, concern: true },
+              { id: "ordinary_or_above", label: "ordinary or above", lower: { value: 3, inclusive: false }, concern: false },
+            ],
+          },
+        },
+      },
+    });
+    const at = (rf: string) => scoreAdministration(inst, { instrument: "pdi-rf", coderId: "c1", coderCertified: true, responses: { pdirf_1: rf } }).scales[0]!;
+    // the bands cover −1…9 (the loader checks it); 3 is the top of "low", 4 the first above it
+    expect([at("-1").band?.id, at("3").band?.id, at("4").band?.id, at("9").band?.id]).toEqual(["low", "low", "ordinary_or_above", "ordinary_or_above"]);
+    expect(at("3").band?.source).toEqual({ ref: "manual", provenance: "published" });
+  });
 });
+

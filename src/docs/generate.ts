@@ -191,6 +191,7 @@ function bandSets(def: InstrumentDef): { scale: string; form: string | null; set
 function formatValues(f: ResponseFormat): string {
   if (f.kind === "integer") return `integers ${f.min}–${f.max}`;
   if (f.kind === "decimal") return `${num(f.min)}–${num(f.max)} in steps of ${num(f.step)}`;
+  if (f.kind === "category") return `codes (no points): ${Object.entries(f.codes).map(([c, m]) => `${code(c)} ${m}`).join(", ")}`;
   const codes = Object.entries(f.codes).map(([c, v]) =>
     typeof v === "number"
       ? `${code(c)} = ${num(v)}`
@@ -426,6 +427,14 @@ function instrumentSection(inst: Instrument): string {
     );
   }
 
+  if (def.coding) {
+    out.push("", "### Coding", "");
+    out.push(
+      `Values are entered by a trained coder from the ${cell(def.coding.what)}; reliable coder: ${cell(def.coding.certification)}. ${source(def.coding.source)}`,
+      "",
+      "Each administration names its coder (`coder_id`) and says whether the coder is certified (`coder_certified`: yes/no). A missing coder is a warning and the flag `coder_missing` on every score and code; a coder recorded as not certified gives `coder_not_certified`; an empty certification gives `coder_certification_unknown` (info). The ratings themselves are never changed.",
+    );
+  }
   out.push("", "### Items", "");
   out.push(
     table(

@@ -148,18 +148,18 @@ export function exportColumns(extras: readonly string[], opts: { pseudonymized: 
     { column: "instrument", meaning: "instrument id", type: "text", allowed: "see `trivsel instruments`" },
     { column: "definition_version", meaning: "version of the instrument definition used (+ overlay name when a site overlay was applied)", type: "text", allowed: "semantic version" },
     { column: "form", meaning: "form of the instrument (e.g. ASQ:SE-2 interval in months)", type: "text", allowed: "empty when the instrument has one form" },
-    { column: "scale", meaning: "scale id within the instrument", type: "text", allowed: "see `trivsel instruments show <id>`" },
+    { column: "scale", meaning: "scale id within the instrument; on a classification row, the classification item (e.g. aairf_2)", type: "text", allowed: "see `trivsel instruments show <id>`" },
     { column: "direction", meaning: "whether a higher score is better", type: "text", allowed: "higher_is_better, higher_is_worse, none" },
     { column: "score", meaning: "scale score (up to 6 decimals); empty when not scorable", type: "number", allowed: "the scale's range" },
-    { column: "status", meaning: "how the score was obtained", type: "text", allowed: "scored, prorated, not_scorable" },
-    { column: "band", meaning: "band (cutoff range) the score falls in", type: "text", allowed: "band ids of the instrument; empty when the scale has no bands or no score" },
+    { column: "status", meaning: "how the score was obtained", type: "text", allowed: "scored, prorated, not_scorable; on a classification row classified or not_classified (empty or unknown code)" },
+    { column: "band", meaning: "band (cutoff range) the score falls in", type: "text", allowed: "band ids of the instrument; empty when the scale has no bands or no score; on a classification row, the coder's code (e.g. F, Ds, E, U, CC)" },
     { column: "band_concern", meaning: "whether the band calls for action or follow-up", type: "boolean", allowed: "true, false, empty" },
-    { column: "band_rule", meaning: "the bounds of the band, e.g. ≥ 13", type: "text", allowed: "any" },
-    { column: "cutoff_provenance", meaning: "how sure the cutoff is", type: "text", allowed: "published, secondary, provisional, policy" },
+    { column: "band_rule", meaning: "the bounds of the band, e.g. ≥ 13; on a classification row, the code's meaning", type: "text", allowed: "any" },
+    { column: "cutoff_provenance", meaning: "how sure the cutoff is (on a classification row: the code set)", type: "text", allowed: "published, secondary, provisional, policy" },
     { column: "cutoff_source", meaning: "reference id and locator of the cutoff", type: "text", allowed: "see instruments/README.md" },
     { column: "n_answered", meaning: "items answered", type: "integer", allowed: "0 or more" },
     { column: "n_items", meaning: "items on the scale", type: "integer", allowed: "1 or more" },
-    { column: "flags", meaning: "item-level flags and provisional markers, separated by ;", type: "text", allowed: "e.g. self_harm, srs_item_below_9, provisional_cutoff, provisional_definition" },
+    { column: "flags", meaning: "item-level flags and provisional markers, separated by ;", type: "text", allowed: "e.g. self_harm, srs_item_below_9, provisional_cutoff, provisional_definition, coder_missing, coder_not_certified, coder_certification_unknown" },
     { column: "provisional", meaning: "a provisional number (cutoff, item count, age window) went into this row", type: "boolean", allowed: "true, false" },
   ];
 }
@@ -276,16 +276,14 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
           return d ? (first !== undefined ? toDayNumber(d) - first : undefined) : v;
         });
         const subject = r.subjectId === undefined ? undefined : pseudonymized ? pseudonym(r.subjectId, key) : r.subjectId;
+        const emit = (cells: (string | number | null | undefined)[]) => {
+          out.write(csvLine(cells));
+          rows++;
+        };
+        const head = [subject, date, r.respondent, r.phase, ...kept, r.instrument, r.definitionVersion, r.form];
         for (const s of r.scales) {
-          const cells = [
-            subject,
-            date,
-            r.respondent,
-            r.phase,
-            ...kept,
-            r.instrument,
-            r.definitionVersion,
-            r.form,
+          emit([
+            ...head,
             s.scale,
             s.direction,
             s.score,
@@ -299,10 +297,26 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
             s.nItems,
             s.flags.join(";"),
             String(s.provisional),
-          ];
-          out.write(csvLine(cells));
-          rows++;
+          ]);
         }
+        // a coder's classification: a row of its own, the code in `band` and its meaning in `band_rule`
+        for (const c of r.classifications ?? [])
+          emit([
+            ...head,
+            c.item,
+            "none",
+            undefined,
+            c.code === null ? "not_classified" : "classified",
+            c.code,
+            undefined,
+            c.meaning,
+            c.source.provenance,
+            [c.source.ref, c.source.locator].filter(Boolean).join(": "),
+            c.code === null ? 0 : 1,
+            1,
+            c.flags.join(";"),
+            String(c.source.provenance === "provisional"),
+          ]);
       },
     });
     if (opts.strict && errors > 0) throw new ExportError(`${errors} errors in the input and --strict: nothing was written`);

@@ -54,6 +54,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const iBirth = col("birth_date");
   const iAge = col("age_months");
   const iSex = col("sex");
+  const iCertified = col("coder_certified");
   const { unnamed, nColumns } = plan;
   const delimiter = opts.delimiter;
   const none = new Float64Array(0);
@@ -108,6 +109,8 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     if (iAge >= 0 && fe[iAge] !== fs[iAge] && !PLAIN_AGE.test(bytes.toString("utf8", fs[iAge]!, fe[iAge]!))) return false;
     // a sex code is read (and checked) by the general path
     if (iSex >= 0 && fe[iSex] !== fs[iSex]) return false;
+    // so is the coder's certification (coded instruments themselves never take the fast path)
+    if (iCertified >= 0 && fe[iCertified] !== fs[iCertified]) return false;
     nScored = 0;
     for (let e = 0; e < instruments.length; e++) {
       const { byBirth, cols, intItem, min, max } = instruments[e]!;

@@ -30,9 +30,17 @@ export function longScoreLines(r: ScoreResult): string {
   return out;
 }
 
-/** Wide output: one row per administration, score/status/band columns per instrument scale in the file. */
+/**
+ * Wide output: one row per administration, score/status/band columns per instrument scale in the file;
+ * for coded instruments also the coder and a code column per classification item.
+ */
 export function wideLayout(registry: Registry, instruments: readonly string[]) {
   const cols = instruments.flatMap((id) => registry.get(id).scales.map((s) => ({ id, scale: s.id })));
+  const coded = instruments.flatMap((id) => {
+    const inst = registry.get(id);
+    const items = [...inst.items.values()].filter((it) => it.format.kind === "category").map((it) => it.id);
+    return inst.def.coding || items.length > 0 ? [{ id, coder: !!inst.def.coding, items }] : [];
+  });
   const header = csvLine([
     "subject_id",
     "administered_on",
@@ -42,12 +50,18 @@ export function wideLayout(registry: Registry, instruments: readonly string[]) {
     "form",
     "source_row",
     ...cols.flatMap((c) => [`${c.id}.${c.scale}.score`, `${c.id}.${c.scale}.status`, `${c.id}.${c.scale}.band`, `${c.id}.${c.scale}.flags`]),
+    ...coded.flatMap((c) => [...(c.coder ? [`${c.id}.coder_id`, `${c.id}.coder_certified`] : []), ...c.items.map((it) => `${c.id}.${it}.code`)]),
   ]);
   const line = (r: ScoreResult) => {
     const cells: (string | number | null | undefined)[] = [r.subjectId, r.administeredOn, r.respondent, r.phase, r.instrument, r.form, r.source?.row];
     for (const c of cols) {
       const s = c.id === r.instrument ? r.scales.find((x) => x.scale === c.scale) : undefined;
       cells.push(s?.score, s?.status, s?.band?.id, s?.flags.join(";"));
+    }
+    for (const c of coded) {
+      const mine = c.id === r.instrument;
+      if (c.coder) cells.push(mine ? r.coderId : undefined, mine && r.coderCertified !== undefined ? (r.coderCertified ? "yes" : "no") : undefined);
+      for (const it of c.items) cells.push(mine ? r.classifications?.find((x) => x.item === it)?.code : undefined);
     }
     return csvLine(cells);
   };

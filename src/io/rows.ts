@@ -23,6 +23,9 @@ export const META_COLUMNS = [
   "gestational_weeks",
   "form",
   "sex",
+  // coded ratings (issue 15)
+  "coder_id",
+  "coder_certified",
 ] as const;
 export const LONG_COLUMNS = ["subject_id", "administered_on", "respondent", "instrument", "item", "value"] as const;
 
@@ -183,6 +186,7 @@ const TEXT_COLUMNS = [
   ["phase", "phase"],
   ["form", "form"],
   ["gestational_weeks", "gestationalWeeks"],
+  ["coder_id", "coderId"],
 ] as const;
 
 // Dates repeat across rows (a few thousand distinct ones in a large file): parse each text once.
@@ -264,6 +268,9 @@ const SEX_CODES: Readonly<Record<string, "female" | "male">> = {
   dreng: "male",
 };
 
+/** Accepted answers of the coder_certified column (English and Danish), case-insensitive. */
+const YES_NO: Readonly<Record<string, boolean>> = { yes: true, y: true, ja: true, j: true, true: true, "1": true, no: false, n: false, nej: false, false: false, "0": false };
+
 /** Meta columns of one row, with issues for empty ids and unreadable dates, ages or sex codes. */
 export function readMeta(get: (col: string) => string | undefined, row: number, opts: ReadOptions, issues: Issue[]): RowMeta {
   const meta: RowMeta = {};
@@ -290,6 +297,12 @@ export function readMeta(get: (col: string) => string | undefined, row: number, 
     if (v !== undefined) meta.sex = v;
     else metaIssue(issues, opts, row, "invalid_value", "sex", sex, `the child's sex: ${Object.keys(SEX_CODES).join(", ")} (or empty)`);
   }
+  const certified = get("coder_certified");
+  if (certified) {
+    const v = YES_NO[certified.trim().toLowerCase()];
+    if (v !== undefined) meta.coderCertified = v;
+    else metaIssue(issues, opts, row, "invalid_value", "coder_certified", certified, `whether the coder is certified: ${Object.keys(YES_NO).join(", ")} (or empty)`);
+  }
   const age = get("age_months");
   if (age) {
     const n = Number(age);
@@ -314,6 +327,8 @@ function withMeta<A extends Omit<Administration, "responses">>(a: A, meta: RowMe
   if (meta.birthDate !== undefined) a.birthDate = meta.birthDate;
   if (meta.gestationalWeeks !== undefined) a.gestationalWeeks = meta.gestationalWeeks;
   if (meta.sex !== undefined) a.sex = meta.sex;
+  if (meta.coderId !== undefined) a.coderId = meta.coderId;
+  if (meta.coderCertified !== undefined) a.coderCertified = meta.coderCertified;
   return a;
 }
 
@@ -470,7 +485,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const meta = readMeta(get, row, opts, scratch);
     const issues = scratch.length > 0 ? scratch.slice() : [];
     const key = part(meta.subjectId) + part(meta.administeredOn) + part(meta.respondent ?? "") + instId;
-    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex);
+    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex) + part(meta.coderId) + part(meta.coderCertified === undefined ? undefined : String(meta.coderCertified));
     for (const e of plan.extras) metaKey += part(cellValue(fields[e.index], opts.delimiter));
     let g = groups.get(key);
     if (!g) {

@@ -11,6 +11,11 @@ import prfq from "../../instruments/prfq.json" with { type: "json" };
 import pss from "../../instruments/pss.json" with { type: "json" };
 import rfq8 from "../../instruments/rfq-8.json" with { type: "json" };
 import srs from "../../instruments/srs.json" with { type: "json" };
+// coded interviews and observations (issue 15)
+import aaiRf from "../../instruments/aai-rf.json" with { type: "json" };
+import ems from "../../instruments/ems.json" with { type: "json" };
+import nbo from "../../instruments/nbo.json" with { type: "json" };
+import pdiRf from "../../instruments/pdi-rf.json" with { type: "json" };
 
 export const BUILTIN_DEFINITIONS: ReadonlyArray<readonly [file: string, json: unknown]> = [
   ["asq-se-2.json", asqSe2],
@@ -25,4 +30,9 @@ export const BUILTIN_DEFINITIONS: ReadonlyArray<readonly [file: string, json: un
   ["cors.json", cors],
   ["csrs.json", csrs],
   ["care-index.json", careIndex],
+  // coded interviews and observations (issue 15)
+  ["pdi-rf.json", pdiRf],
+  ["aai-rf.json", aaiRf],
+  ["ems.json", ems],
+  ["nbo.json", nbo],
 ];

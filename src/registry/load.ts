@@ -86,7 +86,7 @@ export function loadInstrument(json: unknown, options: { file?: string } = {}): 
 }
 
 function reverseRecode(format: ResponseFormat, source: Source): Recode {
-  if (format.kind === "codes") throw new Error("unreachable: reverse on codes is rejected by checkReferences");
+  if (format.kind === "codes" || format.kind === "category") throw new Error("unreachable: reverse on codes is rejected by checkReferences");
   const { min, max } = format;
   return { name: "reverse", source, apply: (x) => min + max - x };
 }
@@ -136,6 +136,8 @@ export function formatPoints(format: ResponseFormat): { min: number; max: number
     return { min: format.min, max: format.max, values };
   }
   if (format.kind === "decimal") return { min: format.min, max: format.max, values: null };
+  // a classification has no points; checkReferences keeps it out of scales, flags and constraints
+  if (format.kind === "category") return { min: NaN, max: NaN, values: [] };
   const pts = Object.values(format.codes).flatMap((c) => (typeof c === "number" ? [c] : Object.values(c.byKey)));
   if (format.blank !== undefined) pts.push(format.blank);
   return { min: Math.min(...pts), max: Math.max(...pts), values: [...new Set(pts)].sort((a, b) => a - b) };
@@ -263,7 +265,7 @@ function checkReferences(def: InstrumentDef): string[] {
     if (!def.responseFormats[it.response]) out.push(`items[${i}].response: "${it.response}" is not in responseFormats`);
   });
   for (const [id, f] of Object.entries(def.responseFormats)) {
-    if (f.kind !== "codes" && f.min >= f.max) out.push(`responseFormats.${id}: min must be below max`);
+    if (f.kind !== "codes" && f.kind !== "category" && f.min >= f.max) out.push(`responseFormats.${id}: min must be below max`);
   }
   def.modifiers.forEach((m, i) => {
     const f = def.responseFormats[m.response];
@@ -369,6 +371,23 @@ function checkReferences(def: InstrumentDef): string[] {
   def.constraints.forEach((c, i) => {
     for (const it of c.items) if (!itemIds.has(it)) out.push(`constraints[${i}].items: "${it}" is not an item`);
   });
+  // a classification is a code, not a number: nothing may add, compare or recode it
+  const categoryItems = new Set(def.items.filter((it) => def.responseFormats[it.response]?.kind === "category").map((it) => it.id));
+  if (categoryItems.size > 0) {
+    def.scales.forEach((s, i) => {
+      const members = Array.isArray(s.items) ? s.items.map((x) => (typeof x === "string" ? x : x.item)) : s.items === "all" || s.items === "form" ? [...categoryItems] : [];
+      for (const it of members) if (categoryItems.has(it)) out.push(`scales[${i}].items: "${it}" is a classification (category format); it is reported as a code and cannot be on a scale`);
+      s.flags.forEach((f, j) => {
+        if (Array.isArray(f.items)) for (const it of f.items) if (categoryItems.has(it)) out.push(`scales[${i}].flags[${j}].items: "${it}" is a classification; a flag compares numbers`);
+      });
+    });
+    def.constraints.forEach((c, i) => {
+      for (const it of c.items) if (categoryItems.has(it)) out.push(`constraints[${i}].items: "${it}" is a classification; a constraint adds numbers`);
+    });
+    def.modifiers.forEach((m, i) => {
+      if (def.responseFormats[m.response]?.kind === "category") out.push(`modifiers[${i}].response: a modifier adds points; a category format has none`);
+    });
+  }
   if (out.length > 0) return out;
 
   // Bands need ranges, which need a normalized instrument.

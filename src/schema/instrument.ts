@@ -67,6 +67,16 @@ export const ResponseFormatSchema = z.discriminatedUnion("kind", [
     .strict(),
   z
     .object({
+      kind: z.literal("category"),
+      codes: z
+        .record(z.string().min(1), z.string().min(1))
+        .describe("recorded code → its meaning; codes are matched exactly and carry no points (e.g. an attachment classification)"),
+      source: SourceSchema,
+    })
+    .strict()
+    .describe("a categorical classification entered by a coder: reported as the code, never scored or summed"),
+  z
+    .object({
       kind: z.literal("codes"),
       codes: z.record(z.string().min(1), CodeValueSchema).describe("recorded code → points; codes are matched exactly"),
       blank: z.number().optional().describe("points for an empty cell; when absent an empty cell is a missing response"),
@@ -282,6 +292,24 @@ export const ConstraintSchema = z
   })
   .strict();
 
+// ---------------------------------------------------------------- coded ratings (issue 15)
+// Interviews and observations whose values a trained coder enters (RF on the PDI or AAI, EMS, NBO):
+// the ratings are items (range and step from their response format, a classification as a category
+// format) and each scale takes one rating as it is; `coding` says a coder must be named.
+
+export const CodingSchema = z
+  .object({
+    what: z.string().min(1).describe("what the coder rates from, e.g. 'transcript of the Parent Development Interview'"),
+    certification: z.string().min(1).describe("what makes a coder reliable (training, reliability test), in words"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe(
+    "values are entered by a trained coder: every administration names its coder (coder_id column; missing → warning coder_missing and the flag coder_missing on every score) " +
+      "and says whether the coder is certified (coder_certified yes/no; no → warning and flag coder_not_certified; empty → info and flag coder_certification_unknown)",
+  );
+export type Coding = z.output<typeof CodingSchema>;
+
 export const InstrumentSchema = z
   .object({
     $schema: z.string().optional(),
@@ -303,6 +331,7 @@ export const InstrumentSchema = z
     references: z.array(ReferenceSchema).min(1),
     licence: z.string().min(10).describe("who owns it and what a site must have to use it"),
     notes: z.array(z.string()).default([]),
+    coding: CodingSchema.optional(),
   })
   .strict();
 

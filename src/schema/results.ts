@@ -27,6 +27,10 @@ export const ISSUE_CODES = [
   "unknown_instrument",
   "provisional_cutoff",
   "not_scorable",
+  // coded ratings (issue 15)
+  "coder_missing",
+  "coder_not_certified",
+  "coder_certification_unknown",
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
@@ -66,6 +70,10 @@ export interface Administration {
   gestationalWeeks?: string | number;
   /** the child's sex, for rules that depend on it (ASQ:SE-2: a girl in the monitoring zone) */
   sex?: "female" | "male";
+  /** who coded the interview or observation (coder_id column), for instruments with `coding` */
+  coderId?: string;
+  /** whether that coder is certified/reliable (coder_certified column); absent when the cell is empty */
+  coderCertified?: boolean;
   /** raw responses keyed by column name (item id, or item id + modifier suffix) */
   responses: Readonly<Record<string, ItemValue>>;
   /** origin, for issues */
@@ -101,6 +109,19 @@ export interface ScaleResult {
   reason?: string;
 }
 
+/** A coder's classification (e.g. an AAI attachment classification): a code, never a score. */
+export interface ClassificationResult {
+  item: string;
+  label: string;
+  /** null when the item is empty or its code is not allowed (then an unknown_code issue says so) */
+  code: string | null;
+  /** the code's meaning from the definition */
+  meaning: string | null;
+  /** coder flags (coder_missing …) when there is a code */
+  flags: string[];
+  source: { ref: string; locator?: string; provenance: Provenance };
+}
+
 export interface ScoreResult {
   instrument: string;
   instrumentName: string;
@@ -113,6 +134,11 @@ export interface ScoreResult {
   respondent?: string;
   phase?: string;
   scales: ScaleResult[];
+  /** codes of the instrument's classification items (category formats); only for instruments that have them */
+  classifications?: ClassificationResult[];
+  /** the coder, for instruments with `coding` */
+  coderId?: string;
+  coderCertified?: boolean;
   issues: Issue[];
   provisional: boolean;
   source?: { file?: string; row?: number };

@@ -64,8 +64,8 @@ export function fastFormRule(inst: Instrument): { beforeBirth: string; fromBirth
 /**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
  * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
- * scales without items, columns not on the form, band flags (they read the sex column), or flag ids that are
- * the provisional flags themselves.
+ * scales without items, columns not on the form, band flags (they read the sex column), flag ids that are
+ * the provisional flags themselves, or coded ratings (a coder to check, classifications to report).
  * `cell` is csvCell (longScoreLines' cell writer).
  */
 export function compileFastScorer(
@@ -76,6 +76,8 @@ export function compileFastScorer(
   formId?: string,
 ): FastScorer | null {
   if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
+  // coded ratings: the coder checks and the classifications are the full path's
+  if (inst.def.coding !== undefined || [...inst.items.values()].some((it) => it.format.kind === "category")) return null;
   let form: FormDef;
   let selProvisional = false;
   if (!inst.hasForms) form = inst.forms[0]!;

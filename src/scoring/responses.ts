@@ -12,6 +12,7 @@ const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export function describeFormat(f: ResponseFormat): string {
   if (f.kind === "integer") return `a whole number from ${f.min} to ${f.max}`;
   if (f.kind === "decimal") return `a number from ${f.min} to ${f.max} in steps of ${f.step}`;
+  if (f.kind === "category") return `one of ${Object.keys(f.codes).join(", ")}`;
   return `one of ${Object.keys(f.codes).join(", ")}${f.blank !== undefined ? " or empty" : ""}`;
 }
 
@@ -33,6 +34,11 @@ export function parseResponse(raw: ItemValue, format: ResponseFormat, item: stri
   if (isBlank(raw)) return format.kind === "codes" && format.blank !== undefined ? { kind: "ok", points: format.blank, response: "" } : { kind: "missing" };
   const text = typeof raw === "number" ? String(raw) : String(raw).trim();
   // the expected text is built only for an invalid response: most responses are valid
+  if (format.kind === "category") {
+    // a classification carries no points (NaN, so that it can never pass for a number in a sum)
+    if (!Object.prototype.hasOwnProperty.call(format.codes, text)) return invalid("unknown_code", item, text, describeFormat(format));
+    return { kind: "ok", points: NaN, response: text };
+  }
   if (format.kind === "codes") {
     const value = Object.prototype.hasOwnProperty.call(format.codes, text) ? format.codes[text] : undefined;
     if (value === undefined) return invalid("unknown_code", item, text, describeFormat(format));

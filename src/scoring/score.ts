@@ -8,7 +8,7 @@
 import { RULES } from "../rules/index.js";
 import type { FormSelectionRule, MissingRuleImpl } from "../rules/types.js";
 import type { BandSet, FormDef, ResponseFormat, ScaleDef } from "../schema/instrument.js";
-import type { Administration, AppliedBand, Issue, ItemValue, ScaleResult, ScoreResult } from "../schema/results.js";
+import type { Administration, AppliedBand, ClassificationResult, Issue, ItemValue, ScaleResult, ScoreResult } from "../schema/results.js";
 import { bandsFor, describeBound, scaleItems, type Instrument, type Recode, type ScaleItem } from "../registry/load.js";
 import { makeIssue } from "./issues.js";
 import { isBlank, parseResponse } from "./responses.js";
@@ -75,6 +75,8 @@ interface FormPlan {
   columnMaps: WeakMap<readonly string[], ColumnMap>;
   constraints: { items: readonly string[]; value: number; idx: number[] }[];
   scales: ScalePlan[];
+  /** the form's classification items (category formats), reported as codes */
+  categories: { idx: number; id: string; label: string; codes: Readonly<Record<string, string>>; source: ClassificationResult["source"] }[];
   // state of the administration being scored, by item index (scoring is synchronous and not re-entrant)
   status: Uint8Array;
   points: Float64Array;
@@ -108,8 +110,8 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
       format,
       key: form.itemKeys?.[id],
       intFormat: format.kind === "integer",
-      min: format.kind === "codes" ? NaN : format.min,
-      max: format.kind === "codes" ? NaN : format.max,
+      min: format.kind === "codes" || format.kind === "category" ? NaN : format.min,
+      max: format.kind === "codes" || format.kind === "category" ? NaN : format.max,
       codePoints,
       mods: inst.def.modifiers.map((m) => ({ col: id + m.suffix, format: inst.def.responseFormats[m.response]! })),
     };
@@ -146,7 +148,8 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
     plan.list = list;
     plan.idx = list.map((si) => idxOf(si.item));
     const recoded = list.filter((si) => si.recode).map((si) => `${si.item} ${si.recode!.name}`);
-    plan.what = `${def.aggregate} of ${list.length} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
+    // one item taken as it is: a coder's rating (RF, CARE-Index scale scores)
+    plan.what = list.length === 1 && !list[0]!.recode ? `${list[0]!.item} as recorded` : `${def.aggregate} of ${list.length} items${recoded.length ? ` (${recoded.join(", ")})` : ""}`;
     plan.flags = def.flags.map((f) => ({
       id: f.id,
       onResponse: f.on === "response",
@@ -161,8 +164,14 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
     }
     return plan;
   });
+  const categories: FormPlan["categories"] = [];
+  items.forEach((it, i) => {
+    if (it.format.kind !== "category" || index.get(it.id) !== i) return;
+    const { ref, locator, provenance } = it.format.source;
+    categories.push({ idx: i, id: it.id, label: inst.items.get(it.id)!.label, codes: it.format.codes, source: locator ? { ref, locator, provenance } : { ref, provenance } });
+  });
   const n = items.length;
-  return { formId: inst.hasForms ? form.id : null, items, known, columnMaps: new WeakMap(), constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
+  return { formId: inst.hasForms ? form.id : null, items, known, columnMaps: new WeakMap(), constraints, scales, categories, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
 }
 
 /**
@@ -538,6 +547,38 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
 }
 
 /**
+ * Coded ratings: the administration must name its coder and say whether the coder is certified. Neither
+ * changes a rating (trivsel cannot check a coder's judgement); each is an issue and a flag on every score.
+ * @returns the flag for the scores, or null when the coder is named and certified
+ */
+function checkCoder(inst: Instrument, a: Omit<Administration, "responses">, result: ScoreResult, issues: Issue[]): string | null {
+  if (a.coderId !== undefined && a.coderId !== "") result.coderId = a.coderId;
+  if (a.coderCertified !== undefined) result.coderCertified = a.coderCertified;
+  if (result.coderId === undefined) {
+    issues.push(makeIssue("coder_missing", "warning", { instrument: inst.id, item: "coder_id" }));
+    return "coder_missing";
+  }
+  if (a.coderCertified === false) {
+    issues.push(makeIssue("coder_not_certified", "warning", { instrument: inst.id, item: "coder_certified", received: result.coderId }));
+    return "coder_not_certified";
+  }
+  if (a.coderCertified === undefined) {
+    issues.push(makeIssue("coder_certification_unknown", "info", { instrument: inst.id, item: "coder_certified", received: result.coderId }));
+    return "coder_certification_unknown";
+  }
+  return null;
+}
+
+/** The codes of the form's classification items, as parsed (an unknown code is already an issue). */
+function classify(plan: FormPlan, coderFlag: string | null): ClassificationResult[] {
+  return plan.categories.map((c) => {
+    const code = plan.status[c.idx] === OK ? String(plan.response[c.idx]) : null;
+    const flags = code !== null && coderFlag !== null ? [coderFlag] : [];
+    return { item: c.id, label: c.label, code, meaning: code === null ? null : c.codes[code]!, flags, source: c.source };
+  });
+}
+
+/**
  * Score one administration by its instrument's definition. Never throws on bad responses: every
  * problem is an issue, and a scale its rules cannot score is `not_scorable` with the reason.
  */
@@ -610,15 +651,18 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
     const plan = formPlan(inst, sel.form);
     parseItems(inst, plan, sel.form, responses, cols, issues);
     checkConstraints(inst, plan, issues);
+    const coderFlag = inst.def.coding ? checkCoder(inst, a, result, issues) : null;
     for (const sp of plan.scales) {
       const r = scoreScale(inst, sp, plan, result.scales, issues);
       for (const bf of sp.def.bandFlags) if (r.band?.id === bf.band && a.sex === bf.when.sex) r.flags.push(bf.id);
+      if (coderFlag !== null && r.score !== null) r.flags.push(coderFlag);
       if (sel.provisional && r.score !== null) {
         r.provisional = true;
         if (!r.flags.includes("provisional_definition")) r.flags.push("provisional_definition");
       }
       result.scales.push(r);
     }
+    if (plan.categories.length > 0) result.classifications = classify(plan, coderFlag);
   }
   if (!result.provisional) for (const s of result.scales) if (s.provisional) result.provisional = true;
   for (const i of issues) {

@@ -29,7 +29,7 @@ export const instruments: Command = {
       if (inst.hasForms) lines.push(`forms: ${inst.forms.map((f) => f.id).join(", ")}`);
       for (const s of inst.scales) {
         lines.push(``, `scale ${s.id}: ${s.def.label}`);
-        lines.push(`  ${s.def.derive ? `derived: ${s.def.derive.op} of ${s.def.derive.from}` : `${s.def.aggregate} of ${s.items ? s.items.length + " items" : "the form's items"}`}; ${s.def.direction.replace(/_/g, " ")}`);
+        lines.push(`  ${s.def.derive ? `derived: ${s.def.derive.op} of ${s.def.derive.from}` : s.items?.length === 1 && !s.items[0]!.recode ? `${s.items[0]!.item} as recorded` : `${s.def.aggregate} of ${s.items ? s.items.length + " items" : "the form's items"}`}; ${s.def.direction.replace(/_/g, " ")}`);
         if (s.def.missing) lines.push(`  missing items: ${s.def.missing.kind === "rule" ? s.def.missing.rule : s.def.missing.kind === "prorate" ? `prorate up to ${s.def.missing.maxMissing}` : "none allowed"} [${s.def.missing.source.provenance}]`);
         for (const f of inst.forms) {
           const set = bandsFor(s, f);
@@ -40,6 +40,12 @@ export const instruments: Command = {
         for (const fl of s.def.flags) lines.push(`  flag ${fl.id}: ${fl.label}`);
         if (s.def.reliableChange) lines.push(`  reliable change: ${s.def.reliableChange.points} points [${s.def.reliableChange.source.provenance}]`);
       }
+      // coded interviews and observations (issue 15)
+      for (const it of d.items) {
+        const f = d.responseFormats[it.response]!;
+        if (f.kind === "category") lines.push(``, `classification ${it.id}: ${it.label} [${f.source.provenance}]`, `  codes: ${Object.entries(f.codes).map(([c, m]) => `${c} (${m})`).join(", ")}`);
+      }
+      if (d.coding) lines.push(``, `coded from: ${d.coding.what}; reliable coder: ${d.coding.certification} [${d.coding.source.provenance}]`, `  each row names its coder (coder_id) and whether certified (coder_certified yes/no)`);
       lines.push(``, `licence: ${d.licence}`, ``, `references:`, ...d.references.map((r) => `  [${r.id}] ${r.citation}${r.doi ? ` doi:${r.doi}` : ""}`));
       if (d.notes.length) lines.push(``, `notes:`, ...d.notes.map((n) => `  - ${n}`));
       io.stdout(lines.join("\n") + "\n");
