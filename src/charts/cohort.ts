@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { CohortRow } from "../trend/cohort.js";
 import { CATEGORY_ORDER, categoryLabel, formatNumberLocale, respondentLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
-import { baseConfig } from "./style.js";
+import { baseConfig, Datasets } from "./style.js";
 import type { ChartOptions } from "./progression.js";
 
 /** Category colours: blues for better, orange for worse, greys for what cannot be judged (colour-blind safe). */
@@ -63,12 +63,14 @@ export function cohortCategoryChart(input: CohortChartInput, opts: Omit<ChartOpt
     },
   };
   const withRank = values.map((v) => ({ ...v, rank: order.indexOf(v.id) }));
+  const ds = new Datasets();
+  const data = ds.ref(withRank);
   const title = opts.title === false ? undefined : { text: opts.title ?? (lang === "da" ? "Udvikling fra første til seneste måling" : "Progress from first to latest measurement") };
-  const common = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", description: describeCategories(values, lang), ...(title ? { title } : {}), config: baseConfig(lang) };
+  const common = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", description: describeCategories(values, lang), ...(title ? { title } : {}), config: baseConfig(lang), datasets: ds.values };
   const width = opts.width ?? 420;
   if (groups.size > 1)
-    return { ...common, data: { values: withRank }, facet: { row: { field: "group", type: "nominal", title: t.group, header: { labelAngle: 0, labelAlign: "left" } } }, spec: { width, ...bars } } as unknown as TopLevelSpec;
-  return { ...common, data: { values: withRank }, width, ...bars } as unknown as TopLevelSpec;
+    return { ...common, data, facet: { row: { field: "group", type: "nominal", title: t.group, header: { labelAngle: 0, labelAlign: "left" } } }, spec: { width, ...bars } } as unknown as TopLevelSpec;
+  return { ...common, data, width, ...bars } as unknown as TopLevelSpec;
 }
 
 export function cohortChangeChart(input: CohortChartInput, opts: Omit<ChartOptions, "x"> = {}): TopLevelSpec {
@@ -92,17 +94,21 @@ export function cohortChangeChart(input: CohortChartInput, opts: Omit<ChartOptio
   });
   const title = opts.title === false ? undefined : { text: opts.title ?? t.meanChange, subtitle: [lang === "da" ? `Streg: ${t.ci}` : `Bar: ${t.ci}`] };
   const y = { field: "what", type: "nominal", title: null, sort: null, axis: { labelLimit: 360 } };
+  const ds = new Datasets();
+  const zero = ds.ref([{ x: 0 }]);
+  const data = ds.ref(values);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: describeChange(values, lang),
     ...(title ? { title } : {}),
     config: baseConfig(lang),
     width: opts.width ?? 360,
+    datasets: ds.values,
     layer: [
-      { data: { values: [{ x: 0 }] }, mark: { type: "rule", color: "#555555", strokeDash: [4, 3] }, encoding: { x: { field: "x", type: "quantitative" } } },
-      { data: { values }, mark: { type: "rule", color: "#0072B2", strokeWidth: 2 }, encoding: { y, x: { field: "lo", type: "quantitative", title: t.meanChange }, x2: { field: "hi" } } },
-      { data: { values }, mark: { type: "point", filled: true, color: "#0072B2", size: 70, opacity: 1 }, encoding: { y, x: { field: "mean", type: "quantitative" } } },
-      { data: { values }, mark: { type: "text", align: "left", dx: 6, dy: -9, fontSize: 10, color: "#333333" }, encoding: { y, x: { field: "mean", type: "quantitative" }, text: { field: "text" } } },
+      { data: zero, mark: { type: "rule", color: "#555555", strokeDash: [4, 3] }, encoding: { x: { field: "x", type: "quantitative" } } },
+      { data, mark: { type: "rule", color: "#0072B2", strokeWidth: 2 }, encoding: { y, x: { field: "lo", type: "quantitative", title: t.meanChange }, x2: { field: "hi" } } },
+      { data, mark: { type: "point", filled: true, color: "#0072B2", size: 70, opacity: 1 }, encoding: { y, x: { field: "mean", type: "quantitative" } } },
+      { data, mark: { type: "text", align: "left", dx: 6, dy: -9, fontSize: 10, color: "#333333" }, encoding: { y, x: { field: "mean", type: "quantitative" }, text: { field: "text" } } },
     ],
   } as unknown as TopLevelSpec;
 }

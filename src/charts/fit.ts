@@ -11,7 +11,7 @@ import type { Instrument } from "../registry/load.js";
 import type { FitFamily, FitRule } from "../trend/fit.js";
 import { alertLabel, formatDateLong, scaleLabel, TEXT, type Lang } from "./labels.js";
 import { scaleInfo } from "./scale-info.js";
-import { bandAreas, baseConfig, cutoffs, respondentStyles } from "./style.js";
+import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles } from "./style.js";
 import type { ChartOptions } from "./progression.js";
 
 export interface FitMeasure {
@@ -48,9 +48,9 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
   const labelOf = new Map(styles.map((s) => [s.id, s.label]));
   const colorScale = { domain: styles.map((s) => s.label), range: styles.map((s) => s.color) };
   const shapeScale = { domain: styles.map((s) => s.label), range: styles.map((s) => s.shape) };
-  const maxSession = Math.max(2, ...input.families.flatMap((f) => f.sessions.map((s) => s.session)));
-  const xField = { field: "session", type: "quantitative", title: t.session, scale: { domain: [1, maxSession], nice: false }, axis: { tickMinStep: 1, format: "d" } };
+  const xField = { field: "session", type: "quantitative", title: t.session, scale: { nice: false }, axis: { tickMinStep: 1, format: "d" } };
   const width = opts.width ?? 560;
+  const ds = new Datasets();
 
   const panel = (which: "outcome" | "alliance", height: number, showX: boolean): Layer => {
     const m = which === "outcome" ? input.outcome : input.alliance;
@@ -73,10 +73,10 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
     );
     const layers: Layer[] = [];
     const bands = bandAreas(info.bands, domain, lang);
-    if (bands.length) layers.push({ data: { values: bands }, mark: { type: "rect" }, encoding: { y: { field: "lower", type: "quantitative", scale: yScale }, y2: { field: "upper" }, fill: { field: "fill", type: "nominal", scale: null, legend: null } } });
+    if (bands.length) layers.push({ data: ds.ref(bands), mark: { type: "rect" }, encoding: { y: { field: "lower", type: "quantitative", scale: yScale }, y2: { field: "upper" }, fill: { field: "fill", type: "nominal", scale: null, legend: null } } });
     for (const c of cutoffs(info.bands))
       layers.push({
-        data: { values: [{ y: c.value, label: `${t.cutoff} ${c.value}${c.provisional ? ` (${t.provisional})` : ""}` }] },
+        data: ds.ref([{ y: c.value, label: `${t.cutoff} ${c.value}${c.provisional ? ` (${t.provisional})` : ""}` }]),
         layer: [
           { mark: { type: "rule", color: "#7A3B2E", strokeWidth: 1.5, ...(c.provisional ? { strokeDash: [4, 3] } : {}) }, encoding: { y: { field: "y", type: "quantitative", scale: yScale } } },
           { mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 3, fontSize: 10, color: "#5A2B20" }, encoding: { x: { value: 0 }, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } } },
@@ -86,24 +86,25 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
       const etr = input.families.flatMap((f) => f.sessions.flatMap((s) => (s.etr ? [{ session: s.session, lower: s.etr.lower, expected: s.etr.expected, who: labelOf.get(f.respondent)! }] : [])));
       if (etr.length)
         layers.push({
-          data: { values: etr },
+          data: ds.ref(etr),
           mark: { type: "area", opacity: 0.15 },
           encoding: { x: xField, y: { field: "lower", type: "quantitative", scale: yScale }, y2: { field: "expected" }, color: { field: "who", type: "nominal", scale: colorScale }, detail: { field: "who" } },
         });
     }
+    const pointData = ds.ref(points);
     layers.push({
-      data: { values: points },
+      data: pointData,
       mark: { type: "line", strokeWidth: 2, interpolate: "linear" },
       encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale, title: scaleLabel(m.instrument.id, info.scale.id, info.scale.def.label, lang) }, color: { field: "who", type: "nominal", title: t.respondent, scale: colorScale }, detail: { field: "who" } },
     });
     layers.push({
-      data: { values: points },
+      data: pointData,
       mark: { type: "point", filled: true, size: 55, opacity: 1, stroke: "#FFFFFF", strokeWidth: 1 },
       encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale }, color: { field: "who", type: "nominal", title: t.respondent, scale: colorScale }, shape: { field: "who", type: "nominal", title: t.respondent, scale: shapeScale } },
     });
     if (alerts.length)
       layers.push({
-        data: { values: alerts },
+        data: ds.ref(alerts),
         mark: { type: "point", shape: "circle", size: 260, filled: false, stroke: "#C0001A", strokeWidth: 2.5, opacity: 1 },
         encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale } },
       });
@@ -120,6 +121,7 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
     ...(title ? { title } : {}),
     config: baseConfig(lang),
     vconcat: [panel("outcome", opts.height ?? 200, false), panel("alliance", Math.round((opts.height ?? 200) * 0.55), true)],
+    datasets: ds.values,
     spacing: 8,
     resolve: { scale: { color: "shared", shape: "shared" } },
   } as unknown as TopLevelSpec;

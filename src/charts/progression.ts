@@ -16,7 +16,7 @@ import type { TrendAnalysis } from "../trend/classify.js";
 import type { GoalEvaluation } from "../trend/goals.js";
 import { formatDateLong, formatNumberLocale, phaseLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
 import { scaleInfo } from "./scale-info.js";
-import { bandAreas, baseConfig, cutoffs, respondentStyles } from "./style.js";
+import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles } from "./style.js";
 import { goalTargetText } from "./goal-text.js";
 
 export interface ProgressionInput {
@@ -83,10 +83,11 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const x2 = { field: "x2" };
   const yScale = { domain, nice: false, zero: false };
   const layers: Layer[] = [];
+  const ds = new Datasets();
 
   if (bands.length) {
     layers.push({
-      data: { values: bands },
+      data: ds.ref(bands),
       mark: { type: "rect", opacity: 1 },
       encoding: { y: { field: "lower", type: "quantitative", scale: yScale }, y2: { field: "upper" }, fill: { field: "fill", type: "nominal", scale: null, legend: null } },
     });
@@ -97,12 +98,12 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   if (spans.length) {
     const spanValues = spans.map((s, i) => ({ x: xOf(s.start), x2: xOf(s.end), label: phaseLabel(s.phase, lang), odd: i % 2, row: 3 + (i % 2) * 13 }));
     layers.push({
-      data: { values: spanValues.filter((s) => s.odd) },
+      data: ds.ref(spanValues.filter((s) => s.odd)),
       mark: { type: "rect", color: "#000000", opacity: 0.05 },
       encoding: { x: xField, x2 },
     });
     layers.push({
-      data: { values: spanValues },
+      data: ds.ref(spanValues),
       mark: { type: "text", align: "left", baseline: "top", dx: 3, fontSize: 10, color: "#444444" },
       // short phases would put labels on top of each other: every other label one line lower
       encoding: { x: xField, y: { field: "row", type: "quantitative", scale: null }, text: { field: "label" } },
@@ -111,14 +112,14 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
 
   for (const c of cutoffs(info.bands)) {
     layers.push({
-      data: { values: [{ y: c.value }] },
+      data: ds.ref([{ y: c.value }]),
       mark: { type: "rule", color: "#7A3B2E", strokeWidth: 1, ...(c.provisional ? { strokeDash: [4, 3] } : {}) },
       encoding: { y: { field: "y", type: "quantitative", scale: yScale } },
     });
   }
   if (bands.length) {
     layers.push({
-      data: { values: bands.filter((b) => b.concern) },
+      data: ds.ref(bands.filter((b) => b.concern)),
       mark: { type: "text", align: "right", baseline: "middle", dx: -4, fontSize: 10, color: "#3A2A20", ...(info.bands?.source.provenance === "provisional" ? { fontStyle: "italic" } : {}) },
       encoding: { x: { value: "width" }, y: { field: "mid", type: "quantitative", scale: yScale }, text: { field: "label" } },
     });
@@ -135,14 +136,14 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const colorScale = { domain: styles.map((s) => s.label), range: styles.map((s) => s.color) };
   if (rc.length === 1) {
     layers.push({
-      data: { values: rc },
+      data: ds.ref(rc),
       mark: { type: "rect", fillOpacity: 0.08, strokeOpacity: 0.8, strokeWidth: 1, strokeDash: [3, 3] },
       encoding: { x: xField, x2, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color: { field: "who", type: "nominal", scale: colorScale } },
     });
   } else if (rc.length > 1) {
     // several respondents: one bar each at the baseline, as overlapping boxes would hide the bands
     layers.push({
-      data: { values: rc },
+      data: ds.ref(rc),
       mark: { type: "rule", strokeWidth: 3, strokeOpacity: 0.6, strokeCap: "butt" },
       encoding: { x: xField, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color: { field: "who", type: "nominal", scale: colorScale } },
     });
@@ -153,7 +154,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     const label = `${t.goal}: ${goalTargetText(g.goal.target, lang, info.bands)}`;
     if (target !== null && target >= domain[0] && target <= domain[1]) {
       layers.push({
-        data: { values: [{ y: target, label }] },
+        data: ds.ref([{ y: target, label }]),
         layer: [
           { mark: { type: "rule", color: "#1B4F2A", strokeWidth: 2, strokeDash: [8, 4] }, encoding: { y: { field: "y", type: "quantitative", scale: yScale } } },
           { mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -3, fontSize: 11, fontWeight: "bold", color: "#1B4F2A" }, encoding: { x: { value: 0 }, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } } },
@@ -161,7 +162,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
       });
     }
     layers.push({
-      data: { values: [{ x: xOf(g.goal.review), label: `${t.review} ${formatDateLong(g.goal.review, lang)}` }] },
+      data: ds.ref([{ x: xOf(g.goal.review), label: `${t.review} ${formatDateLong(g.goal.review, lang)}` }]),
       layer: [
         { mark: { type: "rule", color: "#1B4F2A", strokeWidth: 1.5, strokeDash: [2, 3] }, encoding: { x: xField } },
         { mark: { type: "text", align: "right", baseline: "bottom", dx: -3, dy: -3, fontSize: 10, color: "#1B4F2A" }, encoding: { x: xField, y: { value: "height" }, text: { field: "label" } } },
@@ -173,13 +174,14 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     color: { field: "who", type: "nominal", title: t.respondent, scale: colorScale },
     shape: { field: "who", type: "nominal", title: t.respondent, scale: { domain: styles.map((s) => s.label), range: styles.map((s) => s.shape) } },
   };
+  const pointData = ds.ref(points);
   layers.push({
-    data: { values: points },
+    data: pointData,
     mark: { type: "line", strokeWidth: 2.2, interpolate: "linear" },
     encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale, title: `↑ ${dirText}` }, color: encodingWho.color, detail: { field: "who" } },
   });
   layers.push({
-    data: { values: points },
+    data: pointData,
     mark: { type: "point", filled: true, size: 70, opacity: 1, stroke: "#FFFFFF", strokeWidth: 1 },
     encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale }, ...encodingWho },
   });
@@ -193,6 +195,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     width: opts.width ?? 560,
     height: opts.height ?? 230,
     config: baseConfig(lang),
+    datasets: ds.values,
     layer: layers,
     resolve: { scale: { color: "shared" } },
   } as unknown as TopLevelSpec;

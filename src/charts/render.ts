@@ -11,11 +11,12 @@ type Vega = typeof import("vega");
 let modules: Promise<[VegaLite, Vega]> | undefined;
 const load = () => (modules ??= Promise.all([import("vega-lite"), import("vega")]));
 
-const requireHere = createRequire(import.meta.url);
+// in the CommonJS build import.meta is empty and __filename is defined; in the ES module build the reverse
+const requireHere = () => createRequire(typeof __filename === "string" ? __filename : import.meta.url);
 
 /** Paths of the bundled font files (regular and bold DejaVu Sans). */
 export function fontFiles(): string[] {
-  return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) => requireHere.resolve(`dejavu-fonts-ttf/ttf/${f}`));
+  return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) => requireHere().resolve(`dejavu-fonts-ttf/ttf/${f}`));
 }
 
 /** Compiles a Vega-Lite spec to Vega; vega-lite's warnings are returned, not printed. */
@@ -34,20 +35,36 @@ export async function compileSpec(spec: TopLevelSpec): Promise<{ vega: import("v
   return { vega: vl.compile(spec, { logger: logger as never }).spec, warnings };
 }
 
+type Runtime = ReturnType<Vega["parse"]>;
+/** parsed Vega runtimes by spec shape (the spec without its datasets' values and description) */
+const runtimes = new Map<string, Runtime>();
+const MAX_RUNTIMES = 128;
+
 /**
- * A Vega-Lite spec as an SVG document.
+ * A Vega-Lite spec as an SVG document. Specs that differ only in their named datasets' values and
+ * description (as the chart builders' specs of one kind do) are compiled and parsed once.
  * @throws {Error} when vega-lite cannot compile the spec
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const [, vega] = await load();
-  const { vega: compiled } = await compileSpec(spec);
+  const { datasets, description, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; description?: string };
+  const shape = { ...rest, datasets: Object.fromEntries(Object.keys(datasets ?? {}).map((k) => [k, []])) } as unknown as TopLevelSpec;
+  const key = JSON.stringify(shape);
+  let runtime = runtimes.get(key);
+  if (!runtime) {
+    runtime = vega.parse((await compileSpec(shape)).vega);
+    if (runtimes.size >= MAX_RUNTIMES) runtimes.delete(runtimes.keys().next().value!);
+    runtimes.set(key, runtime);
+  }
   // a loader that refuses every URL: a chart's data is inline, and nothing may be fetched
   const loader = vega.loader();
   loader.load = async (uri: string) => {
     throw new Error(`charts load nothing from outside; refused ${uri}`);
   };
-  const view = new vega.View(vega.parse(compiled), { renderer: "none", loader });
+  const view = new vega.View(runtime, { renderer: "none", loader });
   try {
+    for (const [name, values] of Object.entries(datasets ?? {})) view.data(name, values);
+    if (description !== undefined) view.description(description);
     return await view.toSVG();
   } finally {
     view.finalize();
@@ -62,7 +79,7 @@ export interface PngOptions {
 /** A Vega-Lite spec, or an SVG document, as PNG bytes. */
 export async function renderPng(specOrSvg: TopLevelSpec | string, opts: PngOptions = {}): Promise<Uint8Array> {
   const svg = typeof specOrSvg === "string" ? specOrSvg : await renderSvg(specOrSvg);
-  const { Resvg } = requireHere("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
+  const { Resvg } = requireHere()("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const r = new Resvg(svg, {
     font: { loadSystemFonts: false, fontFiles: fontFiles(), defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
     fitTo: { mode: "zoom", value: opts.scale ?? 2 },

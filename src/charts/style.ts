@@ -94,3 +94,17 @@ export function baseConfig(lang: Lang): Config {
     background: "#FFFFFF",
   } as Config;
 }
+
+/**
+ * Inline data as named datasets (top-level `datasets`), so that specs of one shape differ only in their
+ * data: the renderer compiles each shape once and feeds it the values.
+ */
+export class Datasets {
+  readonly values: Record<string, unknown[]> = {};
+  private n = 0;
+  ref(values: readonly unknown[]): { name: string } {
+    const name = `d${this.n++}`;
+    this.values[name] = [...values];
+    return { name };
+  }
+}
