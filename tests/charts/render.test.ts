@@ -38,13 +38,17 @@ describe("rendering", () => {
     await expect(fit).toMatchFileSnapshot("__snapshots__/fit-en.svg");
   });
 
-  it("renders a spec of an already compiled shape exactly as a fresh compile does", async () => {
+  it("renders specs of one shape through one view exactly as a fresh compile does, also at the same time", async () => {
     const first = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([20, 18, 15, 12]) }, { lang: "en" });
     const second = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([5, 9, 13, 17]) }, { lang: "en" });
     const a = await renderSvg(first);
     const b = await renderSvg(second);
     expect(b).not.toBe(a);
     expect(b).toBe(await uncached(second));
+    expect(a).toBe(await uncached(first));
+    // renders of one shape at once take turns on its view
+    const both = await Promise.all([renderSvg(first), renderSvg(second), renderSvg(first)]);
+    expect(both).toEqual([a, b, a]);
   });
 
   it("makes PNGs with the bundled DejaVu Sans, twice the SVG's size, the same bytes every time", async () => {
