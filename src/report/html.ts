@@ -63,7 +63,9 @@ figcaption { font-size: .85rem; color: #333; margin-top: .2rem; }
 .s-not_progressing { background: #f3f3f3; color: #333; border-color: #555; }
 .s-worsened { background: #fbe9e2; color: #8a2a0a; border-color: #8a2a0a; }
 .s-no_data { background: #fff; color: #444; border-color: #777; border-style: dashed; }
-.concern { color: #8a2a0a; font-weight: bold; }
+p.plain { font-size: 1.05rem; margin: .2rem 0 .5rem; }
+.concern { color: #8a2a0a; }
+td.concern { font-weight: bold; }
 .glance { border: 1px solid #9bb7d4; background: #f5f9fd; padding: .2rem 1rem .6rem; border-radius: .4rem; }
 .glance h2 { margin-top: .6rem; }
 .glance ul { margin: .3rem 0; padding-left: 1.2rem; }

@@ -160,6 +160,8 @@ interface Measure {
   instrument: Instrument;
   scale: string;
   form: string | undefined;
+  /** one of several groups by form (forms with their own cutoffs) */
+  split: boolean;
   analyses: TrendAnalysis[];
   results: ScoreResult[];
 }
@@ -208,6 +210,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
     const point = (p: GoalEvaluation["baseline"]) => (p ? `${formatNumberLocale(p.score, lang, 2)} (${formatDateLong(p.date, lang)})` : "–");
     goalParts.push(html`<article class="goal">
 <h3>${g.goal} ${badge(e.status, lang)}</h3>
+<p class="plain">${goalSentence(e, lang, goalTargetText(g.target, lang, bandsForText))}</p>
 <table><caption class="small">${w.goalEvidence}</caption>
 <tr><th scope="row">${w.measure}</th><td>${measureName}${g.measure.respondent ? ` · ${respondentLabel(g.measure.respondent, lang)}` : ""}</td></tr>
 <tr><th scope="row">${w.target}</th><td>${goalTargetText(g.target, lang, bandsForText)}</td></tr>
@@ -234,28 +237,37 @@ ${fig}
       const groups = form.split ? [...new Set(mine.map((r) => r.form ?? ""))].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).map((f) => ({ form: f || undefined, rs: mine.filter((r) => (r.form ?? "") === f) })) : [{ form: form.form, rs: mine }];
       for (const grp of groups) {
         const { analyses } = analyseTrends(grp.rs, reg, { instrument: id, scale: s.id, ...trendOpts });
-        measures.push({ instrument: inst, scale: s.id, form: grp.form, analyses, results: grp.rs });
+        measures.push({ instrument: inst, scale: s.id, form: grp.form, split: form.split, analyses, results: grp.rs });
       }
     }
   }
   const measureParts: Html[] = [];
-  const concerns: string[] = [];
+  // the latest band per measure and respondent (of forms, the latest one's), grouped by measure and band
+  const latestBand = new Map<string, { date: string; name: string; who: string; band: string; concern: boolean }>();
   const notes = new Set<string>();
   const provisional = new Map<string, string>();
   for (const m of measures) {
     const info = scaleInfo(m.instrument, m.scale, m.form !== undefined && m.instrument.forms.some((f) => f.id === m.form) ? m.form : undefined);
     const name = scaleLabel(m.instrument.id, m.scale, info.scale.def.label, lang);
-    const formText = m.form !== undefined && m.instrument.hasForms ? ` · ${formName(m.instrument, m.form, lang)}` : "";
+    const formText = m.split && m.form !== undefined ? ` · ${formName(m.instrument, m.form, lang)}` : "";
     for (const a of m.analyses) for (const n of a.notes) notes.add(`${name}${formText} (${respondentLabel(a.respondent, lang)}): ${n}`);
     if (info.bands?.source.provenance === "provisional") provisional.set(`${m.instrument.id}.${m.scale}.${m.form ?? ""}`, `${name}${formText}: ${w.provisionalCutoffs} (${info.bands.source.ref}${info.bands.source.locator ? `, ${info.bands.source.locator}` : ""})`);
     const rows = measureRows(m, lang);
-    for (const r of rows) if (r.concern) concerns.push(`${name}${formText} · ${r.who}: ${r.band}`);
+    for (const r of rows) {
+      const key = `${m.instrument.id}.${m.scale}.${r.who}`;
+      const prev = latestBand.get(key);
+      if (!prev || r.lastDate > prev.date) latestBand.set(key, { date: r.lastDate, name, who: r.who, band: r.band, concern: r.concern });
+    }
     if (fitIds.has(m.instrument.id)) continue;
     const scored = m.analyses.filter((a) => a.n > 0);
     if (!scored.length) continue;
     const fig = await chart(progressionChart({ instrument: m.instrument, scale: m.scale, ...(m.form !== undefined && m.instrument.hasForms ? { form: m.form } : {}), analyses: scored, phases: phased, goals: evals }, { lang, x: ctx.x, title: false }));
     measureParts.push(html`<article class="measure"><h3>${name}${formText}</h3>${fig}${measureTable(rows, lang)}</article>`);
   }
+
+  const concernGroups = new Map<string, string[]>();
+  for (const b of latestBand.values()) if (b.concern) concernGroups.set(`${b.name}: ${b.band}`, [...(concernGroups.get(`${b.name}: ${b.band}`) ?? []), b.who]);
+  const concerns = [...concernGroups].map(([what, who]) => `${what} (${who.join(", ")})`);
 
   // FIT
   const fitResults = results.filter((r) => fitIds.has(r.instrument));
@@ -320,7 +332,7 @@ ${notes.size ? html`<ul class="small">${[...notes].map((n) => html`<li>${n}</li>
   const fitNow = fams.filter((f) => f.current.length);
   const glance = html`<section class="glance" aria-labelledby="glance-h"><h2 id="glance-h">${w.glanceTitle}</h2>
 ${evals.length ? html`<p><strong>${w.goalsTitle}</strong></p><ul>${evals.map((e) => html`<li>${badge(e.status, lang)} ${e.goal.goal}</li>`)}</ul>` : html`<p>${w.noGoals}</p>`}
-${fitNow.length ? html`<p><strong>${w.fitNow}</strong></p><ul>${fitNow.map((f) => html`<li><span class="alert">${respondentLabel(f.respondent, lang)}</span>: ${f.current.map((a) => alertLabel(a.rule, lang)).join("; ")}</li>`)}</ul>` : ""}
+${fitNow.length ? html`<p><strong>${w.fitNow}</strong></p><ul>${fitAlertGroups(fitNow, lang).map(([alert, who]) => html`<li><span class="alert">${alert}</span> (${who.join(", ")})</li>`)}</ul>` : ""}
 ${concerns.length ? html`<p><strong>${w.concernNow}</strong></p><ul>${concerns.map((c) => html`<li class="concern">${c}</li>`)}</ul>` : html`<p>${w.noConcern}</p>`}
 </section>`;
 
@@ -360,6 +372,7 @@ function fitPoints(reg: Registry): { orsDefPoints?: number } {
 
 interface MeasureRow {
   who: string;
+  lastDate: string;
   n: number;
   first: string;
   latest: string;
@@ -379,6 +392,7 @@ function measureRows(m: Measure, lang: Lang): MeasureRow[] {
       const bandText = band ? `${bandLabel(band.id, band.label, lang)}${band.source.provenance === "provisional" ? ` (${lang === "da" ? "foreløbig" : "provisional"})` : ""}` : "–";
       return {
         who: respondentLabel(a.respondent, lang),
+        lastDate: iso(a.lastDate ?? undefined) ?? "",
         n: a.n,
         first: a.baseline === null ? "–" : `${formatNumberLocale(a.baseline, lang, 2)} (${formatDateLong(a.firstDate!, lang)})`,
         latest: a.latest === null ? "–" : `${formatNumberLocale(a.latest, lang, 2)} (${formatDateLong(a.lastDate!, lang)})`,
@@ -404,6 +418,32 @@ const formName = (inst: Instrument, form: string, lang: Lang): string =>
 
 const signed = (x: number, lang: Lang) => (x > 0 ? "+" : "") + formatNumberLocale(x, lang, 2);
 const num = (x: number | null, lang: Lang) => (x === null ? "–" : formatNumberLocale(x, lang, 1));
+
+/** Alerts at the latest session, each with the raters it fired for. */
+function fitAlertGroups(fams: readonly FitFamily[], lang: Lang): [string, string[]][] {
+  const by = new Map<string, string[]>();
+  for (const f of fams) for (const a of f.current) by.set(alertLabel(a.rule, lang), [...(by.get(alertLabel(a.rule, lang)) ?? []), respondentLabel(f.respondent, lang)]);
+  return [...by];
+}
+
+/** The goal's status in one plain sentence, for the parents. */
+function goalSentence(e: GoalEvaluation, lang: Lang, target: string): string {
+  const da = lang === "da";
+  const v = (p: GoalEvaluation["latest"]) => (p ? formatNumberLocale(p.score, lang, 2) : "–");
+  const fromTo = da ? `fra ${v(e.baseline)} til ${v(e.latest)}` : `from ${v(e.baseline)} to ${v(e.latest)}`;
+  switch (e.status) {
+    case "met":
+      return da ? `Målet (${target}) er nået ved seneste måling: ${v(e.latest)} den ${formatDateLong(e.latest!.date, lang)}.` : `The goal (${target}) is met at the latest measurement: ${v(e.latest)} on ${formatDateLong(e.latest!.date, lang)}.`;
+    case "progressing":
+      return da ? `På vej mod målet (${target}): ${fromTo}.` : `Moving toward the goal (${target}): ${fromTo}.`;
+    case "not_progressing":
+      return da ? `Endnu ingen bevægelse mod målet (${target}): ${fromTo}.` : `No movement toward the goal (${target}) yet: ${fromTo}.`;
+    case "worsened":
+      return da ? `Målingerne er gået den anden vej (${fromTo}), og ændringen er stor nok til at være sikker.` : `The measurements went the other way (${fromTo}), by more than measurement error.`;
+    default:
+      return da ? "Der er endnu ikke målinger nok til at vurdere målet." : "There are not yet enough measurements to judge the goal.";
+  }
+}
 
 const STATUS_MARK: Record<string, string> = { met: "✓", progressing: "↗", not_progressing: "→", worsened: "↘", no_data: "–" };
 function badge(status: string, lang: Lang): Html {
