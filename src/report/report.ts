@@ -200,7 +200,8 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
       const inst = reg.get(g.measure.instrument);
       const mine = results.filter((r) => r.instrument === inst.id && (g.measure.respondent === undefined || (r.respondent ?? "") === g.measure.respondent));
       const form = chartForm(inst, g.measure.scale, mine);
-      const scoped = form.split ? mine.filter((r) => r.form === form.form) : mine;
+      // from the goal's baseline on, so the chart's first point and reliable-change box are the goal's
+      const scoped = (form.split ? mine.filter((r) => r.form === form.form) : mine).filter((r) => !e.baseline || (iso(r.administeredOn) ?? "") >= e.baseline.date);
       bandsForText = scaleInfo(inst, g.measure.scale, form.form).bands;
       const { analyses } = analyseTrends(scoped, reg, { instrument: inst.id, scale: g.measure.scale, ...trendOpts });
       if (analyses.some((a) => a.n > 0))
