@@ -138,6 +138,12 @@ describe.each<Lang>(["da", "en"])("FIT chart (%s)", (lang) => {
       [who("mother"), 2, 35],
       [who("father"), 2, 40],
     ]);
+    // his line breaks at session 2 instead of bridging it
+    expect(dataOf(o, "line")[0]!.filter((p) => p.who === who("father")).map((p) => [p.session, p.score])).toEqual([
+      [1, 24],
+      [2, null],
+      [3, 28],
+    ]);
     expect(dataOf(o, "rule").flat().map((c) => c.y)).toEqual([25]);
     expect(dataOf(a, "rule").flat().map((c) => c.y)).toEqual([36]);
     expect(dataOf(o, "area")[0]!.map((e) => [e.session, e.lower, e.expected])).toEqual([
