@@ -15,6 +15,8 @@ import { fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
 import { evaluateGoals, type Goal, type GoalEvaluation } from "../trend/goals.js";
 import { progressionChart } from "../charts/progression.js";
 import { fitChart } from "../charts/fit.js";
+import { cohortCategoryChart, cohortChangeChart } from "../charts/cohort.js";
+import { cohortSummary } from "../trend/cohort.js";
 import { renderSvg } from "../charts/render.js";
 import { scaleInfo } from "../charts/scale-info.js";
 import { goalTargetText } from "../charts/goal-text.js";
@@ -131,7 +133,24 @@ export async function buildReport(input: ReportInput, opts: ReportOptions = {}):
     pages.push({ file, subjectId, html: fam.html });
     summaries.push({ ...fam.summary, file });
   }
-  pages.unshift({ file: "index.html", subjectId: null, html: indexPage(summaries, unplaced, input, lang, at) });
+  // the cohort of the families in this report, as `trivsel cohort` summarises it
+  const chosen = new Set(subjects);
+  const { analyses } = analyseTrends(
+    results.filter((r) => chosen.has(r.subjectId!)),
+    input.registry,
+    input.birthDates ? { birthDates: input.birthDates } : {},
+  );
+  const rows = cohortSummary(analyses);
+  const scaleNames = new Map(rows.map((r) => [`${r.instrument}.${r.scale}`, scaleName(input.registry, r.instrument, r.scale, lang)]));
+  const cohortFigures: Html[] = [];
+  if (rows.length) {
+    const category = cohortCategoryChart({ rows, scaleNames }, { lang, title: false });
+    const change = cohortChangeChart({ rows, scaleNames }, { lang, title: false });
+    cohortFigures.push(figure(await renderSvg(category), "k1", (category as { description?: string }).description ?? "", words[lang].cohortCategories));
+    cohortFigures.push(figure(await renderSvg(change), "k2", (change as { description?: string }).description ?? "", words[lang].cohortChange));
+    charts += 2;
+  }
+  pages.unshift({ file: "index.html", subjectId: null, html: indexPage(summaries, unplaced, input, lang, at, cohortFigures) });
   return { pages, families: subjects.length, charts };
 }
 
@@ -451,7 +470,12 @@ function badge(status: string, lang: Lang): Html {
   return html`<span class="badge s-${status.replace(/[^a-z_]/g, "")}">${STATUS_MARK[status] ?? ""} ${goalStatusLabel(status, lang)}</span>`;
 }
 
-function indexPage(families: FamilySummary[], unplaced: Issue[], input: ReportInput, lang: Lang, at: string | null): string {
+const scaleName = (reg: Registry, instrument: string, scale: string, lang: Lang): string => {
+  const def = reg.has(instrument) ? reg.get(instrument).scales.find((s) => s.id === scale)?.def : undefined;
+  return scaleLabel(instrument, scale, def?.label ?? `${instrument} ${scale}`, lang);
+};
+
+function indexPage(families: FamilySummary[], unplaced: Issue[], input: ReportInput, lang: Lang, at: string | null, cohort: readonly Html[]): string {
   const w = words[lang];
   const body = html`<header class="page"><h1>${w.indexTitle}</h1>
 <p class="meta">${input.source ? html`${w.source}: <code>${input.source}</code> · ` : ""}${families.length} ${w.families}${at ? ` · ${w.statusAt} ${formatDateLong(at, lang)}` : ""}</p></header>
@@ -466,6 +490,7 @@ ${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?
 </tbody></table></section>`
     : ""
 }
+${cohort.length ? html`<section class="part" id="cohort"><h2>${w.cohortTitle}</h2><p class="small">${w.cohortIntro}</p>${join([...cohort])}</section>` : ""}
 <p class="small">${w.privacy}</p>
 </main>`;
   return page(lang, w.indexTitle, body);

@@ -31,7 +31,8 @@ describe("trivsel report", () => {
   it("escapes subject ids and goal texts everywhere and names files safely", async () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--goals", "goals.json", "--out", "rep", "--lang", "en"], dir);
-    expect(r.err).toBe("2 family pages and an index with 5 charts in rep/ (open rep/index.html)\n");
+    // 3 on the first family (its goal, EPDS total and anxiety), 2 on the second, 2 cohort charts on the index
+    expect(r.err).toBe("2 family pages and an index with 7 charts in rep/ (open rep/index.html)\n");
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, "rep")).sort();
     expect(files).toEqual([".trivsel-output", "family-F2.html", "family-_img_src_x_onerror_alert_1__.html", "index.html"]);
