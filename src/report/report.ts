@@ -496,4 +496,3 @@ ${cohort.length ? html`<section class="part" id="cohort"><h2>${w.cohortTitle}</h
   return page(lang, w.indexTitle, body);
 }
 
-export { esc };
