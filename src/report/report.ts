@@ -303,7 +303,7 @@ ${fig}
     alerts = current.reduce((n, f) => n + f.current.length, 0);
     const alertRows = fams.flatMap((f) => f.sessions.filter((s) => s.alerts.length).map((s) => ({ f, s })));
     const fitMeasureRows = measures.filter((m) => fitIds.has(m.instrument.id)).map((m) => ({ m, rows: measureRows(m, lang) }));
-    for (const n of fams.flatMap((f) => f.notes)) notes.add(`FIT (${respondentLabel(fams[0]!.respondent, lang)}): ${n}`);
+    for (const f of fams) for (const n of f.notes) notes.add(`FIT (${respondentLabel(f.respondent, lang)}): ${n}`);
     fitPart = html`<section class="part" id="fit"><h2>${w.fitTitle}</h2>
 <p>${w.fitIntro}</p>
 ${fig}

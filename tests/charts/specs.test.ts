@@ -57,7 +57,7 @@ describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
       [lang === "da" ? "Far" : "Father", "2024-11-01", 10],
     ]);
     // two respondents: a bar of ± 4 points at each baseline
-    const rc = dataOf(spec, "rule", (m) => m.strokeWidth === 3)[0]!;
+    const rc = dataOf(spec, "rule", (m) => m.strokeWidth === 3).flat();
     expect(rc.map((r) => [r.lo, r.hi])).toEqual([
       [11, 19],
       [6, 14],
