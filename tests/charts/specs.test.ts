@@ -156,6 +156,18 @@ describe.each<Lang>(["da", "en"])("FIT chart (%s)", (lang) => {
   });
 });
 
+describe.each<Lang>(["da", "en"])("FIT chart, adolescent form (%s)", (lang) => {
+  it("draws the provisional adolescent cutoff dashed and labelled, and a rater with one session as one point", async () => {
+    const one = [fitScore("ors", "2024-02-01", [6, 6, 6, 6], "health_visitor")];
+    const families = fitSessions(one);
+    const spec = asSpec(fitChart({ families, outcome: { instrument: reg.get("ors"), form: "adolescent" }, alliance: { instrument: reg.get("srs") } }, { lang }));
+    await valid(spec as never);
+    const o = asSpec({ ...(spec.vconcat as Record<string, unknown>[])[0]!, datasets: spec.datasets } as never);
+    expect(dataOf(o, "rule", (m) => Array.isArray(m.strokeDash)).flat()).toEqual([{ y: 28, label: lang === "da" ? "grænse 28 (foreløbig)" : "cutoff 28 (provisional)" }]);
+    expect(dataOf(o, "point", (m) => m.filled === true)[0]!.map((p) => [p.session, p.score])).toEqual([[1, 24]]);
+  });
+});
+
 const row = (group: string, instrument: string, respondent: string, counts: Record<string, number>, noFollowUp: number, diffs: number[]): CohortRow =>
   ({
     group,
@@ -205,6 +217,10 @@ describe.each<Lang>(["da", "en"])("cohort charts (%s)", (lang) => {
     expect([pts[0]!.lo, pts[0]!.hi]).toEqual(epds.ci95);
     expect(pts[0]!.mean).toBeCloseTo(-2.6, 12);
     expect(pts.map((p) => p.n)).toEqual([5, 4]);
+    // one series with follow-up: the mean change, no interval
+    const single = asSpec(cohortChangeChart({ rows: [row("Vejle", "epds", "father", { improved: 1 }, 0, [-6])] }, { lang }));
+    await valid(single as never);
+    expect(dataOf(single, "point")[0]!.map((p) => [p.mean, p.lo, p.hi, p.n])).toEqual([[-6, -6, -6, 1]]);
   });
 
   it("cohortSummary rows chart as they come", async () => {
