@@ -218,10 +218,14 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
     if (known) {
       const inst = reg.get(g.measure.instrument);
       const mine = results.filter((r) => r.instrument === inst.id && (g.measure.respondent === undefined || (r.respondent ?? "") === g.measure.respondent));
-      const form = chartForm(inst, g.measure.scale, mine);
+      const choice = chartForm(inst, g.measure.scale, mine);
+      // forms with their own cutoffs: the chart shows the form of the latest measurement
+      const scoredDates = mine.filter((r) => r.scales.some((x) => x.scale === g.measure.scale && x.score !== null)).sort((a, b) => ((iso(a.administeredOn) ?? "") < (iso(b.administeredOn) ?? "") ? -1 : 1));
+      const latestForm = scoredDates[scoredDates.length - 1]?.form ?? undefined;
+      const form = choice.split ? { form: latestForm, split: true } : choice;
       // from the goal's baseline on, so the chart's first point and reliable-change box are the goal's
       const scoped = (form.split ? mine.filter((r) => r.form === form.form) : mine).filter((r) => !e.baseline || (iso(r.administeredOn) ?? "") >= e.baseline.date);
-      bandsForText = scaleInfo(inst, g.measure.scale, form.form).bands;
+      bandsForText = scaleInfo(inst, g.measure.scale, form.form !== undefined && inst.forms.some((f) => f.id === form.form) ? form.form : undefined).bands;
       const { analyses } = analyseTrends(scoped, reg, { instrument: inst.id, scale: g.measure.scale, ...trendOpts });
       if (analyses.some((a) => a.n > 0))
         fig = await chart(progressionChart({ instrument: inst, scale: g.measure.scale, ...(form.form !== undefined ? { form: form.form } : {}), analyses, phases: phased, goals: [e] }, { lang, x: ctx.x, title: false }));
