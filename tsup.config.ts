@@ -7,6 +7,17 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: true,
+    // the CLI in the main entry renders charts, which find their font beside import.meta.url
+    shims: true,
+    target: "node20",
+  },
+  {
+    // vega and vega-lite have top-level await: they stay out of the main entry and load on first use
+    entry: { charts: "src/charts/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    shims: true,
     target: "node20",
   },
   {

@@ -13,11 +13,13 @@ import { fit } from "./commands/fit.js";
 import { cohort } from "./commands/cohort.js";
 import { goals } from "./commands/goals.js";
 import { key } from "./commands/key.js";
+import { chart } from "./commands/chart.js";
+import { report } from "./commands/report.js";
 import { OutputError, outputError } from "../io/atomic.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, key];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, chart, report, key];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions
