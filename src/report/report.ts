@@ -11,7 +11,7 @@ import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { analyseTrends, type TrendAnalysis } from "../trend/classify.js";
-import { fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
+import { fitMeasures, fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
 import { evaluateGoals, type Goal, type GoalEvaluation } from "../trend/goals.js";
 import { progressionChart } from "../charts/progression.js";
 import { fitChart } from "../charts/fit.js";
@@ -36,11 +36,6 @@ import {
 import { esc, figure, html, Html, join, page } from "./html.js";
 import { words } from "./words.js";
 
-/**
- * The FIT outcome and alliance measures. fitSessions reads these two instruments; the report asks the
- * registry for their definitions (cutoffs, forms) by the same ids, in this one place.
- */
-export const FIT_MEASURES = { outcome: "ors", alliance: "srs" } as const;
 
 export interface ReportInput {
   results: readonly ScoreResult[];
@@ -249,7 +244,9 @@ ${fig}
   }
 
   // measures, except the FIT pair, which has its own section
-  const fitIds = new Set<string>(Object.values(FIT_MEASURES));
+  // the FIT measures are found by their role in the definitions (ORS+SRS, CORS+CSRS), as `trivsel fit` finds them
+  const fitMs = fitMeasures(reg);
+  const fitIds = new Set<string>(fitMs.map((m) => m.instrument));
   const measures: Measure[] = [];
   const present = new Set(results.map((r) => r.instrument));
   for (const id of reg.ids()) {
@@ -295,27 +292,38 @@ ${fig}
 
   // FIT
   const fitResults = results.filter((r) => fitIds.has(r.instrument));
-  const fams: FitFamily[] = fitResults.length ? fitSessions(fitResults, { ...(input.etr ? { etr: input.etr } : {}), ...fitPoints(reg) }) : [];
+  const fams: FitFamily[] = fitResults.length ? fitSessions(fitResults, { ...(input.etr ? { etr: input.etr } : {}), measures: fitMs }) : [];
   let fitPart = html``;
   let alerts = 0;
-  if (fams.length && reg.has(FIT_MEASURES.outcome) && reg.has(FIT_MEASURES.alliance)) {
-    const outcome = reg.get(FIT_MEASURES.outcome);
-    const alliance = reg.get(FIT_MEASURES.alliance);
+  // one chart per FIT family present (adult ORS+SRS, child CORS+CSRS), each drawn with its own definitions
+  const fitFigs: Html[] = [];
+  const fitPairs: string[] = [];
+  for (const family of [...new Set(fams.map((f) => f.family))].sort()) {
+    const mine = fams.filter((f) => f.family === family);
+    const idOf = (role: "outcome" | "alliance") => fitMs.find((m) => m.family === family && m.role === role)?.instrument;
+    const oId = idOf("outcome");
+    const aId = idOf("alliance");
+    if (oId === undefined || aId === undefined || !reg.has(oId) || !reg.has(aId)) continue;
+    const outcome = reg.get(oId);
+    fitPairs.push(`${oId.toUpperCase()} ${w.fitAnd} ${aId.toUpperCase()}`);
     const oForm = chartForm(outcome, "total", fitResults.filter((r) => r.instrument === outcome.id));
-    const fig = await chart(fitChart({ families: fams, outcome: { instrument: outcome, ...(oForm.form !== undefined ? { form: oForm.form } : {}) }, alliance: { instrument: alliance } }, { lang, title: false }));
+    fitFigs.push(await chart(fitChart({ families: mine, outcome: { instrument: outcome, ...(oForm.form !== undefined ? { form: oForm.form } : {}) }, alliance: { instrument: reg.get(aId) } }, { lang, title: false })));
+  }
+  if (fitFigs.length) {
+    const fig = html`${fitFigs}`;
     const current = fams.filter((f) => f.current.length);
     alerts = current.reduce((n, f) => n + f.current.length, 0);
     const alertRows = fams.flatMap((f) => f.sessions.filter((s) => s.alerts.length).map((s) => ({ f, s })));
     const fitMeasureRows = measures.filter((m) => fitIds.has(m.instrument.id)).map((m) => ({ m, rows: measureRows(m, lang) }));
     for (const f of fams) for (const n of f.notes) notes.add(`FIT (${respondentLabel(f.respondent, lang)}): ${n}`);
-    fitPart = html`<section class="part" id="fit"><h2>${w.fitTitle}</h2>
+    fitPart = html`<section class="part" id="fit"><h2>${w.fitTitle} (${fitPairs.join(", ")})</h2>
 <p>${w.fitIntro}</p>
 ${fig}
 ${fitMeasureRows.map(({ m, rows }) => html`<h3>${scaleLabel(m.instrument.id, m.scale, m.instrument.name, lang)}</h3>${measureTable(rows, lang)}`)}
 <h3>${w.alertsTitle}</h3>
 ${
   alertRows.length
-    ? html`<table><caption class="small">${w.alertsCaption}</caption><thead><tr><th scope="col">${w.respondent}</th><th scope="col">${w.session}</th><th scope="col">${w.date}</th><th scope="col">ORS</th><th scope="col">SRS</th><th scope="col">${w.alerts}</th></tr></thead><tbody>
+    ? html`<table><caption class="small">${w.alertsCaption}</caption><thead><tr><th scope="col">${w.respondent}</th><th scope="col">${w.session}</th><th scope="col">${w.date}</th><th scope="col">${fitHead(fams, "outcomeInstrument")}</th><th scope="col">${fitHead(fams, "allianceInstrument")}</th><th scope="col">${w.alerts}</th></tr></thead><tbody>
 ${alertRows.map(({ f, s }) => html`<tr><td>${respondentLabel(f.respondent, lang)}</td><td class="num">${s.session}</td><td>${formatDateLong(s.date, lang)}</td><td class="num">${num(s.ors, lang)}</td><td class="num">${num(s.srs, lang)}</td><td class="alert">${s.alerts.map((a) => (lang === "en" ? `${alertLabel(a.rule, lang)}: ${a.message}` : alertLabel(a.rule, lang))).join("; ")}</td></tr>`)}
 </tbody></table>`
     : html`<p>${w.noAlerts}</p>`
@@ -389,11 +397,6 @@ export function chartForm(inst: Instrument, scale: string, results: readonly Sco
   return { form: undefined, split: anyBands && forms.length > 1 };
 }
 
-function fitPoints(reg: Registry): { orsDefPoints?: number } {
-  const pts = reg.has(FIT_MEASURES.outcome) ? reg.get(FIT_MEASURES.outcome).scales.find((s) => s.id === "total")?.def.reliableChange?.points : undefined;
-  return pts !== undefined ? { orsDefPoints: pts } : {};
-}
-
 interface MeasureRow {
   who: string;
   lastDate: string;
@@ -444,6 +447,10 @@ const signed = (x: number, lang: Lang) => (x > 0 ? "+" : "") + formatNumberLocal
 const num = (x: number | null, lang: Lang) => (x === null ? "–" : formatNumberLocale(x, lang, 1));
 
 /** Alerts at the latest session, each with the raters it fired for. */
+/** the alert table's measure headings: the measures the raters used, e.g. "ORS / CORS" */
+const fitHead = (fams: readonly FitFamily[], k: "outcomeInstrument" | "allianceInstrument"): string =>
+  [...new Set(fams.map((f) => f[k]).filter((id): id is string => id !== null))].map((id) => id.toUpperCase()).join(" / ");
+
 function fitAlertGroups(fams: readonly FitFamily[], lang: Lang): [string, string[]][] {
   const by = new Map<string, string[]>();
   for (const f of fams) for (const a of f.current) by.set(alertLabel(a.rule, lang), [...(by.get(alertLabel(a.rule, lang)) ?? []), respondentLabel(f.respondent, lang)]);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inProc } from "../helpers/cli.js";
-import { defaultRegistry, GoalSchema } from "../../src/index.js";
+import { defaultRegistry, getInstrument, GoalSchema, scoreAdministration } from "../../src/index.js";
 import { buildReport } from "../../src/charts/index.js";
 import { fake } from "../trend/helpers.js";
 
@@ -35,7 +35,9 @@ describe("trivsel report", () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--goals", "goals.json", "--out", "rep", "--lang", "en"], dir);
     // 3 on the first family (its goal, EPDS total and anxiety), 2 on the second, 2 cohort charts on the index
-    expect(r.err).toBe("2 family pages and an index with 7 charts in rep/ (open rep/index.html)\n");
+    // EPDS without a birth date: the postnatal form is assumed, with a warning per row (issue 8)
+    expect(r.err.split("\n").filter((l) => l.includes("[form_assumed]"))).toHaveLength(3);
+    expect(r.err.endsWith("\n2 family pages and an index with 7 charts in rep/ (open rep/index.html)\n")).toBe(true);
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, "rep")).sort();
     expect(files).toEqual([".trivsel-output", "family-F2.html", "family-_img_src_x_onerror_alert_1__.html", "index.html"]);
@@ -149,5 +151,24 @@ describe("buildReport", () => {
     expect(report.charts).toBe(3 + 2);
     expect(page).toContain("Goal: below 30");
     expect(page).toContain("Monitor (provisional)");
+  });
+
+  it("shows a child's CORS and CSRS in the FIT section, found by their FIT role, beside the adult ORS and SRS", async () => {
+    const fit = (instrument: string, date: string, lines: number[], respondent: string) =>
+      scoreAdministration(getInstrument(instrument), { instrument, subjectId: "F1", administeredOn: date, respondent, responses: Object.fromEntries(lines.map((v, i) => [`${instrument}_${i + 1}`, v])) });
+    const results = [
+      fit("cors", "2025-01-01", [7, 7, 7, 7], "child"),
+      fit("csrs", "2025-01-01", [9.5, 9.5, 9.5, 9.5], "child"),
+      fit("cors", "2025-01-08", [5, 6, 5, 6], "child"),
+      fit("csrs", "2025-01-08", [9, 9, 9, 9], "child"),
+      fit("ors", "2025-01-01", [5, 5, 5, 5], "mother"),
+      fit("srs", "2025-01-01", [9, 9, 9, 9], "mother"),
+    ];
+    const report = await buildReport({ results, registry: defaultRegistry() }, { lang: "en" });
+    const page = report.pages.find((p) => p.subjectId === "F1")!.html;
+    expect(page).toContain("<h2>FIT sessions (ORS and SRS, CORS and CSRS)</h2>");
+    // the child's session 2: CORS 28 → 22 (6 below intake) and CSRS 38 → 36
+    expect(page).toMatch(/<th scope="col">CORS \/ ORS<\/th><th scope="col">CSRS \/ SRS<\/th>/);
+    expect(page).toMatch(/<td class="num">2<\/td><td>[^<]*<\/td><td class="num">22<\/td><td class="num">36<\/td>/);
   });
 });
