@@ -216,6 +216,26 @@ const da: Texts = {
 };
 
 export const TEXTS: Record<Lang, Texts> = { da, en };
+
+/** Danish names of the FIT lines (the definitions' labels are English); other items keep the definition's label. */
+export const ITEM_LABELS_DA: Record<string, string> = {
+  ors_1: "Individuelt (personligt velbefindende)",
+  ors_2: "Interpersonelt (familie, nære relationer)",
+  ors_3: "Socialt (arbejde, skole, venner)",
+  ors_4: "Generelt (overordnet velbefindende)",
+  srs_1: "Relation: følte sig hørt og respekteret",
+  srs_2: "Mål og emner",
+  srs_3: "Tilgang eller metode",
+  srs_4: "Overordnet",
+  cors_1: "Mig (hvordan har jeg det)",
+  cors_2: "Familie",
+  cors_3: "Skole",
+  cors_4: "Alt",
+  csrs_1: "Lytning",
+  csrs_2: "Hvor vigtigt",
+  csrs_3: "Hvad vi lavede",
+  csrs_4: "Overordnet",
+};
 export type { Texts };
 
 /** A number as the language writes it: 7.3 in English, 7,3 in Danish. */
