@@ -285,7 +285,7 @@ ${
     ? html`<table class="list"><thead><tr><th>${t.when}</th><th>${t.by}</th><th>${t.field}</th><th>${t.before}</th><th>${t.after}</th></tr></thead>
 <tbody>${v.history.map(
         (h) =>
-          html`<tr><td>${h.changedAt.replace("T", " ").slice(0, 19)}</td><td>${h.changedBy}</td><td>${h.item === "work_points" ? t.workPoints : html`${respondentName(t, h.respondent)}: ${itemLabel(ctx.lang, h.item, h.item)}`}</td><td>${h.oldValue === null ? t.empty : h.item === "work_points" ? h.oldValue : num(ctx.lang, Number(h.oldValue))}</td><td>${h.newValue === null ? t.empty : h.item === "work_points" ? h.newValue : num(ctx.lang, Number(h.newValue))}</td></tr>`,
+          html`<tr><td>${h.changedAt.replace("T", " ").slice(0, 19)}</td><td>${h.changedBy}</td><td>${h.item === "work_points" ? t.workPoints : html`${respondentName(t, h.respondent)}: ${itemLabel(ctx.lang, h.item, (registry.has(h.instrument) ? registry.get(h.instrument).items.get(h.item)?.label : undefined) ?? h.item)}`}</td><td>${h.oldValue === null ? t.empty : h.item === "work_points" ? h.oldValue : num(ctx.lang, Number(h.oldValue))}</td><td>${h.newValue === null ? t.empty : h.item === "work_points" ? h.newValue : num(ctx.lang, Number(h.newValue))}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="hint">${t.noHistory}</p>`
 }
