@@ -9,7 +9,7 @@ import { FileError, LONG_COLUMNS, longRowReader, planHeader, wideRowReader, type
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration } from "../scoring/score.js";
 import type { Administration, Issue } from "../schema/results.js";
-import { FIT_INSTRUMENTS } from "./fit.js";
+import { FIT_INSTRUMENTS, SUBJECT_ID } from "./fit.js";
 import type { ImportSession, LongRow, Rating } from "./storage/store.js";
 
 const FIT = new Set<string>(FIT_INSTRUMENTS);
@@ -42,6 +42,7 @@ export function readFitCsv(text: string, name: string, registry: Registry): Impo
     const r = scoreAdministration(registry.get(a.instrument), a);
     r.issues.forEach(issue);
     if (!a.subjectId) errors.push(`${name}, row ${a.source?.row ?? "?"}: no subject_id`);
+    else if (!SUBJECT_ID.test(a.subjectId)) errors.push(`${name}, row ${a.source?.row ?? "?"}: subject_id ${JSON.stringify(a.subjectId)}: use letters, digits, ".", "-" and "_" only (at most 64)`);
     else if (!a.administeredOn || !parseDate(a.administeredOn)) errors.push(`${name}, row ${a.source?.row ?? "?"}: no valid administered_on date`);
     else admins.push(a);
   };

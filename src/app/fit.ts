@@ -40,6 +40,9 @@ const PAIRS = [
 
 export const WORK_POINTS_MAX = 5000;
 
+/** Family ids as the app takes them: they appear in addresses, so letters, digits, ".", "-" and "_" only. */
+export const SUBJECT_ID = /^[\p{L}\p{N}_.-]{1,64}$/u;
+
 export const fieldName = (respondent: string, item: string) => `r.${respondent}.${item}`;
 
 export function describe(lang: Lang, f: ResponseFormat): string {

@@ -128,6 +128,9 @@ describe("saving sessions", () => {
     expect(page.body).toContain("<strong>Mother:</strong> Session rating 32 is below 36: talk about the cooperation.");
     expect(page.body).toContain("<strong>Mother:</strong> Session rating dropped from 38 to 32.");
     expect(page.body).not.toContain("<strong>Health visitor:</strong>");
+    // the FIT chart of src/charts, drawn on the server: both raters' ORS points are in it
+    expect(page.body).toMatch(/<figure class="fitchart"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(page.body).toContain('aria-label="Session: 2; score: 12; Who answered: Mother"');
     // the earlier session's work points beside the form, not this session's own
     expect(page.body).toMatch(/<dt>2026-04-01<\/dt><dd>Bath time together<\/dd>/);
     const fix = await c.post("/f/S1/session", { date: "2026-04-01", workPoints: "Bath time together", ...lines("mother", "ors", ["6.2", "5", "5", "5"]), ...lines("mother", "srs", "9.5"), ...lines("health_visitor", "ors", "6") });

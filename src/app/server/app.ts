@@ -5,9 +5,9 @@ import { getCookie, setCookie } from "hono/cookie";
 import { formatDate, parseDate } from "../../dates.js";
 import { looksLikeCpr } from "../../export/cohort.js";
 import type { Registry } from "../../registry/registry.js";
-import { fitChartSvg } from "../chart.js";
+import { fitChartSvgs } from "../chart.js";
 import { longCsv, readFitCsv } from "../csv.js";
-import { analyseFamily, checkSession, type FormErrors } from "../fit.js";
+import { analyseFamily, checkSession, SUBJECT_ID, type FormErrors } from "../fit.js";
 import { TEXTS, type Lang } from "../i18n.js";
 import { StoreError, type Family, type Store } from "../storage/store.js";
 import { CSS, JS } from "../views/assets.js";
@@ -23,7 +23,6 @@ export interface AppOptions {
   port: () => number;
 }
 
-const SUBJECT = /^[\p{L}\p{N}_-]{1,64}$/u;
 const IMPORT_LIMIT = 50 * 1024 * 1024;
 
 export function createApp(o: AppOptions): Hono {
@@ -86,7 +85,7 @@ export function createApp(o: AppOptions): Hono {
     const errors: FormErrors = {};
     if (!values.subjectId) errors.subjectId = t.required;
     else if (looksLikeCpr(values.subjectId)) errors.subjectId = t.cprRefused;
-    else if (!SUBJECT.test(values.subjectId)) errors.subjectId = t.badSubject;
+    else if (!SUBJECT_ID.test(values.subjectId)) errors.subjectId = t.badSubject;
     const birth = values.birthDate ? parseDate(values.birthDate) : null;
     if (values.birthDate && !birth) errors.birthDate = t.badDate;
     if (values.phase.length > 64) errors.phase = t.tooLong(64);
@@ -102,6 +101,16 @@ export function createApp(o: AppOptions): Hono {
     return page(c, homePage(ctxOf(c), await store.listFamilies(), { values, errors }), 422);
   });
 
+  // the data are saved before a chart is drawn: a chart that fails costs the page its picture, nothing more
+  const chartsOf = async (series: ReturnType<typeof analyseFamily>): Promise<string[] | null> => {
+    try {
+      return await fitChartSvgs({ series, registry, lang });
+    } catch (e) {
+      process.stderr.write(`trivsel app: the chart could not be drawn: ${(e as Error).message}\n`);
+      return null;
+    }
+  };
+
   const family = async (c: Context): Promise<Family | null> => store.getFamily(c.req.param("id") ?? "");
   const notFound = (c: Context) => page(c, messagePage(ctxOf(c), t.notFound, t.notFound), 404);
 
@@ -112,8 +121,8 @@ export function createApp(o: AppOptions): Hono {
     if (!f) return notFound(c);
     const sessions = await store.sessions(f.id);
     const series = analyseFamily(registry, lang, f.subjectId, sessions);
-    const chartSvg = await fitChartSvg({ subjectId: f.subjectId, sessions, series, lang });
-    return page(c, familyPage(ctxOf(c), registry, { family: f, sessions, series, chartSvg }));
+    const charts = await chartsOf(series);
+    return page(c, familyPage(ctxOf(c), registry, { family: f, sessions, series, charts }));
   });
 
   app.get("/f/:id/session", async (c) => {
@@ -150,10 +159,10 @@ export function createApp(o: AppOptions): Hono {
 
   async function renderSession(c: Context, f: Family, sessions: Awaited<ReturnType<Store["sessions"]>>, date: string, values: Record<string, string>, workPoints: string, errors: FormErrors, notice: string | null, status: 200 | 422) {
     const series = analyseFamily(registry, lang, f.subjectId, sessions);
-    const chartSvg = await fitChartSvg({ subjectId: f.subjectId, sessions, series, lang });
+    const charts = await chartsOf(series);
     const current = sessions.find((s) => s.date === date);
     const history = current ? await store.history(current.id) : [];
-    return page(c, sessionPage(ctxOf(c), registry, { family: f, sessions, series, chartSvg, date, values, workPoints, errors, history, notice }), status);
+    return page(c, sessionPage(ctxOf(c), registry, { family: f, sessions, series, charts, date, values, workPoints, errors, history, notice }), status);
   }
 
   app.post("/import", bodyLimit({ maxSize: IMPORT_LIMIT, onError: (c) => page(c, messagePage(ctxOf(c), t.importRefused, t.tooLong(IMPORT_LIMIT)), 413) }), async (c) => {

@@ -163,16 +163,19 @@ function sessionTable(ctx: PageContext, registry: Registry, subjectId: string, s
 </table></div></section>`;
 }
 
-function chartBlock(t: Texts, svg: string | null, hasSessions: boolean): Html {
+function chartBlock(t: Texts, charts: string[] | null, hasSessions: boolean): Html {
   if (!hasSessions) return html``;
-  return html`<section class="chart" aria-labelledby="chart-h"><h2 id="chart-h">${t.chart}</h2>${svg ? html`<figure class="fitchart">${raw(svg)}</figure>` : html`<p class="hint">${t.chartMissing}</p>`}</section>`;
+  return html`<section class="chart" aria-labelledby="chart-h"><h2 id="chart-h">${t.chart}</h2>${
+    charts === null ? html`<p class="hint">${t.chartMissing}</p>` : charts.map((svg) => html`<figure class="fitchart">${raw(svg)}</figure>`)
+  }</section>`;
 }
 
 export interface FamilyView {
   family: Family;
   sessions: Session[];
   series: RaterSeries[];
-  chartSvg: string | null;
+  /** SVG documents rendered by the server; null when the chart could not be drawn */
+  charts: string[] | null;
 }
 
 export function analyse(registry: Registry, lang: Lang, family: Family, sessions: Session[]): RaterSeries[] {
@@ -197,7 +200,7 @@ export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView):
   <button type="submit">${t.newSession}</button>
 </form>
 <div class="columns">
-<div>${chartBlock(t, v.chartSvg, v.sessions.length > 0)}${sessionTable(ctx, registry, f.subjectId, v.sessions)}</div>
+<div>${chartBlock(t, v.charts, v.sessions.length > 0)}${sessionTable(ctx, registry, f.subjectId, v.sessions)}</div>
 <aside>${alertsBlock(t, v.series, latest)}${workPointsBlock(t, v.sessions, null)}</aside>
 </div>`,
   );
@@ -273,7 +276,7 @@ ${v.notice ? html`<div class="banner good" role="status" id="saved"><p>${v.notic
 </form>
 <aside>
 ${alertsBlock(t, v.series, latest)}
-${chartBlock(t, v.chartSvg, v.sessions.length > 0)}
+${chartBlock(t, v.charts, v.sessions.length > 0)}
 ${workPointsBlock(t, v.sessions, v.date)}
 </aside>
 </div>
