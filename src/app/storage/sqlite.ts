@@ -75,13 +75,18 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** locks this process holds, so a second open in the same process is refused too */
+const held = new Set<string>();
+
 /** Takes `<db>.lock`; a lock left by a process that no longer runs (kill -9) is taken over. */
 function takeLock(lockPath: string): void {
+  if (held.has(lockPath)) throw new StoreError(`${basename(lockPath, ".lock")} is in use by another trivsel app (process ${process.pid}); stop that one first`, "locked");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, "wx", 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(lockPath);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
@@ -92,6 +97,15 @@ function takeLock(lockPath: string): void {
     }
   }
   throw new StoreError(`cannot take the lock ${lockPath}`, "locked");
+}
+
+function releaseLock(lockPath: string): void {
+  held.delete(lockPath);
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    // already gone
+  }
 }
 
 const now = () => new Date().toISOString();
@@ -131,7 +145,7 @@ export class SqliteStore implements Store {
       store.migrate(fresh);
       return store;
     } catch (e) {
-      if (lockPath) unlinkSync(lockPath);
+      if (lockPath) releaseLock(lockPath);
       throw e;
     }
   }
@@ -327,13 +341,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
-    if (this.lockPath) {
-      try {
-        unlinkSync(this.lockPath);
-      } catch {
-        // already gone
-      }
-    }
+    if (this.lockPath) releaseLock(this.lockPath);
   }
 }
 
