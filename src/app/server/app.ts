@@ -154,7 +154,7 @@ export function createApp(o: AppOptions): Hono {
     }
     const saved = await store.saveSession({ familyId: f.id, date: checked.date, workPoints: workPoints.trim(), ratings: checked.ratings }, userOf(c) ?? "");
     // after a POST the browser is sent on to a GET: reloading the page never saves twice
-    return c.redirect(`${sessionUrl(f.subjectId, checked.date)}&saved=${saved.changes}#saved`, 303);
+    return c.redirect(`${sessionUrl(f.subjectId, checked.date)}&saved=${saved.changes}`, 303);
   });
 
   async function renderSession(c: Context, f: Family, sessions: Awaited<ReturnType<Store["sessions"]>>, date: string, values: Record<string, string>, workPoints: string, errors: FormErrors, notice: string | null, status: 200 | 422) {

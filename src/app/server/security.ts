@@ -96,7 +96,8 @@ function headers(res: Response): Response {
   h.set("Content-Security-Policy", CSP);
   h.set("X-Content-Type-Options", "nosniff");
   h.set("X-Frame-Options", "DENY");
-  h.set("Referrer-Policy", "no-referrer");
+  // not no-referrer: with it, browsers send "Origin: null" on form posts and the Origin check could not pass
+  h.set("Referrer-Policy", "same-origin");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
   h.set("Cross-Origin-Resource-Policy", "same-origin");
   h.set("Cache-Control", "no-store");
