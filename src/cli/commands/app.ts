@@ -14,7 +14,7 @@ export function parsePort(v: unknown): number {
 
 export const app: Command = {
   name: "app",
-  summary: "the weekly FIT session app: a local web page for entering ORS/SRS, with chart, alerts and work points",
+  summary: "The weekly FIT session app: a local web page for entering ORS/SRS, with chart, alerts and work points",
   usage: "trivsel app [--db <file>] [--port <n>] [--lang da|en] [--no-open]",
   options: {
     db: { type: "string", placeholder: "file", description: `the database file (default ./${DEFAULT_DB}; created on first start, mode 0600)` },

@@ -5,7 +5,7 @@ import { DEFAULT_DB } from "./app.js";
 
 export const db: Command = {
   name: "db",
-  summary: "the app's database: db backup <file> makes a consistent copy, also while the app runs",
+  summary: "The app's database: db backup <file> makes a consistent copy, also while the app runs",
   usage: "trivsel db backup <file> [--db <file>]",
   options: {
     db: { type: "string", placeholder: "file", description: `the database file (default ./${DEFAULT_DB})` },
