@@ -137,6 +137,9 @@ describe("saving sessions", () => {
     expect(fix.headers.location).toBe("/f/S1/session?date=2026-04-01&saved=1");
     const fixed = await c.get("/f/S1/session?date=2026-04-01&saved=1");
     expect(fixed.body).toContain("Saved. 1 value corrected; see the history below.");
+    // a saved session keeps its date; a new one's can be typed
+    expect(fixed.body).toContain('<input id="date" name="date" value="2026-04-01" required readonly>');
+    expect((await c.get("/f/S1/session?date=2026-04-15")).body).toContain('<input id="date" name="date" value="2026-04-15" required>');
     expect(fixed.body).toMatch(/<tr><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/td><td>Hanne<\/td><td>Mother: individual well-being<\/td><td>5<\/td><td>6.2<\/td><\/tr>/);
     const csv = (await c.get("/export.csv")).body.split("\n");
     expect(csv[0]).toBe("subject_id,administered_on,respondent,instrument,item,value");

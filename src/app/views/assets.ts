@@ -22,6 +22,7 @@ a{color:#0b5394}
 .row>*{flex:1 1 24rem}
 input,textarea,button,.button{font:inherit}
 input,textarea{border:1px solid #888;border-radius:4px;padding:.3rem .45rem;background:#fff}
+input[readonly]{background:#eeece5;border-color:#bbb}
 textarea{width:100%}
 input:focus,textarea:focus,button:focus,a:focus,summary:focus{outline:3px solid #f0a500;outline-offset:1px}
 input[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #b00020;background:#fff0f0}

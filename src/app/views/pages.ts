@@ -183,7 +183,11 @@ export function analyse(registry: Registry, lang: Lang, family: Family, sessions
   return analyseFamily(registry, lang, family.subjectId, sessions);
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** today on this computer's calendar (not UTC's: a session just after midnight in Denmark is on the new day) */
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
 
 export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView): string {
   const t = TEXTS[ctx.lang];
@@ -251,6 +255,8 @@ export function sessionPage(ctx: PageContext, registry: Registry, v: SessionView
   const hasErrors = Object.keys(v.errors).length > 0;
   const adults = RATERS.filter((r) => r.id !== "child");
   const child = RATERS.find((r) => r.id === "child");
+  // a saved session keeps its date: changing it here would start another session, not move this one
+  const exists = v.sessions.some((s) => s.date === v.date);
   const childFilled = Object.keys(v.values).some((k) => k.startsWith("r.child.") && v.values[k] !== "");
   return layout(
     ctx,
@@ -264,7 +270,7 @@ ${v.notice ? html`<div class="banner good" role="status" id="saved"><p>${v.notic
   ${csrfField(ctx)}
   <div class="line">
     <label for="date">${t.sessionDate}</label>
-    <input id="date" name="date" value="${v.date}" required${invalid(v.errors, "date")}>
+    <input id="date" name="date" value="${v.date}" required${exists ? raw(" readonly") : ""}${invalid(v.errors, "date")}>
     ${fieldError(v.errors, "date")}
   </div>
   <p class="hint">${t.notPresent}</p>
