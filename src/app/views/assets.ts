@@ -29,6 +29,7 @@ input[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #b00020;ba
 .error{display:block;color:#b00020;font-weight:600;font-size:.9rem}
 button,.button{display:inline-block;background:#1f4e5f;color:#fff;border:0;border-radius:6px;padding:.45rem 1rem;cursor:pointer;text-decoration:none;margin-top:.6rem}
 button.primary{font-size:1.1rem;padding:.6rem 1.6rem}
+.card:not(.inline) button,form.session button{display:block}
 .banner{border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem;background:#e8f1f8;border-left:6px solid #0b5394}
 .banner p{margin:.2rem 0}
 .banner.good{background:#e6f4ea;border-color:#1e7e34}
@@ -37,7 +38,8 @@ table.list{border-collapse:collapse;background:#fff;margin:.3rem 0 1rem}
 table.list th,table.list td{border:1px solid #d9d6cc;padding:.3rem .6rem;text-align:left;vertical-align:top}
 table.list th{background:#eeece5;font-size:.9rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.wp{max-width:22rem;white-space:pre-wrap}
+td.wp{min-width:16rem;max-width:32rem;white-space:pre-wrap}
+td.date{white-space:nowrap}
 .scroll{overflow-x:auto}
 .columns{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
 @media (max-width:1000px){.columns{grid-template-columns:1fr}}

@@ -101,7 +101,7 @@ ${
   ${fieldError(e, "subjectId")}
   <p class="hint">${t.subjectIdHint}</p>
   <label for="birthDate">${t.birthDate} <span class="hint">(${t.optional})</span></label>
-  <input id="birthDate" name="birthDate" placeholder="dd-mm-åååå" value="${v.birthDate}"${invalid(e, "birthDate")}>
+  <input id="birthDate" name="birthDate" placeholder="${t.datePlaceholder}" value="${v.birthDate}"${invalid(e, "birthDate")}>
   ${fieldError(e, "birthDate")}
   <label for="phase">${t.phase} <span class="hint">(${t.optional})</span></label>
   <input id="phase" name="phase" maxlength="64" value="${v.phase}"${invalid(e, "phase")}>
@@ -159,7 +159,7 @@ function sessionTable(ctx: PageContext, registry: Registry, subjectId: string, s
 <div class="scroll"><table class="list totals">
 <thead><tr><th>${t.date}</th>${cols.map((c) => html`<th>${respondentName(t, c.r.id)}<br><span class="hint">${c.inst.toUpperCase()}</span></th>`)}<th>${t.workPoints}</th></tr></thead>
 <tbody>${sessions.map(
-      (s) => html`<tr><td><a href="${sessionUrl(subjectId, s.date)}">${s.date}</a></td>${cols.map((c) => html`<td class="num">${num(ctx.lang, tot.get(`${s.date}\u0000${c.r.id}\u0000${c.inst}`))}</td>`)}<td class="wp">${s.workPoints}</td></tr>`,
+      (s) => html`<tr><td class="date"><a href="${sessionUrl(subjectId, s.date)}">${s.date}</a></td>${cols.map((c) => html`<td class="num">${num(ctx.lang, tot.get(`${s.date}\u0000${c.r.id}\u0000${c.inst}`))}</td>`)}<td class="wp">${s.workPoints}</td></tr>`,
     )}</tbody>
 </table></div></section>`;
 }
@@ -205,9 +205,10 @@ export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView):
   <button type="submit">${t.newSession}</button>
 </form>
 <div class="columns">
-<div>${chartBlock(t, v.charts, v.sessions.length > 0)}${sessionTable(ctx, registry, f.subjectId, v.sessions)}</div>
+<div>${chartBlock(t, v.charts, v.sessions.length > 0)}</div>
 <aside>${alertsBlock(t, v.series, latest)}${workPointsBlock(t, v.sessions, null)}</aside>
-</div>`,
+</div>
+${sessionTable(ctx, registry, f.subjectId, v.sessions)}`,
   );
 }
 
