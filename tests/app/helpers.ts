@@ -116,6 +116,22 @@ export class Client {
     );
   }
 
+  /** A file upload as a browser sends it (multipart/form-data). */
+  async upload(path: string, field: string, filename: string, content: string, fields: Record<string, string> = {}): Promise<Res> {
+    const boundary = "----trivsel-test-boundary";
+    const parts = Object.entries({ _csrf: this.csrf, ...fields }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n`);
+    const body = Buffer.from(parts.join("") + `--${boundary}--\r\n`, "utf8");
+    return this.keep(
+      await http(this.app.port, {
+        method: "POST",
+        path,
+        body,
+        headers: { cookie: this.cookieHeader(), origin: this.origin, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+      }),
+    );
+  }
+
   static async signIn(app: AppProcess, name = "Test User"): Promise<Client> {
     const c = new Client(app);
     const r = await c.get(`/?token=${app.token}`);

@@ -149,6 +149,55 @@ describe("saving sessions", () => {
   });
 });
 
+describe("import, export and a child who rates", () => {
+  let app: AppProcess;
+  let c: Client;
+  beforeAll(async () => {
+    app = await spawnApp(join(dir, "import.sqlite"));
+    c = await Client.signIn(app, "Importer");
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const header = "subject_id,administered_on,respondent,instrument,item,value\n";
+  const rows = (subject: string, date: string, respondent: string, inst: string, values: string[]) => values.map((v, i) => `${subject},${date},${respondent},${inst},${inst}_${i + 1},${v}\n`).join("");
+
+  it("refuses a file with an error in a FIT answer, naming row and column, and imports nothing", async () => {
+    const bad = header + rows("IM1", "2026-01-05", "mother", "ors", ["5", "5", "5", "5"]) + rows("IM2", "2026-01-05", "mother", "srs", ["9", "12", "9", "9"]);
+    const r = await c.upload("/import", "file", "fit.csv", bad);
+    expect(r.status).toBe(422);
+    expect(r.body).toContain("Nothing was imported: the file has problems.");
+    // the message of `trivsel validate` on the same file, word for word (it names an administration's first row)
+    expect(r.body).toContain("fit.csv, row 6, column srs_2: error [out_of_range] srs_2: &quot;12&quot; is out of range; expected a number from 0 to 10 in steps of 0.1");
+    expect((await c.get("/export.csv")).body).toBe(header);
+  });
+
+  it("imports a long file, exports it as the same rows, and a second import changes nothing", async () => {
+    const good = header + rows("IM1", "05-01-2026", "mother", "ors", ["5", "5.5", "6", "4"]) + rows("IM1", "2026-01-05", "mother", "srs", ["9", "9", "9", "8.5"]) + rows("IM1", "2026-01-12", "father", "ors", ["7", "7", "7", "7"]) + rows("IM1", "2026-01-12", "mother", "pss", ["1", "2"]);
+    const r = await c.upload("/import", "file", "fit.csv", good);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain("Imported: 1 new families, 2 new sessions, 0 sessions corrected, 12 values read.");
+    const csv = (await c.get("/export.csv")).body;
+    expect(csv).toBe(header + rows("IM1", "2026-01-05", "mother", "ors", ["5", "5.5", "6", "4"]) + rows("IM1", "2026-01-05", "mother", "srs", ["9", "9", "9", "8.5"]) + rows("IM1", "2026-01-12", "father", "ors", ["7", "7", "7", "7"]));
+    const again = await c.upload("/import", "file", "fit.csv", good);
+    expect(again.body).toContain("Imported: 0 new families, 0 new sessions, 0 sessions corrected, 12 values read.");
+    expect((await c.get("/export.csv")).body).toBe(csv);
+  });
+
+  it("analyses a child's CORS and CSRS with their own definitions, in a chart of their own", async () => {
+    expect((await c.post("/families", { subjectId: "CH1" })).status).toBe(303);
+    expect((await c.post("/f/CH1/session", { date: "2026-02-02", ...lines("child", "cors", "8"), ...lines("child", "csrs", "9"), ...lines("mother", "ors", "6") })).status).toBe(303);
+    expect((await c.post("/f/CH1/session", { date: "2026-02-09", ...lines("child", "cors", "6.5"), ...lines("child", "csrs", "7"), ...lines("mother", "ors", "6") })).status).toBe(303);
+    const page = await c.get("/f/CH1");
+    // CORS 26 is 6 below the child's intake 32; CSRS has no cutoff band, so only the drop is an alert
+    expect(page.body).toContain("<strong>Child:</strong> Well-being 26 is 6 points below the first session (32); a reliable change is 5 points.");
+    expect(page.body).toContain("<strong>Child:</strong> Session rating dropped from 36 to 28.");
+    expect(page.body).not.toMatch(/<strong>Child:<\/strong> Session rating 28 is below/);
+    expect(page.body.match(/<figure class="fitchart"><svg/g)?.length).toBe(2);
+  });
+});
+
 describe("kill -9 during a burst of 200 saves", () => {
   it("loses no session whose save was answered, and the file still opens", async () => {
     const db = join(dir, "burst.sqlite");

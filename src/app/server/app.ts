@@ -165,7 +165,7 @@ export function createApp(o: AppOptions): Hono {
     return page(c, sessionPage(ctxOf(c), registry, { family: f, sessions, series, charts, date, values, workPoints, errors, history, notice }), status);
   }
 
-  app.post("/import", bodyLimit({ maxSize: IMPORT_LIMIT, onError: (c) => page(c, messagePage(ctxOf(c), t.importRefused, t.tooLong(IMPORT_LIMIT)), 413) }), async (c) => {
+  app.post("/import", bodyLimit({ maxSize: IMPORT_LIMIT, onError: (c) => page(c, messagePage(ctxOf(c), t.importRefused, t.fileTooLarge(IMPORT_LIMIT / 1024 / 1024)), 413) }), async (c) => {
     const body = await form(c);
     if (body instanceof Response) return body;
     const file = body.file;

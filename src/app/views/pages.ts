@@ -1,6 +1,6 @@
 /** The app's pages, rendered on the server; forms work without JavaScript. */
 import type { Registry } from "../../registry/registry.js";
-import { analyseFamily, fieldName, RATERS, totals, scoreSessions, describe, type FormErrors, type RaterSeries } from "../fit.js";
+import { fieldName, RATERS, totals, scoreSessions, describe, type FormErrors, type RaterSeries } from "../fit.js";
 import { ITEM_LABELS_DA, num, TEXTS, type Lang, type Texts } from "../i18n.js";
 import type { Family, FamilySummary, HistoryEntry, Session } from "../storage/store.js";
 import { html, raw, type Html } from "./html.js";
@@ -177,10 +177,6 @@ export interface FamilyView {
   series: RaterSeries[];
   /** SVG documents rendered by the server; null when the chart could not be drawn */
   charts: string[] | null;
-}
-
-export function analyse(registry: Registry, lang: Lang, family: Family, sessions: Session[]): RaterSeries[] {
-  return analyseFamily(registry, lang, family.subjectId, sessions);
 }
 
 /** today on this computer's calendar (not UTC's: a session just after midnight in Denmark is on the new day) */
