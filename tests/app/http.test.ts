@@ -38,6 +38,18 @@ describe("security of the local app", () => {
     expect(forged.status).toBe(401);
   });
 
+  it("refuses a second app on the same database file, saying which process has it", async () => {
+    const second = spawnApp(join(dir, "sec.sqlite"));
+    await expect(second).rejects.toThrow(`app exited with 2 before it printed its link`);
+    await expect(second).rejects.toThrow(`sec.sqlite is in use by another trivsel app (process ${app.proc.pid}); stop that one first`);
+  });
+
+  it("refuses a form post without the cookie", async () => {
+    const r = await http(app.port, { method: "POST", path: "/families", body: `_csrf=${c.csrf}&subjectId=NOCOOKIE`, headers: { origin: app.base, "content-type": "application/x-www-form-urlencoded" } });
+    expect(r.status).toBe(401);
+    expect((await c.get("/")).body).not.toContain("NOCOOKIE");
+  });
+
   it("exchanges the token for an HttpOnly SameSite=Strict cookie and takes the token out of the address", async () => {
     const r = await http(app.port, { path: `/f/x?token=${app.token}` });
     expect(r.status).toBe(303);

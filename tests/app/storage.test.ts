@@ -47,6 +47,19 @@ describe("the database file", () => {
     expect(readFileSync(f, "utf8")).toBe("subject_id,administered_on\n");
   });
 
+  it("refuses another program's SQLite database and leaves it as it was", async () => {
+    const f = join(dir, "other.sqlite");
+    const init = (await import("sql.js")).default as unknown as () => Promise<{ Database: new () => { exec(s: string): unknown; export(): Uint8Array; close(): void } }>;
+    const other = new (await init()).Database();
+    other.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me')");
+    writeFileSync(f, other.export());
+    other.close();
+    const before = readFileSync(f);
+    await expect(SqliteStore.open(f)).rejects.toThrow("is an SQLite database of another program (it has tables but no trivsel schema); trivsel will not change it");
+    expect(readFileSync(f).equals(before)).toBe(true);
+    expect(await sqlite(f, "SELECT text FROM notes")).toEqual([["keep me"]]);
+  });
+
   it("refuses a database made by a newer trivsel", async () => {
     const f = join(dir, "newer.sqlite");
     const s = await SqliteStore.open(f);

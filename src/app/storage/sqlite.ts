@@ -158,6 +158,9 @@ export class SqliteStore implements Store {
     const from = this.version();
     if (from > SCHEMA_VERSION) throw new StoreError(`${this.location} has schema version ${from}, made by a newer trivsel (this one knows up to ${SCHEMA_VERSION}); update trivsel`, "newer_schema");
     if (from === SCHEMA_VERSION) return;
+    // an SQLite file of some other program has tables but no trivsel schema version: it is not ours to change
+    if (from === 0 && !fresh && this.db.exec("SELECT name FROM sqlite_master WHERE type = 'table'").length)
+      throw new StoreError(`${this.location} is an SQLite database of another program (it has tables but no trivsel schema); trivsel will not change it`, "not_a_database");
     // the file as it was before a migration is kept beside it: a failed or regretted upgrade loses nothing
     if (!fresh) writeFileAtomic(`${this.location}.v${from}.bak`, readFileSync(this.location));
     this.tx(() => {
