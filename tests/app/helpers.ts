@@ -15,8 +15,8 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnApp(db: string, extra: string[] = []): Promise<AppProcess> {
-  const proc = spawn(process.execPath, [CLI, "app", "--db", db, "--no-open", "--lang", "en", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export async function spawnApp(db: string, lang: "da" | "en" = "en"): Promise<AppProcess> {
+  const proc = spawn(process.execPath, [CLI, "app", "--db", db, "--no-open", "--lang", lang], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   proc.stdout!.on("data", (d) => (out += d));

@@ -210,6 +210,30 @@ describe("import, export and a child who rates", () => {
   });
 });
 
+describe("in Danish", () => {
+  it("says everything in Danish, takes and shows decimal commas", async () => {
+    const app = await spawnApp(join(dir, "da.sqlite"), "da");
+    try {
+      const c = await Client.signIn(app, "Mette");
+      expect((await c.get("/")).body).toContain("<h1>Familier</h1>");
+      expect((await c.post("/families", { subjectId: "DK1" })).status).toBe(303);
+      const bad = await c.post("/f/DK1/session", { date: "31-02-2026", ...lines("mother", "ors", ["5,5", "10,5", "5", "5"]) });
+      expect(bad.status).toBe(422);
+      expect(bad.body).toContain('id="e-date">Ikke en dato; skriv den som 01-03-2026 eller 2026-03-01.</span>');
+      expect(bad.body).toContain('id="e-r.mother.ors_2">Uden for skalaen; forventet et tal fra 0 til 10 i trin på 0,1.</span>');
+      expect((await c.post("/f/DK1/session", { date: "02-03-2026", workPoints: "Gåtur", ...lines("mother", "ors", ["5,5", "6", "5", "5"]) })).status).toBe(303);
+      const page = await c.get("/f/DK1/session?date=2026-03-02&saved=0");
+      expect(page.body).toContain('<html lang="da">');
+      expect(page.body).toContain("<p>Gemt.</p>");
+      expect(page.body).toContain('name="r.mother.ors_1" class="val" inputmode="decimal" autocomplete="off" size="4" value="5,5"');
+      expect(page.body).toContain('<td class="num">21,5</td>');
+      expect((await c.get("/export.csv")).body).toContain("DK1,2026-03-02,mother,ors,ors_1,5.5\n");
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe("kill -9 during a burst of 200 saves", () => {
   it("loses no session whose save was answered, and the file still opens", async () => {
     const db = join(dir, "burst.sqlite");
