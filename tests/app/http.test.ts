@@ -44,6 +44,15 @@ describe("security of the local app", () => {
     await expect(second).rejects.toThrow(`sec.sqlite is in use by another trivsel app (process ${app.proc.pid}); stop that one first`);
   });
 
+  it("sends the browser on only to a path of this app after the name is given", async () => {
+    for (const next of ["//evil.example/", "/\\evil.example/", "http://evil.example/"]) {
+      const r = await c.post("/name", { name: "Test User", next });
+      expect(r.status).toBe(303);
+      expect(r.headers.location, next).toBe("/");
+    }
+    expect((await c.post("/name", { name: "Test User", next: "/f/x?date=2026-01-01" })).headers.location).toBe("/f/x?date=2026-01-01");
+  });
+
   it("refuses a form post without the cookie", async () => {
     const r = await http(app.port, { method: "POST", path: "/families", body: `_csrf=${c.csrf}&subjectId=NOCOOKIE`, headers: { origin: app.base, "content-type": "application/x-www-form-urlencoded" } });
     expect(r.status).toBe(401);

@@ -63,7 +63,8 @@ export function createApp(o: AppOptions): Hono {
 
   // every page but the name page needs a name: corrections are kept with it
   const needName = (c: Context): Response | null => (userOf(c) ? null : c.redirect(`/name?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303));
-  const safeNext = (n: string) => (n.startsWith("/") && !n.startsWith("//") ? n : "/");
+  // only a path of this app: "//host" and "/\\host" would send the browser elsewhere
+  const safeNext = (n: string) => (/^\/(?![\/\\])/.test(n) ? n : "/");
 
   app.get("/name", (c) => page(c, namePage(ctxOf(c), safeNext(c.req.query("next") ?? "/"))));
   app.post("/name", async (c) => {
