@@ -223,22 +223,23 @@ export const TEXTS: Record<Lang, Texts> = { da, en };
 
 /** Danish names of the FIT lines (the definitions' labels are English); other items keep the definition's label. */
 export const ITEM_LABELS_DA: Record<string, string> = {
-  ors_1: "Individuelt (personligt velbefindende)",
-  ors_2: "Interpersonelt (familie, nære relationer)",
-  ors_3: "Socialt (arbejde, skole, venner)",
-  ors_4: "Generelt (overordnet velbefindende)",
-  srs_1: "Relation: følte sig hørt og respekteret",
-  srs_2: "Mål og emner",
-  srs_3: "Tilgang eller metode",
-  srs_4: "Overordnet",
-  cors_1: "Mig (hvordan har jeg det)",
-  cors_2: "Familie",
-  cors_3: "Skole",
-  cors_4: "Alt",
-  csrs_1: "Lytning",
-  csrs_2: "Hvor vigtigt",
-  csrs_3: "Hvad vi lavede",
-  csrs_4: "Overordnet",
+  // translations of the definitions' own short labels, not of the forms' wording (see Licences in the README)
+  ors_1: "individuel trivsel",
+  ors_2: "nære relationer",
+  ors_3: "socialt liv (arbejde, skole, venner)",
+  ors_4: "samlet trivsel",
+  srs_1: "relation: følte sig hørt og respekteret",
+  srs_2: "mål og emner",
+  srs_3: "tilgang eller metode",
+  srs_4: "samlet indtryk af sessionen",
+  cors_1: "mig (hvordan har jeg det)",
+  cors_2: "familie",
+  cors_3: "skole",
+  cors_4: "det hele",
+  csrs_1: "lytning",
+  csrs_2: "hvor vigtigt",
+  csrs_3: "hvad vi lavede",
+  csrs_4: "samlet",
 };
 export type { Texts };
 
