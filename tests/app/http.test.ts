@@ -149,6 +149,8 @@ describe("saving sessions", () => {
     expect(page.body).toContain("<strong>Mother:</strong> Session rating 32 is below 36: talk about the cooperation.");
     expect(page.body).toContain("<strong>Mother:</strong> Session rating dropped from 38 to 32.");
     expect(page.body).not.toContain("<strong>Health visitor:</strong>");
+    // each rater's saved totals beside the lines: mother ORS 12, SRS 32; health visitor 6.5 × 4
+    expect(page.body.match(/<p class="total">Total: <strong>[\d.]+<\/strong><\/p>/g)).toEqual(["<p class=\"total\">Total: <strong>12</strong></p>", "<p class=\"total\">Total: <strong>32</strong></p>", "<p class=\"total\">Total: <strong>26</strong></p>"]);
     // the FIT chart of src/charts, drawn on the server: both raters' ORS points are in it
     expect(page.body).toMatch(/<figure class="fitchart"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(page.body).toContain('aria-label="Session: 2; score: 12; Who answered: Mother"');
@@ -236,6 +238,7 @@ describe("in Danish", () => {
       expect(page.body).toContain("<p>Gemt.</p>");
       expect(page.body).toContain('name="r.mother.ors_1" class="val" inputmode="decimal" autocomplete="off" size="4" value="5,5"');
       expect(page.body).toContain('<td class="num">21,5</td>');
+      expect(page.body).toContain('<p class="total">I alt: <strong>21,5</strong></p>');
       expect((await c.get("/export.csv")).body).toContain("DK1,2026-03-02,mother,ors,ors_1,5.5\n");
     } finally {
       await app.stop();

@@ -52,6 +52,7 @@ fieldset.rater legend{font-weight:700;font-size:1.1rem;padding:0 .4rem}
 .line input.val{width:4.2rem;text-align:right;font-size:1.1rem}
 .line input[type=range]{flex:1 1 8rem;max-width:12rem}
 .line .error{flex-basis:100%}
+.total{margin:.4rem 0 0;font-size:1.05rem}
 details{margin:.8rem 0}
 summary{cursor:pointer;font-weight:600}
 .wp-label{display:block;font-weight:700;margin-top:1rem}

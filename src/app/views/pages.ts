@@ -218,7 +218,7 @@ export interface SessionView extends FamilyView {
   notice: string | null;
 }
 
-function raterFieldset(ctx: PageContext, registry: Registry, rater: (typeof RATERS)[number], v: SessionView): Html {
+function raterFieldset(ctx: PageContext, registry: Registry, rater: (typeof RATERS)[number], v: SessionView, saved: Map<string, number | null>): Html {
   const t = TEXTS[ctx.lang];
   const block = (instId: string, title: string) => {
     const inst = registry.get(instId);
@@ -237,6 +237,11 @@ ${items.map((it) => {
 ${fieldError(v.errors, name)}
 </div>`;
 })}
+${(() => {
+  // the saved total, shown only while the form holds what is saved
+  const total = Object.keys(v.errors).length ? undefined : saved.get(`${v.date}\u0000${rater.id}\u0000${instId}`);
+  return total === undefined || total === null ? "" : html`<p class="total">${t.total}: <strong>${num(ctx.lang, total)}</strong></p>`;
+})()}
 </div>`;
   };
   const body = html`<legend>${respondentName(t, rater.id)}</legend>
@@ -251,6 +256,7 @@ export function sessionPage(ctx: PageContext, registry: Registry, v: SessionView
   const latest = v.sessions.length ? v.sessions[v.sessions.length - 1]!.date : null;
   const hasErrors = Object.keys(v.errors).length > 0;
   const adults = RATERS.filter((r) => r.id !== "child");
+  const saved = totals(scoreSessions(registry, f.subjectId, v.sessions.filter((s) => s.date === v.date)));
   const child = RATERS.find((r) => r.id === "child");
   // a saved session keeps its date: changing it here would start another session, not move this one
   const exists = v.sessions.some((s) => s.date === v.date);
@@ -271,8 +277,8 @@ ${v.notice ? html`<div class="banner good" role="status" id="saved"><p>${v.notic
     ${fieldError(v.errors, "date")}
   </div>
   <p class="hint">${t.notPresent}</p>
-  ${adults.map((r) => raterFieldset(ctx, registry, r, v))}
-  ${child ? html`<details${childFilled ? raw(" open") : ""}><summary>${t.childDetails}</summary>${raterFieldset(ctx, registry, child, v)}</details>` : ""}
+  ${adults.map((r) => raterFieldset(ctx, registry, r, v, saved))}
+  ${child ? html`<details${childFilled ? raw(" open") : ""}><summary>${t.childDetails}</summary>${raterFieldset(ctx, registry, child, v, saved)}</details>` : ""}
   <label for="workPoints" class="wp-label">${t.workPoints}</label>
   <textarea id="workPoints" name="workPoints" rows="5"${invalid(v.errors, "workPoints")}>${v.workPoints}</textarea>
   ${fieldError(v.errors, "workPoints")}
