@@ -2,7 +2,7 @@
  * The app's storage and files (issue #12), in-process: the SQLite file, its schema version and lock, the
  * history of corrections, backup, and import/export as the files every trivsel command reads.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -178,5 +178,12 @@ describe("import and export: the app's files are the CLI's", () => {
     const rows = (out: string) => out.split("\n").sort();
     expect(rows(fromApp.out)).toEqual(rows(fromFile.out));
     expect(readFileSync(join(dir, "export.csv"), "utf8").split("\n")[0]).toBe("subject_id,administered_on,respondent,instrument,item,value");
+  });
+});
+
+describe("the library stays light", () => {
+  it("require('trivsel') loads neither the web server nor SQLite nor vega (dist is built by pretest)", () => {
+    const loaded = execFileSync(process.execPath, ["-e", "require('./dist/index.cjs'); console.log(Object.keys(require.cache).filter((k) => /node_modules[\\/](hono|@hono|sql\\.js|vega)/.test(k)).length)"], { cwd: ROOT, encoding: "utf8" });
+    expect(loaded.trim()).toBe("0");
   });
 });
