@@ -15,11 +15,13 @@ import { goals } from "./commands/goals.js";
 import { key } from "./commands/key.js";
 import { chart } from "./commands/chart.js";
 import { report } from "./commands/report.js";
+import { app } from "./commands/app.js";
+import { db } from "./commands/db.js";
 import { OutputError, outputError } from "../io/atomic.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, chart, report, key];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, chart, report, app, db, key];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions
