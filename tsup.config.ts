@@ -10,6 +10,15 @@ export default defineConfig([
     target: "node20",
   },
   {
+    // vega and vega-lite have top-level await: they stay out of the main entry and load on first use
+    entry: { charts: "src/charts/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    shims: true,
+    target: "node20",
+  },
+  {
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     banner: { js: "#!/usr/bin/env node" },
