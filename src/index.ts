@@ -5,8 +5,8 @@
 
 // Instruments
 export { InstrumentSchema, OverlaySchema, ProvenanceSchema } from "./schema/instrument.js";
-export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source } from "./schema/instrument.js";
-export { loadInstrument, InstrumentDefinitionError, scaleRange, scaleItems, bandsFor } from "./registry/load.js";
+export type { InstrumentDef, InstrumentInput, OverlayDef, Provenance, Band, BandSet, Norm, ScaleDef, FormDef, Source, FitRole } from "./schema/instrument.js";
+export { loadInstrument, InstrumentDefinitionError, scaleRange, scaleItems, bandsFor, scaleDependsOnForm } from "./registry/load.js";
 export type { Instrument, Item, Scale } from "./registry/load.js";
 export { applyOverlay } from "./registry/overlay.js";
 export { Registry, defaultRegistry, listInstruments, getInstrument, builtinInstruments } from "./registry/registry.js";
@@ -39,19 +39,19 @@ export { VERSION } from "./version.js";
 // Trend
 export { buildSeries } from "./trend/series.js";
 export type { Series, SeriesPoint, SeriesOptions, SeriesSkip, Reference } from "./trend/series.js";
-export { jacobsonTruax, rci, changeBasis, assessChange, RCI_CRITICAL } from "./trend/reliable-change.js";
-export type { JacobsonTruax, ChangeBasis, UserNorms, ReliableVerdict, ChangeResult } from "./trend/reliable-change.js";
+export { jacobsonTruax, rci, changeBasis, assessChange, formatNormsSource, RCI_CRITICAL } from "./trend/reliable-change.js";
+export type { JacobsonTruax, ChangeBasis, UserNorms, ReliableVerdict, ChangeResult, NormsSource } from "./trend/reliable-change.js";
 export { jacobsonTruaxCutoffs, clinicalCriterion, inClinicalRange } from "./trend/clinical-significance.js";
 export type { Cutoffs, Criterion } from "./trend/clinical-significance.js";
 export { olsSlope, theilSenSlope } from "./trend/slope.js";
 export type { OlsSlope, XY } from "./trend/slope.js";
-export { classifySeries, analyseTrends, CATEGORIES } from "./trend/classify.js";
-export type { Category, Step, TrendAnalysis, ClassifyOptions } from "./trend/classify.js";
-export { fitSessions, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
-export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, EtrTable, EtrRow } from "./trend/fit.js";
+export { classifySeries, analyseTrends, sampleNorms, CATEGORIES, ZERO_SPREAD } from "./trend/classify.js";
+export type { Category, Step, TrendAnalysis, ClassifyOptions, SampleNorms } from "./trend/classify.js";
+export { fitSessions, fitMeasures, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
+export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, FitMeasure, EtrTable, EtrRow } from "./trend/fit.js";
 export { readResults, isScoredLong } from "./trend/read.js";
 export type { ReadResults } from "./trend/read.js";
 export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";
 export type { CohortRow, PairedStats } from "./trend/cohort.js";
-export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES } from "./trend/goals.js";
-export type { Goal, GoalTarget, GoalStatus, GoalEvaluation } from "./trend/goals.js";
+export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES, validateGoals, GoalValidationError, goalSampleNorms } from "./trend/goals.js";
+export type { Goal, GoalTarget, GoalStatus, GoalEvaluation, GoalProblem, GoalOptions } from "./trend/goals.js";

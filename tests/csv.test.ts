@@ -42,7 +42,7 @@ const EXPECTED_LINES = [
   // depression (Cox 1987); item 10 scores 1 > 0 → self_harm. EPDS-3A = items 3,4,5 = 2+2+1 = 5 → ≥ 5 (Smith-Nielsen 2021)
   "S01,2025-01-15,mother,epds,,total,10,scored,possible_depression,10,10,self_harm",
   "S01,2025-01-15,mother,epds,,anxiety_3a,5,scored,possible_anxiety,3,3,",
-  // ORS 4.5+5+6+7 = 22.5 ≤ 25 → clinical (adult form, the default)
+  // ORS 4.5+5+6+7 = 22.5 < 25 → clinical (adult form, the default)
   "S01,2025-01-15,mother,ors,adult,total,22.5,scored,clinical,4,4,",
   // EPDS 0,0,3,0,3,3,3,3,3,3: every item scores 0 → 0; 3A 0
   "S01,2025-03-01,mother,epds,,total,0,scored,below_threshold,10,10,",
@@ -179,7 +179,7 @@ describe("cells, decimal commas and dates", () => {
   });
 
   it("form and age_months columns are used", async () => {
-    // ORS 6+7+7+7 = 27: ≤ 28 is clinical on the adolescent form (provisional cutoff), > 25 non-clinical on the adult form
+    // ORS 6+7+7+7 = 27: below 28 is clinical on the adolescent form (provisional cutoff), ≥ 25 non-clinical on the adult form
     const ors = await score(text("subject_id,administered_on,form,ors_1,ors_2,ors_3,ors_4\nA,2025-01-01,adolescent,6,7,7,7\nB,2025-01-01,,6,7,7,7\n"));
     expect(ors.out.split("\n").slice(1, 3)).toEqual(["A,2025-01-01,,ors,adolescent,total,27,scored,clinical,4,4,provisional_cutoff", "B,2025-01-01,,ors,adult,total,27,scored,non_clinical,4,4,"]);
     // ASQ:SE-2 age 1.5 months = 1 m 15 d → form 2; 14×Z + V + V = 10

@@ -148,10 +148,17 @@ describe("the loader rejects a broken copy, naming the field", () => {
   });
 
   it("a form's band set with neither bound inclusive at an edge", () => {
-    const d = readDef("ors.json"); // forms[0] is "adult": ≤ 25 clinical | > 25 non_clinical
-    d.forms[0].bands.total.bands[0].upper.inclusive = false;
+    const d = readDef("ors.json"); // forms[0] is "adult": < 25 clinical | ≥ 25 non_clinical
+    d.forms[0].bands.total.bands[1].lower.inclusive = false;
     const e = rejection(d, "ors-edge.json");
     expect(e.message).toContain("forms[0].bands.total.bands[1].lower: at 25 exactly one");
+  });
+
+  it("a FIT item flag that is not a flag of the scale", () => {
+    const d = readDef("srs.json");
+    d.scales[0].fit.itemFlag = "srs_line_below_8";
+    const e = rejection(d, "srs-fit.json");
+    expect(e.message).toContain('scales[0].fit.itemFlag: "srs_line_below_8" is not a flag of this scale (srs_item_below_9)');
   });
 
   it("an unknown item in a scale", () => {
@@ -241,7 +248,7 @@ describe("generated files", () => {
     expect(md).toContain("≥ 2 `possible_withdrawal` (concern) | **provisional** (frontiers2022:");
     expect(md).toContain("| `total` | 4 | published (matthey2004: abstract: reliable change of 4 points) |");
     const summary = instrumentSummaryTable([getInstrument("ors")]);
-    expect(summary).toContain("total, form adult: ≤ 25 `clinical` (secondary)<br>total, form adolescent: ≤ 28 `clinical` (**provisional**)");
+    expect(summary).toContain("total, form adult: < 25 `clinical` (secondary)<br>total, form adolescent: < 28 `clinical` (**provisional**)");
   });
 });
 

@@ -20,10 +20,33 @@ async function cli(argv: string[]) {
   return { code, out: io.out, err: io.err };
 }
 
+// one CSV line into fields; quoted fields may hold commas and doubled quotes (no newlines in these outputs)
+function fields(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    let v = "";
+    if (line[i] === '"') {
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          v += '"';
+          i += 2;
+        }
+        else if (line[i] === '"') break;
+        else v += line[i++];
+      }
+      i++; // the closing quote
+    } else while (i < line.length && line[i] !== ",") v += line[i++];
+    out.push(v);
+    if (line[i] !== ",") return out;
+    i++;
+  }
+}
 const rows = (csv: string) => {
   const [head, ...lines] = csv.trim().split("\n");
-  const cols = head!.split(",");
-  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i]!, v])));
+  const cols = fields(head!);
+  return lines.map((l) => Object.fromEntries(fields(l).map((v, i) => [cols[i]!, v])));
 };
 
 describe("demo cohort", () => {
@@ -51,17 +74,51 @@ describe("demo cohort", () => {
       stable: ["unchanged"],
       deteriorating: ["deteriorated"],
     };
-    // PSS has no published SD: without --sd no reliable change can be judged, and trivsel says so
+    // PSS has no published SD: without --sd or --norms sample no reliable change can be judged, and
+    // trivsel says so (no_norms: every series has a follow-up, so the data are not what is missing)
     if (instrument === "pss") {
-      expect(new Set(mothers.map((m) => m.category))).toEqual(new Set(["insufficient_data"]));
+      expect(new Set(mothers.map((m) => m.category))).toEqual(new Set(["no_norms"]));
+      expect(new Set(mothers.map((m) => m.norms))).toEqual(new Set(["none"]));
       return;
     }
     for (const m of mothers) expect(expected[truth.get(m.subject_id!)!], `${m.subject_id} ${m.category}`).toContain(m.category);
   });
 
+  it("--norms sample gives a verdict for every scale with a published reliability, and every row names its norms", async () => {
+    const withReliability = ["adbb.total", "pss.total", "prfq.pre_mentalizing", "prfq.certainty", "prfq.interest_curiosity", "rfq-8.certainty", "rfq-8.uncertainty"];
+    const verdicts = ["recovered", "improved", "unchanged", "deteriorated", "changed"];
+    for (const cmd of ["trend", "cohort"]) {
+      const plain = rows((await cli([cmd, DEMO, ...OVERLAY, "--quiet"])).out);
+      const sample = rows((await cli([cmd, DEMO, ...OVERLAY, "--norms", "sample", "--quiet"])).out);
+      for (const id of withReliability) {
+        const [inst, scale] = id.split(".");
+        const mine = (rs: typeof plain) => rs.filter((r) => r.instrument === inst && r.scale === scale);
+        if (cmd === "trend") {
+          expect(new Set(mine(plain).map((r) => r.category)), id).toEqual(new Set(["no_norms"]));
+          expect(mine(sample).every((r) => verdicts.includes(r.category!) && /^sample n=\d+/.test(r.norms!)), id).toBe(true);
+        } else {
+          expect(mine(plain).every((r) => r.no_norms === r.n_follow_up && /--norms sample/.test(r.notes!)), id).toBe(true);
+          expect(mine(sample).every((r) => r.no_norms === "0" && /^sample n=\d+/.test(r.norms!)), id).toBe(true);
+        }
+      }
+      // every row names its norms
+      expect(sample.every((r) => /^(definition|user|sample n=\d+|none)( provisional)?$/.test(r.norms!.split(";")[0]!))).toBe(true);
+    }
+  });
+
+  it("ASQ:SE-2 totals of different intervals are never compared: F005's 2- and 6-month totals are two series", async () => {
+    const t = rows((await cli(["trend", DEMO, ...OVERLAY, "--instrument", "asq-se-2", "--quiet"])).out);
+    expect(t.filter((r) => r.scale === "total").every((r) => r.form === "2" || r.form === "6")).toBe(true);
+    expect(t.filter((r) => r.scale === "average_item").every((r) => r.form === "")).toBe(true);
+    const f005 = t.filter((r) => r.subject_id === "F005" && r.scale === "total");
+    expect(f005.map((r) => [r.form, r.change])).toEqual([["2", ""], ["6", ""]]);
+    const c = rows((await cli(["cohort", DEMO, ...OVERLAY, "--instrument", "asq-se-2", "--quiet"])).out);
+    expect(c.filter((r) => r.scale === "total").map((r) => [r.form, r.mean_change])).toEqual([["2", ""], ["6", ""]]);
+  });
+
   it("fit, goals and cohort run as the README shows", async () => {
     const fit = await cli(["fit", DEMO, ...OVERLAY]);
-    expect(fit.out.split("\n")[0]).toBe("subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts");
+    expect(fit.out.split("\n")[0]).toBe("subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts,outcome_measure,alliance_measure");
     expect(fit.err).toMatch(/No ETR table in use/);
     // a deteriorating family's mother gets the ORS-below-intake alert at some session
     const det = [...truth].filter(([, t]) => t === "deteriorating").map(([s]) => s);
@@ -77,7 +134,7 @@ describe("demo cohort", () => {
     ]);
 
     const cohort = await cli(["cohort", DEMO, ...OVERLAY, "--by", "municipality", "--quiet"]);
-    expect(cohort.out.split("\n")[0]).toMatch(/^group,instrument,scale,respondent,n_series,n_follow_up/);
+    expect(cohort.out.split("\n")[0]).toMatch(/^group,instrument,scale,form,respondent,n_series,n_follow_up/);
     expect(rows(cohort.out).filter((x) => x.instrument === "ors" && x.respondent === "mother").reduce((s, x) => s + Number(x.n_series), 0)).toBe(40);
   });
 });

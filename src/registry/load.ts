@@ -185,6 +185,18 @@ export function scaleItems(inst: Instrument, scale: Scale, form: FormDef): reado
   return (form.items ?? [...inst.items.keys()]).map((item) => ({ item, recode: null }));
 }
 
+/**
+ * true when a scale's scores on different forms are different scales: a sum over the form's own items
+ * (ASQ:SE-2 totals), or over item lists that differ between forms. Such series are split per form;
+ * a derived per-item score or a mean is comparable across forms.
+ */
+export function scaleDependsOnForm(inst: Instrument, scale: Scale): boolean {
+  if (!inst.hasForms || scale.def.derive || scale.def.aggregate !== "sum") return false;
+  if (scale.items === null) return true;
+  const lists = inst.forms.map((f) => scaleItems(inst, scale, f).map((si) => si.item).join(","));
+  return new Set(lists).size > 1;
+}
+
 /** Bands that apply to a scale on a form: the form's own, else the scale's default. */
 export function bandsFor(scale: Scale, form: FormDef): BandSet | undefined {
   return form.bands[scale.id] ?? scale.def.bands;
@@ -308,6 +320,9 @@ function checkReferences(def: InstrumentDef): string[] {
     const members = Array.isArray(s.items) ? s.items.map((x) => (typeof x === "string" ? x : x.item)) : s.items === "all" ? [...itemIds] : null;
     if (s.missing?.kind === "prorate" && members && s.missing.maxMissing >= members.length)
       out.push(`${path}.missing.maxMissing: must be below the number of items (${members.length})`);
+    if (s.fit?.itemFlag !== undefined && !s.flags.some((f) => f.id === s.fit!.itemFlag))
+      out.push(`${path}.fit.itemFlag: "${s.fit.itemFlag}" is not a flag of this scale (${s.flags.map((f) => f.id).join(", ") || "none"})`);
+    if (s.fit?.itemFlag !== undefined && s.fit.role !== "alliance") out.push(`${path}.fit.itemFlag: only an alliance measure has an item flag`);
     s.flags.forEach((f, j) => {
       if (!Array.isArray(f.items)) return;
       for (const it of f.items)

@@ -187,6 +187,17 @@ export const ReliableChangeSchema = z
   })
   .strict();
 
+export const FitRoleSchema = z
+  .object({
+    role: z.enum(["outcome", "alliance"]).describe("outcome: rated at the start of a session (ORS, CORS); alliance: at its end (SRS, CSRS)"),
+    family: Id.describe("measures of one family share a session table: e.g. 'adult' for ORS+SRS, 'child' for CORS+CSRS"),
+    itemFlag: z.string().optional().describe("id of this scale's flag that marks a single line below the item cutoff (alliance only)"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("the scale's part in Feedback-Informed Treatment: `trivsel fit` finds its measures by role, not by instrument id; the cutoff is the scale's concern band, the reliable-change size its reliableChange");
+export type FitRole = z.output<typeof FitRoleSchema>;
+
 export const ScaleSchema = z
   .object({
     id: Id,
@@ -211,6 +222,7 @@ export const ScaleSchema = z
     flags: z.array(FlagSchema).default([]),
     norms: z.array(NormSchema).default([]),
     reliableChange: ReliableChangeSchema.optional(),
+    fit: FitRoleSchema.optional(),
     decimals: z.number().int().min(0).max(6).describe("decimals to show in reports and charts; results keep full precision and CSV files up to 6 decimals"),
   })
   .strict();

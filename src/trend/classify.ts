@@ -6,17 +6,21 @@
  *  improved      reliable improvement (baseline already non-clinical, or range unknown)
  *  unchanged     no reliable change
  *  deteriorated  reliable worsening
- *  insufficient_data  fewer than two administrations, all on one date, or no basis for reliable change
+ *  insufficient_data  fewer than two administrations, or all on one date: no follow-up
+ *  no_norms      a follow-up exists, but there are no norms for reliable change (give --sd and
+ *                --reliability, or --norms sample); the note says which number is missing
  *  changed       scales with direction "none" (neither end is better, e.g. PRFQ certainty): a reliable
  *                change either way is "changed", otherwise "unchanged"; never improved/deteriorated.
  */
 import type { ScaleDef } from "../schema/instrument.js";
 import { clinicalCriterion, inClinicalRange, type Criterion, type Cutoffs } from "./clinical-significance.js";
-import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
+import { sampleStandardDeviation } from "simple-statistics";
+import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
+import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type NormsSource, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
 import { buildSeries, type Series, type SeriesPoint } from "./series.js";
 import { olsSlope, theilSenSlope, type OlsSlope } from "./slope.js";
 
-export const CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated", "insufficient_data", "changed"] as const;
+export const CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated", "insufficient_data", "changed", "no_norms"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface Step {
@@ -33,6 +37,8 @@ export interface TrendAnalysis {
   respondent: string;
   instrument: string;
   scale: string;
+  /** the form of every administration in the series when the scale's scoring depends on the form, else null */
+  form: string | null;
   direction: Series["direction"];
   reference: Series["reference"];
   n: number;
@@ -46,6 +52,8 @@ export interface TrendAnalysis {
   reliableChange: ReliableVerdict | null;
   category: Category;
   basis: ChangeBasis | null;
+  /** where the norms for reliable change came from (kind "none" when there are none) */
+  norms: NormsSource;
   criterion: Criterion | null;
   baselineClinical: boolean | null;
   latestClinical: boolean | null;
@@ -62,6 +70,8 @@ export interface ClassifyOptions {
   /** user SD / reliability (e.g. --sd, --reliability) */
   norms?: UserNorms;
   cutoff?: keyof Cutoffs;
+  /** "sample": where no SD is published, the SD of the baselines in the input (see sampleNorms) */
+  normsFrom?: "sample";
 }
 
 export function classifySeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendAnalysis {
@@ -87,6 +97,7 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     respondent: series.respondent,
     instrument: series.instrument,
     scale: series.scale,
+    form: series.form,
     direction: series.direction,
     reference: series.reference,
     n: pts.length,
@@ -99,6 +110,7 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     reliableChange: null,
     category: "insufficient_data",
     basis,
+    norms: basis ? basis.norms : { kind: "none", provisional: false },
     criterion,
     baselineClinical: first && criterion ? inClinicalRange(first, criterion, series.direction) : null,
     latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
@@ -117,7 +129,10 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     notes.unshift("all administrations are on one date: no change over time to assess");
     return out;
   }
-  if (!basis) return out;
+  if (!basis) {
+    out.category = "no_norms";
+    return out;
+  }
   const ch = assessChange(first!.score, last!.score, basis, series.direction);
   out.rci = ch.rci;
   out.reliableChange = ch.verdict;
@@ -131,13 +146,63 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
   return out;
 }
 
+/** Tolerance below which a spread counts as zero (floating-point noise of sums of tenths). */
+export const ZERO_SPREAD = 1e-9;
+
+export type SampleNorms = { sd: number; n: number } | { sd: null; n: number; reason: string };
+
+/**
+ * The SD of the baseline values of the series with a follow-up, per instrument × scale × form ×
+ * respondent (R clinicalsignificance's convention: the pre-treatment SD of the analysed sample).
+ * Needs at least 2 baselines and a spread above ZERO_SPREAD.
+ */
+export function sampleNorms(series: readonly Series[]): Map<string, SampleNorms> {
+  const groups = new Map<string, number[]>();
+  for (const s of series) {
+    const p = s.points;
+    if (p.length < 2 || p[0]!.date === p[p.length - 1]!.date) continue;
+    const k = sampleKey(s);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(p[0]!.score);
+  }
+  const out = new Map<string, SampleNorms>();
+  for (const [k, xs] of groups) {
+    if (xs.length < 2) out.set(k, { sd: null, n: xs.length, reason: `--norms sample: only ${xs.length} baseline in the file; an SD needs at least 2` });
+    else {
+      const sd = sampleStandardDeviation(xs);
+      out.set(k, sd > ZERO_SPREAD ? { sd, n: xs.length } : { sd: null, n: xs.length, reason: `--norms sample: the ${xs.length} baselines in the file are all equal (SD 0)` });
+    }
+  }
+  return out;
+}
+
+export const sampleKey = (s: Pick<Series, "instrument" | "scale" | "form" | "respondent">): string => JSON.stringify([s.instrument, s.scale, s.form, s.respondent]);
+
+type InstrumentRegistry = { has(id: string): boolean; get(id: string): Instrument };
+
 /** Every series in `results`, classified with the scale definitions from `registry`. */
 export function analyseTrends(
   results: Iterable<import("../schema/results.js").ScoreResult>,
-  registry: { has(id: string): boolean; get(id: string): { scales: readonly { id: string; def: ScaleDef }[] } },
+  registry: InstrumentRegistry,
   opts: ClassifyOptions & import("./series.js").SeriesOptions = {},
 ): { analyses: TrendAnalysis[]; skipped: import("./series.js").SeriesSkip[] } {
-  const { series, skipped } = buildSeries(results, opts);
-  const defOf = (inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale)?.def : undefined);
-  return { analyses: series.map((s) => classifySeries(s, defOf(s.instrument, s.scale), opts)), skipped };
+  const scaleOf = (inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined);
+  const perForm =
+    opts.perForm ??
+    ((inst: string, scale: string) => {
+      const sc = scaleOf(inst, scale);
+      return sc !== undefined && scaleDependsOnForm(registry.get(inst), sc);
+    });
+  const { series, skipped } = buildSeries(results, { ...opts, perForm });
+  const samples = opts.normsFrom === "sample" ? sampleNorms(series) : null;
+  const analyses = series.map((s) => {
+    const def = scaleOf(s.instrument, s.scale)?.def;
+    const sample = samples?.get(sampleKey(s));
+    const norms: UserNorms = { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
+    const a = classifySeries(s, def, { ...opts, norms });
+    if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
+    return a;
+  });
+  return { analyses, skipped };
 }

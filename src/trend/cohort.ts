@@ -1,12 +1,14 @@
 /**
- * Cohort summary of trend verdicts per instrument × scale × respondent (× an optional group):
+ * Cohort summary of trend verdicts per instrument × scale (× form where the scale's scoring depends on it)
+ * × respondent (× an optional group):
  * counts and % per category, pre–post mean change (latest − baseline, raw points) with a 95% CI from
  * the t distribution, Cohen's d_z = mean/SD of the differences and Hedges' g = d_z · J with the
  * small-sample correction J = 1 − 3/(4·df − 1), df = n − 1 (Hedges & Olkin 1985, approximation).
  * Raters stay apart: pooling mother and professional ratings would count a family more than once.
  */
 import { gammaln, mean, probit, sampleStandardDeviation } from "simple-statistics";
-import { CATEGORIES, type Category, type TrendAnalysis } from "./classify.js";
+import { CATEGORIES, ZERO_SPREAD, type Category, type TrendAnalysis } from "./classify.js";
+import { formatNormsSource } from "./reliable-change.js";
 
 /**
  * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from simple-statistics' gammaln,
@@ -42,26 +44,39 @@ export interface PairedStats {
   ci95: [number, number] | null;
   cohensDz: number | null;
   hedgesG: number | null;
+  /** why the CI or an effect size is empty; absent when all are given */
+  reason?: string;
 }
 
-/** Statistics of paired differences (post − pre); SD, CI and effect sizes need n ≥ 2 and SD > 0. */
+/**
+ * Statistics of paired differences (post − pre). SD, CI and effect sizes need n ≥ 2; the CI and effect
+ * sizes also need a spread: an SD within floating-point noise of zero (ZERO_SPREAD relative to the
+ * largest |difference|, e.g. 7e-12 from sums of tenths) is reported as 0 and leaves them empty, since
+ * mean/0 is undefined, not huge. Hedges' g needs df ≥ 2 for its correction.
+ */
 export function pairedStats(diffs: readonly number[]): PairedStats | null {
   const n = diffs.length;
   if (n === 0) return null;
   const m = mean([...diffs]);
-  if (n < 2) return { n, mean: m, sd: null, ci95: null, cohensDz: null, hedgesG: null };
-  const sd = sampleStandardDeviation([...diffs]);
-  const half = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
-  const dz = sd > 0 ? m / sd : null;
+  if (n < 2) return { n, mean: m, sd: null, ci95: null, cohensDz: null, hedgesG: null, reason: "1 pair: SD, CI and effect sizes need at least 2" };
+  const raw = sampleStandardDeviation([...diffs]);
+  const scale = Math.max(1, ...diffs.map(Math.abs));
+  if (!(raw > ZERO_SPREAD * scale)) return { n, mean: m, sd: 0, ci95: null, cohensDz: null, hedgesG: null, reason: `the ${n} changes have no spread (SD 0): CI and effect sizes are undefined` };
+  const half = tQuantile(0.975, n - 1) * (raw / Math.sqrt(n));
+  const dz = m / raw;
   const df = n - 1;
   const j = 1 - 3 / (4 * df - 1);
-  return { n, mean: m, sd, ci95: [m - half, m + half], cohensDz: dz, hedgesG: dz === null || df < 2 ? null : dz * j };
+  const out: PairedStats = { n, mean: m, sd: raw, ci95: [m - half, m + half], cohensDz: dz, hedgesG: df < 2 ? null : dz * j };
+  if (df < 2) out.reason = "2 pairs: Hedges' g needs at least 3 (df ≥ 2)";
+  return out;
 }
 
 export interface CohortRow {
   group: string | null;
   instrument: string;
   scale: string;
+  /** the form, for a scale scored differently per form (see TrendAnalysis.form); else null */
+  form: string | null;
   respondent: string;
   direction: TrendAnalysis["direction"];
   nSeries: number;
@@ -72,13 +87,24 @@ export interface CohortRow {
   /** % of nFollowUp; null when nFollowUp is 0 */
   percent: Record<Category, number | null>;
   change: PairedStats | null;
+  /** the norms sources of the row's series, e.g. "definition" or "sample n=12" ("none" when none) */
+  norms: string[];
+  /** when no series got a verdict for want of norms: how to get verdicts */
+  verdictHint: string | null;
+}
+
+/** What to give so a scale without norms gets verdicts, from the no_norms reason of its series. */
+function hintFor(a: TrendAnalysis): string {
+  const why = a.notes.find((n) => n.startsWith("no norms")) ?? "";
+  if (/no published SD/.test(why)) return `${a.instrument}.${a.scale} has a published reliability but no SD: add --norms sample (SD of the file's baselines) or give --sd`;
+  return `${a.instrument}.${a.scale} has no published reliability: give --sd and --reliability (trivsel trend --instrument ${a.instrument} --scale ${a.scale})`;
 }
 
 export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {
   const cells = new Map<string, { group: string | null; list: TrendAnalysis[] }>();
   for (const a of analyses) {
     const group = groupOf(a);
-    const key = JSON.stringify([group, a.instrument, a.scale, a.respondent]);
+    const key = JSON.stringify([group, a.instrument, a.scale, a.form, a.respondent]);
     let c = cells.get(key);
     if (!c) cells.set(key, (c = { group, list: [] }));
     c.list.push(a);
@@ -90,10 +116,13 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: T
     for (const a of follow) counts[a.category]++;
     const percent = Object.fromEntries(CATEGORIES.map((c) => [c, follow.length ? (100 * counts[c]) / follow.length : null])) as Record<Category, number | null>;
     const a0 = list[0]!;
+    const judged = follow.filter((a) => a.category !== "no_norms");
+    const firstNoNorms = follow.find((a) => a.category === "no_norms");
     rows.push({
       group,
       instrument: a0.instrument,
       scale: a0.scale,
+      form: a0.form,
       respondent: a0.respondent,
       direction: a0.direction,
       nSeries: list.length,
@@ -102,6 +131,8 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: T
       counts,
       percent,
       change: pairedStats(follow.map((a) => a.latest! - a.baseline!)),
+      norms: [...new Set(list.map((a) => formatNormsSource(a.norms)))].sort(),
+      verdictHint: judged.length === 0 && firstNoNorms ? hintFor(firstNoNorms) : null,
     });
   }
   return rows;

@@ -1,6 +1,9 @@
 /**
- * Feedback-Informed Treatment (FIT): per session the ORS and SRS of every rater, with alerts that
- * each name the rule that fired. Rules (thresholds are trivsel defaults unless the definition gives them):
+ * Feedback-Informed Treatment (FIT): per session the outcome (ORS, CORS) and alliance (SRS, CSRS) measure
+ * of every rater, with alerts that each name the rule that fired. The measures are found by the role their
+ * definition declares (scale.fit: outcome | alliance, with a family: ORS+SRS, CORS+CSRS), never by id.
+ * Rule names keep the ORS/SRS names for every family. Rules (thresholds are trivsel defaults unless the
+ * definition gives them):
  *  no_reliable_improvement   from session N on (default 6: a commonly used FIT review point; a trivsel
  *                            default, configurable) the ORS is not ≥ reliable-change points (5) above intake
  *  ors_below_intake          ORS ≤ intake − reliable-change points (5)
@@ -13,14 +16,50 @@
  * ORS or SRS, numbered from 1 (intake).
  */
 import type { ScoreResult } from "../schema/results.js";
+import type { Instrument } from "../registry/load.js";
+import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
-/** used only when the ORS definition has no reliableChange.points */
+/** used only when the outcome definition has no reliableChange.points */
 const FALLBACK_ORS_POINTS = 5;
-const SRS_CUTOFF_FALLBACK = 36;
+
+/** What `fit` needs of one measure, read from its definition's scale.fit. */
+export interface FitMeasure {
+  instrument: string;
+  scale: string;
+  role: "outcome" | "alliance";
+  family: string;
+  /** outcome: the definition's reliable-change points, if any */
+  points?: number;
+  /** alliance: the flag id that marks a line below the item cutoff */
+  itemFlag?: string;
+  /** alliance: whether the definition has a concern band (the cutoff) for the scale */
+  hasCutoff: boolean;
+}
+
+/** The FIT measures of a registry: every scale whose definition declares a fit role. */
+export function fitMeasures(registry: { list(): Instrument[] }): FitMeasure[] {
+  const out: FitMeasure[] = [];
+  for (const inst of registry.list())
+    for (const sc of inst.scales) {
+      const fit = sc.def.fit;
+      if (!fit) continue;
+      const hasCutoff = [sc.def.bands, ...inst.forms.map((f) => f.bands[sc.id])].some((b) => b?.bands.some((x) => x.concern));
+      out.push({
+        instrument: inst.id,
+        scale: sc.id,
+        role: fit.role,
+        family: fit.family,
+        ...(sc.def.reliableChange ? { points: sc.def.reliableChange.points } : {}),
+        ...(fit.itemFlag !== undefined ? { itemFlag: fit.itemFlag } : {}),
+        hasCutoff,
+      });
+    }
+  return out;
+}
 
 export const FIT_RULES = ["no_reliable_improvement", "ors_below_intake", "srs_below_cutoff", "srs_item_below_9", "srs_drop", "below_etr"] as const;
 export type FitRule = (typeof FIT_RULES)[number];
@@ -56,6 +95,11 @@ export interface FitSession {
 export interface FitFamily {
   subjectId: string;
   respondent: string;
+  /** the FIT family (definition's scale.fit.family), e.g. adult (ORS+SRS) or child (CORS+CSRS) */
+  family: string;
+  /** instrument ids of the outcome and alliance measures found in this rater's data */
+  outcomeInstrument: string | null;
+  allianceInstrument: string | null;
   intake: { date: string; ors: number } | null;
   sessions: FitSession[];
   /** alerts of the latest session: what to talk about now */
@@ -67,8 +111,10 @@ export interface FitOptions {
   sessions?: number;
   srsDrop?: number;
   etr?: EtrTable;
-  /** reliable-change points for the ORS; default: the ORS definition's, else 5 */
+  /** reliable-change points for the outcome measure; default: its definition's, else 5 */
   orsPoints?: number;
+  /** the measures to look for; default: fitMeasures of the built-in instruments */
+  measures?: readonly FitMeasure[];
 }
 
 /** Reads an ETR table: CSV with columns intake,session,expected,lower (any order; extra columns ignored). */
@@ -113,28 +159,30 @@ export function etrFor(table: EtrTable, intake: number, session: number): { expe
 
 const EPS = 1e-9;
 
-export function fitSessions(
-  results: Iterable<ScoreResult>,
-  opts: FitOptions & { orsDefPoints?: number; srsConcern?: (score: number, band: ScoreResult["scales"][number]["band"]) => boolean } = {},
-): FitFamily[] {
+export function fitSessions(results: Iterable<ScoreResult>, opts: FitOptions = {}): FitFamily[] {
   const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
   const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
-  const points = opts.orsPoints ?? opts.orsDefPoints ?? FALLBACK_ORS_POINTS;
-  type Cell = { date: string; ors: number | null; srs: number | null; srsBand: ScoreResult["scales"][number]["band"]; below9: boolean; dupes: number };
-  const fams = new Map<string, { subjectId: string; respondent: string; cells: Map<string, Cell> }>();
+  const measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));
+  type Band = ScoreResult["scales"][number]["band"];
+  type Cell = { date: string; ors: number | null; srs: number | null; srsBand: Band; below9: boolean; dupes: number };
+  type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; cells: Map<string, Cell> };
+  const fams = new Map<string, Fam>();
   for (const r of results) {
-    if ((r.instrument !== "ors" && r.instrument !== "srs") || !r.subjectId || !r.administeredOn) continue;
-    const total = r.scales.find((s) => s.scale === "total");
+    const m = measures.get(r.instrument);
+    if (!m || !r.subjectId || !r.administeredOn) continue;
+    const total = r.scales.find((s) => s.scale === m.scale);
     const ymd = parseDate(r.administeredOn);
     if (!total || !ymd) continue;
     const date = formatDate(ymd);
-    const key = JSON.stringify([r.subjectId, r.respondent ?? ""]);
+    const key = JSON.stringify([r.subjectId, r.respondent ?? "", m.family]);
     let fam = fams.get(key);
-    if (!fam) fams.set(key, (fam = { subjectId: r.subjectId, respondent: r.respondent ?? "", cells: new Map() }));
+    if (!fam) fams.set(key, (fam = { subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, cells: new Map() }));
+    if (m.role === "outcome") fam.outcome ??= m;
+    else fam.alliance ??= m;
     let cell = fam.cells.get(date);
     if (!cell) fam.cells.set(date, (cell = { date, ors: null, srs: null, srsBand: null, below9: false, dupes: 0 }));
     // the last of same-day administrations wins (file order), and is reported
-    if (r.instrument === "ors") {
+    if (m.role === "outcome") {
       if (cell.ors !== null && total.score !== null) cell.dupes++;
       if (total.score !== null) cell.ors = total.score;
     } else {
@@ -143,43 +191,58 @@ export function fitSessions(
         cell.srs = total.score;
         cell.srsBand = total.band;
       }
-      cell.below9 = total.flags.includes("srs_item_below_9");
+      cell.below9 = m.itemFlag !== undefined && total.flags.includes(m.itemFlag);
     }
   }
-  const srsConcern = opts.srsConcern ?? ((score: number, band: Cell["srsBand"]) => (band ? band.concern : score < SRS_CUTOFF_FALLBACK));
   const out: FitFamily[] = [];
   for (const fam of fams.values()) {
     const cells = [...fam.cells.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const notes: string[] = [];
+    const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
+    const outcomeName = fam.outcome?.instrument.toUpperCase() ?? "outcome measure";
+    const allianceName = fam.alliance?.instrument.toUpperCase() ?? "alliance measure";
+    if (fam.outcome && opts.orsPoints === undefined && fam.outcome.points === undefined) notes.push(`${outcomeName} definition has no reliable-change size: the trivsel default of ${FALLBACK_ORS_POINTS} points is used`);
     const first = cells.find((c) => c.ors !== null);
     const intake = first ? { date: first.date, ors: first.ors! } : null;
-    if (!intake) notes.push("no ORS: ORS rules not applied");
+    if (!intake) notes.push(`no ${fam.outcome ? outcomeName : "outcome measure (ORS, CORS)"}: outcome rules not applied`);
+    if (fam.alliance && !fam.alliance.hasCutoff) notes.push(`${allianceName} has no cutoff in its definition: srs_below_cutoff not applied`);
+    if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
     if (!opts.etr) notes.push("no ETR table in use: alerts rely on the reliable-change rules");
     let prevSrs: number | null = null;
     const sessions: FitSession[] = cells.map((c, i) => {
       const session = i + 1;
       const alerts: FitAlert[] = [];
-      if (c.dupes) notes.push(`${c.date}: more than one ORS or SRS; the last in the file is used`);
+      if (c.dupes) notes.push(`${c.date}: more than one ${outcomeName} or ${allianceName}; the last in the file is used`);
       const orsChange = c.ors !== null && intake && c.date >= intake.date ? c.ors - intake.ors : null;
       if (orsChange !== null && c.date > intake!.date) {
-        if (orsChange <= -points + EPS) alerts.push({ rule: "ors_below_intake", message: `ORS ${c.ors} is ${-orsChange} points below intake ${intake!.ors} (reliable: ≥ ${points})` });
+        if (orsChange <= -points + EPS) alerts.push({ rule: "ors_below_intake", message: `${outcomeName} ${c.ors} is ${-orsChange} points below intake ${intake!.ors} (reliable: ≥ ${points})` });
         else if (session >= reviewAt && orsChange < points - EPS)
-          alerts.push({ rule: "no_reliable_improvement", message: `session ${session} (review from session ${reviewAt}): ORS ${c.ors} is not ≥ ${points} points above intake ${intake!.ors}` });
+          alerts.push({ rule: "no_reliable_improvement", message: `session ${session} (review from session ${reviewAt}): ${outcomeName} ${c.ors} is not ≥ ${points} points above intake ${intake!.ors}` });
       }
       let etr: FitSession["etr"] = null;
       if (opts.etr && intake && c.ors !== null) {
         etr = etrFor(opts.etr, intake.ors, session);
-        if (etr && c.ors < etr.lower - EPS) alerts.push({ rule: "below_etr", message: `ORS ${c.ors} is below the ETR lower boundary ${etr.lower} for intake ${etr.tableIntake}, session ${session} (${opts.etr.name})` });
+        if (etr && c.ors < etr.lower - EPS) alerts.push({ rule: "below_etr", message: `${outcomeName} ${c.ors} is below the ETR lower boundary ${etr.lower} for intake ${etr.tableIntake}, session ${session} (${opts.etr.name})` });
       }
       if (c.srs !== null) {
-        if (srsConcern(c.srs, c.srsBand)) alerts.push({ rule: "srs_below_cutoff", message: `SRS ${c.srs}${c.srsBand ? ` (${c.srsBand.label})` : ` < ${SRS_CUTOFF_FALLBACK}`}` });
-        if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `SRS ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
+        if (c.srsBand?.concern) alerts.push({ rule: "srs_below_cutoff", message: `${allianceName} ${c.srs} (${c.srsBand.label})` });
+        if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `${allianceName} ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
         prevSrs = c.srs;
       }
-      if (c.below9) alerts.push({ rule: "srs_item_below_9", message: "an SRS line is below 9" });
+      if (c.below9) alerts.push({ rule: "srs_item_below_9", message: `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})` });
       return { session, date: c.date, ors: c.ors, srs: c.srs, orsChange, srsItemBelow9: c.below9, etr, alerts };
     });
-    out.push({ subjectId: fam.subjectId, respondent: fam.respondent, intake, sessions, current: sessions[sessions.length - 1]?.alerts ?? [], notes });
+    out.push({
+      subjectId: fam.subjectId,
+      respondent: fam.respondent,
+      family: fam.family,
+      outcomeInstrument: fam.outcome?.instrument ?? null,
+      allianceInstrument: fam.alliance?.instrument ?? null,
+      intake,
+      sessions,
+      current: sessions[sessions.length - 1]?.alerts ?? [],
+      notes,
+    });
   }
   return out;
 }

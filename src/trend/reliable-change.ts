@@ -25,20 +25,39 @@ export function jacobsonTruax(sd: number, reliability: number): JacobsonTruax {
 export const rci = (before: number, after: number, sDiff: number): number => (after - before) / sDiff;
 
 export type ChangeBasis =
-  | { kind: "points"; points: number; source: Source; description: string }
-  | { kind: "jacobson_truax"; sd: number; reliability: number; sDiff: number; threshold: number; sdFrom: string; reliabilityFrom: string; description: string };
+  | { kind: "points"; points: number; source: Source; description: string; norms: NormsSource }
+  | { kind: "jacobson_truax"; sd: number; reliability: number; sDiff: number; threshold: number; sdFrom: string; reliabilityFrom: string; description: string; norms: NormsSource };
 
 export interface UserNorms {
   sd?: number;
   reliability?: number;
+  /**
+   * SD of the baseline values in the analysed file (R clinicalsignificance's convention when no
+   * published SD exists), with the number of baselines it came from; used only when neither the
+   * user nor the definition gives an SD, and always together with the definition's reliability.
+   */
+  sample?: { sd: number; n: number };
 }
+
+/** Where a verdict's norms came from, shown on every trend, goal and cohort row. */
+export interface NormsSource {
+  kind: "definition" | "user" | "sample" | "none";
+  /** baselines the sample SD came from */
+  n?: number;
+  /** a provisional number (reliability, point size) went into the basis */
+  provisional: boolean;
+}
+
+/** The CSV form of a norms source: kind, then n=… for a sample, then "provisional" when it is. */
+export const formatNormsSource = (s: NormsSource): string => [s.kind, s.n !== undefined ? `n=${s.n}` : "", s.provisional ? "provisional" : ""].filter(Boolean).join(" ");
 
 /** Norm preferred for S_diff: Jacobson & Truax use the pre-treatment (clinical) population's SD. */
 const NORM_ORDER: Norm["kind"][] = ["clinical", "general", "functional"];
 
 /**
  * How reliable change is judged for a scale: user-given SD/reliability win (each may complete the
- * definition's norm), then the definition's fixed point size, then SD and reliability from its norms.
+ * definition's norm), then the definition's fixed point size, then SD and reliability from its norms,
+ * then (when given) the sample SD of the file's baselines with the definition's reliability.
  * Returns a reason instead of a basis when no honest number exists.
  */
 export function changeBasis(def: ScaleDef | undefined, user: UserNorms = {}): { basis: ChangeBasis } | { basis: null; reason: string } {
@@ -48,20 +67,41 @@ export function changeBasis(def: ScaleDef | undefined, user: UserNorms = {}): { 
   const userGiven = user.sd !== undefined || user.reliability !== undefined;
   if (!userGiven && def?.reliableChange) {
     const { points, source } = def.reliableChange;
-    return { basis: { kind: "points", points, source, description: `a change of ≥ ${points} points (${source.ref}${source.locator ? `, ${source.locator}` : ""}; ${source.provenance})` } };
+    return {
+      basis: {
+        kind: "points",
+        points,
+        source,
+        description: `a change of ≥ ${points} points (${source.ref}${source.locator ? `, ${source.locator}` : ""}; ${source.provenance})`,
+        norms: { kind: "definition", provisional: source.provenance === "provisional" },
+      },
+    };
   }
-  const sd = user.sd ?? sdNorm?.sd;
+  const useSample = user.sd === undefined && sdNorm === undefined && user.sample !== undefined;
+  const sd = user.sd ?? sdNorm?.sd ?? (useSample ? user.sample!.sd : undefined);
   const r = user.reliability ?? rNorm?.reliability;
   if (sd === undefined || r === undefined) {
-    const have = r !== undefined ? ` (reliability ${r} from ${rNorm ? `norm ${rNorm.id}` : "--reliability"})` : sd !== undefined ? ` (SD ${sd} from ${sdNorm ? `norm ${sdNorm.id}` : "--sd"})` : "";
-    const missing = [sd === undefined ? "--sd" : "", r === undefined ? "--reliability" : ""].filter(Boolean).join(" and ");
-    return { basis: null, reason: `no norms for reliable change${have}: give ${missing}` };
+    const have = r !== undefined ? ` (reliability ${r} from ${rNorm ? `norm ${rNorm.id}` : "--reliability"})` : sd !== undefined ? ` (SD ${sd} from ${sdNorm ? `norm ${sdNorm.id}` : user.sd !== undefined ? "--sd" : "the sample"})` : "";
+    if (r === undefined && (sd === undefined || useSample)) return { basis: null, reason: `no norms for reliable change${have}: the definition has no published reliability for this scale; give --sd and --reliability` };
+    return { basis: null, reason: `no norms for reliable change${have}: no published SD; give --sd, or --norms sample to use the SD of the baselines in the file` };
   }
   const jt = jacobsonTruax(sd, r);
-  const sdFrom = user.sd !== undefined ? "user (--sd)" : `norm ${sdNorm!.id}`;
-  const reliabilityFrom = user.reliability !== undefined ? "user (--reliability)" : `norm ${rNorm!.id}`;
+  const sdFrom = user.sd !== undefined ? "user (--sd)" : sdNorm ? `norm ${sdNorm.id}` : `sample: SD of ${user.sample!.n} baselines in the file`;
+  const rProv = user.reliability === undefined && rNorm!.source.provenance === "provisional";
+  const reliabilityFrom = user.reliability !== undefined ? "user (--reliability)" : `norm ${rNorm!.id}${rNorm!.reliabilityType ? ` (${rNorm!.reliabilityType})` : ""}; ${rNorm!.source.provenance}`;
+  const sdProv = user.sd === undefined && sdNorm !== undefined && sdNorm.source.provenance === "provisional";
+  const kind: NormsSource["kind"] = userGiven ? "user" : useSample ? "sample" : "definition";
   return {
-    basis: { kind: "jacobson_truax", sd, reliability: r, ...jt, sdFrom, reliabilityFrom, description: `Jacobson–Truax: SD ${sd} (${sdFrom}), r ${r} (${reliabilityFrom}), S_diff ${round(jt.sDiff)}, reliable when |change| > ${round(jt.threshold)}` },
+    basis: {
+      kind: "jacobson_truax",
+      sd,
+      reliability: r,
+      ...jt,
+      sdFrom,
+      reliabilityFrom,
+      description: `Jacobson–Truax: SD ${round(sd)} (${sdFrom}), r ${r} (${reliabilityFrom}), S_diff ${round(jt.sDiff)}, reliable when |change| > ${round(jt.threshold)}`,
+      norms: { kind, ...(useSample ? { n: user.sample!.n } : {}), provisional: rProv || sdProv },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Time series from scored results: one per subject × instrument × scale × respondent, ordered by date,
+ * Time series from scored results: one per subject × instrument × scale × respondent (× form, for a scale
+ * whose scoring depends on the form), ordered by date,
  * with time since a reference date (the subject's intake or the child's birth).
  */
 import { parseDate, toDayNumber } from "../dates.js";
@@ -31,6 +32,8 @@ export interface Series {
   respondent: string;
   instrument: string;
   scale: string;
+  /** the form every point was scored on, when the scale's scoring depends on the form; else null */
+  form: string | null;
   direction: ScaleResult["direction"];
   reference: Reference;
   points: SeriesPoint[];
@@ -49,6 +52,13 @@ export interface SeriesOptions {
    */
   since?: "intake" | "birth";
   birthDates?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /**
+   * true for scales whose scores on different forms are different scales (see scaleDependsOnForm):
+   * their series are split per form, so a change is never taken across forms.
+   */
+  perForm?: (instrument: string, scale: string) => boolean;
+  /** only administrations on this form */
+  form?: string;
 }
 
 export interface SeriesSkip {
@@ -88,6 +98,7 @@ export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions 
     const first = intake.get(r.subjectId);
     if (!first || day < first.day) intake.set(r.subjectId, { day, date: r.administeredOn });
     if (opts.instrument !== undefined && r.instrument !== opts.instrument) continue;
+    if (opts.form !== undefined && r.form !== opts.form) continue;
     kept.push({ r, day, index: i });
   }
   const births = opts.birthDates instanceof Map ? opts.birthDates : new Map(Object.entries(opts.birthDates ?? {}));
@@ -100,10 +111,11 @@ export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions 
     const refDay = dayOf(reference.date)!;
     for (const s of r.scales) {
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
-      const key = JSON.stringify([subjectId, r.respondent ?? "", r.instrument, s.scale]);
+      const form = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
+      const key = JSON.stringify([subjectId, r.respondent ?? "", r.instrument, s.scale, form]);
       let series = bySeries.get(key);
       if (!series) {
-        series = { subjectId, respondent: r.respondent ?? "", instrument: r.instrument, scale: s.scale, direction: s.direction, reference, points: [], ties: [], notScorable: 0, entries: [] };
+        series = { subjectId, respondent: r.respondent ?? "", instrument: r.instrument, scale: s.scale, form, direction: s.direction, reference, points: [], ties: [], notScorable: 0, entries: [] };
         bySeries.set(key, series);
       }
       if (s.score === null) {

@@ -68,14 +68,14 @@ describe("verdicts", () => {
     expect(one([e("2024-01-01", 8), e("2024-03-01", 13)], "epds").category).toBe("deteriorated");
   });
 
-  it("PSS (higher is worse) with user SD 5 and r .8: 30 → 20 is RCI −3.162, improved; without norms: insufficient_data with the reason", () => {
+  it("PSS (higher is worse) with user SD 5 and r .8: 30 → 20 is RCI −3.162, improved; with a follow-up but no norms: no_norms (not insufficient_data) with the reason", () => {
     const p = (d: string, s: number) => fake("pss", "total", "F1", d, s);
     const t = one([p("2024-01-01", 30), p("2024-04-01", 20)], "pss", "total", { sd: 5, reliability: 0.8 });
     expect(t.rci).toBeCloseTo(-3.16228, 5);
     // PSS has no bands, so recovery cannot be judged: improved, with a note
     expect(t).toMatchObject({ reliableChange: "improved", category: "improved" });
     const bare = one([p("2024-01-01", 30), p("2024-04-01", 20)], "pss");
-    expect(bare).toMatchObject({ change: -10, rci: null, reliableChange: null, category: "insufficient_data" });
+    expect(bare).toMatchObject({ change: -10, rci: null, reliableChange: null, category: "no_norms", norms: { kind: "none", provisional: false } });
     expect(bare.notes[0]).toMatch(/no norms for reliable change .*give --sd/);
   });
 

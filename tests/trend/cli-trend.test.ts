@@ -16,11 +16,11 @@ describe("trivsel trend", () => {
     expect(await run(["trend", "-"], io)).toBe(0);
     // slope: points (0,18) (1,24) (2,30) lie on a line with slope 6 per week
     expect(io.out).toBe(
-      "subject_id,respondent,instrument,scale,n,first_date,last_date,baseline,latest,change,rci,reliable_change,category,slope_per_week\n" +
-        "F1,mother,ors,total,3,2024-01-01,2024-01-15,18,30,12,,improved,recovered,6\n" +
-        "F2,mother,ors,total,1,2024-01-01,2024-01-01,20,20,,,,insufficient_data,\n",
+      "subject_id,respondent,instrument,scale,form,n,first_date,last_date,baseline,latest,change,rci,reliable_change,category,slope_per_week,norms\n" +
+        "F1,mother,ors,total,,3,2024-01-01,2024-01-15,18,30,12,,improved,recovered,6,definition\n" +
+        "F2,mother,ors,total,,1,2024-01-01,2024-01-01,20,20,,,,insufficient_data,,definition\n",
     );
-    expect(io.err).toMatch(/insufficient_data \(1\): only one administration/);
+    expect(io.err).toMatch(/insufficient_data: only one administration: no change to assess \(1 series\)/);
   });
 
   it("reads back the long output of trivsel score with the same result", async () => {
@@ -28,7 +28,7 @@ describe("trivsel trend", () => {
     expect(await run(["score", "-", "--quiet"], scored)).toBe(0);
     const io = memoryIo(scored.out);
     expect(await run(["trend", "-", "--quiet"], io)).toBe(0);
-    expect(io.out).toContain("F1,mother,ors,total,3,2024-01-01,2024-01-15,18,30,12,,improved,recovered,6\n");
+    expect(io.out).toContain("F1,mother,ors,total,,3,2024-01-01,2024-01-15,18,30,12,,improved,recovered,6,definition\n");
   });
 
   it("passes --sd/--reliability to the RCI and refuses them without --scale", async () => {
@@ -39,10 +39,13 @@ describe("trivsel trend", () => {
     expect(bad.err).toMatch(/need --instrument and --scale/);
     const none = memoryIo(pss);
     await run(["trend", "-", "--format", "json", "--quiet"], none);
-    expect(JSON.parse(none.out).analyses[0].notes[0]).toMatch(/^no norms for reliable change .*give --sd$/);
+    const bare = JSON.parse(none.out).analyses[0];
+    // a follow-up exists, so the verdict is missing for want of norms, not of data
+    expect(bare).toMatchObject({ category: "no_norms", norms: { kind: "none" } });
+    expect(bare.notes[0]).toMatch(/^no norms for reliable change \(reliability 0\.83 from norm berry1995\): no published SD; give --sd, or --norms sample/);
     const io = memoryIo(pss);
     expect(await run(["trend", "-", "--instrument", "pss", "--scale", "total", "--sd", "5", "--reliability", "0.8", "--quiet"], io)).toBe(0);
     // identical answers (some reverse-keyed) give equal totals: change 0, RCI 0 → unchanged
-    expect(io.out.split("\n")[1]).toMatch(/^F1,mother,pss,total,2,2024-01-01,2024-03-01,(\d+),\1,0,0,none,unchanged,0$/);
+    expect(io.out.split("\n")[1]).toMatch(/^F1,mother,pss,total,,2,2024-01-01,2024-03-01,(\d+),\1,0,0,none,unchanged,0,user$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseTrends, cohortSummary, defaultRegistry, memoryIo, pairedStats, run, tQuantile } from "../../src/index.js";
+import { sampleStandardDeviation } from "simple-statistics";
 import { ors } from "./helpers.js";
 
 describe("t quantile", () => {
@@ -26,11 +27,51 @@ describe("paired statistics", () => {
   });
 
   it("one pair: a mean, no spread", () => {
-    expect(pairedStats([3])).toEqual({ n: 1, mean: 3, sd: null, ci95: null, cohensDz: null, hedgesG: null });
+    expect(pairedStats([3])).toEqual({ n: 1, mean: 3, sd: null, ci95: null, cohensDz: null, hedgesG: null, reason: "1 pair: SD, CI and effect sizes need at least 2" });
+  });
+
+  it("changes with a spread of floating-point noise (Vejle PRFQ: SD 7e-12) give no d_z of 4.7e10 but an empty effect size with the reason", () => {
+    // four changes of 1.8 that differ in the last bits: sample SD 1.7e-15, so mean/SD would be 1.06e15
+    const diffs = [22.1 - 20.3, 1.8, 25.4 - 23.6, 1.8000000000000007];
+    expect(sampleStandardDeviation(diffs)).toBeGreaterThan(0);
+    const s = pairedStats(diffs)!;
+    expect(s).toMatchObject({ n: 4, sd: 0, ci95: null, cohensDz: null, hedgesG: null, reason: "the 4 changes have no spread (SD 0): CI and effect sizes are undefined" });
+    expect(s.mean).toBeCloseTo(1.8, 12);
+    expect(pairedStats([2, 2])).toMatchObject({ sd: 0, cohensDz: null });
+  });
+
+  it("two pairs: d_z and the CI, but no Hedges' g (df 1), with the reason", () => {
+    // d = 1, 3: mean 2, SD √2, d_z = 2/√2 = 1.414214; CI 2 ± qt(.975, 1)·√2/√2 = 2 ± 12.706205
+    const s = pairedStats([1, 3])!;
+    expect(s.cohensDz!).toBeCloseTo(Math.SQRT2, 12);
+    expect(s.ci95![0]).toBeCloseTo(2 - 12.70620473617469, 8);
+    expect(s).toMatchObject({ hedgesG: null, reason: "2 pairs: Hedges' g needs at least 3 (df ≥ 2)" });
   });
 });
 
 describe("cohort summary", () => {
+  it("numbers in CSV and JSON at the same stated precision (no 1.8000000000000007)", async () => {
+    // ORS 20.3 → 22.1 (change 1.8000000000000007 in binary) and 20 → 23.6 (3.6000000000000014)
+    const text = `subject_id,administered_on,respondent,ors_1,ors_2,ors_3,ors_4
+F1,2024-01-01,mother,5,5,5,5.3
+F1,2024-02-01,mother,5.5,5.5,5.5,5.6
+F2,2024-01-01,mother,5,5,5,5
+F2,2024-02-01,mother,6,6,6,5.6
+`;
+    const io = memoryIo(text);
+    expect(await run(["cohort", "-", "--quiet"], io)).toBe(0);
+    const [head, row] = io.out.trim().split("\n");
+    const csv = Object.fromEntries(head!.split(",").map((c, i) => [c, row!.split(",")[i]]));
+    expect(csv.mean_change).toBe("2.7");
+    expect(csv.sd_change).toBe("1.272792"); // √((0.9² + 0.9²)/1) = 1.2727922
+    const json = memoryIo(text);
+    expect(await run(["cohort", "-", "--quiet", "--format", "json"], json)).toBe(0);
+    const out = JSON.parse(json.out);
+    expect(out.decimals).toBe(6);
+    expect(out.rows[0].change).toMatchObject({ mean: 2.7, sd: 1.272792 });
+    expect(String(out.rows[0].change.cohensDz)).toBe(csv.cohens_dz);
+  });
+
   it("counts verdicts over families with a follow-up and keeps raters apart", () => {
     const results = [
       ors("F1", "2024-01-01", [4, 5, 4, 5]), ors("F1", "2024-02-01", [7, 8, 7, 8]), // 18 → 30 recovered
@@ -58,7 +99,7 @@ F2,Vejle,2024-02-01,mother,6,6,6,6
 `);
     expect(await run(["cohort", "-", "--by", "municipality", "--quiet"], io)).toBe(0);
     const lines = io.out.trim().split("\n");
-    expect(lines.slice(1).map((l) => l.split(",").slice(0, 9).join(","))).toEqual(["Aarhus,ors,total,mother,1,1,0,1,100", "Vejle,ors,total,mother,1,1,0,0,0"]);
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 10).join(","))).toEqual(["Aarhus,ors,total,,mother,1,1,0,1,100", "Vejle,ors,total,,mother,1,1,0,0,0"]);
     const bad = memoryIo("subject_id,administered_on,ors_1,ors_2,ors_3,ors_4\nF1,2024-01-01,1,1,1,1\n");
     expect(await run(["cohort", "-", "--by", "region"], bad)).toBe(1);
     expect(bad.err).toMatch(/no column "region"/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitSessions, getInstrument, memoryIo, parseEtrTable, run, scoreAdministration, type ScoreResult } from "../../src/index.js";
 
-const score = (instrument: "ors" | "srs", date: string, lines: number[], respondent = "mother"): ScoreResult =>
+const score = (instrument: "ors" | "srs" | "cors" | "csrs", date: string, lines: number[], respondent = "mother"): ScoreResult =>
   scoreAdministration(getInstrument(instrument), {
     instrument,
     subjectId: "F1",
@@ -81,11 +81,29 @@ F1,2024-01-08,mother,4,4,4,3,9.5,9.5,9,9
 `);
     expect(await run(["fit", "-"], io)).toBe(0);
     expect(io.out).toBe(
-      "subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts\n" +
-        "F1,mother,1,2024-01-01,20,0,38,,,\n" +
+      "subject_id,respondent,session,date,ors,ors_change,srs,etr_expected,etr_lower,alerts,outcome_measure,alliance_measure\n" +
+        "F1,mother,1,2024-01-01,20,0,38,,,,ors,srs\n" +
         // csvCell quotes cells holding ";" so semicolon-locale spreadsheets keep them whole
-        "F1,mother,2,2024-01-08,15,-5,37,,,\"ors_below_intake;srs_drop\"\n",
+        "F1,mother,2,2024-01-08,15,-5,37,,,\"ors_below_intake;srs_drop\",ors,srs\n",
     );
     expect(io.err).toMatch(/No ETR table in use/);
+  });
+
+  it("CORS and CSRS (the child forms) get the same session table and alerts, found by their FIT role", () => {
+    // CORS 28 → 22: 6 points below intake (CORS reliable change 5); CSRS 38 → 36: drop of 2
+    const child = [score("cors", "2024-01-01", [7, 7, 7, 7], "child"), score("csrs", "2024-01-01", [9.5, 9.5, 9.5, 9.5], "child"), score("cors", "2024-01-08", [5, 6, 5, 6], "child"), score("csrs", "2024-01-08", [9, 9, 9, 9], "child")];
+    const [fam] = fitSessions(child);
+    expect(fam).toMatchObject({ respondent: "child", family: "child", outcomeInstrument: "cors", allianceInstrument: "csrs", intake: { date: "2024-01-01", ors: 28 } });
+    expect(fam!.sessions.map((s) => [s.ors, s.orsChange, s.srs, s.alerts.map((a) => a.rule)])).toEqual([
+      [28, 0, 38, []],
+      [22, -6, 36, ["ors_below_intake", "srs_drop"]],
+    ]);
+    // the CSRS definition has no cutoff and no item rule: said, not guessed
+    expect(fam!.notes).toContain("CSRS has no cutoff in its definition: srs_below_cutoff not applied");
+  });
+
+  it("an ORS and a CORS from the same rater stay in separate session tables (families adult and child)", () => {
+    const fams = fitSessions([score("ors", "2024-01-01", [5, 5, 5, 5], "mother"), score("cors", "2024-01-01", [7, 7, 7, 7], "mother")]);
+    expect(fams.map((f) => [f.family, f.outcomeInstrument])).toEqual([["adult", "ors"], ["child", "cors"]]);
   });
 });

@@ -37,12 +37,12 @@ describe("Jacobson–Truax reliable change", () => {
     // PSS has reliability .83 (berry1995) but no SD in its definition
     const pss = changeBasis(def("pss"));
     expect(pss.basis).toBeNull();
-    expect("reason" in pss && pss.reason).toMatch(/no norms.*reliability 0\.83.*give --sd$/);
+    expect("reason" in pss && pss.reason).toMatch(/no norms.*reliability 0\.83.*no published SD; give --sd, or --norms sample/);
     const madbb = changeBasis(def("m-adbb"));
-    expect("reason" in madbb && madbb.reason).toBe("no norms for reliable change: give --sd and --reliability");
+    expect("reason" in madbb && madbb.reason).toBe("no norms for reliable change: the definition has no published reliability for this scale; give --sd and --reliability");
     // --sd completes the definition's reliability: S_diff = 8·√2·√0.17 = 4.66476
     const withSd = changeBasis(def("pss"), { sd: 8 });
-    expect(withSd.basis).toMatchObject({ kind: "jacobson_truax", reliability: 0.83, reliabilityFrom: "norm berry1995" });
+    expect(withSd.basis).toMatchObject({ kind: "jacobson_truax", reliability: 0.83, reliabilityFrom: "norm berry1995 (alpha); published", norms: { kind: "user", provisional: false } });
     expect(withSd.basis!.kind === "jacobson_truax" && withSd.basis!.sDiff).toBeCloseTo(4.66476, 5);
   });
 });

@@ -4,16 +4,16 @@ import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
-import { DEFAULT_REVIEW_SESSIONS, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
+import { DEFAULT_REVIEW_SESSIONS, fitMeasures, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
 
-export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts"] as const;
+export const FIT_COLUMNS = ["subject_id", "respondent", "session", "date", "ors", "ors_change", "srs", "etr_expected", "etr_lower", "alerts", "outcome_measure", "alliance_measure"] as const;
 
 export const fit: Command = {
   name: "fit",
-  summary: "FIT session table: ORS and SRS per session and rater, with alerts and the rule that fired",
+  summary: "FIT session table: ORS/SRS (CORS/CSRS) per session and rater, with alerts and the rule that fired",
   usage: "trivsel fit <file.csv|-> [--etr <table.csv>] [--sessions <n>] [--format csv|json] [--out <file>]",
   options: {
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
@@ -22,7 +22,14 @@ export const fit: Command = {
     ...inputOptions,
     ...outOption,
   },
-  details: `One row per subject × rater × session (the rater's distinct dates with an ORS or SRS; session 1 is the intake).
+  details: `The outcome and alliance measures are the scales whose definition declares a FIT role (fit.role outcome or
+alliance, with a family): built in, ORS+SRS (adult) and CORS+CSRS (child); a --definition or --overlay may add
+more. Columns ors, ors_change and srs hold the family's outcome and alliance totals; outcome_measure and
+alliance_measure name the instruments. Rule names keep the ORS/SRS names for every family. A measure without
+a cutoff or item rule in its definition (CSRS) gets no srs_below_cutoff or srs_item_below_9, and --format json
+says so in notes.
+One row per subject × rater × family × session (the rater's distinct dates with an outcome or alliance
+measure; session 1 is the intake).
 alerts, separated by ";": no_reliable_improvement (from session --sessions on, ORS not ≥ 5 points above intake;
 default ${DEFAULT_REVIEW_SESSIONS}, a common FIT review point and a trivsel default), ors_below_intake (ORS ≤ intake − 5),
 srs_below_cutoff (SRS < 36), srs_item_below_9, srs_drop (SRS ≥ 1 point below the previous session: trivsel default),
@@ -59,18 +66,19 @@ Example:
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
     const target = args.out ? new AtomicFile(resolve(io.cwd, args.out as string)) : undefined;
     try {
-      // one pass over every instrument; only ORS/SRS results and issues (and file-level ones) matter here
+      // one pass over every instrument; only the FIT measures' results and issues (and file-level ones) matter here
+      const measures = fitMeasures(registry);
+      const ids = new Set(measures.map((m) => m.instrument));
       const fitIssue = (i: Parameters<typeof reporter.add>[0]) => {
-        if (i.instrument === undefined || i.instrument === "ors" || i.instrument === "srs") reporter.add(i);
+        if (i.instrument === undefined || ids.has(i.instrument)) reporter.add(i);
       };
-      const results = (await readResults(input, registry, {}, fitIssue)).results.filter((r) => r.instrument === "ors" || r.instrument === "srs");
-      const orsDefPoints = registry.has("ors") ? registry.get("ors").scales.find((s) => s.id === "total")?.def.reliableChange?.points : undefined;
-      const families = fitSessions(results, { sessions, ...(etr ? { etr } : {}), ...(orsDefPoints !== undefined ? { orsDefPoints } : {}) });
+      const results = (await readResults(input, registry, {}, fitIssue)).results.filter((r) => ids.has(r.instrument));
+      const families = fitSessions(results, { sessions, measures, ...(etr ? { etr } : {}) });
       const write = target ? (s: string) => target.write(s) : io.stdout;
       if (format === "csv") {
         write(csvLine([...FIT_COLUMNS]));
         for (const f of families)
-          for (const s of f.sessions) write(csvLine([f.subjectId, f.respondent, s.session, s.date, s.ors, s.orsChange, s.srs, s.etr?.expected, s.etr?.lower, s.alerts.map((a) => a.rule).join(";")]));
+          for (const s of f.sessions) write(csvLine([f.subjectId, f.respondent, s.session, s.date, s.ors, s.orsChange, s.srs, s.etr?.expected, s.etr?.lower, s.alerts.map((a) => a.rule).join(";"), f.outcomeInstrument, f.allianceInstrument]));
       } else write(JSON.stringify({ etr: etr ? etr.name : null, reviewSession: sessions, families }, null, 2) + "\n");
       target?.commit();
       reporter.finish(true);
