@@ -1,0 +1,67 @@
+/**
+ * Display helpers for the Deno notebooks in this folder: tables as Markdown, charts as a MIME bundle.
+ *
+ * A chart is displayed as
+ *   - application/vnd.vegalite.v5+json: the Vega-Lite spec, drawn by JupyterLab's built-in renderer
+ *     (JupyterLab 4 registers the Vega-Lite 5 MIME type; the specs trivsel builds compile with it);
+ *   - image/svg+xml: the same chart rendered here by trivsel (headless vega), for viewers without a
+ *     Vega-Lite renderer (GitHub, nbviewer, VS Code without the extension);
+ *   - text/plain: the chart's description.
+ * Nothing is loaded from the network: the spec's data are inline and the SVG is drawn locally.
+ */
+import { renderSvg } from "../dist/charts.js";
+
+type Cell = string | number | boolean | null | undefined;
+
+const MAX_ROWS = 40;
+
+function cellText(v: Cell, digits: number): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(digits);
+  return String(v).replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+/** What a cell shows when its last expression is one of these (Deno's kernel calls this method). */
+export interface Displayable {
+  [Symbol.for("Jupyter.display")](): Record<string, unknown>;
+}
+const displayable = (bundle: Record<string, unknown>): Displayable => ({ [Symbol.for("Jupyter.display")]: () => bundle });
+
+/** Shows a displayable now, for a cell with more than one output. */
+export const show = (d: Displayable): Promise<void> => Deno.jupyter.display(d[Symbol.for("Jupyter.display")](), { raw: true });
+
+/** A table of rows (objects) as Markdown; numbers with `digits` decimals; at most `maxRows` rows shown. */
+export function table(rows: readonly Record<string, Cell>[], opts: { columns?: string[]; digits?: number; maxRows?: number } = {}): Displayable {
+  const columns = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const digits = opts.digits ?? 2;
+  const max = opts.maxRows ?? MAX_ROWS;
+  const shown = rows.slice(0, max);
+  const lines = [
+    `| ${columns.join(" | ")} |`,
+    `| ${columns.map(() => "---").join(" | ")} |`,
+    ...shown.map((r) => `| ${columns.map((c) => cellText(r[c], digits)).join(" | ")} |`),
+  ];
+  if (rows.length > shown.length) lines.push("", `(${shown.length} of ${rows.length} rows shown)`);
+  const plain = [columns.join("\t"), ...shown.map((r) => columns.map((c) => cellText(r[c], digits)).join("\t"))].join("\n");
+  return displayable({ "text/markdown": lines.join("\n"), "text/plain": plain });
+}
+
+/** The first `n` lines of a CSV text as a table. */
+export function csvHead(text: string, n = 10): Displayable {
+  const lines = text.split("\n").filter((l) => l !== "");
+  const header = lines[0]!.split(",");
+  // trivsel's CSV quotes only cells with commas, quotes or line breaks; the lines shown here have none
+  return table(lines.slice(1, n + 1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i]!, v]))), { columns: header, maxRows: n });
+}
+
+/** Markdown text, e.g. a sentence built from computed numbers. */
+export function md(text: string): Displayable {
+  return displayable({ "text/markdown": text, "text/plain": text });
+}
+
+/** A Vega-Lite spec as a chart: Vega-Lite for JupyterLab, SVG for every other viewer. */
+export async function chart(spec: object): Promise<Displayable> {
+  const svg = await renderSvg(spec as never);
+  const description = (spec as { description?: string }).description ?? "chart";
+  return displayable({ "application/vnd.vegalite.v5+json": spec, "image/svg+xml": svg, "text/plain": description });
+}
