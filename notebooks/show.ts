@@ -21,17 +21,15 @@ function cellText(v: Cell, digits: number): string {
   return String(v).replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 
-/** What a cell shows when its last expression is one of these (Deno's kernel calls this method). */
-export interface Displayable {
-  [Symbol.for("Jupyter.display")](): Record<string, unknown>;
-}
-const displayable = (bundle: Record<string, unknown>): Displayable => ({ [Symbol.for("Jupyter.display")]: () => bundle });
-
-/** Shows a displayable now, for a cell with more than one output. */
-export const show = (d: Displayable): Promise<void> => Deno.jupyter.display(d[Symbol.for("Jupyter.display")](), { raw: true });
+/**
+ * Every helper displays at once and returns a promise: `await` it. (Deno's kernel can send a cell's
+ * last value after the cell reports itself done, and nbconvert then drops it; a display that the cell
+ * awaits is always sent before.)
+ */
+const display = (bundle: Record<string, unknown>): Promise<void> => Deno.jupyter.display(bundle, { raw: true });
 
 /** A table of rows (objects) as Markdown; numbers with `digits` decimals; at most `maxRows` rows shown. */
-export function table(rows: readonly Record<string, Cell>[], opts: { columns?: string[]; digits?: number; maxRows?: number } = {}): Displayable {
+export function table(rows: readonly Record<string, Cell>[], opts: { columns?: string[]; digits?: number; maxRows?: number } = {}): Promise<void> {
   const columns = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const digits = opts.digits ?? 2;
   const max = opts.maxRows ?? MAX_ROWS;
@@ -43,11 +41,11 @@ export function table(rows: readonly Record<string, Cell>[], opts: { columns?: s
   ];
   if (rows.length > shown.length) lines.push("", `(${shown.length} of ${rows.length} rows shown)`);
   const plain = [columns.join("\t"), ...shown.map((r) => columns.map((c) => cellText(r[c], digits)).join("\t"))].join("\n");
-  return displayable({ "text/markdown": lines.join("\n"), "text/plain": plain });
+  return display({ "text/markdown": lines.join("\n"), "text/plain": plain });
 }
 
 /** The first `n` lines of a CSV text as a table. */
-export function csvHead(text: string, n = 10): Displayable {
+export function csvHead(text: string, n = 10): Promise<void> {
   const lines = text.split("\n").filter((l) => l !== "");
   const header = lines[0]!.split(",");
   // trivsel's CSV quotes only cells with commas, quotes or line breaks; the lines shown here have none
@@ -55,13 +53,13 @@ export function csvHead(text: string, n = 10): Displayable {
 }
 
 /** Markdown text, e.g. a sentence built from computed numbers. */
-export function md(text: string): Displayable {
-  return displayable({ "text/markdown": text, "text/plain": text });
+export function md(text: string): Promise<void> {
+  return display({ "text/markdown": text, "text/plain": text });
 }
 
 /** A Vega-Lite spec as a chart: Vega-Lite for JupyterLab, SVG for every other viewer. */
-export async function chart(spec: object): Promise<Displayable> {
+export async function chart(spec: object): Promise<void> {
   const svg = await renderSvg(spec as never);
   const description = (spec as { description?: string }).description ?? "chart";
-  return displayable({ "application/vnd.vegalite.v5+json": spec, "image/svg+xml": svg, "text/plain": description });
+  await display({ "application/vnd.vegalite.v5+json": spec, "image/svg+xml": svg, "text/plain": description });
 }
