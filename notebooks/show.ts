@@ -9,6 +9,7 @@
  *   - text/plain: the chart's description.
  * Nothing is loaded from the network: the spec's data are inline and the SVG is drawn locally.
  */
+import Papa from "papaparse";
 import { renderSvg } from "../dist/charts.js";
 
 type Cell = string | number | boolean | null | undefined;
@@ -21,11 +22,7 @@ function cellText(v: Cell, digits: number): string {
   return String(v).replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 
-/**
- * Every helper displays at once and returns a promise: `await` it. (Deno's kernel can send a cell's
- * last value after the cell reports itself done, and nbconvert then drops it; a display that the cell
- * awaits is always sent before.)
- */
+/** Every helper displays at once and returns a promise: `await` it, so a cell can show several things in order. */
 const display = (bundle: Record<string, unknown>): Promise<void> => Deno.jupyter.display(bundle, { raw: true });
 
 /** A table of rows (objects) as Markdown; numbers with `digits` decimals; at most `maxRows` rows shown. */
@@ -44,12 +41,15 @@ export function table(rows: readonly Record<string, Cell>[], opts: { columns?: s
   return display({ "text/markdown": lines.join("\n"), "text/plain": plain });
 }
 
-/** The first `n` lines of a CSV text as a table. */
-export function csvHead(text: string, n = 10): Promise<void> {
-  const lines = text.split("\n").filter((l) => l !== "");
-  const header = lines[0]!.split(",");
-  // trivsel's CSV quotes only cells with commas, quotes or line breaks; the lines shown here have none
-  return table(lines.slice(1, n + 1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i]!, v]))), { columns: header, maxRows: n });
+/** CSV text (with a header) as objects, read by papaparse, the parser trivsel itself uses. */
+export function parseCsv(text: string): Record<string, string>[] {
+  return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+}
+
+/** The first `n` rows of a CSV text as a table, optionally only some columns. */
+export function csvHead(text: string, n = 10, columns?: string[]): Promise<void> {
+  const rows = parseCsv(text);
+  return table(rows.slice(0, n), { columns: columns ?? Object.keys(rows[0] ?? {}), maxRows: n });
 }
 
 /** Markdown text, e.g. a sentence built from computed numbers. */
