@@ -29,13 +29,16 @@ else
   echo "notebooks:setup: Jupyter (nbconvert, nbclient, ipykernel) and pandas are installed"
 fi
 
-DENO=node_modules/deno/deno
-if [ ! -x "$DENO" ]; then
-  echo "notebooks:setup: $DENO not found: run npm install (or npm ci) first" >&2
+if [ ! -d node_modules/deno ]; then
+  echo "notebooks:setup: the deno package is not installed: run npm install (or npm ci) first" >&2
   exit 1
 fi
 # --force: a kernelspec from an earlier clone would point at that clone's deno
-"$DENO" jupyter --install --force 2>&1 | grep -v 'is unstable' || true
-"$DENO" --version | head -1
+if ! log=$(npx --no-install deno jupyter --install --force 2>&1); then
+  echo "$log" >&2
+  exit 1
+fi
+echo "$log" | grep -v 'is unstable' || true
+npx --no-install deno --version | head -1
 # the notebooks import the build
 [ -f dist/index.js ] && [ -f dist/charts.js ] || npm run build
