@@ -59,6 +59,28 @@ function essence(path: string) {
   };
 }
 
+describe("notebooks as documents", () => {
+  test.each(NOTEBOOKS)("%s opens by saying what it shows and which data it uses", (name) => {
+    const first = essence(join(dir, name)).cells[0]!;
+    expect(first.type).toBe("markdown");
+    expect(first.source).toContain("**What this notebook shows.**");
+    expect(first.source).toContain("**Data.**");
+    expect(first.source).toContain("datasets/demo-cohort.csv");
+  });
+
+  test("the README gives the two commands, package.json has them, and the chart picture exists", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(readme).toContain("## Notebooks");
+    expect(readme).toContain("npm run notebooks:setup");
+    expect(readme).toMatch(/^npm run notebooks +#/m);
+    expect(scripts["notebooks:setup"]).toBe("bash scripts/notebooks-setup.sh");
+    expect(scripts["notebooks"]).toBe("npm run build && bash scripts/notebooks-run.sh");
+    expect(readme).toContain("](docs/notebook-chart.png)");
+    expect(readFileSync(join(root, "docs", "notebook-chart.png")).subarray(1, 4).toString()).toBe("PNG");
+  });
+});
+
 describe.skipIf(!hasJupyter)("notebooks (executed with nbconvert)", () => {
   const out = mkdtempSync(join(tmpdir(), "trivsel-notebooks-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
