@@ -1,7 +1,10 @@
 // The library example in README.md, run as written, so the README cannot drift from the code.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { getInstrument, loadInstrument, scoreAdministration } from "../src/index.js";
+import { analyseTrends, defaultRegistry, getInstrument, loadInstrument, readResults, scoreAdministration } from "../src/index.js";
+import { progressionChart, renderPng, renderSvg } from "../src/charts/index.js";
 
 describe("README library example", () => {
   it("scores the EPDS example as the README says", () => {
@@ -28,5 +31,30 @@ describe("README library example", () => {
   it("loads the user definition the README points to", () => {
     const json = JSON.parse(readFileSync(new URL("./fixtures/user-definitions/demo-4.json", import.meta.url), "utf8"));
     expect(loadInstrument(json, { file: "demo-4.json" }).id).toBe("demo-4");
+  });
+});
+
+describe("README chart example", () => {
+  it("writes the SVG and PNG as the README says, with the lines the README shows", async () => {
+    const out = mkdtempSync(join(tmpdir(), "trivsel-readme-"));
+    const registry = defaultRegistry();
+    const { results } = await readResults({ path: "datasets/demo-cohort.csv" }, registry, { instrument: "epds" }, () => {});
+    const f005 = results.filter((r) => r.subjectId === "F005");
+    const { analyses } = analyseTrends(f005, registry, { instrument: "epds", scale: "total" });
+    const spec = progressionChart({ instrument: registry.get("epds"), scale: "total", analyses }, { lang: "en" });
+    writeFileSync(join(out, "F005-epds.svg"), await renderSvg(spec));
+    writeFileSync(join(out, "F005-epds.png"), await renderPng(spec));
+    const svg = readFileSync(join(out, "F005-epds.svg"), "utf8");
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain("Depressive symptoms");
+    expect(readFileSync(join(out, "F005-epds.png")).subarray(1, 4).toString()).toBe("PNG");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    for (const line of [
+      `const { results } = await readResults({ path: "datasets/demo-cohort.csv" }, registry, { instrument: "epds" }, () => {});`,
+      `const { analyses } = analyseTrends(f005, registry, { instrument: "epds", scale: "total" });`,
+      `const spec = progressionChart({ instrument: registry.get("epds"), scale: "total", analyses }, { lang: "en" });`,
+      `writeFileSync("F005-epds.svg", await renderSvg(spec));`,
+    ])
+      expect(readme).toContain(line);
   });
 });

@@ -71,15 +71,16 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const lastDate = dates[dates.length - 1];
 
   const scores = points.map((p) => p.score);
-  const domain: [number, number] = info.range ?? (scores.length ? [Math.min(...scores), Math.max(...scores)] : [0, 1]);
+  const domain = yDomain(info, scores, goals.map((g) => goalTargetValue(g, info.bands, info.scale.def)));
   const bands = bandAreas(info.bands, domain, lang);
   const direction = info.scale.def.direction;
   const dirText = direction === "higher_is_better" ? t.higherBetter : direction === "higher_is_worse" ? t.higherWorse : t.noBetterEnd;
   const name = scaleLabel(instrument.id, input.scale, info.scale.def.label, lang);
+  const formPart = info.form && instrument.hasForms && input.form !== undefined ? ` · ${lang === "en" ? info.form.label : `skema ${info.form.id}`}` : "";
 
   const xField = weeks
-    ? { field: "x", type: "quantitative", title: reference.kind === "birth" ? t.weeksBirth : t.weeksIntake, scale: { zero: false, nice: false } }
-    : { field: "x", type: "temporal", title: t.date, scale: { type: "utc" }, axis: { format: "%b %Y", labelOverlap: true, tickCount: 6 } };
+    ? { field: "x", type: "quantitative", title: reference.kind === "birth" ? t.weeksBirth : t.weeksIntake, scale: { zero: false, nice: false, padding: 10 } }
+    : { field: "x", type: "temporal", title: t.date, scale: { type: "utc", padding: 10 }, axis: { format: "%b %Y", labelOverlap: true, tickCount: 6 } };
   const x2 = { field: "x2" };
   const yScale = { domain, nice: false, zero: false };
   const layers: Layer[] = [];
@@ -187,7 +188,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   });
 
   const subtitle = rc.length ? [t.rcBand] : [];
-  const title = opts.title === false ? undefined : { text: opts.title ?? name, ...(subtitle.length ? { subtitle } : {}) };
+  const title = opts.title === false ? undefined : { text: opts.title ?? `${name}${formPart}`, ...(subtitle.length ? { subtitle } : {}) };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: describeProgression(input, analyses, lang, name, dirText),
@@ -199,6 +200,21 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     layer: layers,
     resolve: { scale: { color: "shared" } },
   } as unknown as TopLevelSpec;
+}
+
+/**
+ * The score axis: the scale's whole range, so a score is seen against what is possible; but where the range
+ * runs far beyond the cutoffs and the scores (ASQ:SE-2 totals), it stops a third above the highest of them.
+ */
+function yDomain(info: ReturnType<typeof scaleInfo>, scores: number[], targets: (number | null)[]): [number, number] {
+  const edges = (info.bands?.bands ?? []).flatMap((b) => [b.lower?.value, b.upper?.value]).filter((v): v is number => v !== undefined);
+  const seen = [...scores, ...edges, ...targets.filter((v): v is number => v !== null)];
+  if (!info.range) return seen.length ? [Math.min(...seen), Math.max(...seen)] : [0, 1];
+  const [lo, hi] = info.range;
+  const top = Math.max(...seen, lo);
+  if (hi - lo <= 1.6 * (top - lo)) return [lo, hi];
+  const step = 10 ** Math.floor(Math.log10(Math.max(1e-9, (top - lo) * 1.35)));
+  return [lo, Math.min(hi, Math.ceil((lo + (top - lo) * 1.35) / step) * step)];
 }
 
 /** Phase runs in date order; each runs to the next one's start, the last to the last date on the chart. */

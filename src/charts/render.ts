@@ -35,14 +35,17 @@ export async function compileSpec(spec: TopLevelSpec): Promise<{ vega: import("v
   return { vega: vl.compile(spec, { logger: logger as never }).spec, warnings };
 }
 
-type Runtime = ReturnType<Vega["parse"]>;
-/** parsed Vega runtimes by spec shape (the spec without its datasets' values and description) */
-const runtimes = new Map<string, Runtime>();
-const MAX_RUNTIMES = 128;
+type View = InstanceType<Vega["View"]>;
+/**
+ * Vega views by spec shape (the spec without its datasets' values and description), each with the queue
+ * of renders waiting for it: a view is fed new values and run again, never used by two renders at once.
+ */
+const views = new Map<string, { view: Promise<View>; queue: Promise<unknown> }>();
+const MAX_VIEWS = 64;
 
 /**
  * A Vega-Lite spec as an SVG document. Specs that differ only in their named datasets' values and
- * description (as the chart builders' specs of one kind do) are compiled and parsed once.
+ * description (as the chart builders' specs of one kind do) share one compiled view, fed each spec's data.
  * @throws {Error} when vega-lite cannot compile the spec
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
@@ -50,25 +53,32 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const { datasets, description, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; description?: string };
   const shape = { ...rest, datasets: Object.fromEntries(Object.keys(datasets ?? {}).map((k) => [k, []])) } as unknown as TopLevelSpec;
   const key = JSON.stringify(shape);
-  let runtime = runtimes.get(key);
-  if (!runtime) {
-    runtime = vega.parse((await compileSpec(shape)).vega);
-    if (runtimes.size >= MAX_RUNTIMES) runtimes.delete(runtimes.keys().next().value!);
-    runtimes.set(key, runtime);
+  let entry = views.get(key);
+  if (!entry) {
+    const view = compileSpec(shape).then(({ vega: compiled }) => {
+      // a loader that refuses every URL: a chart's data is inline, and nothing may be fetched
+      const loader = vega.loader();
+      loader.load = async (uri: string) => {
+        throw new Error(`charts load nothing from outside; refused ${uri}`);
+      };
+      return new vega.View(vega.parse(compiled), { renderer: "none", loader });
+    });
+    if (views.size >= MAX_VIEWS) {
+      const [oldKey, old] = views.entries().next().value!;
+      views.delete(oldKey);
+      void old.queue.then(() => old.view).then((v) => v.finalize(), () => {});
+    }
+    entry = { view, queue: Promise.resolve() };
+    views.set(key, entry);
   }
-  // a loader that refuses every URL: a chart's data is inline, and nothing may be fetched
-  const loader = vega.loader();
-  loader.load = async (uri: string) => {
-    throw new Error(`charts load nothing from outside; refused ${uri}`);
-  };
-  const view = new vega.View(runtime, { renderer: "none", loader });
-  try {
+  const run = entry.queue.then(async () => {
+    const view = await entry.view;
     for (const [name, values] of Object.entries(datasets ?? {})) view.data(name, values);
-    if (description !== undefined) view.description(description);
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+    view.description(description ?? "");
+    return view.toSVG();
+  });
+  entry.queue = run.catch(() => {});
+  return run;
 }
 
 export interface PngOptions {

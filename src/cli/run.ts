@@ -12,10 +12,12 @@ import { trend } from "./commands/trend.js";
 import { fit } from "./commands/fit.js";
 import { cohort } from "./commands/cohort.js";
 import { goals } from "./commands/goals.js";
+import { chart } from "./commands/chart.js";
+import { report } from "./commands/report.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
 
-export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort];
+export const COMMANDS: readonly Command[] = [instruments, validate, score, exportCmd, trend, fit, goals, cohort, chart, report];
 
 const mainHelp = () =>
   `trivsel ${VERSION}: scoring and progression measurement for intensive family interventions

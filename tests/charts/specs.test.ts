@@ -1,0 +1,208 @@
+// Chart specs: every kind on both scale directions, a one-point series, a rater with gaps, a provisional
+// band and goals; each spec valid against the Vega-Lite schema and compiled without a warning.
+import { describe, expect, it } from "vitest";
+import { analyseTrends, cohortSummary, defaultRegistry, evaluateGoal, fitSessions, getInstrument, GoalSchema, pairedStats, parseEtrTable, scoreAdministration, type CohortRow, type ScoreResult } from "../../src/index.js";
+import { cohortCategoryChart, cohortChangeChart, compileSpec, fitChart, progressionChart, type Lang } from "../../src/charts/index.js";
+import { asSpec, dataOf, layers, phased, schemaErrors } from "./helpers.js";
+
+const reg = defaultRegistry();
+const def = (i: string, s: string) => reg.get(i).scales.find((x) => x.id === s)!.def;
+
+async function valid(spec: Parameters<typeof compileSpec>[0]) {
+  expect(schemaErrors(spec)).toEqual([]);
+  expect((await compileSpec(spec)).warnings).toEqual([]);
+}
+
+// EPDS: higher is worse; reliable change is a fixed 4 points (the definition's reliableChange)
+const EPDS = [
+  phased("epds", "total", "F1", "2024-11-01", 15, "mother", "pregnancy"),
+  phased("epds", "total", "F1", "2025-02-01", 12, "mother", "birth"),
+  phased("epds", "total", "F1", "2025-06-01", 8, "mother", "support"),
+  phased("epds", "total", "F1", "2024-11-01", 10, "father", "pregnancy"), // one point
+];
+const epdsGoal = evaluateGoal(
+  GoalSchema.parse({ id: "g1", subjectId: "F1", goal: "Mors humør", measure: { instrument: "epds", scale: "total", respondent: "mother" }, target: { kind: "below", value: 10 }, start: "2024-11-01", review: "2025-09-01" }),
+  EPDS,
+  def("epds", "total"),
+);
+
+// ORS: higher is better; adult form, clinical ≤ 25; reliable change 5 points
+const ORS = [phased("ors", "total", "F2", "2025-01-01", 18, "mother", "intensive"), phased("ors", "total", "F2", "2025-01-15", 22, "mother", "intensive"), phased("ors", "total", "F2", "2025-02-12", 27, "mother", "support")];
+const orsGoals = [
+  { kind: "leave_band", band: "clinical" },
+  { kind: "reliable_improvement" },
+].map((target, i) =>
+  evaluateGoal(GoalSchema.parse({ id: `o${i}`, subjectId: "F2", goal: "Trivsel", measure: { instrument: "ors", scale: "total" }, target, start: "2025-01-01", review: "2025-03-01" }), ORS, def("ors", "total")),
+);
+
+describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
+  it("EPDS (higher is worse): bands, cutoff, a bar of reliable change per respondent, a one-point series, the goal and phases", async () => {
+    const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses, goals: [epdsGoal] }, { lang }));
+    await valid(spec as never);
+    const [bands] = dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower");
+    expect(bands!.map((b) => [b.id, b.lower, b.upper, b.concern])).toEqual([
+      ["below_threshold", 0, 10, false],
+      ["possible_depression", 10, 13, true],
+      ["probable_depression", 13, 30, true],
+    ]);
+    expect(bands![1]!.label).toBe(lang === "da" ? "Mulig depression" : "Possible depression");
+    // the only boundary between no concern and concern is 10; 13 lies between two concern bands
+    expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E").flat()).toEqual([{ y: 10 }]);
+    const points = dataOf(spec, "point")[0]!;
+    expect(points.map((p) => [p.who, p.x, p.score])).toEqual([
+      [lang === "da" ? "Mor" : "Mother", "2024-11-01", 15],
+      [lang === "da" ? "Mor" : "Mother", "2025-02-01", 12],
+      [lang === "da" ? "Mor" : "Mother", "2025-06-01", 8],
+      [lang === "da" ? "Far" : "Father", "2024-11-01", 10],
+    ]);
+    // two respondents: a bar of ± 4 points at each baseline
+    const rc = dataOf(spec, "rule", (m) => m.strokeWidth === 3)[0]!;
+    expect(rc.map((r) => [r.lo, r.hi])).toEqual([
+      [11, 19],
+      [6, 14],
+    ]);
+    const goalLines = dataOf(spec, "rule", (m) => m.color === "#1B4F2A" && m.strokeWidth === 2).flat();
+    expect(goalLines).toEqual([{ y: 10, label: lang === "da" ? "Mål: under 10" : "Goal: below 10" }]);
+    const review = dataOf(spec, "rule", (m) => m.color === "#1B4F2A" && m.strokeWidth === 1.5).flat();
+    expect(review).toEqual([{ x: "2025-09-01", label: lang === "da" ? "Opfølgning 1. september 2025" : "Review 1 September 2025" }]);
+    const phases = dataOf(spec, "text", (m) => m.baseline === "top" && m.align === "left")[0]!;
+    expect(phases.map((p) => p.label)).toEqual(lang === "da" ? ["Graviditet", "Fødsel", "Støtte"] : ["Pregnancy", "Birth", "Support"]);
+    const y = layers(spec).find((l) => (l.encoding as Record<string, { field?: string; scale?: unknown }> | undefined)?.y?.field === "score")!;
+    expect((y.encoding as Record<string, { scale: unknown }>).y!.scale).toEqual({ domain: [0, 30], nice: false, zero: false });
+  });
+
+  it("ORS (higher is better) in weeks: the reliable-change box around the one baseline, goal lines from the band and from reliable improvement", async () => {
+    const { analyses } = analyseTrends(ORS, reg, { instrument: "ors", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("ors"), scale: "total", form: "adult", analyses, goals: orsGoals }, { lang, x: "weeks" }));
+    await valid(spec as never);
+    expect(dataOf(spec, "point")[0]!.map((p) => [p.x, p.score])).toEqual([
+      [0, 18],
+      [2, 22],
+      [6, 27],
+    ]);
+    const box = dataOf(spec, "rect", (m) => m.strokeDash !== undefined)[0]!;
+    expect(box).toEqual([{ x: 0, x2: 8.43, lo: 13, hi: 23, who: lang === "da" ? "Mor" : "Mother" }]);
+    // leave "clinical" (≤ 25): its upper edge; reliable improvement: baseline 18 + 5
+    expect(dataOf(spec, "rule", (m) => m.strokeWidth === 2 && m.color === "#1B4F2A").flat().map((g) => g.y)).toEqual([25, 23]);
+    const x = layers(spec).find((l) => (l.encoding as Record<string, { field?: string }> | undefined)?.x?.field === "x")!;
+    expect((x.encoding as Record<string, { title: string }>).x!.title).toBe(lang === "da" ? "Uger siden indskrivning" : "Weeks since intake");
+  });
+
+  it("ASQ:SE-2 form 2: a provisional band is labelled provisional and its cutoff dashed; one point only", async () => {
+    const results = [phased("asq-se-2", "total", "F3", "2025-03-01", 40, "mother", "support")];
+    const { analyses } = analyseTrends(results, reg, { instrument: "asq-se-2", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("asq-se-2"), scale: "total", form: "2", analyses }, { lang }));
+    await valid(spec as never);
+    const word = lang === "da" ? "(foreløbig)" : "(provisional)";
+    const labels = dataOf(spec, "text", (m) => m.fontStyle === "italic")[0]!;
+    expect(labels.map((b) => [b.id, b.lower, b.label])).toEqual([
+      ["monitor", 25, `${lang === "da" ? "Hold øje" : "Monitor"} ${word}`],
+      ["refer", 35, `${lang === "da" ? "Over grænsen: henvis" : "Above cutoff: refer"} ${word}`],
+    ]);
+    expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E" && Array.isArray(m.strokeDash)).flat()).toEqual([{ y: 25 }]);
+    expect(dataOf(spec, "point")[0]!).toHaveLength(1);
+  });
+});
+
+const fitScore = (instrument: "ors" | "srs", date: string, lines: number[], respondent: string): ScoreResult =>
+  scoreAdministration(getInstrument(instrument), { instrument, subjectId: "F1", administeredOn: date, respondent, responses: Object.fromEntries(lines.map((v, i) => [`${instrument}_${i + 1}`, v])) });
+const FIT = [
+  fitScore("ors", "2024-01-01", [5, 5, 5, 5], "mother"), // 20
+  fitScore("srs", "2024-01-01", [9.5, 9.5, 9.5, 9.5], "mother"), // 38
+  fitScore("ors", "2024-01-08", [4, 4, 4, 3], "mother"), // 15: 5 below intake
+  fitScore("srs", "2024-01-08", [9, 9, 9, 8], "mother"), // 35: below 36
+  fitScore("ors", "2024-01-01", [6, 6, 6, 6], "father"), // 24
+  fitScore("srs", "2024-01-08", [10, 10, 10, 10], "father"), // session 2: SRS only, a gap in his ORS
+  fitScore("ors", "2024-01-15", [7, 7, 7, 7], "father"), // 28
+];
+const ETR = parseEtrTable("intake,session,expected,lower\n20,2,23,18\n24,3,27,21\n");
+
+describe.each<Lang>(["da", "en"])("FIT chart (%s)", (lang) => {
+  it("ORS above SRS with their cutoffs, the ETR zone, a rater's gap left open and alerts ringed where they fired", async () => {
+    const families = fitSessions(FIT, { etr: ETR });
+    const spec = asSpec(fitChart({ families, outcome: { instrument: reg.get("ors"), form: "adult" }, alliance: { instrument: reg.get("srs") } }, { lang }));
+    await valid(spec as never);
+    const [outcome, alliance] = spec.vconcat as Record<string, unknown>[];
+    const o = asSpec({ ...outcome!, datasets: spec.datasets } as never);
+    const a = asSpec({ ...alliance!, datasets: spec.datasets } as never);
+    const who = (r: string) => ({ mother: lang === "da" ? "Mor" : "Mother", father: lang === "da" ? "Far" : "Father" })[r];
+    expect(dataOf(o, "point", (m) => m.filled === true)[0]!.map((p) => [p.who, p.session, p.score])).toEqual([
+      [who("mother"), 1, 20],
+      [who("mother"), 2, 15],
+      [who("father"), 1, 24],
+      [who("father"), 3, 28],
+    ]);
+    expect(dataOf(a, "point", (m) => m.filled === true)[0]!.map((p) => [p.who, p.session, p.score])).toEqual([
+      [who("mother"), 1, 38],
+      [who("mother"), 2, 35],
+      [who("father"), 2, 40],
+    ]);
+    expect(dataOf(o, "rule").flat().map((c) => c.y)).toEqual([25]);
+    expect(dataOf(a, "rule").flat().map((c) => c.y)).toEqual([36]);
+    expect(dataOf(o, "area")[0]!.map((e) => [e.session, e.lower, e.expected])).toEqual([
+      [2, 18, 23],
+      [3, 21, 27],
+    ]);
+    const ring = (m: Record<string, unknown>) => m.filled === false;
+    expect(dataOf(o, "point", ring)[0]!.map((r) => [r.session, r.score])).toEqual([[2, 15]]);
+    expect(dataOf(a, "point", ring)[0]!.map((r) => [r.session, r.score, r.text])).toEqual([[2, 35, lang === "da" ? "Samarbejde under grænsen; Samarbejde faldet; Et SRS-spørgsmål under 9" : "SRS below cutoff; SRS dropped; An SRS line below 9"]]);
+  });
+});
+
+const row = (group: string, instrument: string, respondent: string, counts: Record<string, number>, noFollowUp: number, diffs: number[]): CohortRow =>
+  ({
+    group,
+    instrument,
+    scale: "total",
+    respondent,
+    direction: def(instrument, "total").direction,
+    nSeries: diffs.length + noFollowUp,
+    nFollowUp: diffs.length,
+    nNoFollowUp: noFollowUp,
+    counts,
+    percent: {},
+    change: pairedStats(diffs),
+  }) as unknown as CohortRow;
+
+describe.each<Lang>(["da", "en"])("cohort charts (%s)", (lang) => {
+  const rows = [
+    // no_norms: the category issue 8 adds; unknown ids must still be drawn
+    row("Aarhus", "epds", "mother", { recovered: 2, improved: 1, unchanged: 1, deteriorated: 0, no_norms: 1 }, 1, [-4, -2, -3, 1, -5]),
+    row("Odense", "ors", "mother", { recovered: 1, improved: 0, unchanged: 2, deteriorated: 1, insufficient_data: 0 }, 0, [6, 1, 0, -5]),
+  ];
+
+  it("stacks every category with a count, no follow-up included, in a fixed order, faceted by group", async () => {
+    const spec = asSpec(cohortCategoryChart({ rows }, { lang }));
+    await valid(spec as never);
+    const data = Object.values(spec.datasets)[0]!;
+    expect(data.filter((d) => d.group === "Aarhus").map((d) => [d.id, d.n, d.rank])).toEqual([
+      ["recovered", 2, 0],
+      ["improved", 1, 1],
+      ["unchanged", 1, 2],
+      ["no_norms", 1, 4],
+      ["no_follow_up", 1, 5],
+    ]);
+    const color = (layers(spec).find((l) => l.encoding)!.encoding as Record<string, { scale: { domain: string[] } }>).color!.scale.domain;
+    expect(color).toEqual(
+      lang === "da" ? ["Kommet ud af klinisk område", "Bedre", "Uændret", "Forværret", "Ingen normer", "Ingen opfølgning"] : ["Recovered", "Improved", "Unchanged", "Deteriorated", "No norms", "No follow-up"],
+    );
+    expect((spec.facet as { row: { field: string } }).row.field).toBe("group");
+  });
+
+  it("pre–post mean change with its 95% CI per group, the numbers of pairedStats", async () => {
+    const spec = asSpec(cohortChangeChart({ rows }, { lang }));
+    await valid(spec as never);
+    const pts = dataOf(spec, "point")[0]!;
+    const epds = pairedStats([-4, -2, -3, 1, -5])!;
+    expect(pts[0]!.mean).toBe(epds.mean);
+    expect([pts[0]!.lo, pts[0]!.hi]).toEqual(epds.ci95);
+    expect(pts[0]!.mean).toBeCloseTo(-2.6, 12);
+    expect(pts.map((p) => p.n)).toEqual([5, 4]);
+  });
+
+  it("cohortSummary rows chart as they come", async () => {
+    const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total" });
+    await valid(cohortCategoryChart({ rows: cohortSummary(analyses) }, { lang }));
+  });
+});

@@ -1,0 +1,125 @@
+// The report and chart commands on small files: text from users' files escaped everywhere, the report
+// directory written whole and never over what trivsel did not write, and the exit codes.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { inProc } from "../helpers/cli.js";
+
+const EVIL_ID = `<img src=x onerror=alert(1)>`;
+const EVIL_GOAL = `<script>alert("x")</script> & "mor" 'far'`;
+const items = (v: number) => Array.from({ length: 10 }, () => v).join(",");
+const CSV = [
+  `subject_id,administered_on,respondent,phase,${Array.from({ length: 10 }, (_, i) => `epds_${i + 1}`).join(",")}`,
+  // EPDS: items 1, 2 and 4 score as ticked, the others 3 − box: all 1s total 17, all 2s total 13
+  `${EVIL_ID},2025-01-10,mother,pregnancy,${items(1)}`,
+  `${EVIL_ID},2025-04-10,mother,support,${items(2)}`,
+  `F2,2025-01-10,father,pregnancy,${items(0)}`,
+].join("\n");
+const GOALS = JSON.stringify({
+  goals: [{ id: "g1", subjectId: EVIL_ID, goal: EVIL_GOAL, measure: { instrument: "epds", scale: "total", respondent: "mother" }, target: { kind: "below", value: 10 }, start: "2025-01-01", review: "2025-06-01" }],
+});
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), "trivsel-report-"));
+  writeFileSync(join(dir, "data.csv"), CSV);
+  writeFileSync(join(dir, "goals.json"), GOALS);
+  return dir;
+}
+
+describe("trivsel report", () => {
+  it("escapes subject ids and goal texts everywhere and names files safely", async () => {
+    const dir = workspace();
+    const r = await inProc(["report", "data.csv", "--goals", "goals.json", "--out", "rep", "--lang", "en"], dir);
+    expect(r.err).toBe("2 family pages and an index with 5 charts in rep/ (open rep/index.html)\n");
+    expect(r.code).toBe(0);
+    const files = readdirSync(join(dir, "rep")).sort();
+    expect(files).toEqual([".trivsel-output", "family-F2.html", "family-_img_src_x_onerror_alert_1__.html", "index.html"]);
+    const page = readFileSync(join(dir, "rep", "family-_img_src_x_onerror_alert_1__.html"), "utf8");
+    const index = readFileSync(join(dir, "rep", "index.html"), "utf8");
+    for (const html of [page, index]) {
+      expect(html).not.toContain("<img");
+      expect(html).not.toContain("<script");
+      expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    }
+    expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;mor&quot; &#39;far&#39;");
+    expect(page).toMatch(/<html lang="en">/);
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    // 17 → 13: not below 10 yet, moved toward it by the 4 points that make a reliable EPDS change
+    expect(page).toMatch(/<span class="badge s-progressing">↗ Progressing<\/span>/);
+    expect(page).toContain("<td>−4 (reliable improvement)");
+    // the SVG text of the chart is escaped by vega, and its accessible name by us
+    expect(page).toMatch(/<svg role="img" aria-label="Depressive symptoms, &lt;img src=x onerror=alert\(1\)&gt; \(higher is more concern\)\. Mother: 2 measurements from 17 \(10 January 2025\) to 13 \(10 April 2025\)/);
+  });
+
+  it("writes the directory whole, replaces only a report it wrote, and leaves other directories alone", async () => {
+    const dir = workspace();
+    expect((await inProc(["report", "data.csv", "--out", "rep", "--quiet"], dir)).code).toBe(0);
+    // again, with one family: the old pages go, the new directory is complete
+    expect((await inProc(["report", "data.csv", "--subject", "F2", "--out", "rep", "--quiet"], dir)).code).toBe(0);
+    expect(readdirSync(join(dir, "rep")).sort()).toEqual([".trivsel-output", "family-F2.html", "index.html"]);
+    mkdirSync(join(dir, "mine"));
+    writeFileSync(join(dir, "mine", "notes.txt"), "keep me");
+    const refused = await inProc(["report", "data.csv", "--out", "mine"], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/--out mine: exists and holds files trivsel did not write/);
+    expect(readdirSync(join(dir, "mine"))).toEqual(["notes.txt"]);
+    writeFileSync(join(dir, "file"), "x");
+    expect((await inProc(["report", "data.csv", "--out", "file"], dir)).code).toBe(1);
+    expect(readFileSync(join(dir, "file"), "utf8")).toBe("x");
+    // no temporary directories left behind
+    expect(readdirSync(dir).filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  it("refuses usage errors with exit code 1 and writes nothing", async () => {
+    const dir = workspace();
+    for (const argv of [
+      ["report", "data.csv", "--out", "r1", "--subject", "nobody"],
+      ["report", "data.csv", "--out", "r2", "--lang", "sv"],
+      ["report", "data.csv", "--out", "r3", "--at", "2025-02-30"],
+      ["report", "data.csv"],
+    ]) {
+      const r = await inProc(argv, dir);
+      expect(r.code, argv.join(" ")).toBe(1);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
+  });
+
+  it("--at leaves out later administrations", async () => {
+    const dir = workspace();
+    await inProc(["report", "data.csv", "--goals", "goals.json", "--at", "2025-02-01", "--out", "rep", "--lang", "en", "--quiet"], dir);
+    const page = readFileSync(join(dir, "rep", "family-_img_src_x_onerror_alert_1__.html"), "utf8");
+    expect(page).toContain("status as of 1 February 2025");
+    expect(page).toContain("Period: 10 January 2025 – 10 January 2025");
+    expect(page).toMatch(/<span class="badge s-no_data">– No data<\/span>/);
+  });
+});
+
+describe("trivsel chart", () => {
+  it("writes SVG to standard output, PNG and the Vega-Lite spec to files", async () => {
+    const dir = workspace();
+    const svg = await inProc(["chart", "data.csv", "--subject", EVIL_ID, "--instrument", "epds", "--goals", "goals.json", "--lang", "en"], dir);
+    expect(svg.code).toBe(0);
+    expect(svg.out).toMatch(/^<svg /);
+    expect(svg.out).toContain("Goal: below 10");
+    expect(svg.out).not.toContain("<img");
+    const png = await inProc(["chart", "data.csv", "--subject", "F2", "--instrument", "epds", "--scale", "anxiety_3a", "--format", "png", "--out", "c.png"], dir);
+    expect(png.code).toBe(0);
+    expect(readFileSync(join(dir, "c.png")).subarray(1, 4).toString()).toBe("PNG");
+    const json = await inProc(["chart", "data.csv", "--subject", "F2", "--instrument", "epds", "--format", "json", "--out", "c.vl.json"], dir);
+    expect(json.code).toBe(0);
+    const spec = JSON.parse(readFileSync(join(dir, "c.vl.json"), "utf8"));
+    expect(spec.$schema).toBe("https://vega.github.io/schema/vega-lite/v6.json");
+  });
+
+  it("exit codes: 1 for usage, 2 when the family has no such measure", async () => {
+    const dir = workspace();
+    expect((await inProc(["chart", "data.csv", "--instrument", "epds"], dir)).code).toBe(1);
+    expect((await inProc(["chart", "data.csv", "--subject", "F2", "--instrument", "epds", "--format", "png"], dir)).code).toBe(1);
+    expect((await inProc(["chart", "data.csv", "--subject", "F2", "--instrument", "epds", "--scale", "nope"], dir)).code).toBe(1);
+    const none = await inProc(["chart", "data.csv", "--subject", "F9", "--instrument", "epds", "--out", "x.svg"], dir);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no scored epds total for subject "F9"/);
+    expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
+  });
+});
