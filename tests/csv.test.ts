@@ -55,7 +55,8 @@ const EXPECTED_LINES = [
   // ASQ:SE-2: born 2024-12-01 at 35+4 weeks (→ 36, 3 weeks before 39: corrected), seen 2025-03-10: chronological
   // 3 m 9 d, corrected (from 2024-12-22) 2 m 16 d → form 2. 11×Z(0) + V+V+X+X+V (40−5) + concern on 16 (+5) = 40
   // > 35 → refer (provisional cutoff); average 40/16 = 2.5
-  "S03,2025-03-10,mother,asq-se-2,2,total,40,scored,refer,16,16,provisional_cutoff",
+  // the 2-month form was chosen by its age window, which is provisional: provisional_definition beside the cutoff flag
+  "S03,2025-03-10,mother,asq-se-2,2,total,40,scored,refer,16,16,\"provisional_cutoff;provisional_definition\"",
   "S03,2025-03-10,mother,asq-se-2,2,average_item,2.5,scored,,16,16,provisional_definition",
 ];
 const EXPECTED = EXPECTED_LINES.join("\n") + "\n";
@@ -182,10 +183,10 @@ describe("cells, decimal commas and dates", () => {
     // ORS 6+7+7+7 = 27: below 28 is clinical on the adolescent form (provisional cutoff), ≥ 25 non-clinical on the adult form
     const ors = await score(text("subject_id,administered_on,form,ors_1,ors_2,ors_3,ors_4\nA,2025-01-01,adolescent,6,7,7,7\nB,2025-01-01,,6,7,7,7\n"));
     expect(ors.out.split("\n").slice(1, 3)).toEqual(["A,2025-01-01,,ors,adolescent,total,27,scored,clinical,4,4,provisional_cutoff", "B,2025-01-01,,ors,adult,total,27,scored,non_clinical,4,4,"]);
-    // ASQ:SE-2 age 1.5 months = 1 m 15 d → form 2; 14×Z + V + V = 10
+    // ASQ:SE-2 age 1.5 months = 1 m 15 d → form 2 (by the provisional age window: provisional_definition); 14×Z + V + V = 10
     const asqItems = Array.from({ length: 16 }, (_, k) => `asqse2_${k + 1}`).join(",");
     const asq = await score(text(`subject_id,administered_on,age_months,${asqItems}\nA,2025-01-01,1.5,${"Z,".repeat(14)}V,V\n`));
-    expect(asq.out.split("\n")[1]).toBe("A,2025-01-01,,asq-se-2,2,total,10,scored,no_concern,16,16,provisional_cutoff");
+    expect(asq.out.split("\n")[1]).toBe("A,2025-01-01,,asq-se-2,2,total,10,scored,no_concern,16,16,\"provisional_cutoff;provisional_definition\"");
   });
 
   it("an unreadable age_months is an error naming row, column and value", async () => {

@@ -55,9 +55,11 @@ describe("demo cohort", () => {
     expect(r.code).toBe(2);
     const errors = r.err.split("\n").filter((l) => / error \[/.test(l));
     const where = errors.map((l) => /row (\d+)(?:, column (\S+?):)?/.exec(l)!.slice(1, 3).filter(Boolean).join(":"));
-    expect(new Set(where)).toEqual(new Set(["74", "717", "1284", "1857:pss_6", "1857", "2479:prfq_7", "2479", "4325:ors_2", "4325"]));
-    // the ASQ:SE-2 with three missing items near the cutoff is adjusted, not an error
-    expect(r.err).toMatch(/row 564: warning \[missing_adjusted\] asq-se-2\.total/);
+    expect(new Set(where)).toEqual(new Set(["74", "564", "717", "1284", "1857:pss_6", "1857", "2479:prfq_7", "2479", "4325:ors_2", "4325"]));
+    // F005's 2-month ASQ:SE-2 with 3 of 16 missing: the 2–18-month forms allow at most 2, so it is not scored
+    // (it used to be adjusted to 43.08 → refer)
+    expect(r.err).toMatch(/row 564: error \[too_many_missing\] asq-se-2\.total: 3 of 16 items missing; at most 2 allowed on form 2/);
+    expect(r.err).not.toMatch(/missing_adjusted/);
     expect(r.out.split("\n")[0]).toBe("subject_id,administered_on,respondent,instrument,form,scale,score,status,band,n_answered,n_items,flags");
   });
 

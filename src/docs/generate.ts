@@ -122,12 +122,22 @@ const DIRECTION: Record<ScaleDef["direction"], string> = {
   none: "neither end is better",
 };
 
+/** A rule parameter; one that carries its own source reads as its values, then "(provenance: ref)". */
+function paramText(v: unknown): string {
+  if (v && typeof v === "object" && !Array.isArray(v) && "source" in v) {
+    const { source, ...rest } = v as { source: { ref: string; provenance: string } };
+    const values = Object.values(rest).map((x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.entries(x).map(([a, b]) => `${a}: ${JSON.stringify(b)}`).join(", ") : JSON.stringify(x)));
+    return `{${values.join("; ")}} (${source.provenance}: ${source.ref})`;
+  }
+  return JSON.stringify(v);
+}
+
 function missingText(m: MissingRule | undefined): string {
   if (!m) return DASH;
   if (m.kind === "none") return "none: every item required";
   if (m.kind === "prorate") return `prorate: up to ${m.maxMissing} missing`;
   const params = Object.entries(m.params)
-    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .map(([k, v]) => `${k} ${paramText(v)}`)
     .join(", ");
   return `rule ${code(m.rule)}${params ? ` (${cell(params)})` : ""}`;
 }
@@ -289,6 +299,28 @@ function instrumentSection(inst: Instrument): string {
           cell(f.label),
           source(f.source),
         ]),
+      ),
+    );
+  }
+
+  const bandFlags = def.scales.flatMap((s) => s.bandFlags.map((f) => ({ s, f })));
+  if (bandFlags.length > 0) {
+    out.push("", "### Band flags", "");
+    out.push(
+      table(
+        ["scale", "flag", "condition", "meaning", "source"],
+        bandFlags.map(({ s, f }) => [code(s.id), code(f.id), `band ${code(f.band)} and column sex = ${f.when.sex}`, cell(f.label), source(f.source)]),
+      ),
+    );
+  }
+
+  const fit = def.scales.filter((s) => s.fit);
+  if (fit.length > 0) {
+    out.push("", "### FIT role", "");
+    out.push(
+      table(
+        ["scale", "role", "family", "item flag", "source"],
+        fit.map((s) => [code(s.id), s.fit!.role, code(s.fit!.family), s.fit!.itemFlag !== undefined ? code(s.fit!.itemFlag) : DASH, source(s.fit!.source)]),
       ),
     );
   }

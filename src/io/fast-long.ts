@@ -53,6 +53,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const iForm = col("form");
   const iBirth = col("birth_date");
   const iAge = col("age_months");
+  const iSex = col("sex");
   const { unnamed, nColumns } = plan;
   const delimiter = opts.delimiter;
   const none = new Float64Array(0);
@@ -105,6 +106,8 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     if (iForm >= 0 && fe[iForm] !== fs[iForm]) return false;
     if (iBirth >= 0 && fe[iBirth] !== fs[iBirth] && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
     if (iAge >= 0 && fe[iAge] !== fs[iAge] && !PLAIN_AGE.test(bytes.toString("utf8", fs[iAge]!, fe[iAge]!))) return false;
+    // a sex code is read (and checked) by the general path
+    if (iSex >= 0 && fe[iSex] !== fs[iSex]) return false;
     nScored = 0;
     for (let e = 0; e < instruments.length; e++) {
       const { scorer, cols, intItem, min, max, points } = instruments[e]!;

@@ -21,6 +21,7 @@ export const META_COLUMNS = [
   "birth_date",
   "gestational_weeks",
   "form",
+  "sex",
 ] as const;
 export const LONG_COLUMNS = ["subject_id", "administered_on", "respondent", "instrument", "item", "value"] as const;
 
@@ -247,7 +248,22 @@ function isoDate(text: string): string | null {
   return iso;
 }
 
-/** Meta columns of one row, with issues for empty ids and unreadable dates or ages. */
+/** Accepted codes of the sex column (English and Danish, as in CPR: K/M), case-insensitive. */
+const SEX_CODES: Readonly<Record<string, "female" | "male">> = {
+  female: "female",
+  f: "female",
+  girl: "female",
+  k: "female",
+  kvinde: "female",
+  pige: "female",
+  male: "male",
+  m: "male",
+  boy: "male",
+  mand: "male",
+  dreng: "male",
+};
+
+/** Meta columns of one row, with issues for empty ids and unreadable dates, ages or sex codes. */
 export function readMeta(get: (col: string) => string | undefined, row: number, opts: ReadOptions, issues: Issue[]): RowMeta {
   const meta: RowMeta = {};
   const subject = get("subject_id");
@@ -266,6 +282,12 @@ export function readMeta(get: (col: string) => string | undefined, row: number, 
   for (const [col, key] of TEXT_COLUMNS) {
     const v = get(col);
     if (v) meta[key] = v;
+  }
+  const sex = get("sex");
+  if (sex) {
+    const v = SEX_CODES[sex.trim().toLowerCase()];
+    if (v !== undefined) meta.sex = v;
+    else metaIssue(issues, opts, row, "invalid_value", "sex", sex, `the child's sex: ${Object.keys(SEX_CODES).join(", ")} (or empty)`);
   }
   const age = get("age_months");
   if (age) {
@@ -290,6 +312,7 @@ function withMeta<A extends Omit<Administration, "responses">>(a: A, meta: RowMe
   if (meta.ageMonths !== undefined) a.ageMonths = meta.ageMonths;
   if (meta.birthDate !== undefined) a.birthDate = meta.birthDate;
   if (meta.gestationalWeeks !== undefined) a.gestationalWeeks = meta.gestationalWeeks;
+  if (meta.sex !== undefined) a.sex = meta.sex;
   return a;
 }
 
@@ -426,7 +449,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const meta = readMeta(get, row, opts, scratch);
     const issues = scratch.length > 0 ? scratch.slice() : [];
     const key = part(meta.subjectId) + part(meta.administeredOn) + part(meta.respondent ?? "") + instId;
-    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks);
+    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex);
     for (const e of plan.extras) metaKey += part(cellValue(fields[e.index], opts.delimiter));
     let g = groups.get(key);
     if (!g) {

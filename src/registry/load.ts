@@ -320,6 +320,10 @@ function checkReferences(def: InstrumentDef): string[] {
     const members = Array.isArray(s.items) ? s.items.map((x) => (typeof x === "string" ? x : x.item)) : s.items === "all" ? [...itemIds] : null;
     if (s.missing?.kind === "prorate" && members && s.missing.maxMissing >= members.length)
       out.push(`${path}.missing.maxMissing: must be below the number of items (${members.length})`);
+    const bandIds = new Set([...(s.bands?.bands ?? []), ...def.forms.flatMap((f) => f.bands[s.id]?.bands ?? [])].map((b) => b.id));
+    s.bandFlags.forEach((f, j) => {
+      if (!bandIds.has(f.band)) out.push(`${path}.bandFlags[${j}].band: "${f.band}" is not a band of this scale (${[...bandIds].join(", ") || "none"})`);
+    });
     if (s.fit?.itemFlag !== undefined && !s.flags.some((f) => f.id === s.fit!.itemFlag))
       out.push(`${path}.fit.itemFlag: "${s.fit.itemFlag}" is not a flag of this scale (${s.flags.map((f) => f.id).join(", ") || "none"})`);
     if (s.fit?.itemFlag !== undefined && s.fit.role !== "alliance") out.push(`${path}.fit.itemFlag: only an alliance measure has an item flag`);

@@ -1,11 +1,20 @@
 import { z } from "zod";
+import { SourceSchema } from "../schema/instrument.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { MissingRuleImpl } from "./types.js";
 
 const Params = z
   .object({
     scoreAsIsUpTo: z.number().int().min(0).describe("this many missing or fewer: total of the answered items"),
-    maxMissing: z.number().int().min(1).describe("more missing than this: not scorable"),
+    maxMissing: z.number().int().min(1).describe("more missing than this: not scorable (forms not in maxMissingByForm)"),
+    maxMissingByForm: z
+      .object({
+        forms: z.record(z.string(), z.number().int().min(0)).describe("form id → most missing items still scored on that form"),
+        source: SourceSchema,
+      })
+      .strict()
+      .optional()
+      .describe("a stricter maximum for some forms (ASQ:SE-2: 2 on the 2–18 month questionnaires), with its source"),
     window: z.number().min(0).describe("between the two: adjust when the total is within this many points of the cutoff"),
     cutoffBand: z.string().describe("band whose lower bound is the cutoff"),
   })
@@ -22,20 +31,25 @@ export const adjustNearCutoff: MissingRuleImpl<Params> = {
   type: "missing",
   name: "adjust-near-cutoff",
   description:
-    "Up to scoreAsIsUpTo missing: total of answered items. Up to maxMissing: if the total is within `window` points " +
-    "of the cutoff (either side), adjusted total = total + (total / answered) × missing; otherwise total as is. More: not scorable.",
+    "Up to scoreAsIsUpTo missing: total of answered items. Up to maxMissing (or the form's maxMissingByForm): if the total " +
+    "is within `window` points of the cutoff (either side), adjusted total = total + (total / answered) × missing; " +
+    "otherwise total as is. More: not scorable.",
   params: Params,
-  apply({ instrumentId, scaleId, answered, nItems, bands, params }) {
+  apply({ instrumentId, scaleId, formId, answered, nItems, bands, params }) {
     const missing = nItems - answered.length;
     const total = answered.reduce((s, x) => s + x, 0);
     const base = { instrument: instrumentId, scale: scaleId };
     if (missing === 0) return { score: total, status: "scored", rule: "sum of items", issues: [], provisional: false };
-    if (missing > params.maxMissing) {
-      const detail = `${missing} of ${nItems} items missing; at most ${params.maxMissing} allowed`;
+    const byForm = formId !== null ? params.maxMissingByForm?.forms[formId] : undefined;
+    const max = byForm ?? params.maxMissing;
+    if (missing > max) {
+      const src = params.maxMissingByForm?.source;
+      const why = byForm !== undefined && src ? ` on form ${formId} (${src.ref}${src.locator ? `: ${src.locator}` : ""}; ${src.provenance})` : "";
+      const detail = `${missing} of ${nItems} items missing; at most ${max} allowed${why}`;
       return {
         score: null,
         status: "not_scorable",
-        rule: `not scored: more than ${params.maxMissing} missing`,
+        rule: `not scored: more than ${max} missing${byForm !== undefined ? ` on form ${formId}` : ""}`,
         issues: [makeIssue("too_many_missing", "error", { ...base, detail })],
         provisional: false,
         reason: detail,

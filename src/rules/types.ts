@@ -19,6 +19,8 @@ export interface FormSelectionRule<P = unknown> {
 export interface MissingRuleContext<P> {
   instrumentId: string;
   scaleId: string;
+  /** the administered form (null for an instrument without forms) */
+  formId: string | null;
   /** scored points of the answered items */
   answered: readonly number[];
   nItems: number;

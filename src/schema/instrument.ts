@@ -180,6 +180,17 @@ export const FlagSchema = z
   .strict()
   .describe("raised when any tested item meets the condition, whatever the scale score");
 
+export const BandFlagSchema = z
+  .object({
+    id: Id,
+    label: z.string().min(1),
+    band: z.string().describe("band id (of the scale's or the form's bands) the score must fall in"),
+    when: z.object({ sex: z.enum(["female", "male"]) }).strict().describe("what must hold of the administration (its sex column)"),
+    source: SourceSchema,
+  })
+  .strict()
+  .describe("raised when the score falls in a band and the administration meets a condition (ASQ:SE-2: a girl in the monitoring zone)");
+
 export const ReliableChangeSchema = z
   .object({
     points: z.number().positive().describe("a change of at least this many raw points counts as reliable"),
@@ -220,6 +231,7 @@ export const ScaleSchema = z
     missing: MissingRuleSchema.optional(),
     bands: BandSetSchema.optional().describe("default bands; a form may override them"),
     flags: z.array(FlagSchema).default([]),
+    bandFlags: z.array(BandFlagSchema).default([]),
     norms: z.array(NormSchema).default([]),
     reliableChange: ReliableChangeSchema.optional(),
     fit: FitRoleSchema.optional(),

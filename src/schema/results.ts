@@ -61,6 +61,8 @@ export interface Administration {
   birthDate?: string;
   /** whole weeks ("36") or weeks+days ("35+4") */
   gestationalWeeks?: string | number;
+  /** the child's sex, for rules that depend on it (ASQ:SE-2: a girl in the monitoring zone) */
+  sex?: "female" | "male";
   /** raw responses keyed by column name (item id, or item id + modifier suffix) */
   responses: Readonly<Record<string, ItemValue>>;
   /** origin, for issues */

@@ -48,7 +48,8 @@ const MEMO_SIZE = 10_000;
 /**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
  * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
- * scales without items, columns not on the form, or flag ids that are the provisional flags themselves.
+ * scales without items, columns not on the form, band flags (they read the sex column), or flag ids that are
+ * the provisional flags themselves.
  * `cell` is csvCell (longScoreLines' cell writer).
  */
 export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
@@ -73,7 +74,7 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
   const scales = plan.scales;
   for (let s = 0; s < scales.length; s++) {
     const sp = scales[s]!;
-    if (sp.flags.length > MAX_FLAGS) return null;
+    if (sp.flags.length > MAX_FLAGS || sp.def.bandFlags.length > 0) return null;
     for (const f of sp.flags) if (f.id === PROV_CUTOFF || f.id === PROV_DEFINITION) return null;
     if (sp.def.derive) {
       if (sp.deriveFrom < 0 || sp.deriveFrom >= s) return null;
@@ -146,13 +147,12 @@ export function compileFastScorer(inst: Instrument, names: readonly string[], ce
     sp.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
     const band = findBand(sp.bands, sp.bandRules, score);
     // finish(), then scoreWith's form-selection provisional
-    if (band?.source.provenance === "provisional") {
-      provisional = true;
-      flags.push(PROV_CUTOFF);
-    } else if (provisional) flags.push(PROV_DEFINITION);
+    if (band?.source.provenance === "provisional") flags.push(PROV_CUTOFF);
+    if (provisional) flags.push(PROV_DEFINITION);
+    provisional ||= flags.includes(PROV_CUTOFF);
     if (selProvisional) {
       provisional = true;
-      if (!flags.includes(PROV_CUTOFF) && !flags.includes(PROV_DEFINITION)) flags.push(PROV_DEFINITION);
+      if (!flags.includes(PROV_DEFINITION)) flags.push(PROV_DEFINITION);
     }
     const text = `${head2}${scaleCell[s]},${cell(score)},scored,${cell(band?.id)},${cell(nItems)},${cell(nItems)},${cell(flags.join(";"))}\n`;
     return { text, bytes: encoder.encode(text), prov: provisional };

@@ -67,6 +67,8 @@ export interface ScalePlan {
 }
 
 interface FormPlan {
+  /** null for the implicit form of an instrument without forms */
+  formId: string | null;
   items: ItemPlan[];
   known: Set<string>;
   /** column maps for response columns (ResponseColumns.names), per names array */
@@ -160,7 +162,7 @@ function buildPlan(inst: Instrument, form: FormDef): FormPlan {
     return plan;
   });
   const n = items.length;
-  return { items, known, columnMaps: new WeakMap(), constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
+  return { formId: inst.hasForms ? form.id : null, items, known, columnMaps: new WeakMap(), constraints, scales, status: new Uint8Array(n), points: new Float64Array(n), response: new Array<number | string>(n), broken: new Uint8Array(n) };
 }
 
 /**
@@ -396,7 +398,11 @@ export function findBand(set: BandSet | undefined, rules: readonly string[], sco
   return null;
 }
 
-/** Band, provisional flags and the result; its key order shows in JSON output, so it stays as it was. */
+/**
+ * Band, provisional flags and the result; its key order shows in JSON output, so it stays as it was.
+ * `provisional`: a provisional number other than a cutoff went into the score; `cutoffDecided`: a missing
+ * rule's decision rested on a provisional cutoff.
+ */
 function finish(
   sp: ScalePlan,
   provisional: boolean,
@@ -407,13 +413,13 @@ function finish(
   rule: string,
   reason: string | undefined,
   flags: string[],
+  cutoffDecided = false,
 ): ScaleResult {
   const band = findBand(sp.bands, sp.bandRules, score);
-  if (band?.source.provenance === "provisional") {
-    provisional = true;
-    flags.push("provisional_cutoff");
-  }
-  if (provisional && !flags.includes("provisional_cutoff") && score !== null) flags.push("provisional_definition");
+  // independent flags: a provisional cutoff placed the score, a provisional key, item count, window or recode made it
+  if (band?.source.provenance === "provisional" || (cutoffDecided && score !== null)) flags.push("provisional_cutoff");
+  if (provisional && score !== null) flags.push("provisional_definition");
+  provisional ||= flags.includes("provisional_cutoff");
   const def = sp.def;
   return reason === undefined
     ? { scale: def.id, label: def.label, direction: def.direction, flags, score, status, nAnswered, nItems, rule, band, provisional }
@@ -505,10 +511,9 @@ function scoreScale(inst: Instrument, sp: ScalePlan, plan: FormPlan, done: reado
   const nMissing = nItems - nScored;
   if (missing.kind === "rule") {
     const rule = RULES[missing.rule] as MissingRuleImpl;
-    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, answered: answered!, nItems, bands: sp.bands, params: ruleParams(missing, rule) });
+    const out = rule.apply({ instrumentId: inst.id, scaleId: def.id, formId: plan.formId, answered: answered!, nItems, bands: sp.bands, params: ruleParams(missing, rule) });
     issues.push(...out.issues);
-    provisional ||= out.provisional;
-    return finish(sp, provisional, out.score === null ? null : clean(out.score), out.status, nAnswered, nItems, `${what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags);
+    return finish(sp, provisional, out.score === null ? null : clean(out.score), out.status, nAnswered, nItems, `${what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags, out.provisional);
   }
   const allowed = sp.allowed;
   if (nMissing > allowed) {
@@ -590,9 +595,10 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
     checkConstraints(inst, plan, issues);
     for (const sp of plan.scales) {
       const r = scoreScale(inst, sp, plan, result.scales, issues);
+      for (const bf of sp.def.bandFlags) if (r.band?.id === bf.band && a.sex === bf.when.sex) r.flags.push(bf.id);
       if (sel.provisional && r.score !== null) {
         r.provisional = true;
-        if (!r.flags.includes("provisional_cutoff") && !r.flags.includes("provisional_definition")) r.flags.push("provisional_definition");
+        if (!r.flags.includes("provisional_definition")) r.flags.push("provisional_definition");
       }
       result.scales.push(r);
     }
