@@ -22,8 +22,17 @@ function cellText(v: Cell, digits: number): string {
   return String(v).replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 
-/** Every helper displays at once and returns a promise: `await` it, so a cell can show several things in order. */
-const display = (bundle: Record<string, unknown>): Promise<void> => Deno.jupyter.display(bundle, { raw: true });
+/**
+ * Every helper displays at once and returns a promise: `await` it, so a cell can show several things in order.
+ * The short pause after each display is a workaround: on a loaded machine Deno's kernel (2.x) now and then
+ * drops a display message that is followed at once by the end of the cell (the output is simply missing,
+ * with no error). Running the demo notebook 36 times six at a time lost no output with the pause and 5 of
+ * 24 runs lost one without it. scripts/notebooks-run.sh also re-runs a notebook whose output went missing.
+ */
+const display = async (bundle: Record<string, unknown>): Promise<void> => {
+  await Deno.jupyter.display(bundle, { raw: true });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+};
 
 /** A table of rows (objects) as Markdown; numbers with `digits` decimals; at most `maxRows` rows shown. */
 export function table(rows: readonly Record<string, Cell>[], opts: { columns?: string[]; digits?: number; maxRows?: number } = {}): Promise<void> {
