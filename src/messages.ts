@@ -28,6 +28,7 @@ export const messages: Record<IssueCode, (f: MessageFields) => string> = {
   constraint_violated: (f) => `${f.detail}; received ${f.received}, expected ${f.expected}`,
   form_unknown: (f) => `form ${q(f.received)} is not a form of ${f.instrument}; expected one of ${f.expected}`,
   form_not_selected: (f) => `no form of ${f.instrument} could be chosen: ${f.detail}`,
+  form_assumed: (f) => `${f.instrument}: ${f.detail}`,
   age_out_of_range: (f) => `age ${f.received} is outside every form's age window of ${f.instrument} (${f.expected})`,
   prematurity_corrected: (f) => `${f.detail}`,
   invalid_date: (f) => `${q(f.received)} is not a valid date; expected ${f.expected}`,

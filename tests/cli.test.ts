@@ -89,7 +89,8 @@ describe("trivsel instruments", () => {
     expect(out).toContain("items: 10 (epds_1 … epds_10)");
     expect(out).toContain("scale anxiety_3a");
     expect(out).toContain("flag self_harm");
-    expect(out).toMatch(/bands \[published, cox1987\]: below_threshold < 10; possible_depression ≥ 10 and < 13; probable_depression ≥ 13/);
+    expect(out).toMatch(/bands \(form postnatal\) \[published, cox1987\]: below_threshold < 10; possible_depression ≥ 10 and < 13; probable_depression ≥ 13/);
+    expect(out).toMatch(/bands \(form antenatal\) \[provisional, nsw-perinatal\]: below_threshold < 10; possible_depression ≥ 10 and < 15; probable_depression ≥ 15/);
   });
 
   it("show <id> --json prints the validated definition", async () => {
@@ -121,7 +122,7 @@ describe("trivsel validate", () => {
       expect(x.code).toBe(0);
       expect(x.out).toBe("");
       expect(x.err).toContain(`${DANISH}, row 1, column note: warning [unknown_column]`);
-      expect(x.err.endsWith("4 rows, 8 administrations: no errors, 1 warnings\n")).toBe(true);
+      expect(x.err.endsWith("4 rows, 8 administrations: no errors, 3 warnings\n")).toBe(true);
     }
     expect(r.spawned.err).toBe(r.inProc.err);
   });
@@ -142,7 +143,7 @@ describe("trivsel validate", () => {
     const x = await inProc(["validate", "-"], { stdin: text });
     expect(x.code).toBe(0);
     expect(x.err).toContain("stdin, row 1, column note: warning [unknown_column]");
-    expect(x.err.endsWith("4 rows, 8 administrations: no errors, 1 warnings\n")).toBe(true);
+    expect(x.err.endsWith("4 rows, 8 administrations: no errors, 3 warnings\n")).toBe(true);
   });
 
   it("a file with errors: exit 2, each issue with file, row, column and value", async () => {
@@ -164,7 +165,7 @@ describe("trivsel score", () => {
       const x = await inProc(["score", f!]);
       expect(x.code).toBe(0);
       expect(x.out).toBe(EXPECTED);
-      expect(x.err.endsWith(`scored 8 administrations from 4 rows (${sep}-separated): 0 errors, 1 warnings\n`)).toBe(true);
+      expect(x.err.endsWith(`scored 8 administrations from 4 rows (${sep}-separated): 0 errors, 3 warnings\n`)).toBe(true);
     }
   });
 
@@ -217,8 +218,8 @@ describe("trivsel score", () => {
     expect(lines[0]).toBe(["subject_id,administered_on,respondent,phase,instrument,form,source_row", ...scales.flatMap((s) => [`${s}.score`, `${s}.status`, `${s}.band`, `${s}.flags`])].join(","));
     expect(lines).toHaveLength(9);
     const e = (k: number) => Array<string>(k).fill("");
-    expect(lines[2]).toBe(["S01", "2025-01-15", "mother", "intensive", "epds", "", "2", ...e(4), "10", "scored", "possible_depression", "self_harm", "5", "scored", "possible_anxiety", "", ...e(16)].join(","));
-    expect(lines[8]).toBe(["S03", "2025-03-10", "mother", "birth", "asq-se-2", "2", "5", ...e(20), "40", "scored", "refer", "provisional_cutoff", "2.5", "scored", "", "provisional_definition"].join(","));
+    expect(lines[2]).toBe(["S01", "2025-01-15", "mother", "intensive", "epds", "postnatal", "2", ...e(4), "10", "scored", "possible_depression", "self_harm", "5", "scored", "possible_anxiety", "", ...e(16)].join(","));
+    expect(lines[8]).toBe(["S03", "2025-03-10", "mother", "birth", "asq-se-2", "2", "5", ...e(20), "40", "scored", "refer", "\"provisional_cutoff;provisional_definition\"", "2.5", "scored", "", "provisional_definition"].join(","));
   });
 
   it("--format json: an array of results", async () => {

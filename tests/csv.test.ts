@@ -40,13 +40,13 @@ const EXPECTED_LINES = [
   "S01,2025-01-15,mother,pss,,total,54,scored,,18,18,",
   // EPDS box positions 1,0,1,2,2,1,3,2,3,2; items 3,5–10 reversed (3−x): 1+0+2+2+1+2+0+1+0+1 = 10 → ≥ 10 possible
   // depression (Cox 1987); item 10 scores 1 > 0 → self_harm. EPDS-3A = items 3,4,5 = 2+2+1 = 5 → ≥ 5 (Smith-Nielsen 2021)
-  "S01,2025-01-15,mother,epds,,total,10,scored,possible_depression,10,10,self_harm",
-  "S01,2025-01-15,mother,epds,,anxiety_3a,5,scored,possible_anxiety,3,3,",
+  "S01,2025-01-15,mother,epds,postnatal,total,10,scored,possible_depression,10,10,self_harm",
+  "S01,2025-01-15,mother,epds,postnatal,anxiety_3a,5,scored,possible_anxiety,3,3,",
   // ORS 4.5+5+6+7 = 22.5 < 25 → clinical (adult form, the default)
   "S01,2025-01-15,mother,ors,adult,total,22.5,scored,clinical,4,4,",
   // EPDS 0,0,3,0,3,3,3,3,3,3: every item scores 0 → 0; 3A 0
-  "S01,2025-03-01,mother,epds,,total,0,scored,below_threshold,10,10,",
-  "S01,2025-03-01,mother,epds,,anxiety_3a,0,scored,below_threshold,3,3,",
+  "S01,2025-03-01,mother,epds,postnatal,total,0,scored,below_threshold,10,10,",
+  "S01,2025-03-01,mother,epds,postnatal,anxiety_3a,0,scored,below_threshold,3,3,",
   // ORS 8.3+9+7.7+8.5 = 33.5 > 25; SRS 9.5+9+8.5+10 = 37 ≥ 36 → alliance_ok, and 8.5 < 9 → srs_item_below_9
   "S02,2025-02-10,father,ors,adult,total,33.5,scored,non_clinical,4,4,",
   "S02,2025-02-10,father,srs,,total,37,scored,alliance_ok,4,4,srs_item_below_9",

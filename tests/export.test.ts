@@ -54,7 +54,7 @@ describe("pseudonymised cohort with relative dates", () => {
   it("exit 0; nothing on stdout; a summary on stderr; cohort and dictionary only", () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/wrote 11 rows to cohort\.csv and the data dictionary to .*cohort\.dictionary\.csv: 0 errors, 1 warnings in the input\n$/);
+    expect(r.err).toMatch(/wrote 11 rows to cohort\.csv and the data dictionary to .*cohort\.dictionary\.csv: 0 errors, 3 warnings in the input\n$/);
     expect(outputs(d).sort()).toEqual(["cohort.csv", "cohort.dictionary.csv"]);
   });
 
@@ -63,7 +63,7 @@ describe("pseudonymised cohort with relative dates", () => {
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe(HEADER_PSEUDO);
     // S01 first seen 2025-01-15; 2025-03-01 is 16 + 28 + 1 = 45 days later
-    expect(lines[4]).toBe(`${P.S01},0,mother,intensive,"called, twice",ors,1.0.0,adult,total,higher_is_better,22.5,scored,clinical,true,≤ 25,secondary,openfit-kb: Reliable change (ORS): clinical cutoff 25 for adults,4,4,,false`);
+    expect(lines[4]).toBe(`${P.S01},0,mother,intensive,"called, twice",ors,1.1.0,adult,total,higher_is_better,22.5,scored,clinical,true,< 25,secondary,"openfit-kb: Reliable change (ORS): clinical cutoff 25 for adults; the openFIT dashboard counts a score at the cutoff as above it (clinical = below 25)",4,4,,false`);
     expect(parse(join(d, "cohort.csv")).map((x) => [x.subject_id, x.day, x.instrument, x.scale, x.score, x.band])).toEqual([
       [P.S01, "0", "pss", "total", "54", ""],
       [P.S01, "0", "epds", "total", "10", "possible_depression"],

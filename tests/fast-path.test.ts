@@ -66,7 +66,7 @@ function wideFile(seed: number, rows: number, ids: readonly string[], delimiter:
     const cells: string[] = [odd ? pick(rnd, SUBJECTS) : `S${String(1 + (r >> 2)).padStart(4, "0")}`, odd && rnd() < 0.5 ? pick(rnd, DATES) : `202${Math.floor(rnd() * 5)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 10)}`];
     for (const m of meta)
       cells.push(
-        m === "respondent" ? (odd ? pick(rnd, RESPONDENTS) : "mother") : m === "form" ? (odd ? pick(rnd, FORMS) : "") : m === "age_months" ? (odd ? pick(rnd, AGES) : "") : m === "birth_date" ? (odd ? pick(rnd, DATES) : "") : "x",
+        m === "respondent" ? (odd ? pick(rnd, RESPONDENTS) : "mother") : m === "form" ? (odd ? pick(rnd, FORMS) : "") : m === "age_months" ? (odd ? pick(rnd, AGES) : "") : m === "birth_date" ? (odd && rnd() < 0.3 ? pick(rnd, DATES) : rnd() < 0.05 ? "" : "2022-06-15") : "x",
       );
     cells.push(rnd() < 0.1 ? "called, twice" : "");
     // per instrument: blank (about 2–3 instruments answered per row), answered cleanly, or messily
@@ -129,8 +129,9 @@ const CASES: { name: string; seed: number; rows: number; ids: string[]; delimite
   { name: "all integer instruments, comma", seed: 2, rows: 2000, ids: ["pss", "epds", "adbb", "m-adbb", "prfq", "rfq-8"], delimiter: ",", meta: ["respondent", "phase"] },
   { name: "decimal instruments, semicolon (decimal commas)", seed: 3, rows: 2000, ids: ["ors", "srs", "cors", "csrs", "epds"], delimiter: ";", meta: ["respondent", "form"] },
   { name: "every instrument, tab, form/age/birth columns", seed: 4, rows: 1500, ids: INSTRUMENTS, delimiter: "\t", meta: ["respondent", "form", "age_months", "birth_date", "gestational_weeks"] },
-  { name: "care-index and epds, semicolon, no respondent", seed: 5, rows: 1500, ids: ["care-index", "epds", "pss"], delimiter: ";", meta: [] },
-  { name: "every instrument, comma", seed: 6, rows: 1500, ids: INSTRUMENTS, delimiter: ",", meta: ["respondent", "age_months"] },
+  // birth_date: the EPDS form (antenatal before it, postnatal from it) is chosen per row, also on the fast path
+  { name: "care-index and epds, semicolon, no respondent", seed: 5, rows: 1500, ids: ["care-index", "epds", "pss"], delimiter: ";", meta: ["birth_date"] },
+  { name: "every instrument, comma", seed: 6, rows: 1500, ids: INSTRUMENTS, delimiter: ",", meta: ["respondent", "age_months", "birth_date"] },
   // no quote anywhere: the reader hands the fast path whole lines (StreamHandlers.onLine), not fields
   { name: "no quotes: PSS only, comma", seed: 7, rows: 3000, ids: ["pss"], delimiter: ",", meta: ["respondent"], quoteFree: true },
   { name: "no quotes: decimal instruments, semicolon", seed: 8, rows: 2000, ids: ["ors", "srs", "cors", "csrs", "epds"], delimiter: ";", meta: ["respondent", "form"], quoteFree: true },
@@ -144,8 +145,9 @@ describe("fast path writes exactly what the full path writes", () => {
     expect(text.includes('"')).toBe(!quoteFree);
     writeFileSync(file, text);
     // the comparison only means something if the fast path takes many rows and leaves many to the full path
+    // (over a tenth: with care-index, which is never fast, in 60% of rows, case 5 has about 13%)
     const { fast, all } = await fastAdministrations(file);
-    expect(fast).toBeGreaterThan(all * 0.15);
+    expect(fast).toBeGreaterThan(all * 0.1);
     expect(fast).toBeLessThan(all * 0.97);
     for (const argv of [
       ["score", file, "--out", "OUT", "--issues", "ISSUES"],

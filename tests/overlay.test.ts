@@ -12,7 +12,7 @@ describe("applyOverlay", () => {
       description: "test keys for two items of the 2-month form",
       forms: { "2": { itemKeys: { asqse2_1: "problem", asqse2_2: "competence", asqse2_3: "competence" } } },
     });
-    expect(inst.definitionVersion).toBe("1.0.0+site-keys");
+    expect(inst.definitionVersion).toBe("1.1.0+site-keys");
     const r = scoreAdministration(inst, {
       instrument: "asq-se-2",
       form: "2",

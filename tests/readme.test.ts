@@ -13,6 +13,7 @@ describe("README library example", () => {
       instrument: "epds",
       subjectId: "F001",
       administeredOn: "2026-03-02",
+      birthDate: "2025-12-01",
       responses: { epds_1: 1, epds_2: 1, epds_3: 2, epds_4: 2, epds_5: 2, epds_6: 2, epds_7: 2, epds_8: 2, epds_9: 2, epds_10: 2 },
     });
     const total = result.scales.find((s) => s.scale === "total")!;
@@ -20,12 +21,14 @@ describe("README library example", () => {
     expect(total.score).toBe(11);
     expect(total.band?.id).toBe("possible_depression");
     expect(total.flags).toEqual(["self_harm"]);
+    expect(result).toMatchObject({ form: "postnatal", issues: [] });
   });
 
   it("shows the same responses in README.md as this test", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     expect(readme).toContain("epds_1: 1, epds_2: 1, epds_3: 2, epds_4: 2, epds_5: 2, epds_6: 2, epds_7: 2, epds_8: 2, epds_9: 2, epds_10: 2");
     expect(readme).toContain("total.score;        // 11");
+    expect(readme).toContain('birthDate: "2025-12-01"');
   });
 
   it("loads the user definition the README points to", () => {

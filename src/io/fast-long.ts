@@ -7,7 +7,7 @@
  * Rows are read as UTF-8 bytes (StreamHandlers.onLine), and their lines are gathered as UTF-8 bytes and handed
  * on in pieces of about 32 KB (take()), so no strings are built per row.
  */
-import { compileFastScorer, type FastScorer } from "../scoring/fast.js";
+import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
 import { csvCell } from "./csv.js";
 import { cellValue, isoDateBytesState, type Plan, type ReadOptions } from "./rows.js";
 
@@ -58,15 +58,15 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const delimiter = opts.delimiter;
   const none = new Float64Array(0);
   const instruments = plan.instruments.map(({ inst, columns }) => {
-    const scorer: FastScorer | null = compileFastScorer(
-      inst,
-      columns.map((c) => c.name),
-      csvCell,
-    );
+    const names = columns.map((c) => c.name);
+    // a form chosen per row (EPDS: antenatal before birth_date): one scorer per form, picked by the row's dates
+    const rule = fastFormRule(inst);
+    const byBirth = rule ? { before: compileFastScorer(inst, names, csvCell, rule.beforeBirth), after: compileFastScorer(inst, names, csvCell, rule.fromBirth) } : null;
+    const scorer: FastScorer | null = byBirth ? (byBirth.before && byBirth.after ? byBirth.after : null) : compileFastScorer(inst, names, csvCell);
     // the scorer reads every column of the instrument in the file (else it is null)
     const index = new Map(columns.map((c) => [c.name, c.index]));
     const cols = scorer ? Int32Array.from(scorer.items, (id) => index.get(id)!) : Int32Array.from(columns, (c) => c.index);
-    return { scorer, cols, intItem: scorer?.intItem ?? new Uint8Array(0), min: scorer?.min ?? none, max: scorer?.max ?? none, points: scorer?.points ?? none };
+    return { scorer, byBirth: scorer && byBirth ? (byBirth as { before: FastScorer; after: FastScorer }) : null, cols, intItem: scorer?.intItem ?? new Uint8Array(0), min: scorer?.min ?? none, max: scorer?.max ?? none };
   });
   /** instruments scored in the current row: the first nScored */
   const scored: FastScorer[] = [];
@@ -110,7 +110,20 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     if (iSex >= 0 && fe[iSex] !== fs[iSex]) return false;
     nScored = 0;
     for (let e = 0; e < instruments.length; e++) {
-      const { scorer, cols, intItem, min, max, points } = instruments[e]!;
+      const { byBirth, cols, intItem, min, max } = instruments[e]!;
+      let scorer = instruments[e]!.scorer;
+      if (byBirth !== null) {
+        // before birth_date (both plain yyyy-mm-dd, so their bytes compare as dates); no birth_date: the full path
+        const b0 = iBirth < 0 ? 0 : fs[iBirth]!;
+        const b1 = iBirth < 0 ? 0 : fe[iBirth]!;
+        if (b1 === b0) scorer = null;
+        else {
+          let cmp = 0;
+          for (let j = 0; j < 10 && cmp === 0; j++) cmp = bytes[d0 + j]! - bytes[b0 + j]!;
+          scorer = cmp < 0 ? byBirth.before : byBirth.after;
+        }
+      }
+      const points = scorer?.points ?? none;
       const n = cols.length;
       let blank = 0;
       for (let i = 0; i < n; i++) {

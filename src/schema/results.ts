@@ -16,6 +16,7 @@ export const ISSUE_CODES = [
   "constraint_violated",
   "form_unknown",
   "form_not_selected",
+  "form_assumed",
   "age_out_of_range",
   "prematurity_corrected",
   "invalid_date",

@@ -46,18 +46,44 @@ const MAX_FLAGS = 20;
 const MEMO_SIZE = 10_000;
 
 /**
+ * The per-row form rules the fast path may take over (a closed list): birth-relative, when its
+ * forms have the same items, so a row's form follows from administered_on against a valid birth_date.
+ * null for any other rule.
+ */
+export function fastFormRule(inst: Instrument): { beforeBirth: string; fromBirth: string } | null {
+  const sel = inst.def.formSelection;
+  if (!sel || sel.rule !== "birth-relative") return null;
+  const p = sel.params as { beforeBirth?: unknown; fromBirth?: unknown };
+  if (typeof p.beforeBirth !== "string" || typeof p.fromBirth !== "string") return null;
+  const items = (id: string) => inst.forms.find((f) => f.id === id)?.items?.join(",") ?? (inst.forms.some((f) => f.id === id) ? "*" : null);
+  const a = items(p.beforeBirth);
+  if (a === null || a !== items(p.fromBirth)) return null;
+  return { beforeBirth: p.beforeBirth, fromBirth: p.fromBirth };
+}
+
+/**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the instrument is not
  * of the kind the fast path handles: form chosen per row, item modifiers, constraints, a missing rule,
  * scales without items, columns not on the form, band flags (they read the sex column), or flag ids that are
  * the provisional flags themselves.
  * `cell` is csvCell (longScoreLines' cell writer).
  */
-export function compileFastScorer(inst: Instrument, names: readonly string[], cell: (value: string | number | null | undefined) => string): FastScorer | null {
+export function compileFastScorer(
+  inst: Instrument,
+  names: readonly string[],
+  cell: (value: string | number | null | undefined) => string,
+  /** a form the caller chose per row by a rule in fastFormRule (no issues, not provisional) */
+  formId?: string,
+): FastScorer | null {
   if (inst.def.modifiers.length > 0 || inst.def.constraints.length > 0) return null;
   let form: FormDef;
   let selProvisional = false;
   if (!inst.hasForms) form = inst.forms[0]!;
-  else {
+  else if (formId !== undefined) {
+    const f = inst.forms.find((x) => x.id === formId);
+    if (!f) return null;
+    form = f;
+  } else {
     const sel = inst.def.formSelection;
     if (!sel || sel.rule !== undefined || sel.default === undefined) return null;
     const f = inst.forms.find((x) => x.id === sel.default);

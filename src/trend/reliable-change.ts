@@ -90,7 +90,8 @@ export function changeBasis(def: ScaleDef | undefined, user: UserNorms = {}): { 
   const rProv = user.reliability === undefined && rNorm!.source.provenance === "provisional";
   const reliabilityFrom = user.reliability !== undefined ? "user (--reliability)" : `norm ${rNorm!.id}${rNorm!.reliabilityType ? ` (${rNorm!.reliabilityType})` : ""}; ${rNorm!.source.provenance}`;
   const sdProv = user.sd === undefined && sdNorm !== undefined && sdNorm.source.provenance === "provisional";
-  const kind: NormsSource["kind"] = userGiven ? "user" : useSample ? "sample" : "definition";
+  // the SD names the source: a sample SD with a user reliability is still a sample basis (with n)
+  const kind: NormsSource["kind"] = useSample ? "sample" : userGiven ? "user" : "definition";
   return {
     basis: {
       kind: "jacobson_truax",

@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultRegistry, evaluateGoal, getInstrument, GoalValidationError, memoryIo, parseGoals, run, validateGoals, type Goal } from "../../src/index.js";
+import { defaultRegistry, evaluateGoal, getInstrument, goalSampleNorms, GoalValidationError, memoryIo, parseGoals, run, validateGoals, type Goal } from "../../src/index.js";
 import { fake, ors } from "./helpers.js";
 
 const def = (inst: string) => getInstrument(inst).scales.find((s) => s.id === "total")!.def;
@@ -129,5 +129,26 @@ describe("goals are checked against the instruments in use before anything is ev
     const later = evaluateGoal(goal({ kind: "above", value: 25 }), data, def("ors"), { at: "2024-05-01" });
     expect(later).toMatchObject({ at: "2024-05-01", status: "not_progressing", latest: { score: 15 }, afterReview: true });
     expect(later.notes[0]).toBe("evaluated at 2024-05-01 (--at), after the review date 2024-03-01: measurements after the review date count");
+  });
+});
+
+describe("goals: forms and norms", () => {
+  it("an ASQ:SE-2 total goal counts only administrations of its form", () => {
+    // 2-month total 30 → 6-month total 10: a change across forms must not count for a goal on form 2
+    const asq = [fake("asq-se-2", "total", "F1", "2024-01-01", 30, { form: "2" }), fake("asq-se-2", "total", "F1", "2024-02-15", 10, { form: "6" })];
+    const g = goal({ kind: "below", value: 25 }, "asq-se-2", { measure: { instrument: "asq-se-2", scale: "total", respondent: "mother", form: "2" } });
+    const e = evaluateGoal(g, asq, def("asq-se-2"));
+    expect(e).toMatchObject({ status: "no_data", baseline: { date: "2024-01-01", score: 30 }, latest: null });
+  });
+
+  it("--norms sample: a PSS reliable_improvement goal is judged with the SD of the file's baselines", () => {
+    // baselines 30, 40, 50 (SD 10), r .83: reliable beyond 11.43 points; F1 30 → 18 is −12: improved → met
+    const p = (id: string, d: string, s: number) => fake("pss", "total", id, d, s);
+    const data = [p("F1", "2024-01-01", 30), p("F1", "2024-02-20", 18), p("F2", "2024-01-01", 40), p("F2", "2024-02-20", 35), p("F3", "2024-01-01", 50), p("F3", "2024-02-20", 62)];
+    const g = goal({ kind: "reliable_improvement" }, "pss");
+    expect(evaluateGoal(g, data, def("pss"))).toMatchObject({ status: "progressing", reliable: null, norms: { kind: "none" } });
+    const e = evaluateGoal(g, data, def("pss"), { samples: goalSampleNorms(data, defaultRegistry()) });
+    expect(e).toMatchObject({ status: "met", norms: { kind: "sample", n: 3 }, reliable: { verdict: "improved" } });
+    expect(e.reliable!.rci).toBeCloseTo(-12 / 5.830952, 5);
   });
 });

@@ -27,11 +27,11 @@ export const NORMS_OPTION = {
   norms: { type: "string", placeholder: "sample", description: "sample: where no SD is published, use the SD of the baselines in the file (per instrument, scale, form and respondent) with the definition's reliability" },
 } as const;
 
-export const NORMS_HELP = `norms: where the reliable-change basis came from: definition (the instrument's published point size or
-norms), user (--sd/--reliability), sample n=<baselines> (--norms sample: SD of the baselines of the series
-with a follow-up in the file, per instrument × scale × form × respondent, as R's clinicalsignificance does,
-with the definition's published reliability), or none; "provisional" is added when an unverified number
-went into it.`;
+export const NORMS_HELP = `norms: where the reliable-change basis came from: definition (the instrument's point size or norms,
+with their sources), user (--sd/--reliability), sample n=<baselines> (--norms sample: SD of the baselines
+of the series with a follow-up in the file, per instrument × scale × form × respondent, as R's
+clinicalsignificance does, with the reliability stored in the definition), or none; "provisional" is added
+when an unverified number (e.g. a recalled reliability) went into it.`;
 
 export function positiveNumber(args: Record<string, unknown>, name: string, check: (x: number) => boolean, expected: string): number | undefined {
   const v = args[name];
