@@ -58,7 +58,7 @@ export function cohortCategoryChart(input: CohortChartInput, opts: Omit<ChartOpt
     encoding: {
       y: { field: "what", type: "nominal", title: null, sort: null, axis: { labelLimit: 320 } },
       x: { field: "n", type: "quantitative", stack: "zero", title: t.count, axis: { tickMinStep: 1, format: "d" } },
-      color: { field: "category", type: "nominal", title: t.category, scale: { domain, range }, sort: domain },
+      color: { field: "category", type: "nominal", title: t.category, scale: { domain, range }, sort: domain, legend: { columns: 3, symbolType: "square" } },
       order: { field: "rank", type: "quantitative" },
     },
   };
@@ -67,7 +67,7 @@ export function cohortCategoryChart(input: CohortChartInput, opts: Omit<ChartOpt
   const data = ds.ref(withRank);
   const title = opts.title === false ? undefined : { text: opts.title ?? (lang === "da" ? "Udvikling fra første til seneste måling" : "Progress from first to latest measurement") };
   const common = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", description: describeCategories(values, lang), ...(title ? { title } : {}), config: baseConfig(lang), datasets: ds.values };
-  const width = opts.width ?? 420;
+  const width = opts.width ?? 300;
   if (groups.size > 1)
     return { ...common, data, facet: { row: { field: "group", type: "nominal", title: t.group, header: { labelAngle: 0, labelAlign: "left" } } }, spec: { width, ...bars } } as unknown as TopLevelSpec;
   return { ...common, data, width, ...bars } as unknown as TopLevelSpec;

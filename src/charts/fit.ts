@@ -64,6 +64,8 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
         return v === null ? [] : [{ session: s.session, score: v, who: labelOf.get(f.respondent)!, date: formatDateLong(s.date, lang) }];
       }),
     );
+    // the line keeps a rater's sessions without this measure as gaps, so it never bridges a missing value
+    const line = input.families.flatMap((f) => f.sessions.map((s) => ({ session: s.session, score: value(s), who: labelOf.get(f.respondent)! })));
     const alerts = input.families.flatMap((f) =>
       f.sessions.flatMap((s) => {
         const mine = s.alerts.filter((a) => ALERT_PANEL[a.rule] === which);
@@ -93,8 +95,8 @@ export function fitChart(input: FitChartInput, opts: Omit<ChartOptions, "x"> = {
     }
     const pointData = ds.ref(points);
     layers.push({
-      data: pointData,
-      mark: { type: "line", strokeWidth: 2, interpolate: "linear" },
+      data: ds.ref(line),
+      mark: { type: "line", strokeWidth: 2, interpolate: "linear", invalid: "break-paths-show-domains" },
       encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale, title: scaleLabel(m.instrument.id, info.scale.id, info.scale.def.label, lang) }, color: { field: "who", type: "nominal", title: t.respondent, scale: colorScale }, detail: { field: "who" } },
     });
     layers.push({

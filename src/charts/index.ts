@@ -21,3 +21,7 @@ export { goalTargetText } from "./goal-text.js";
 // Rendering
 export { renderSvg, renderPng, compileSpec, fontFiles } from "./render.js";
 export type { PngOptions } from "./render.js";
+
+// Report
+export { buildReport, familyFile, chartForm, FIT_MEASURES } from "../report/report.js";
+export type { ReportInput, ReportOptions, ReportPage, Report } from "../report/report.js";

@@ -142,12 +142,14 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
       encoding: { x: xField, x2, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color: { field: "who", type: "nominal", scale: colorScale } },
     });
   } else if (rc.length > 1) {
-    // several respondents: one bar each at the baseline, as overlapping boxes would hide the bands
-    layers.push({
-      data: ds.ref(rc),
-      mark: { type: "rule", strokeWidth: 3, strokeOpacity: 0.6, strokeCap: "butt" },
-      encoding: { x: xField, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color: { field: "who", type: "nominal", scale: colorScale } },
-    });
+    // several respondents: one bar each at the baseline, as overlapping boxes would hide the bands; bars side by side
+    rc.forEach((bar, i) =>
+      layers.push({
+        data: ds.ref([bar]),
+        mark: { type: "rule", strokeWidth: 3, strokeOpacity: 0.6, strokeCap: "butt", xOffset: (i - (rc.length - 1) / 2) * 5 },
+        encoding: { x: xField, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color: { field: "who", type: "nominal", scale: colorScale } },
+      }),
+    );
   }
 
   for (const g of goals) {

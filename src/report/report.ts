@@ -15,6 +15,8 @@ import { fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
 import { evaluateGoals, type Goal, type GoalEvaluation } from "../trend/goals.js";
 import { progressionChart } from "../charts/progression.js";
 import { fitChart } from "../charts/fit.js";
+import { cohortCategoryChart, cohortChangeChart } from "../charts/cohort.js";
+import { cohortSummary } from "../trend/cohort.js";
 import { renderSvg } from "../charts/render.js";
 import { scaleInfo } from "../charts/scale-info.js";
 import { goalTargetText } from "../charts/goal-text.js";
@@ -131,7 +133,24 @@ export async function buildReport(input: ReportInput, opts: ReportOptions = {}):
     pages.push({ file, subjectId, html: fam.html });
     summaries.push({ ...fam.summary, file });
   }
-  pages.unshift({ file: "index.html", subjectId: null, html: indexPage(summaries, unplaced, input, lang, at) });
+  // the cohort of the families in this report, as `trivsel cohort` summarises it
+  const chosen = new Set(subjects);
+  const { analyses } = analyseTrends(
+    results.filter((r) => chosen.has(r.subjectId!)),
+    input.registry,
+    input.birthDates ? { birthDates: input.birthDates } : {},
+  );
+  const rows = cohortSummary(analyses);
+  const scaleNames = new Map(rows.map((r) => [`${r.instrument}.${r.scale}`, scaleName(input.registry, r.instrument, r.scale, lang)]));
+  const cohortFigures: Html[] = [];
+  if (rows.length) {
+    const category = cohortCategoryChart({ rows, scaleNames }, { lang, title: false });
+    const change = cohortChangeChart({ rows, scaleNames }, { lang, title: false });
+    cohortFigures.push(figure(await renderSvg(category), "k1", (category as { description?: string }).description ?? "", words[lang].cohortCategories));
+    cohortFigures.push(figure(await renderSvg(change), "k2", (change as { description?: string }).description ?? "", words[lang].cohortChange));
+    charts += 2;
+  }
+  pages.unshift({ file: "index.html", subjectId: null, html: indexPage(summaries, unplaced, input, lang, at, cohortFigures) });
   return { pages, families: subjects.length, charts };
 }
 
@@ -199,10 +218,14 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
     if (known) {
       const inst = reg.get(g.measure.instrument);
       const mine = results.filter((r) => r.instrument === inst.id && (g.measure.respondent === undefined || (r.respondent ?? "") === g.measure.respondent));
-      const form = chartForm(inst, g.measure.scale, mine);
+      const choice = chartForm(inst, g.measure.scale, mine);
+      // forms with their own cutoffs: the chart shows the form of the latest measurement
+      const scoredDates = mine.filter((r) => r.scales.some((x) => x.scale === g.measure.scale && x.score !== null)).sort((a, b) => ((iso(a.administeredOn) ?? "") < (iso(b.administeredOn) ?? "") ? -1 : 1));
+      const latestForm = scoredDates[scoredDates.length - 1]?.form ?? undefined;
+      const form = choice.split ? { form: latestForm, split: true } : choice;
       // from the goal's baseline on, so the chart's first point and reliable-change box are the goal's
       const scoped = (form.split ? mine.filter((r) => r.form === form.form) : mine).filter((r) => !e.baseline || (iso(r.administeredOn) ?? "") >= e.baseline.date);
-      bandsForText = scaleInfo(inst, g.measure.scale, form.form).bands;
+      bandsForText = scaleInfo(inst, g.measure.scale, form.form !== undefined && inst.forms.some((f) => f.id === form.form) ? form.form : undefined).bands;
       const { analyses } = analyseTrends(scoped, reg, { instrument: inst.id, scale: g.measure.scale, ...trendOpts });
       if (analyses.some((a) => a.n > 0))
         fig = await chart(progressionChart({ instrument: inst, scale: g.measure.scale, ...(form.form !== undefined ? { form: form.form } : {}), analyses, phases: phased, goals: [e] }, { lang, x: ctx.x, title: false }));
@@ -284,7 +307,7 @@ ${fig}
     alerts = current.reduce((n, f) => n + f.current.length, 0);
     const alertRows = fams.flatMap((f) => f.sessions.filter((s) => s.alerts.length).map((s) => ({ f, s })));
     const fitMeasureRows = measures.filter((m) => fitIds.has(m.instrument.id)).map((m) => ({ m, rows: measureRows(m, lang) }));
-    for (const n of fams.flatMap((f) => f.notes)) notes.add(`FIT (${respondentLabel(fams[0]!.respondent, lang)}): ${n}`);
+    for (const f of fams) for (const n of f.notes) notes.add(`FIT (${respondentLabel(f.respondent, lang)}): ${n}`);
     fitPart = html`<section class="part" id="fit"><h2>${w.fitTitle}</h2>
 <p>${w.fitIntro}</p>
 ${fig}
@@ -451,7 +474,12 @@ function badge(status: string, lang: Lang): Html {
   return html`<span class="badge s-${status.replace(/[^a-z_]/g, "")}">${STATUS_MARK[status] ?? ""} ${goalStatusLabel(status, lang)}</span>`;
 }
 
-function indexPage(families: FamilySummary[], unplaced: Issue[], input: ReportInput, lang: Lang, at: string | null): string {
+const scaleName = (reg: Registry, instrument: string, scale: string, lang: Lang): string => {
+  const def = reg.has(instrument) ? reg.get(instrument).scales.find((s) => s.id === scale)?.def : undefined;
+  return scaleLabel(instrument, scale, def?.label ?? `${instrument} ${scale}`, lang);
+};
+
+function indexPage(families: FamilySummary[], unplaced: Issue[], input: ReportInput, lang: Lang, at: string | null, cohort: readonly Html[]): string {
   const w = words[lang];
   const body = html`<header class="page"><h1>${w.indexTitle}</h1>
 <p class="meta">${input.source ? html`${w.source}: <code>${input.source}</code> · ` : ""}${families.length} ${w.families}${at ? ` · ${w.statusAt} ${formatDateLong(at, lang)}` : ""}</p></header>
@@ -466,9 +494,9 @@ ${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?
 </tbody></table></section>`
     : ""
 }
+${cohort.length ? html`<section class="part" id="cohort"><h2>${w.cohortTitle}</h2><p class="small">${w.cohortIntro}</p>${join([...cohort])}</section>` : ""}
 <p class="small">${w.privacy}</p>
 </main>`;
   return page(lang, w.indexTitle, body);
 }
 
-export { esc };

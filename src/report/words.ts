@@ -62,6 +62,10 @@ const da = {
   notesTitle: "Bemærkninger til beregningerne",
   definitionsTitle: "Skemadefinitioner",
   none: "Ingen.",
+  cohortTitle: "Alle familier i rapporten",
+  cohortIntro: "Til teamet: hvordan familiernes målinger har udviklet sig fra første til seneste måling, pr. skema og person (som `trivsel cohort`).",
+  cohortCategories: "Antal forløb pr. udvikling, pr. skema og person.",
+  cohortChange: "Gennemsnitlig ændring fra første til seneste måling med 95 % konfidensinterval, pr. skema og person.",
   privacy: "Rapporten er lavet på denne computer; den henter intet udefra og sender intet nogen steder hen. Den indeholder helbredsoplysninger: opbevar og del den derefter.",
 };
 
@@ -126,6 +130,10 @@ const en: typeof da = {
   notesTitle: "Notes on the calculations",
   definitionsTitle: "Questionnaire definitions",
   none: "None.",
+  cohortTitle: "All families in this report",
+  cohortIntro: "For the team: how the families' measurements moved from the first to the latest, per questionnaire and person (as `trivsel cohort`).",
+  cohortCategories: "Number of series per verdict, per questionnaire and person.",
+  cohortChange: "Mean change from the first to the latest measurement with its 95% confidence interval, per questionnaire and person.",
   privacy: "This report was made on this computer; it loads nothing from outside and sends nothing anywhere. It holds health data: store and share it accordingly.",
 };
 

@@ -57,7 +57,7 @@ describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
       [lang === "da" ? "Far" : "Father", "2024-11-01", 10],
     ]);
     // two respondents: a bar of ± 4 points at each baseline
-    const rc = dataOf(spec, "rule", (m) => m.strokeWidth === 3)[0]!;
+    const rc = dataOf(spec, "rule", (m) => m.strokeWidth === 3).flat();
     expect(rc.map((r) => [r.lo, r.hi])).toEqual([
       [11, 19],
       [6, 14],
@@ -138,6 +138,12 @@ describe.each<Lang>(["da", "en"])("FIT chart (%s)", (lang) => {
       [who("mother"), 2, 35],
       [who("father"), 2, 40],
     ]);
+    // his line breaks at session 2 instead of bridging it
+    expect(dataOf(o, "line")[0]!.filter((p) => p.who === who("father")).map((p) => [p.session, p.score])).toEqual([
+      [1, 24],
+      [2, null],
+      [3, 28],
+    ]);
     expect(dataOf(o, "rule").flat().map((c) => c.y)).toEqual([25]);
     expect(dataOf(a, "rule").flat().map((c) => c.y)).toEqual([36]);
     expect(dataOf(o, "area")[0]!.map((e) => [e.session, e.lower, e.expected])).toEqual([
@@ -147,6 +153,18 @@ describe.each<Lang>(["da", "en"])("FIT chart (%s)", (lang) => {
     const ring = (m: Record<string, unknown>) => m.filled === false;
     expect(dataOf(o, "point", ring)[0]!.map((r) => [r.session, r.score])).toEqual([[2, 15]]);
     expect(dataOf(a, "point", ring)[0]!.map((r) => [r.session, r.score, r.text])).toEqual([[2, 35, lang === "da" ? "Samarbejde under grænsen; Samarbejde faldet; Et SRS-spørgsmål under 9" : "SRS below cutoff; SRS dropped; An SRS line below 9"]]);
+  });
+});
+
+describe.each<Lang>(["da", "en"])("FIT chart, adolescent form (%s)", (lang) => {
+  it("draws the provisional adolescent cutoff dashed and labelled, and a rater with one session as one point", async () => {
+    const one = [fitScore("ors", "2024-02-01", [6, 6, 6, 6], "health_visitor")];
+    const families = fitSessions(one);
+    const spec = asSpec(fitChart({ families, outcome: { instrument: reg.get("ors"), form: "adolescent" }, alliance: { instrument: reg.get("srs") } }, { lang }));
+    await valid(spec as never);
+    const o = asSpec({ ...(spec.vconcat as Record<string, unknown>[])[0]!, datasets: spec.datasets } as never);
+    expect(dataOf(o, "rule", (m) => Array.isArray(m.strokeDash)).flat()).toEqual([{ y: 28, label: lang === "da" ? "grænse 28 (foreløbig)" : "cutoff 28 (provisional)" }]);
+    expect(dataOf(o, "point", (m) => m.filled === true)[0]!.map((p) => [p.session, p.score])).toEqual([[1, 24]]);
   });
 });
 
@@ -199,6 +217,10 @@ describe.each<Lang>(["da", "en"])("cohort charts (%s)", (lang) => {
     expect([pts[0]!.lo, pts[0]!.hi]).toEqual(epds.ci95);
     expect(pts[0]!.mean).toBeCloseTo(-2.6, 12);
     expect(pts.map((p) => p.n)).toEqual([5, 4]);
+    // one series with follow-up: the mean change, no interval
+    const single = asSpec(cohortChangeChart({ rows: [row("Vejle", "epds", "father", { improved: 1 }, 0, [-6])] }, { lang }));
+    await valid(single as never);
+    expect(dataOf(single, "point")[0]!.map((p) => [p.mean, p.lo, p.hi, p.n])).toEqual([[-6, -6, -6, 1]]);
   });
 
   it("cohortSummary rows chart as they come", async () => {

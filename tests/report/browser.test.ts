@@ -56,6 +56,10 @@ describe("the demo report in Chromium", () => {
     expect(await page.getAttribute("html", "lang")).toBe("da");
     const links = await page.$$eval("tbody th a", (as) => as.map((a) => a.getAttribute("href")));
     expect(links).toEqual(["family-F002.html", "family-F005.html"]);
+    // the cohort of the two families: verdicts per scale and the mean change with its CI
+    const sizes = await page.$$eval("#cohort figure.chart > svg", (svgs) => svgs.map((x) => x.getBoundingClientRect().height));
+    expect(sizes).toHaveLength(2);
+    for (const h of sizes) expect(h).toBeGreaterThan(100);
     await page.close();
   });
 

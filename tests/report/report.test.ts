@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inProc } from "../helpers/cli.js";
+import { defaultRegistry, GoalSchema } from "../../src/index.js";
+import { buildReport } from "../../src/charts/index.js";
+import { fake } from "../trend/helpers.js";
 
 const EVIL_ID = `<img src=x onerror=alert(1)>`;
 const EVIL_GOAL = `<script>alert("x")</script> & "mor" 'far'`;
@@ -31,7 +34,8 @@ describe("trivsel report", () => {
   it("escapes subject ids and goal texts everywhere and names files safely", async () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--goals", "goals.json", "--out", "rep", "--lang", "en"], dir);
-    expect(r.err).toBe("2 family pages and an index with 5 charts in rep/ (open rep/index.html)\n");
+    // 3 on the first family (its goal, EPDS total and anxiety), 2 on the second, 2 cohort charts on the index
+    expect(r.err).toBe("2 family pages and an index with 7 charts in rep/ (open rep/index.html)\n");
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, "rep")).sort();
     expect(files).toEqual([".trivsel-output", "family-F2.html", "family-_img_src_x_onerror_alert_1__.html", "index.html"]);
@@ -121,5 +125,20 @@ describe("trivsel chart", () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/no scored epds total for subject "F9"/);
     expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
+  });
+});
+
+describe("buildReport", () => {
+  it("charts ASQ:SE-2 totals per form, and a goal on them with the latest form's cutoffs", async () => {
+    const asq = (date: string, score: number, form: string) => ({ ...fake("asq-se-2", "total", "F1", date, score), form });
+    const results = [asq("2025-01-10", 30, "2"), asq("2025-02-10", 20, "2"), asq("2025-05-10", 50, "6")];
+    const goal = GoalSchema.parse({ id: "g", subjectId: "F1", goal: "Trives", measure: { instrument: "asq-se-2", scale: "total" }, target: { kind: "below", value: 30 }, start: "2025-01-01", review: "2025-06-01" });
+    const report = await buildReport({ results, registry: defaultRegistry(), goals: [goal] }, { lang: "en" });
+    const page = report.pages.find((p) => p.subjectId === "F1")!.html;
+    // the two forms' charts and the goal's chart on the 6-month form (its monitoring zone starts at 30, provisional)
+    expect([...page.matchAll(/<h3>([^<]*ASQ:SE-2[^<]*|Social-emotional concern[^<]*)<\/h3>/g)].map((m) => m[1])).toEqual(["Social-emotional concern · 2 month questionnaire", "Social-emotional concern · 6 month questionnaire"]);
+    expect(report.charts).toBe(3 + 2);
+    expect(page).toContain("Goal: below 30");
+    expect(page).toContain("Monitor (provisional)");
   });
 });
