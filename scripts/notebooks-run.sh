@@ -3,6 +3,7 @@
 #   bash scripts/notebooks-run.sh                 executes them in place: the committed outputs are refreshed
 #   bash scripts/notebooks-run.sh <dir> [names…]  writes the executed copies to <dir> and leaves notebooks/ alone
 #                                                 (tests/notebooks.test.ts does this)
+#   bash scripts/notebooks-run.sh "" 02-family-progression.ipynb   executes only that one, in place
 # Each notebook runs with its own directory as the working directory, so its relative paths (../dist, ../datasets)
 # hold either way. Any error in a cell stops with a non-zero exit code.
 set -euo pipefail
