@@ -96,8 +96,9 @@ export interface CohortRow {
 /** What to give so a scale without norms gets verdicts, from the no_norms reason of its series. */
 function hintFor(a: TrendAnalysis): string {
   const why = a.notes.find((n) => n.startsWith("no norms")) ?? "";
-  if (/no published SD/.test(why)) return `${a.instrument}.${a.scale} has a published reliability but no SD: add --norms sample (SD of the file's baselines) or give --sd`;
-  return `${a.instrument}.${a.scale} has no published reliability: give --sd and --reliability (trivsel trend --instrument ${a.instrument} --scale ${a.scale})`;
+  const flags = `--instrument ${a.instrument} --scale ${a.scale}`;
+  if (/no published SD/.test(why)) return `${a.instrument}.${a.scale} has a reliability in its definition but no SD: add --norms sample (SD of the file's baselines), or --sd with ${flags}`;
+  return `${a.instrument}.${a.scale} has no reliability in its definition: give --sd and --reliability with ${flags}`;
 }
 
 export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {

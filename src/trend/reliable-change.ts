@@ -81,7 +81,7 @@ export function changeBasis(def: ScaleDef | undefined, user: UserNorms = {}): { 
   const sd = user.sd ?? sdNorm?.sd ?? (useSample ? user.sample!.sd : undefined);
   const r = user.reliability ?? rNorm?.reliability;
   if (sd === undefined || r === undefined) {
-    const have = r !== undefined ? ` (reliability ${r} from ${rNorm ? `norm ${rNorm.id}` : "--reliability"})` : sd !== undefined ? ` (SD ${sd} from ${sdNorm ? `norm ${sdNorm.id}` : user.sd !== undefined ? "--sd" : "the sample"})` : "";
+    const have = r !== undefined ? ` (reliability ${r} from ${user.reliability === undefined && rNorm ? `norm ${rNorm.id}, ${rNorm.source.provenance}` : "--reliability"})` : sd !== undefined ? ` (SD ${sd} from ${sdNorm ? `norm ${sdNorm.id}` : user.sd !== undefined ? "--sd" : "the sample"})` : "";
     if (r === undefined && (sd === undefined || useSample)) return { basis: null, reason: `no norms for reliable change${have}: the definition has no published reliability for this scale; give --sd and --reliability` };
     return { basis: null, reason: `no norms for reliable change${have}: no published SD; give --sd, or --norms sample to use the SD of the baselines in the file` };
   }

@@ -42,7 +42,7 @@ describe("trivsel trend", () => {
     const bare = JSON.parse(none.out).analyses[0];
     // a follow-up exists, so the verdict is missing for want of norms, not of data
     expect(bare).toMatchObject({ category: "no_norms", norms: { kind: "none" } });
-    expect(bare.notes[0]).toMatch(/^no norms for reliable change \(reliability 0\.83 from norm berry1995\): no published SD; give --sd, or --norms sample/);
+    expect(bare.notes[0]).toMatch(/^no norms for reliable change \(reliability 0\.83 from norm berry1995, published\): no published SD; give --sd, or --norms sample/);
     const io = memoryIo(pss);
     expect(await run(["trend", "-", "--instrument", "pss", "--scale", "total", "--sd", "5", "--reliability", "0.8", "--quiet"], io)).toBe(0);
     // identical answers (some reverse-keyed) give equal totals: change 0, RCI 0 → unchanged

@@ -104,4 +104,23 @@ F2,Vejle,2024-02-01,mother,6,6,6,6
     expect(await run(["cohort", "-", "--by", "region"], bad)).toBe(1);
     expect(bad.err).toMatch(/no column "region"/);
   });
+
+  it("a scale without verdicts says how to get them; --sd and --reliability (with --instrument and --scale) give them", async () => {
+    const cols = Array.from({ length: 18 }, (_, i) => `pss_${i + 1}`).join(",");
+    // all 2s: 52; all 4s: 56 (items 1, 2, 5–8, 17, 18 reversed)
+    const row = (id: string, d: string, v: number) => `${id},${d},mother,${Array(18).fill(v).join(",")}`;
+    const text = [`subject_id,administered_on,respondent,${cols}`, row("F1", "2024-01-01", 2), row("F1", "2024-03-01", 4), row("F2", "2024-01-01", 4), row("F2", "2024-03-01", 4)].join("\n") + "\n";
+    const bare = memoryIo(text);
+    expect(await run(["cohort", "-", "--format", "json"], bare)).toBe(0);
+    const r = JSON.parse(bare.out).rows[0];
+    expect(r).toMatchObject({ counts: { no_norms: 2 }, norms: ["none"], verdictHint: "pss.total has a reliability in its definition but no SD: add --norms sample (SD of the file's baselines), or --sd with --instrument pss --scale total" });
+    expect(bare.err).toContain("no verdicts: pss.total has a reliability in its definition but no SD");
+    // SD 2, r .83 (definition): S_diff = 2·√2·√0.17 = 1.16619, threshold 2.2857; F1 +4 is a reliable worsening
+    const io = memoryIo(text);
+    expect(await run(["cohort", "-", "--instrument", "pss", "--scale", "total", "--sd", "2", "--format", "json", "--quiet"], io)).toBe(0);
+    expect(JSON.parse(io.out).rows[0]).toMatchObject({ counts: { deteriorated: 1, unchanged: 1, no_norms: 0 }, norms: ["user"], verdictHint: null });
+    const bad = memoryIo(text);
+    expect(await run(["cohort", "-", "--sd", "2"], bad)).toBe(1);
+    expect(bad.err).toMatch(/--sd and --reliability need --instrument and --scale/);
+  });
 });

@@ -8,7 +8,7 @@ import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
 import { readResults } from "../../trend/read.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, tableFormatOption } from "../shared.js";
-import { NORMS_HELP, NORMS_OPTION, normsOption } from "./trend.js";
+import { NORMS_HELP, NORMS_OPTION, normsOption, positiveNumber } from "./trend.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "no_norms", "insufficient_data"] as const;
 
@@ -62,10 +62,12 @@ const line = (r: CohortRow) =>
 export const cohort: Command = {
   name: "cohort",
   summary: "Cohort summary: verdict counts, pre–post change with 95% CI and paired effect sizes",
-  usage: "trivsel cohort <file.csv|-> [--by <column>] [--instrument <id>] [--scale <id>] [--norms sample] [--format csv|json] [--out <file>]",
+  usage: "trivsel cohort <file.csv|-> [--by <column>] [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format csv|json] [--out <file>]",
   options: {
     by: { type: "string", placeholder: "column", description: "group by a column of the raw file (e.g. municipality), or phase (the baseline's phase)" },
     scale: { type: "string", placeholder: "id", description: "only this scale" },
+    sd: { type: "string", placeholder: "x", description: "SD for the Jacobson–Truax RCI (needs --instrument and --scale), as in trend" },
+    reliability: { type: "string", placeholder: "r", description: "reliability (0 ≤ r < 1) for the RCI (needs --instrument and --scale), as in trend" },
     ...NORMS_OPTION,
     ...tableFormatOption,
     ...inputOptions,
@@ -91,6 +93,11 @@ Example:
     const scale = args.scale as string | undefined;
     const by = args.by as string | undefined;
     const normsFrom = normsOption(args);
+    const sd = positiveNumber(args, "sd", (x) => x > 0, "a positive number");
+    const reliability = positiveNumber(args, "reliability", (x) => x >= 0 && x < 1, "at least 0 and below 1");
+    // one SD is about one scale: applying it to every scale in the file would invent norms
+    if ((sd !== undefined || reliability !== undefined) && (instrument === undefined || scale === undefined)) throw new UsageError("--sd and --reliability need --instrument and --scale");
+    if (normsFrom !== undefined && sd !== undefined) throw new UsageError("--norms sample and --sd both give an SD: use one");
     const input = await inputFrom(positionals, io);
     checkOutputs(io, input, { "--out": args.out as string | undefined, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
@@ -111,6 +118,7 @@ Example:
         ...(instrument !== undefined ? { instrument } : {}),
         ...(scale !== undefined ? { scale } : {}),
         ...(normsFrom !== undefined ? { normsFrom } : {}),
+        norms: { ...(sd !== undefined ? { sd } : {}), ...(reliability !== undefined ? { reliability } : {}) },
       });
       const rows = cohortSummary(
         analyses,
