@@ -7,6 +7,8 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: true,
+    // the CLI in the main entry renders charts, which find their font beside import.meta.url
+    shims: true,
     target: "node20",
   },
   {

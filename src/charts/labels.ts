@@ -112,6 +112,7 @@ const VERDICTS: Record<string, Words> = {
 export const TEXT = {
   da: {
     date: "Dato",
+    score: "Point",
     weeksIntake: "Uger siden indskrivning",
     weeksBirth: "Uger siden fødsel",
     respondent: "Hvem svarede",
@@ -135,6 +136,7 @@ export const TEXT = {
   },
   en: {
     date: "Date",
+    score: "Score",
     weeksIntake: "Weeks since intake",
     weeksBirth: "Weeks since birth",
     respondent: "Who answered",

@@ -186,7 +186,8 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   layers.push({
     data: pointData,
     mark: { type: "point", filled: true, size: 70, opacity: 1, stroke: "#FFFFFF", strokeWidth: 1 },
-    encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale }, ...encodingWho },
+    // tooltips for interactive Vega tools; the SVG renderer leaves them out
+    encoding: { x: xField, y: { field: "score", type: "quantitative", scale: yScale }, ...encodingWho, tooltip: [{ field: "who", title: t.respondent }, { field: "when", title: t.date }, { field: "score", title: t.score }] },
   });
 
   const subtitle = rc.length ? [t.rcBand] : [];

@@ -89,6 +89,15 @@ describe("trivsel report", () => {
     expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
   });
 
+  it("--instrument reports that instrument only", async () => {
+    const dir = workspace();
+    const r = await inProc(["report", "data.csv", "--instrument", "epds", "--out", "rep"], dir);
+    expect(r.code).toBe(0);
+    // no goals given: the two families' EPDS charts (total and anxiety) and the two cohort charts
+    expect(r.err).toMatch(/2 family pages and an index with 6 charts/);
+    expect((await inProc(["report", "data.csv", "--instrument", "nope", "--out", "rep2"], dir)).code).toBe(1);
+  });
+
   it("--at leaves out later administrations", async () => {
     const dir = workspace();
     await inProc(["report", "data.csv", "--goals", "goals.json", "--at", "2025-02-01", "--out", "rep", "--lang", "en", "--quiet"], dir);

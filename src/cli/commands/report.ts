@@ -11,7 +11,7 @@ import { readResults } from "../../trend/read.js";
 import { buildReport } from "../../report/report.js";
 import type { Issue } from "../../schema/results.js";
 import type { Io } from "../io.js";
-import { buildRegistry, IssueReporter } from "../shared.js";
+import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
 
 export const chartOptions = {
@@ -80,6 +80,7 @@ Example:
       }
     }
     const registry = buildRegistry(io, args);
+    const instrument = checkInstrument(registry, args.instrument);
     const input = await inputFrom(positionals, io);
     checkOutputs(io, input, { "--out": out, "--issues": args.issues as string | undefined });
     const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
@@ -92,7 +93,7 @@ Example:
         throw e;
       }
       const issues: Issue[] = [];
-      const read = await readResults(input, registry, {}, (i) => {
+      const read = await readResults(input, registry, instrument !== undefined ? { instrument } : {}, (i) => {
         issues.push(i);
         reporter.add(i);
       });
