@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseFamily, checkSession, fitNames, raterForms } from "../../src/app/fit.js";
+import { joinNames, TEXTS } from "../../src/app/i18n.js";
 import type { Rating, Session } from "../../src/app/storage/store.js";
 import { sessionPage } from "../../src/app/views/pages.js";
 import { loadInstrument } from "../../src/registry/load.js";
@@ -31,6 +32,9 @@ describe("who fills in what", () => {
       ["child", ["cors:outcome", "csrs:alliance"]],
     ]);
     expect(fitNames(defaultRegistry())).toEqual(["ORS", "SRS", "CORS", "CSRS"]);
+    // the import's message when a file has none of them
+    expect(TEXTS.en.importNoFit(joinNames(fitNames(defaultRegistry()), TEXTS.en.or))).toBe("The file has no ORS, SRS, CORS or CSRS answers.");
+    expect(TEXTS.da.importNoFit(joinNames(fitNames(defaultRegistry()), TEXTS.da.or))).toBe("Filen har ingen svar på ORS, SRS, CORS eller CSRS.");
   });
 
   it("follows the definitions: other ids for the adult forms, and no child alliance form when there is none", () => {
@@ -89,5 +93,34 @@ describe("a session with renamed adult forms", () => {
     expect(page).not.toMatch(/\b(ors|srs)_\d|\((ORS|SRS)\)/);
     // the saved totals beside the lines, each form's own FIT scale
     expect(page.match(/<p class="total">Total: <strong>[\d.]+<\/strong><\/p>/g)).toEqual(['<p class="total">Total: <strong>12</strong></p>', '<p class="total">Total: <strong>32</strong></p>']);
+  });
+});
+
+describe("the built-in forms' headings", () => {
+  it("are named by role and the definition's id, in Danish as before the forms came from the definitions", () => {
+    const page = sessionPage({ lang: "da", csrf: "c", user: "u", dbLocation: "x" }, defaultRegistry(), {
+      family: { id: 1, subjectId: "D1", birthDate: null, phase: null },
+      sessions: [],
+      series: [],
+      charts: null,
+      date: "2026-01-05",
+      values: { "r.child.cors_1": "7" },
+      workPoints: "",
+      errors: {},
+      history: [],
+      notice: null,
+    });
+    expect(page.match(/aria-label="[^"]*"/g)).toEqual([
+      'aria-label="Mor: Trivselslinjer (ORS)"',
+      'aria-label="Mor: Sessionslinjer (SRS)"',
+      'aria-label="Far: Trivselslinjer (ORS)"',
+      'aria-label="Far: Sessionslinjer (SRS)"',
+      'aria-label="Sundhedsplejerske: Trivselslinjer (ORS)"',
+      'aria-label="Familiekonsulent: Trivselslinjer (ORS)"',
+      'aria-label="Barn: Trivselslinjer (CORS)"',
+      'aria-label="Barn: Sessionslinjer (CSRS)"',
+    ]);
+    // a child's lines are folded, and open when they hold a value
+    expect(page).toContain("<details open><summary>Et barn, der selv vurderer (CORS og CSRS)</summary>");
   });
 });
