@@ -9,10 +9,8 @@ import { FileError, LONG_COLUMNS, longRowReader, planHeader, wideRowReader, type
 import type { Registry } from "../registry/registry.js";
 import { scoreAdministration } from "../scoring/score.js";
 import type { Administration, Issue } from "../schema/results.js";
-import { FIT_INSTRUMENTS, SUBJECT_ID } from "./fit.js";
+import { appMeasures, SUBJECT_ID } from "./fit.js";
 import type { ImportSession, LongRow, Rating } from "./storage/store.js";
-
-const FIT = new Set<string>(FIT_INSTRUMENTS);
 
 export interface ImportRead {
   sessions: ImportSession[];
@@ -23,11 +21,13 @@ export interface ImportRead {
 }
 
 /**
- * Reads a FIT file: every ORS, SRS, CORS and CSRS administration is checked by the scorer exactly as
+ * Reads a FIT file: every administration of a FIT measure (ORS, SRS, CORS, CSRS) is checked by the scorer exactly as
  * `trivsel validate` checks it. Any error (a value out of range, a missing line, a row without a date) refuses
  * the whole file, so an import is never half done.
  */
 export function readFitCsv(text: string, name: string, registry: Registry): ImportRead {
+  // the instruments the app keeps: the FIT measures the definitions declare
+  const FIT = new Set(appMeasures(registry).map((m) => m.instrument));
   const errors: string[] = [];
   const admins: Administration[] = [];
   let skipped = 0;

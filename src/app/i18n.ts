@@ -1,4 +1,7 @@
 /** Every word the app shows, in Danish and English. */
+import type { FitMeasure } from "../trend/fit.js";
+
+type FitRole = FitMeasure["role"];
 export type Lang = "da" | "en";
 export const LANGS: readonly Lang[] = ["da", "en"];
 
@@ -27,10 +30,8 @@ const en = {
   saved: "Saved.",
   savedChanges: (n: number) => `Saved. ${n} value${n === 1 ? "" : "s"} corrected; see the history below.`,
   fixErrors: "Nothing was saved. Please correct the fields marked in red.",
-  outcome: "Well-being lines (ORS)",
-  outcomeChild: "Well-being lines (CORS)",
-  alliance: "Session lines (SRS)",
-  allianceChild: "Session lines (CSRS)",
+  /** a rater's lines, by the FIT role of the form (its name from the definitions) */
+  lines: { outcome: (name: string) => `Well-being lines (${name})`, alliance: (name: string) => `Session lines (${name})` } as Record<FitRole, (name: string) => string>,
   rater: "Rater",
   total: "Total",
   notPresent: "Leave a rater's lines empty when they were not there.",
@@ -60,7 +61,7 @@ const en = {
   importButton: "Import",
   imported: (f: number, c: number, u: number, r: number) => `Imported: ${f} new families, ${c} new sessions, ${u} sessions corrected, ${r} values read.`,
   importRefused: "Nothing was imported: the file has problems.",
-  importNoFit: "The file has no ORS, SRS, CORS or CSRS answers.",
+  importNoFit: (names: string) => `The file has no ${names} answers.`,
   fileTooLarge: (mb: number) => `The file is larger than ${mb} MB.`,
   exportTitle: "Export",
   exportHint: "Everything, as the long CSV that every trivsel command reads.",
@@ -97,7 +98,10 @@ const en = {
     below_etr: (a: AlertData) => `Well-being ${a.ors} is below the expected course.`,
   },
   respondents: { mother: "Mother", father: "Father", health_visitor: "Health visitor", family_consultant: "Family consultant", child: "Child" } as Record<string, string>,
-  childDetails: "A child who rates (CORS and CSRS)",
+  /** the heading of a folded rater's lines, before the forms' names */
+  folded: { child: "A child who rates" } as Record<string, string>,
+  and: "and",
+  or: "or",
   intake: "first session",
   dbLocation: (p: string) => `Data are saved in ${p}`,
   skip: "Skip to the form",
@@ -142,10 +146,7 @@ const da: Texts = {
   saved: "Gemt.",
   savedChanges: (n: number) => `Gemt. ${n} ${n === 1 ? "værdi" : "værdier"} rettet; se historikken nedenfor.`,
   fixErrors: "Intet blev gemt. Ret de felter, der er markeret med rødt.",
-  outcome: "Trivselslinjer (ORS)",
-  outcomeChild: "Trivselslinjer (CORS)",
-  alliance: "Sessionslinjer (SRS)",
-  allianceChild: "Sessionslinjer (CSRS)",
+  lines: { outcome: (name: string) => `Trivselslinjer (${name})`, alliance: (name: string) => `Sessionslinjer (${name})` },
   rater: "Hvem vurderer",
   total: "I alt",
   notPresent: "Lad linjerne stå tomme for den, der ikke var med.",
@@ -175,7 +176,7 @@ const da: Texts = {
   importButton: "Importér",
   imported: (f: number, c: number, u: number, r: number) => `Importeret: ${f} nye familier, ${c} nye sessioner, ${u} sessioner rettet, ${r} værdier læst.`,
   importRefused: "Intet blev importeret: filen har fejl.",
-  importNoFit: "Filen har ingen svar på ORS, SRS, CORS eller CSRS.",
+  importNoFit: (names: string) => `Filen har ingen svar på ${names}.`,
   fileTooLarge: (mb: number) => `Filen er større end ${mb} MB.`,
   exportTitle: "Eksport",
   exportHint: "Alt, som den lange CSV-fil, alle trivsel-kommandoer læser.",
@@ -212,7 +213,9 @@ const da: Texts = {
     below_etr: (a: AlertData) => `Trivsel ${a.ors} er under det forventede forløb.`,
   },
   respondents: { mother: "Mor", father: "Far", health_visitor: "Sundhedsplejerske", family_consultant: "Familiekonsulent", child: "Barn" },
-  childDetails: "Et barn, der selv vurderer (CORS og CSRS)",
+  folded: { child: "Et barn, der selv vurderer" },
+  and: "og",
+  or: "eller",
   intake: "første session",
   dbLocation: (p: string) => `Data gemmes i ${p}`,
   skip: "Spring til formularen",
@@ -242,6 +245,11 @@ export const ITEM_LABELS_DA: Record<string, string> = {
   csrs_4: "samlet",
 };
 export type { Texts };
+
+/** "ORS, SRS and CSRS": names joined by the language's word for and/or. */
+export function joinNames(names: readonly string[], word: string): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} ${word} ${names[names.length - 1]}`;
+}
 
 /** A number as the language writes it: 7.3 in English, 7,3 in Danish. */
 export function num(lang: Lang, x: number | null | undefined): string {

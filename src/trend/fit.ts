@@ -25,7 +25,7 @@ import { requireIterable } from "./input.js";
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
 /** used only when the outcome definition has no reliableChange.points */
-const FALLBACK_ORS_POINTS = 5;
+export const FALLBACK_ORS_POINTS = 5;
 
 /** What `fit` needs of one measure, read from its definition's scale.fit. */
 export interface FitMeasure {

@@ -1,7 +1,7 @@
 /** The app's pages, rendered on the server; forms work without JavaScript. */
 import type { Registry } from "../../registry/registry.js";
-import { fieldName, RATERS, totals, scoreSessions, describe, type FormErrors, type RaterSeries } from "../fit.js";
-import { ITEM_LABELS_DA, num, TEXTS, type Lang, type Texts } from "../i18n.js";
+import { fieldName, raterForms, totals, describe, type FormErrors, type RaterForms, type RaterSeries } from "../fit.js";
+import { ITEM_LABELS_DA, joinNames, num, TEXTS, type Lang, type Texts } from "../i18n.js";
 import type { Family, FamilySummary, HistoryEntry, Session } from "../storage/store.js";
 import { html, raw, type Html } from "./html.js";
 
@@ -151,9 +151,9 @@ ${earlier.length ? html`<dl>${earlier.map((s) => html`<dt>${s.date}</dt><dd>${s.
 
 function sessionTable(ctx: PageContext, registry: Registry, subjectId: string, sessions: readonly Session[]): Html {
   const t = TEXTS[ctx.lang];
-  const tot = totals(scoreSessions(registry, subjectId, sessions));
-  const present = RATERS.filter((r) => sessions.some((s) => s.ratings.some((x) => x.respondent === r.id)));
-  const cols = present.flatMap((r) => [{ r, inst: r.outcome }, ...(r.alliance ? [{ r, inst: r.alliance }] : [])]);
+  const tot = totals(registry, subjectId, sessions);
+  const present = raterForms(registry).filter(({ rater }) => sessions.some((s) => s.ratings.some((x) => x.respondent === rater.id)));
+  const cols = present.flatMap(({ rater, forms }) => forms.map((m) => ({ r: rater, inst: m.instrument })));
   if (!sessions.length) return html``;
   return html`<section aria-labelledby="tbl-h"><h2 id="tbl-h">${t.table}</h2>
 <div class="scroll"><table class="list totals">
@@ -218,7 +218,7 @@ export interface SessionView extends FamilyView {
   notice: string | null;
 }
 
-function raterFieldset(ctx: PageContext, registry: Registry, rater: (typeof RATERS)[number], v: SessionView, saved: Map<string, number | null>): Html {
+function raterFieldset(ctx: PageContext, registry: Registry, { rater, forms }: RaterForms, v: SessionView, saved: Map<string, number | null>): Html {
   const t = TEXTS[ctx.lang];
   const block = (instId: string, title: string) => {
     const inst = registry.get(instId);
@@ -245,8 +245,7 @@ ${(() => {
 </div>`;
   };
   const body = html`<legend>${respondentName(t, rater.id)}</legend>
-${block(rater.outcome, rater.outcome === "ors" ? t.outcome : rater.outcome === "cors" ? t.outcomeChild : rater.outcome.toUpperCase())}
-${rater.alliance ? block(rater.alliance, rater.alliance === "srs" ? t.alliance : rater.alliance === "csrs" ? t.allianceChild : rater.alliance.toUpperCase()) : ""}`;
+${forms.map((m) => block(m.instrument, t.lines[m.role](m.instrument.toUpperCase())))}`;
   return html`<fieldset class="rater" id="${`rater-${rater.id}`}">${body}</fieldset>`;
 }
 
@@ -255,12 +254,13 @@ export function sessionPage(ctx: PageContext, registry: Registry, v: SessionView
   const f = v.family;
   const latest = v.sessions.length ? v.sessions[v.sessions.length - 1]!.date : null;
   const hasErrors = Object.keys(v.errors).length > 0;
-  const adults = RATERS.filter((r) => r.id !== "child");
-  const saved = totals(scoreSessions(registry, f.subjectId, v.sessions.filter((s) => s.date === v.date)));
-  const child = RATERS.find((r) => r.id === "child");
+  const raters = raterForms(registry);
+  const saved = totals(registry, f.subjectId, v.sessions.filter((s) => s.date === v.date));
   // a saved session keeps its date: changing it here would start another session, not move this one
   const exists = v.sessions.some((s) => s.date === v.date);
-  const childFilled = Object.keys(v.values).some((k) => k.startsWith("r.child.") && v.values[k] !== "");
+  // a folded rater's lines open when they hold something (typed, or saved)
+  const filled = (id: string) => Object.keys(v.values).some((k) => k.startsWith(fieldName(id, "")) && v.values[k] !== "");
+  const summary = (rf: RaterForms) => `${t.folded[rf.rater.id] ?? respondentName(t, rf.rater.id)} (${joinNames(rf.forms.map((m) => m.instrument.toUpperCase()), t.and)})`;
   return layout(
     ctx,
     `${f.subjectId} · ${t.sessionOf(v.date)}`,
@@ -277,8 +277,8 @@ ${v.notice ? html`<div class="banner good" role="status" id="saved"><p>${v.notic
     ${fieldError(v.errors, "date")}
   </div>
   <p class="hint">${t.notPresent}</p>
-  ${adults.map((r) => raterFieldset(ctx, registry, r, v, saved))}
-  ${child ? html`<details${childFilled ? raw(" open") : ""}><summary>${t.childDetails}</summary>${raterFieldset(ctx, registry, child, v, saved)}</details>` : ""}
+  ${raters.filter((rf) => !rf.rater.folded).map((rf) => raterFieldset(ctx, registry, rf, v, saved))}
+  ${raters.filter((rf) => rf.rater.folded).map((rf) => html`<details${filled(rf.rater.id) ? raw(" open") : ""}><summary>${summary(rf)}</summary>${raterFieldset(ctx, registry, rf, v, saved)}</details>`)}
   <label for="workPoints" class="wp-label">${t.workPoints}</label>
   <textarea id="workPoints" name="workPoints" rows="5"${invalid(v.errors, "workPoints")}>${v.workPoints}</textarea>
   ${fieldError(v.errors, "workPoints")}
