@@ -25,10 +25,13 @@ export async function fitChartSvgs(input: ChartInput): Promise<string[]> {
     const alliance = series.find((s) => s.alliance)?.alliance;
     // the chart has an outcome and an alliance panel: a family whose definitions lack one is not drawn
     if (!outcome || !alliance) continue;
+    const outcomeInst = input.registry.get(outcome.instrument);
+    // the app gives no form, so every rating is scored on the definition's default form (adult ORS): draw its cutoff
+    const form = outcomeInst.def.formSelection?.default;
     const spec = fitChart(
       {
         families: series.map((s) => s.fit),
-        outcome: { instrument: input.registry.get(outcome.instrument), scale: outcome.scale },
+        outcome: { instrument: outcomeInst, scale: outcome.scale, ...(form !== undefined ? { form } : {}) },
         alliance: { instrument: input.registry.get(alliance.instrument), scale: alliance.scale },
       },
       { lang: input.lang, width: 520, height: 220 },

@@ -124,3 +124,19 @@ describe("the built-in forms' headings", () => {
     expect(page).toContain("<details open><summary>Et barn, der selv vurderer (CORS og CSRS)</summary>");
   });
 });
+
+describe("the app's FIT chart", () => {
+  it("draws the ORS clinical cutoff of the form the app's ratings are scored on (adult: below 25)", async () => {
+    const { fitChartSvgs } = await import("../../src/app/chart.js");
+    const rate = (respondent: string, instrument: string, v: number): Rating[] => [1, 2, 3, 4].map((i) => ({ respondent, instrument, item: `${instrument}_${i}`, value: v }));
+    const sessions = [
+      session("2025-01-06", [...rate("mother", "ors", 5), ...rate("mother", "srs", 9)]),
+      session("2025-01-13", [...rate("mother", "ors", 6), ...rate("mother", "srs", 9)]),
+    ];
+    const registry = defaultRegistry();
+    const [svg] = await fitChartSvgs({ series: analyseFamily(registry, "en", "R1", sessions), registry, lang: "en" });
+    // the band of the adult form is drawn and labelled; the adolescent form's cutoff (28) is not
+    expect(svg).toMatch(/aria-label="[^"]*25[^"]*"/);
+    expect(svg).not.toMatch(/aria-label="[^"]*\b28\b[^"]*"/);
+  });
+});
