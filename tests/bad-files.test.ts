@@ -15,7 +15,7 @@ import { CLI, inProc, ROOT, sha, spawned, type Ran } from "./helpers/cli.js";
 import { FileError } from "../src/io/rows.js";
 import { scoreFile } from "../src/io/score-file.js";
 import { defaultRegistry } from "../src/registry/registry.js";
-import type { Issue } from "../src/schema/results.js";
+import type { Issue, ScoreResult } from "../src/schema/results.js";
 
 const BAD = join(ROOT, "tests/fixtures/csv/bad/");
 const STACK = /\n\s{4}at /;
@@ -237,5 +237,20 @@ describe("without --strict, row-level errors still give a complete output", () =
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a long file names each response's own row", () => {
+  it("an out-of-range srs_2 on row 3 is reported on row 3, not on its administration's first row", async () => {
+    const text = "subject_id,administered_on,respondent,instrument,item,value\nF1,2025-01-01,mother,srs,srs_1,9\nF1,2025-01-01,mother,srs,srs_2,99\nF1,2025-01-01,mother,srs,srs_3,9\nF1,2025-01-01,mother,srs,srs_4,9\n";
+    const issues: Issue[] = [];
+    const results: ScoreResult[] = [];
+    await scoreFile({ text, name: "long.csv" }, { registry: defaultRegistry() }, { result: (r) => results.push(r.result), issue: (i) => issues.push(i) });
+    expect(issues.map((i) => [i.code, i.row, i.item])).toEqual([
+      ["out_of_range", 3, "srs_2"],
+      ["not_scorable", 2, undefined],
+    ]);
+    // the result keeps naming the administration's first row
+    expect(results[0]!.source).toEqual({ file: "long.csv", row: 2 });
   });
 });

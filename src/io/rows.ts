@@ -521,6 +521,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const g = groups.get(key)!;
     groups.delete(key);
     handedOn.set(key, g.rows[g.rows.length - 1]!);
+    if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: Object.fromEntries(g.itemRows) };
     return g.a;
   };
   /** the oldest administrations beyond the window, to be scored now */

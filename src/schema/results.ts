@@ -76,8 +76,8 @@ export interface Administration {
   coderCertified?: boolean;
   /** raw responses keyed by column name (item id, or item id + modifier suffix) */
   responses: Readonly<Record<string, ItemValue>>;
-  /** origin, for issues */
-  source?: { file?: string; row?: number };
+  /** origin, for issues; itemRows: in a long file each response's own row, so an item's issue names it */
+  source?: { file?: string; row?: number; itemRows?: Readonly<Record<string, number>> };
 }
 
 export type ScaleStatus = "scored" | "prorated" | "not_scorable";

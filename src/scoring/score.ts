@@ -629,7 +629,11 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
   if (a.administeredOn !== undefined) result.administeredOn = a.administeredOn;
   if (a.respondent !== undefined) result.respondent = a.respondent;
   if (a.phase !== undefined) result.phase = a.phase;
-  if (a.source !== undefined) result.source = a.source;
+  if (a.source !== undefined) {
+    // the result names the administration's first row; item rows serve only its issues
+    const { itemRows: _itemRows, ...source } = a.source;
+    result.source = source;
+  }
 
   if (!sel.form) {
     const reason = "no form";
@@ -668,7 +672,9 @@ function scoreWith(inst: Instrument, a: Omit<Administration, "responses">, respo
   for (const i of issues) {
     if (i.instrument === undefined) i.instrument = inst.id;
     if (a.source?.file !== undefined) i.file = a.source.file;
-    if (a.source?.row !== undefined) i.row = a.source.row;
+    const itemRow = i.item !== undefined ? a.source?.itemRows?.[i.item] : undefined;
+    if (itemRow !== undefined) i.row = itemRow;
+    else if (a.source?.row !== undefined) i.row = a.source.row;
   }
   return result;
 }

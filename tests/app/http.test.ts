@@ -191,8 +191,8 @@ describe("import, export and a child who rates", () => {
     const r = await c.upload("/import", "file", "fit.csv", bad);
     expect(r.status).toBe(422);
     expect(r.body).toContain("Nothing was imported: the file has problems.");
-    // the message of `trivsel validate` on the same file, word for word (it names an administration's first row)
-    expect(r.body).toContain("fit.csv, row 6, column srs_2: error [out_of_range] srs_2: &quot;12&quot; is out of range; expected a number from 0 to 10 in steps of 0.1");
+    // the message of `trivsel validate` on the same file, word for word: srs_2 is on row 7
+    expect(r.body).toContain("fit.csv, row 7, column srs_2: error [out_of_range] srs_2: &quot;12&quot; is out of range; expected a number from 0 to 10 in steps of 0.1");
     expect((await c.get("/export.csv")).body).toBe(header);
   });
 
