@@ -3,12 +3,12 @@
  * results in memory (no file access here; the `report` command writes the pages).
  *
  *   results ──► per family: goals (evaluateGoals), measures (analyseTrends per instrument × scale,
- *               per form where forms have their own cutoffs), FIT sessions (fitSessions)
+ *               per form where the score differs by form), FIT sessions (fitSessions)
  *           ──► chart specs (progressionChart, fitChart) ──► SVG (renderSvg) ──► HTML (escaped)
  */
 import { parseDate, formatDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
-import type { Instrument } from "../registry/load.js";
+import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { analyseTrends, type TrendAnalysis } from "../trend/classify.js";
 import { fitMeasures, fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
@@ -174,7 +174,7 @@ interface Measure {
   instrument: Instrument;
   scale: string;
   form: string | undefined;
-  /** one of several groups by form (forms with their own cutoffs) */
+  /** one of several groups by form (a score that differs by form) */
   split: boolean;
   analyses: TrendAnalysis[];
   results: ScoreResult[];
@@ -214,7 +214,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
       const inst = reg.get(g.measure.instrument);
       const mine = results.filter((r) => r.instrument === inst.id && (g.measure.respondent === undefined || (r.respondent ?? "") === g.measure.respondent));
       const choice = chartForm(inst, g.measure.scale, mine);
-      // forms with their own cutoffs: the chart shows the form of the latest measurement
+      // a score that differs by form: the chart shows the form of the latest measurement
       const scoredDates = mine.filter((r) => r.scales.some((x) => x.scale === g.measure.scale && x.score !== null)).sort((a, b) => ((iso(a.administeredOn) ?? "") < (iso(b.administeredOn) ?? "") ? -1 : 1));
       const latestForm = scoredDates[scoredDates.length - 1]?.form ?? undefined;
       const form = choice.split ? { form: latestForm, split: true } : choice;
@@ -384,17 +384,18 @@ ${provenancePart}
 }
 
 /**
- * Which form's bands a chart of this scale draws: the instrument's only form, the one form in the
- * results, or none when forms share their bands; `split` when results span forms with their own cutoffs.
+ * Which form a chart of this scale is drawn for: the instrument's only form, or the one form in the results;
+ * `split` when the results span forms on which the score itself differs (a sum over each form's own items,
+ * ASQ:SE-2): those are different scales, one chart per form. A score that means the same on every form
+ * (EPDS) stays one chart, which draws each form's bands over the span of its points (progressionChart).
  */
 export function chartForm(inst: Instrument, scale: string, results: readonly ScoreResult[]): { form: string | undefined; split: boolean } {
   if (!inst.hasForms) return { form: undefined, split: false };
   const scored = results.filter((r) => r.scales.some((s) => s.scale === scale && s.score !== null));
   const forms = [...new Set(scored.map((r) => r.form).filter((f): f is string => !!f && inst.forms.some((x) => x.id === f)))];
   if (forms.length === 1) return { form: forms[0], split: false };
-  if (scaleInfo(inst, scale).bands !== undefined || !inst.scales.find((s) => s.id === scale)) return { form: undefined, split: false };
-  const anyBands = inst.forms.some((f) => scaleInfo(inst, scale, f.id).bands !== undefined);
-  return { form: undefined, split: anyBands && forms.length > 1 };
+  const sc = inst.scales.find((s) => s.id === scale);
+  return { form: undefined, split: forms.length > 1 && sc !== undefined && scaleDependsOnForm(inst, sc) };
 }
 
 interface MeasureRow {

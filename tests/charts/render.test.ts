@@ -7,11 +7,12 @@ import { compileSpec, fitChart, fontFiles, progressionChart, renderPng, renderSv
 import { phased } from "./helpers.js";
 
 const reg = defaultRegistry();
+// monthly from January; born 20 February: two antenatal administrations, then postnatal ones
 const epds = (scores: number[]) =>
   analyseTrends(
-    scores.map((s, i) => phased("epds", "total", "F1", `2025-0${i + 1}-01`, s, "mother", i < 2 ? "pregnancy" : "support")),
+    scores.map((s, i) => phased("epds", "total", "F1", `2025-0${i + 1}-01`, s, "mother", i < 2 ? "pregnancy" : "support", i < 2 ? "antenatal" : "postnatal")),
     reg,
-    { instrument: "epds", scale: "total" },
+    { instrument: "epds", scale: "total", since: "birth", birthDates: new Map([["F1", "2025-02-20"]]) },
   ).analyses;
 
 async function uncached(spec: Parameters<typeof renderSvg>[0]): Promise<string> {
@@ -26,7 +27,11 @@ describe("rendering", () => {
   it("draws the EPDS progression chart and the FIT chart as the committed SVGs", async () => {
     const svg = await renderSvg(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([16, 14, 11, 8]) }, { lang: "da" }));
     expect(svg).toMatch(/^<svg [^>]*width="\d+" height="\d+"/);
-    expect(svg).toContain("Mulig depression");
+    // the postnatal bands' names; the antenatal segment's, provisional, in italics
+    expect(svg).toContain(">Mulig depression</text>");
+    expect(svg).toContain(`font-style="italic" fill="#3A2A20">Mulig depression (foreløbig)</text>`);
+    expect(svg).toContain(`font-style="italic" fill="#5A4A40">Grænser i graviditeten (foreløbig)</text>`);
+    expect(svg).toContain(">Grænser efter fødslen</text>");
     expect(svg).toContain("jan. 2025");
     await expect(svg).toMatchFileSnapshot("__snapshots__/progression-epds-da.svg");
 
