@@ -69,6 +69,12 @@ const SCALES_DA: Record<string, string> = {
   "prfq.interest_curiosity": "Interesse og nysgerrighed (PRFQ)",
   "rfq-8.certainty": "Sikkerhed (RFQ-8)",
   "rfq-8.uncertainty": "Usikkerhed (RFQ-8)",
+  "pdi-rf.overall_rf": "Refleksiv funktion (PDI)",
+  "aai-rf.overall_rf": "Refleksiv funktion (AAI)",
+  "ems.average_level": "Gennemsnitligt mentaliseringsniveau (EMS)",
+  "ems.highest_level": "Højeste mentaliseringsniveau (EMS)",
+  "ems.lowest_level": "Laveste mentaliseringsniveau (EMS)",
+  "nbo.observations_done": "NBO-observationer gjort i sessionen",
 };
 
 /** What a form's own bands are called on a chart that draws several forms' bands over time, by "instrument.form". */

@@ -8,7 +8,7 @@
  */
 import { parseDate, formatDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
-import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
+import { bandsFor, scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { analyseTrends, type TrendAnalysis } from "../trend/classify.js";
 import { fitMeasures, fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
@@ -282,7 +282,11 @@ ${fig}
     if (fitIds.has(m.instrument.id)) continue;
     const scored = m.analyses.filter((a) => a.n > 0);
     if (!scored.length) continue;
-    const fig = await chart(progressionChart({ instrument: m.instrument, scale: m.scale, ...(m.form !== undefined && m.instrument.hasForms ? { form: m.form } : {}), analyses: scored, phases: phased, goals: evals }, { lang, x: ctx.x, title: false }));
+    // a line needs two measurements; single measurements and records are read from the table
+    const fig =
+      scored.some((a) => a.n >= 2) && !recordOnly(m.instrument, m.scale)
+        ? await chart(progressionChart({ instrument: m.instrument, scale: m.scale, ...(m.form !== undefined && m.instrument.hasForms ? { form: m.form } : {}), analyses: scored, phases: phased, goals: evals }, { lang, x: ctx.x, title: false }))
+        : html``;
     measureParts.push(html`<article class="measure"><h3>${name}${formText}</h3>${fig}${measureTable(rows, lang)}</article>`);
   }
 
@@ -384,18 +388,38 @@ ${provenancePart}
 }
 
 /**
- * Which form a chart of this scale is drawn for: the instrument's only form, or the one form in the results;
- * `split` when the results span forms on which the score itself differs (a sum over each form's own items,
- * ASQ:SE-2): those are different scales, one chart per form. A score that means the same on every form
- * (EPDS) stays one chart, which draws each form's bands over the span of its points (progressionChart).
+ * Which form a chart of this scale is drawn for: the instrument's only form, or the one form in the results.
+ * `split` (one chart per form) when the results span forms on which the score itself differs (a sum over
+ * each form's own items, ASQ:SE-2), or forms with their own bands used side by side on one date (ORS adult
+ * and adolescent in one family). Forms that follow one another in time (EPDS in pregnancy, then after the
+ * birth) stay one chart, which draws each form's bands over the span of its points (progressionChart).
  */
 export function chartForm(inst: Instrument, scale: string, results: readonly ScoreResult[]): { form: string | undefined; split: boolean } {
   if (!inst.hasForms) return { form: undefined, split: false };
-  const scored = results.filter((r) => r.scales.some((s) => s.scale === scale && s.score !== null));
-  const forms = [...new Set(scored.map((r) => r.form).filter((f): f is string => !!f && inst.forms.some((x) => x.id === f)))];
+  const scored = results.filter((r) => r.scales.some((s) => s.scale === scale && s.score !== null) && !!r.form && inst.forms.some((x) => x.id === r.form));
+  const forms = [...new Set(scored.map((r) => r.form!))];
   if (forms.length === 1) return { form: forms[0], split: false };
   const sc = inst.scales.find((s) => s.id === scale);
-  return { form: undefined, split: forms.length > 1 && sc !== undefined && scaleDependsOnForm(inst, sc) };
+  if (forms.length === 0 || sc === undefined) return { form: undefined, split: false };
+  if (scaleDependsOnForm(inst, sc)) return { form: undefined, split: true };
+  if (scaleInfo(inst, scale).bands !== undefined) return { form: undefined, split: false };
+  const onDate = new Map<string, Set<string>>();
+  for (const r of scored) {
+    const d = iso(r.administeredOn);
+    if (d !== null) onDate.set(d, new Set([...(onDate.get(d) ?? []), r.form!]));
+  }
+  return { form: undefined, split: [...onDate.values()].some((f) => f.size > 1) };
+}
+
+/**
+ * A record rather than a measure: no better end, no bands on any form and nothing to judge a change by
+ * (no reliable-change size, no norms), as the NBO's count of the observations done in a session. A line
+ * over time would invite reading progress into it; its table says what was recorded.
+ */
+export function recordOnly(inst: Instrument, scale: string): boolean {
+  const sc = inst.scales.find((s) => s.id === scale);
+  if (!sc || sc.def.direction !== "none") return false;
+  return !inst.forms.some((f) => bandsFor(sc, f) !== undefined) && sc.def.reliableChange === undefined && !(sc.def.norms ?? []).length;
 }
 
 interface MeasureRow {

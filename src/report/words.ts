@@ -25,7 +25,7 @@ const da = {
   form: "skema",
   measuresTitle: "Alle målinger",
   measuresIntro:
-    "Hver graf viser målingerne over tid, én farve og form pr. person. Farvede felter er skemaets områder, og en tynd streg er en grænse (stiplet, når grænsen er foreløbig). Ved første måling viser feltet eller stregen, hvor stor en ændring skal være for at være sikker.",
+    "Hver graf viser målingerne over tid, én farve og form pr. person. Farvede felter er skemaets områder, og en tynd streg er en grænse (stiplet, når grænsen er foreløbig). Hvor skemaet har egne grænser i graviditeten og efter fødslen, vises hver periodes grænser for sig. Ved første måling viser feltet eller stregen, hvor stor en ændring skal være for at være sikker. Et mål med kun én måling, eller en optegnelse uden en bedre ende (som hvilke NBO-observationer der blev gjort), står kun i tabellen.",
   respondent: "Hvem",
   n: "Antal",
   band: "Område (seneste)",
@@ -94,7 +94,7 @@ const en: typeof da = {
   form: "form",
   measuresTitle: "All measures",
   measuresIntro:
-    "Each chart shows the measurements over time, one colour and shape per person. Shaded areas are the questionnaire's bands, and a thin line is a cutoff (dashed when the cutoff is provisional). At the first measurement, the box or bar shows how large a change must be to be reliable.",
+    "Each chart shows the measurements over time, one colour and shape per person. Shaded areas are the questionnaire's bands, and a thin line is a cutoff (dashed when the cutoff is provisional). Where the questionnaire has its own cutoffs in pregnancy and after the birth, each period's cutoffs are shown over that period. At the first measurement, the box or bar shows how large a change must be to be reliable. A measure with a single measurement, or a record with no better end (such as which NBO observations were done), is shown in its table only.",
   respondent: "Who",
   n: "Count",
   band: "Band (latest)",
