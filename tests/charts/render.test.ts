@@ -15,6 +15,8 @@ const epds = (scores: number[]) =>
     { instrument: "epds", scale: "total", since: "birth", birthDates: new Map([["F1", "2025-02-20"]]) },
   ).analyses;
 
+const width = (svg: string): number => Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+
 async function uncached(spec: Parameters<typeof renderSvg>[0]): Promise<string> {
   const vega = await import("vega");
   const view = new vega.View(vega.parse((await compileSpec(spec)).vega), { renderer: "none" });
@@ -51,6 +53,14 @@ describe("rendering", () => {
     expect(b).not.toBe(a);
     expect(b).toBe(await uncached(second));
     expect(a).toBe(await uncached(first));
+    // a view sized by one spec's text is sized again for the next: a phase label running past the plot's
+    // right edge widens the SVG; the chart after it must not keep that width
+    const overflow = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([20, 18, 15, 12]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-04-01", phase: "phase_out" }] }, { lang: "en", title: false });
+    const inside = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([5, 9, 13, 17]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-03-01", phase: "phase_out" }] }, { lang: "en", title: false });
+    const wide = await renderSvg(overflow);
+    const narrow = await uncached(inside);
+    expect(width(wide)).toBeGreaterThan(width(narrow));
+    expect(await renderSvg(inside)).toBe(narrow);
     // renders of one shape at once take turns on its view
     const both = await Promise.all([renderSvg(first), renderSvg(second), renderSvg(first)]);
     expect(both).toEqual([a, b, a]);
