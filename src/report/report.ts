@@ -236,7 +236,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
 <tr><th scope="row">${w.period}</th><td>${formatDateLong(g.start, lang)} – ${formatDateLong(g.review, lang)} (${w.evaluatedAt} ${formatDateLong(e.at, lang)})</td></tr>
 <tr><th scope="row">${w.baseline}</th><td>${point(e.baseline)}</td></tr>
 <tr><th scope="row">${w.latest}</th><td>${point(e.latest)}</td></tr>
-<tr><th scope="row">${w.change}</th><td>${e.change === null ? "–" : signed(e.change, lang)}${e.reliable ? ` (${verdictLabel(e.reliable.verdict, lang)})` : ""}</td></tr>
+<tr><th scope="row">${w.change}</th><td>${e.change === null ? "–" : signed(e.change, lang)}${e.reliable ? ` (${verdictLabel(e.reliable.verdict, lang)})` : e.change !== null ? ` (${w.changeNoNorms})` : ""}</td></tr>
 ${e.notes.length ? html`<tr><th scope="row">${w.notes}</th><td>${e.notes.join("; ")}</td></tr>` : ""}
 </table>
 ${fig}

@@ -174,7 +174,8 @@ describe("buildReport", () => {
       ["nbo", null],
       ["nbo", null],
     ]);
-    const report = await buildReport({ results, registry: reg, birthDates: new Map([["F1", "2025-02-01"]]) }, { lang: "en" });
+    const goal = GoalSchema.parse({ id: "rf", subjectId: "F1", goal: "Mor tænker over barnets indre", measure: { instrument: "pdi-rf", scale: "overall_rf", respondent: "mother" }, target: { kind: "above", value: 6 }, start: "2025-01-01", review: "2025-07-01" });
+    const report = await buildReport({ results, registry: reg, goals: [goal], birthDates: new Map([["F1", "2025-02-01"]]) }, { lang: "en" });
     const page = report.pages.find((p) => p.subjectId === "F1")!.html;
     const article = (h: string) => new RegExp(`<article class="measure"><h3>${h.replace(/[()]/g, "\\$&")}</h3>(.*?)</article>`, "s").exec(page)?.[1];
     // EPDS total: one chart, not one per form, with both periods' cutoffs named
@@ -190,8 +191,10 @@ describe("buildReport", () => {
     const record = article("NBO observations done in the session")!;
     expect(record).not.toContain("<figure");
     expect(record).toMatch(/<td>15 \(20 February 2025\)<\/td><td>15 \(20 March 2025\)<\/td>/);
-    // EPDS total and anxiety, PDI-RF, and the 2 cohort charts
-    expect(report.charts).toBe(3 + 2);
+    // RF 3 → 5 toward above 6; with no norms, the change is not called reliable or not
+    expect(page).toContain(`<tr><th scope="row">Change</th><td>+2 (whether the change is reliable cannot be judged: no norms)</td></tr>`);
+    // the goal, EPDS total and anxiety, PDI-RF, and the 2 cohort charts
+    expect(report.charts).toBe(1 + 3 + 2);
   });
 
   it("chartForm: one chart for forms that follow one another in time, one per form for different scores or forms side by side", () => {
