@@ -164,7 +164,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
       const x = g.end === null ? { value: "width" } : xField;
       layers.push({
         data: ds.ref(labels),
-        mark: { type: "text", align: "right", baseline: "middle", dx: -4, fontSize: 10, lineHeight: 12, color: "#3A2A20", lineBreak: "\n", limit: Math.max(20, room), ...italic },
+        mark: { type: "text", align: "right", baseline: "middle", dx: -4, fontSize: 10, lineHeight: 12, color: "#3A2A20", lineBreak: "\n", ...italic },
         encoding: { x, y: { field: "at", type: "quantitative", scale: yScale }, text: { field: "label" } },
       });
     }
@@ -172,10 +172,12 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     if (drawn.length > 1 && g.form) {
       const text = `${formBandsLabel(instrument.id, g.form.id, g.form.label, lang)}${provisional ? ` (${t.provisional})` : ""}`;
       const label = wrap(text, right - left - 6, 9, 40);
+      // 3 px above the plot's foot, raised by the lines below the first (vega sets them below it)
+      const at = domain[0] + ((3 + (label.split("\n").length - 1) * 11) / height) * (domain[1] - domain[0]);
       layers.push({
-        data: ds.ref([{ label, ...(g.start !== null ? { x: xOf(g.start) } : {}) }]),
-        mark: { type: "text", align: "left", baseline: "bottom", dx: 3, dy: -3 - (label.split("\n").length - 1) * 11, fontSize: 9, lineHeight: 11, color: "#5A4A40", lineBreak: "\n", limit: Math.max(20, right - left - 6), ...italic },
-        encoding: { x: g.start === null ? { value: 0 } : xField, y: { value: "height" }, text: { field: "label" } },
+        data: ds.ref([{ label, at, ...(g.start !== null ? { x: xOf(g.start) } : {}) }]),
+        mark: { type: "text", align: "left", baseline: "bottom", dx: 3, fontSize: 9, lineHeight: 11, color: "#5A4A40", lineBreak: "\n", ...italic },
+        encoding: { x: g.start === null ? { value: 0 } : xField, y: { field: "at", type: "quantitative", scale: yScale }, text: { field: "label" } },
       });
     }
   }
@@ -328,8 +330,9 @@ function goalBands(g: GoalEvaluation, segments: readonly BandSegment[], info: Sc
 }
 
 /**
- * A label on as many lines as the room needs, else on one line (which the mark's limit cuts short). Widths as
- * vega estimates them when it truncates without a canvas: 0.8 × the font size a character.
+ * A label on as many lines as the room needs, else on one line cut short with an ellipsis. Widths as vega
+ * estimates text without a canvas: 0.8 × the font size a character. Done here, not by the mark's limit, so
+ * that the spec's shape (and so its compiled view) does not depend on the room.
  */
 function wrap(label: string, room: number, fontSize: number, height: number): string {
   const perLine = Math.floor(room / (0.8 * fontSize));
@@ -341,7 +344,8 @@ function wrap(label: string, room: number, fontSize: number, height: number): st
     else lines.push(word);
   }
   const fits = lines.every((l) => l.length <= perLine) && lines.length * (fontSize + 2) <= height;
-  return fits ? lines.join("\n") : label;
+  if (fits) return lines.join("\n");
+  return label.length <= perLine ? label : `${label.slice(0, Math.max(1, perLine - 1))}…`;
 }
 
 /** Phase runs in date order; each runs to the next one's start, the last to the last date on the chart. */
