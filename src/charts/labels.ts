@@ -69,6 +69,20 @@ const SCALES_DA: Record<string, string> = {
   "prfq.interest_curiosity": "Interesse og nysgerrighed (PRFQ)",
   "rfq-8.certainty": "Sikkerhed (RFQ-8)",
   "rfq-8.uncertainty": "Usikkerhed (RFQ-8)",
+  "pdi-rf.overall_rf": "Refleksiv funktion (PDI)",
+  "aai-rf.overall_rf": "Refleksiv funktion (AAI)",
+  "ems.average_level": "Gennemsnitligt mentaliseringsniveau (EMS)",
+  "ems.highest_level": "Højeste mentaliseringsniveau (EMS)",
+  "ems.lowest_level": "Laveste mentaliseringsniveau (EMS)",
+  "nbo.observations_done": "NBO-observationer gjort i sessionen",
+};
+
+/** What a form's own bands are called on a chart that draws several forms' bands over time, by "instrument.form". */
+const FORM_BANDS: Record<string, Words> = {
+  "epds.antenatal": { da: "Grænser i graviditeten", en: "Cutoffs in pregnancy" },
+  "epds.postnatal": { da: "Grænser efter fødslen", en: "Cutoffs after the birth" },
+  "ors.adult": { da: "Grænser for voksne", en: "Adult cutoffs" },
+  "ors.adolescent": { da: "Grænser for unge", en: "Adolescent cutoffs" },
 };
 
 /** Trend categories: an open set (issue 8 adds no_norms); unknown ones are shown by id. */
@@ -166,6 +180,8 @@ export const phaseLabel = (id: string, lang: Lang): string => pick(PHASES, id, l
 export const bandLabel = (id: string, fallback: string, lang: Lang): string => pick(BANDS, id, lang) ?? fallback;
 export const scaleLabel = (instrument: string, scale: string, fallback: string, lang: Lang): string =>
   (lang === "da" ? SCALES_DA[`${instrument}.${scale}`] : undefined) ?? fallback;
+export const formBandsLabel = (instrument: string, form: string, fallback: string, lang: Lang): string =>
+  pick(FORM_BANDS, `${instrument}.${form}`, lang) ?? (lang === "da" ? `Grænser for skema ${form}` : `Cutoffs: ${fallback}`);
 export const categoryLabel = (id: string, lang: Lang): string => pick(CATEGORIES, id, lang) ?? id;
 export const goalStatusLabel = (id: string, lang: Lang): string => pick(GOAL_STATUS, id, lang) ?? id;
 export const alertLabel = (id: string, lang: Lang): string => pick(ALERTS, id, lang) ?? id;

@@ -8,21 +8,25 @@
  *        └──────────────► one layered spec, data inline
  */
 import type { TopLevelSpec } from "vega-lite";
-import { parseDate, toDayNumber } from "../dates.js";
-import type { Instrument } from "../registry/load.js";
-import type { BandSet, ScaleDef } from "../schema/instrument.js";
+import { formatDate, fromDayNumber, parseDate, toDayNumber } from "../dates.js";
+import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
+import type { BandSet, FormDef, ScaleDef } from "../schema/instrument.js";
 import { changeBasis } from "../trend/reliable-change.js";
 import type { TrendAnalysis } from "../trend/classify.js";
 import type { GoalEvaluation } from "../trend/goals.js";
-import { formatDateLong, formatNumberLocale, phaseLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
-import { scaleInfo } from "./scale-info.js";
-import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles } from "./style.js";
+import { formBandsLabel, formatDateLong, formatNumberLocale, phaseLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
+import { scaleInfo, type ScaleInfo } from "./scale-info.js";
+import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles, type BandArea } from "./style.js";
 import { goalTargetText } from "./goal-text.js";
 
 export interface ProgressionInput {
   instrument: Instrument;
   scale: string;
-  /** the form whose bands to draw (ASQ:SE-2 per form); without it, bands are drawn when every form has the same */
+  /**
+   * the form whose bands to draw over the whole chart (ASQ:SE-2 per form); without it, the bands every form
+   * shares, or, where the bands depend on the form chosen per administration (EPDS antenatal/postnatal),
+   * each form's bands over the span of the points scored on it
+   */
   form?: string;
   /** one analysis per respondent, all of one subject, instrument and scale */
   analyses: readonly TrendAnalysis[];
@@ -71,8 +75,8 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const lastDate = dates[dates.length - 1];
 
   const scores = points.map((p) => p.score);
-  const domain = yDomain(info, scores, goals.map((g) => goalTargetValue(g, info.bands, info.scale.def)));
-  const bands = bandAreas(info.bands, domain, lang);
+  const segments = bandSegments(instrument, info, input.form, analyses, reference) ?? [{ form: info.form, bands: info.bands, start: null, end: null }];
+  const domain = yDomain(info, segments.map((g) => g.bands), scores, goals.map((g) => goalTargetValue(g, goalBands(g, segments, info), info.scale.def)));
   const direction = info.scale.def.direction;
   const dirText = direction === "higher_is_better" ? t.higherBetter : direction === "higher_is_worse" ? t.higherWorse : t.noBetterEnd;
   const name = scaleLabel(instrument.id, input.scale, info.scale.def.label, lang);
@@ -86,11 +90,35 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const layers: Layer[] = [];
   const ds = new Datasets();
 
-  if (bands.length) {
+  // where the chart's x scale puts a date, in pixels (padding 10), to fit labels into a segment
+  const width = opts.width ?? 560;
+  const height = opts.height ?? 230;
+  const firstDay = dates.length ? dayOf(dates[0]!) : 0;
+  const lastDay = lastDate ? dayOf(lastDate) : firstDay;
+  const px = (date: string | null, edge: number): number => (date === null ? edge : lastDay > firstDay ? 10 + ((dayOf(date) - firstDay) / (lastDay - firstDay)) * (width - 20) : width / 2);
+  const pyHeight = (lo: number, hi: number): number => ((hi - lo) / (domain[1] - domain[0] || 1)) * height;
+  // a segment's x extent: to the plot's edge where it has no date of its own
+  const segX = (g: BandSegment): { data: Record<string, unknown>; enc: Record<string, unknown> } => {
+    if (g.start === null && g.end === null) return { data: {}, enc: {} };
+    if (g.start === null) return { data: { x: xOf(g.end!) }, enc: { x: xField, x2: { value: 0 } } };
+    if (g.end === null) return { data: { x: xOf(g.start) }, enc: { x: xField, x2: { value: "width" } } };
+    return { data: { x: xOf(g.start), x2: xOf(g.end) }, enc: { x: xField, x2 } };
+  };
+  const drawn = segments.map((g) => ({ g, areas: bandAreas(g.bands, domain, lang), pos: segX(g), left: px(g.start, 0), right: px(g.end, width) }));
+
+  for (const { areas, pos } of drawn) {
+    if (!areas.length) continue;
     layers.push({
-      data: ds.ref(bands),
+      data: ds.ref(areas.map((b) => ({ ...b, ...pos.data }))),
       mark: { type: "rect", opacity: 1 },
-      encoding: { y: { field: "lower", type: "quantitative", scale: yScale }, y2: { field: "upper" }, fill: { field: "fill", type: "nominal", scale: null, legend: null } },
+      encoding: {
+        ...pos.enc,
+        y: { field: "lower", type: "quantitative", scale: yScale },
+        y2: { field: "upper" },
+        fill: { field: "fill", type: "nominal", scale: null, legend: null },
+        // side by side, segments' edges in their own colour, or anti-aliasing leaves a light seam between them
+        ...(drawn.length > 1 ? { stroke: { field: "fill", type: "nominal", scale: null, legend: null } } : {}),
+      },
     });
   }
 
@@ -111,19 +139,47 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     });
   }
 
-  for (const c of cutoffs(info.bands)) {
-    layers.push({
-      data: ds.ref([{ y: c.value }]),
-      mark: { type: "rule", color: "#7A3B2E", strokeWidth: 1, ...(c.provisional ? { strokeDash: [4, 3] } : {}) },
-      encoding: { y: { field: "y", type: "quantitative", scale: yScale } },
-    });
-  }
-  if (bands.length) {
-    layers.push({
-      data: ds.ref(bands.filter((b) => b.concern)),
-      mark: { type: "text", align: "right", baseline: "middle", dx: -4, fontSize: 10, color: "#3A2A20", ...(info.bands?.source.provenance === "provisional" ? { fontStyle: "italic" } : {}) },
-      encoding: { x: { value: "width" }, y: { field: "mid", type: "quantitative", scale: yScale }, text: { field: "label" } },
-    });
+  for (const { g, pos } of drawn)
+    for (const c of cutoffs(g.bands)) {
+      layers.push({
+        data: ds.ref([{ y: c.value, ...pos.data }]),
+        mark: { type: "rule", color: "#7A3B2E", strokeWidth: 1, ...(c.provisional ? { strokeDash: [4, 3] } : {}) },
+        encoding: { ...pos.enc, y: { field: "y", type: "quantitative", scale: yScale } },
+      });
+    }
+  for (const { g, areas, right, left } of drawn) {
+    const provisional = g.bands?.source.provenance === "provisional";
+    const italic = provisional ? { fontStyle: "italic" } : {};
+    const room = right - left - 8;
+    // a label on n lines is centred on its band: vega sets the first line at the point and the rest below it
+    const labels = areas
+      .filter((b) => b.concern)
+      .map((b) => {
+        const label = wrap(b.label, room, 10, pyHeight(b.lower, b.upper));
+        const lines = label.split("\n").length;
+        return { ...b, label, at: b.mid + (((lines - 1) * 12) / 2) * ((domain[1] - domain[0]) / height), ...(g.end !== null ? { x: xOf(g.end) } : {}) };
+      });
+    if (labels.length) {
+      // at the segment's right end: the right edge of the plot for the last one
+      const x = g.end === null ? { value: "width" } : xField;
+      layers.push({
+        data: ds.ref(labels),
+        mark: { type: "text", align: "right", baseline: "middle", dx: -4, fontSize: 10, lineHeight: 12, color: "#3A2A20", lineBreak: "\n", ...italic },
+        encoding: { x, y: { field: "at", type: "quantitative", scale: yScale }, text: { field: "label" } },
+      });
+    }
+    // several segments: each named at its foot, with the word provisional where its bands are
+    if (drawn.length > 1 && g.form) {
+      const text = `${formBandsLabel(instrument.id, g.form.id, g.form.label, lang)}${provisional ? ` (${t.provisional})` : ""}`;
+      const label = wrap(text, right - left - 6, 9, 40);
+      // 3 px above the plot's foot, raised by the lines below the first (vega sets them below it)
+      const at = domain[0] + ((3 + (label.split("\n").length - 1) * 11) / height) * (domain[1] - domain[0]);
+      layers.push({
+        data: ds.ref([{ label, at, ...(g.start !== null ? { x: xOf(g.start) } : {}) }]),
+        mark: { type: "text", align: "left", baseline: "bottom", dx: 3, fontSize: 9, lineHeight: 11, color: "#5A4A40", lineBreak: "\n", ...italic },
+        encoding: { x: g.start === null ? { value: 0 } : xField, y: { field: "at", type: "quantitative", scale: yScale }, text: { field: "label" } },
+      });
+    }
   }
 
   // reliable change: a change inside baseline ± threshold is within measurement error
@@ -152,15 +208,19 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
     );
   }
 
+  // several segments: the goal's name where the last begins, clear of the earlier segments' band names
+  const lastStart = segments.length > 1 ? segments[segments.length - 1]!.start : null;
+  const goalLabelAt = lastStart !== null ? xOf(lastStart) : undefined;
   for (const g of goals) {
-    const target = goalTargetValue(g, info.bands, info.scale.def);
-    const label = `${t.goal}: ${goalTargetText(g.goal.target, lang, info.bands)}`;
+    const set = goalBands(g, segments, info);
+    const target = goalTargetValue(g, set, info.scale.def);
+    const label = `${t.goal}: ${goalTargetText(g.goal.target, lang, set)}`;
     if (target !== null && target >= domain[0] && target <= domain[1]) {
       layers.push({
-        data: ds.ref([{ y: target, label }]),
+        data: ds.ref([{ y: target, label, ...(goalLabelAt ? { x: goalLabelAt } : {}) }]),
         layer: [
           { mark: { type: "rule", color: "#1B4F2A", strokeWidth: 2, strokeDash: [8, 4] }, encoding: { y: { field: "y", type: "quantitative", scale: yScale } } },
-          { mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -3, fontSize: 11, fontWeight: "bold", color: "#1B4F2A" }, encoding: { x: { value: 0 }, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } } },
+          { mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -3, fontSize: 11, fontWeight: "bold", color: "#1B4F2A" }, encoding: { x: goalLabelAt ? xField : { value: 0 }, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } } },
         ],
       });
     }
@@ -209,8 +269,8 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
  * The score axis: the scale's whole range, so a score is seen against what is possible; but where the range
  * runs far beyond the cutoffs and the scores (ASQ:SE-2 totals), it stops a third above the highest of them.
  */
-function yDomain(info: ReturnType<typeof scaleInfo>, scores: number[], targets: (number | null)[]): [number, number] {
-  const edges = (info.bands?.bands ?? []).flatMap((b) => [b.lower?.value, b.upper?.value]).filter((v): v is number => v !== undefined);
+function yDomain(info: ScaleInfo, sets: readonly (BandSet | undefined)[], scores: number[], targets: (number | null)[]): [number, number] {
+  const edges = sets.flatMap((set) => (set?.bands ?? []).flatMap((b) => [b.lower?.value, b.upper?.value])).filter((v): v is number => v !== undefined);
   const seen = [...scores, ...edges, ...targets.filter((v): v is number => v !== null)];
   if (!info.range) return seen.length ? [Math.min(...seen), Math.max(...seen)] : [0, 1];
   const [lo, hi] = info.range;
@@ -218,6 +278,74 @@ function yDomain(info: ReturnType<typeof scaleInfo>, scores: number[], targets: 
   if (hi - lo <= 1.6 * (top - lo)) return [lo, hi];
   const step = 10 ** Math.floor(Math.log10(Math.max(1e-9, (top - lo) * 1.35)));
   return [lo, Math.min(hi, Math.ceil((lo + (top - lo) * 1.35) / step) * step)];
+}
+
+/** Bands over a stretch of the chart; start or end null: from or to the plot's edge. */
+interface BandSegment {
+  form: FormDef | undefined;
+  bands: BandSet | undefined;
+  start: string | null;
+  end: string | null;
+}
+
+/**
+ * Per-form bands over time, for a scale whose score means the same on every form but whose bands depend on
+ * the form chosen per administration (EPDS: antenatal bands in pregnancy, postnatal after the birth). Each run
+ * of points on one form gets that form's bands; two runs meet at the birth when the definition chooses forms
+ * by birth and the birth date lies between them, else halfway between their points. null when one band set
+ * holds for the whole chart (a form was chosen, the forms agree, or the score itself depends on the form and
+ * the series are split per form); [] when points of one date disagree on the form, so no bands can be drawn.
+ */
+function bandSegments(instrument: Instrument, info: ScaleInfo, chosen: string | undefined, analyses: readonly TrendAnalysis[], reference: { kind: string; date: string }): BandSegment[] | null {
+  if (chosen !== undefined || info.bands !== undefined || !instrument.hasForms || scaleDependsOnForm(instrument, info.scale)) return null;
+  const formOf = new Map<string, Set<string>>();
+  for (const a of analyses)
+    for (const st of a.steps) if (st.form !== undefined && instrument.forms.some((f) => f.id === st.form)) formOf.set(st.date, new Set([...(formOf.get(st.date) ?? []), st.form]));
+  if (!formOf.size) return null;
+  if ([...formOf.values()].some((f) => f.size > 1)) return [];
+  const runs: { form: string; first: string; last: string }[] = [];
+  for (const date of [...formOf.keys()].sort()) {
+    const form = [...formOf.get(date)!][0]!;
+    const run = runs[runs.length - 1];
+    if (run && run.form === form) run.last = date;
+    else runs.push({ form, first: date, last: date });
+  }
+  const byBirth = instrument.def.formSelection?.rule === "birth-relative" && reference.kind === "birth";
+  const meet = runs.slice(1).map((r, i) => {
+    const prev = runs[i]!;
+    if (byBirth && prev.last < reference.date && reference.date <= r.first) return reference.date;
+    return formatDate(fromDayNumber(Math.round((dayOf(prev.last) + dayOf(r.first)) / 2)));
+  });
+  return runs.map((r, i) => {
+    const form = instrument.forms.find((f) => f.id === r.form)!;
+    return { form, bands: scaleInfo(instrument, info.scale.id, form.id).bands, start: i === 0 ? null : meet[i - 1]!, end: i === runs.length - 1 ? null : meet[i]! };
+  });
+}
+
+/** The bands a goal's target is read against: those of the segment holding its review date. */
+function goalBands(g: GoalEvaluation, segments: readonly BandSegment[], info: ScaleInfo): BandSet | undefined {
+  if (segments.length <= 1) return segments[0]?.bands ?? info.bands;
+  const review = g.goal.review;
+  return (segments.find((s) => (s.start === null || s.start <= review) && (s.end === null || review < s.end)) ?? segments[segments.length - 1]!).bands;
+}
+
+/**
+ * A label on as many lines as the room needs, else on one line cut short with an ellipsis. Widths as vega
+ * estimates text without a canvas: 0.8 × the font size a character. Done here, not by the mark's limit, so
+ * that the spec's shape (and so its compiled view) does not depend on the room.
+ */
+function wrap(label: string, room: number, fontSize: number, height: number): string {
+  const perLine = Math.floor(room / (0.8 * fontSize));
+  if (label.length <= perLine) return label;
+  const lines: string[] = [];
+  for (const word of label.split(" ")) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= perLine) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  const fits = lines.every((l) => l.length <= perLine) && lines.length * (fontSize + 2) <= height;
+  if (fits) return lines.join("\n");
+  return label.length <= perLine ? label : `${label.slice(0, Math.max(1, perLine - 1))}…`;
 }
 
 /** Phase runs in date order; each runs to the next one's start, the last to the last date on the chart. */

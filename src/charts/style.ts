@@ -85,6 +85,9 @@ export function cutoffs(set: BandSet | undefined): { value: number; provisional:
 
 export function baseConfig(lang: Lang): Config {
   return {
+    // sized anew on every run: the renderer feeds one view the data of many specs, and a view sized only
+    // once keeps the first spec's margins (e.g. for a label past the plot's edge) for every later one
+    autosize: { type: "pad", resize: true },
     font: FONT,
     locale: VEGA_LOCALE[lang],
     view: { stroke: "#888888" },

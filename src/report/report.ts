@@ -3,12 +3,12 @@
  * results in memory (no file access here; the `report` command writes the pages).
  *
  *   results ──► per family: goals (evaluateGoals), measures (analyseTrends per instrument × scale,
- *               per form where forms have their own cutoffs), FIT sessions (fitSessions)
+ *               per form where the score differs by form), FIT sessions (fitSessions)
  *           ──► chart specs (progressionChart, fitChart) ──► SVG (renderSvg) ──► HTML (escaped)
  */
 import { parseDate, formatDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
-import type { Instrument } from "../registry/load.js";
+import { bandsFor, scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { analyseTrends, type TrendAnalysis } from "../trend/classify.js";
 import { fitMeasures, fitSessions, type EtrTable, type FitFamily } from "../trend/fit.js";
@@ -174,7 +174,7 @@ interface Measure {
   instrument: Instrument;
   scale: string;
   form: string | undefined;
-  /** one of several groups by form (forms with their own cutoffs) */
+  /** one of several groups by form (a score that differs by form) */
   split: boolean;
   analyses: TrendAnalysis[];
   results: ScoreResult[];
@@ -214,7 +214,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
       const inst = reg.get(g.measure.instrument);
       const mine = results.filter((r) => r.instrument === inst.id && (g.measure.respondent === undefined || (r.respondent ?? "") === g.measure.respondent));
       const choice = chartForm(inst, g.measure.scale, mine);
-      // forms with their own cutoffs: the chart shows the form of the latest measurement
+      // a score that differs by form: the chart shows the form of the latest measurement
       const scoredDates = mine.filter((r) => r.scales.some((x) => x.scale === g.measure.scale && x.score !== null)).sort((a, b) => ((iso(a.administeredOn) ?? "") < (iso(b.administeredOn) ?? "") ? -1 : 1));
       const latestForm = scoredDates[scoredDates.length - 1]?.form ?? undefined;
       const form = choice.split ? { form: latestForm, split: true } : choice;
@@ -236,7 +236,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
 <tr><th scope="row">${w.period}</th><td>${formatDateLong(g.start, lang)} – ${formatDateLong(g.review, lang)} (${w.evaluatedAt} ${formatDateLong(e.at, lang)})</td></tr>
 <tr><th scope="row">${w.baseline}</th><td>${point(e.baseline)}</td></tr>
 <tr><th scope="row">${w.latest}</th><td>${point(e.latest)}</td></tr>
-<tr><th scope="row">${w.change}</th><td>${e.change === null ? "–" : signed(e.change, lang)}${e.reliable ? ` (${verdictLabel(e.reliable.verdict, lang)})` : ""}</td></tr>
+<tr><th scope="row">${w.change}</th><td>${e.change === null ? "–" : signed(e.change, lang)}${e.reliable ? ` (${verdictLabel(e.reliable.verdict, lang)})` : e.change !== null ? ` (${w.changeNoNorms})` : ""}</td></tr>
 ${e.notes.length ? html`<tr><th scope="row">${w.notes}</th><td>${e.notes.join("; ")}</td></tr>` : ""}
 </table>
 ${fig}
@@ -282,7 +282,11 @@ ${fig}
     if (fitIds.has(m.instrument.id)) continue;
     const scored = m.analyses.filter((a) => a.n > 0);
     if (!scored.length) continue;
-    const fig = await chart(progressionChart({ instrument: m.instrument, scale: m.scale, ...(m.form !== undefined && m.instrument.hasForms ? { form: m.form } : {}), analyses: scored, phases: phased, goals: evals }, { lang, x: ctx.x, title: false }));
+    // a line needs two measurements; single measurements and records are read from the table
+    const fig =
+      scored.some((a) => a.n >= 2) && !recordOnly(m.instrument, m.scale)
+        ? await chart(progressionChart({ instrument: m.instrument, scale: m.scale, ...(m.form !== undefined && m.instrument.hasForms ? { form: m.form } : {}), analyses: scored, phases: phased, goals: evals }, { lang, x: ctx.x, title: false }))
+        : html``;
     measureParts.push(html`<article class="measure"><h3>${name}${formText}</h3>${fig}${measureTable(rows, lang)}</article>`);
   }
 
@@ -384,17 +388,38 @@ ${provenancePart}
 }
 
 /**
- * Which form's bands a chart of this scale draws: the instrument's only form, the one form in the
- * results, or none when forms share their bands; `split` when results span forms with their own cutoffs.
+ * Which form a chart of this scale is drawn for: the instrument's only form, or the one form in the results.
+ * `split` (one chart per form) when the results span forms on which the score itself differs (a sum over
+ * each form's own items, ASQ:SE-2), or forms with their own bands used side by side on one date (ORS adult
+ * and adolescent in one family). Forms that follow one another in time (EPDS in pregnancy, then after the
+ * birth) stay one chart, which draws each form's bands over the span of its points (progressionChart).
  */
 export function chartForm(inst: Instrument, scale: string, results: readonly ScoreResult[]): { form: string | undefined; split: boolean } {
   if (!inst.hasForms) return { form: undefined, split: false };
-  const scored = results.filter((r) => r.scales.some((s) => s.scale === scale && s.score !== null));
-  const forms = [...new Set(scored.map((r) => r.form).filter((f): f is string => !!f && inst.forms.some((x) => x.id === f)))];
+  const scored = results.filter((r) => r.scales.some((s) => s.scale === scale && s.score !== null) && !!r.form && inst.forms.some((x) => x.id === r.form));
+  const forms = [...new Set(scored.map((r) => r.form!))];
   if (forms.length === 1) return { form: forms[0], split: false };
-  if (scaleInfo(inst, scale).bands !== undefined || !inst.scales.find((s) => s.id === scale)) return { form: undefined, split: false };
-  const anyBands = inst.forms.some((f) => scaleInfo(inst, scale, f.id).bands !== undefined);
-  return { form: undefined, split: anyBands && forms.length > 1 };
+  const sc = inst.scales.find((s) => s.id === scale);
+  if (forms.length === 0 || sc === undefined) return { form: undefined, split: false };
+  if (scaleDependsOnForm(inst, sc)) return { form: undefined, split: true };
+  if (scaleInfo(inst, scale).bands !== undefined) return { form: undefined, split: false };
+  const onDate = new Map<string, Set<string>>();
+  for (const r of scored) {
+    const d = iso(r.administeredOn);
+    if (d !== null) onDate.set(d, new Set([...(onDate.get(d) ?? []), r.form!]));
+  }
+  return { form: undefined, split: [...onDate.values()].some((f) => f.size > 1) };
+}
+
+/**
+ * A record rather than a measure: no better end, no bands on any form and nothing to judge a change by
+ * (no reliable-change size, no norms), as the NBO's count of the observations done in a session. A line
+ * over time would invite reading progress into it; its table says what was recorded.
+ */
+export function recordOnly(inst: Instrument, scale: string): boolean {
+  const sc = inst.scales.find((s) => s.id === scale);
+  if (!sc || sc.def.direction !== "none") return false;
+  return !inst.forms.some((f) => bandsFor(sc, f) !== undefined) && sc.def.reliableChange === undefined && !(sc.def.norms ?? []).length;
 }
 
 interface MeasureRow {

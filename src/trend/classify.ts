@@ -29,6 +29,8 @@ export interface Step {
   score: number;
   weeks: number;
   phase?: string;
+  /** the form the administration was scored on, when the instrument has forms (charts draw its bands) */
+  form?: string;
   fromBaseline: ChangeResult | null;
   fromPrevious: ChangeResult | null;
 }
@@ -90,7 +92,7 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
   const first: SeriesPoint | undefined = pts[0];
   const last: SeriesPoint | undefined = pts[pts.length - 1];
   const assess = (x: SeriesPoint, y: SeriesPoint) => (basis ? assessChange(x.score, y.score, basis, series.direction) : null);
-  const steps: Step[] = pts.map((p, i) => ({ date: p.date, score: p.score, weeks: p.weeks, ...(p.phase !== undefined ? { phase: p.phase } : {}), fromBaseline: i === 0 ? null : assess(first!, p), fromPrevious: i === 0 ? null : assess(pts[i - 1]!, p) }));
+  const steps: Step[] = pts.map((p, i) => ({ date: p.date, score: p.score, weeks: p.weeks, ...(p.phase !== undefined ? { phase: p.phase } : {}), ...(p.form !== null ? { form: p.form } : {}), fromBaseline: i === 0 ? null : assess(first!, p), fromPrevious: i === 0 ? null : assess(pts[i - 1]!, p) }));
   const xy = pts.map((p) => [p.weeks, p.score] as const);
   const ts = theilSenSlope(xy);
   const out: TrendAnalysis = {

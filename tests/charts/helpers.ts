@@ -53,7 +53,7 @@ export function dataOf(spec: Spec, markType: string, pred: (mark: Record<string,
     });
 }
 
-/** A result with a phase, from the trend tests' fake(). */
-export function phased(instrument: string, scale: string, subject: string, date: string, score: number | null, respondent: string, phase: string): ScoreResult {
-  return { ...fake(instrument, scale, subject, date, score, { respondent }), phase };
+/** A result with a phase (and the form it was scored on), from the trend tests' fake(). */
+export function phased(instrument: string, scale: string, subject: string, date: string, score: number | null, respondent: string, phase: string, form?: string): ScoreResult {
+  return { ...fake(instrument, scale, subject, date, score, { respondent, ...(form !== undefined ? { form } : {}) }), phase };
 }

@@ -7,12 +7,15 @@ import { compileSpec, fitChart, fontFiles, progressionChart, renderPng, renderSv
 import { phased } from "./helpers.js";
 
 const reg = defaultRegistry();
+// monthly from January; born 20 February: two antenatal administrations, then postnatal ones
 const epds = (scores: number[]) =>
   analyseTrends(
-    scores.map((s, i) => phased("epds", "total", "F1", `2025-0${i + 1}-01`, s, "mother", i < 2 ? "pregnancy" : "support")),
+    scores.map((s, i) => phased("epds", "total", "F1", `2025-0${i + 1}-01`, s, "mother", i < 2 ? "pregnancy" : "support", i < 2 ? "antenatal" : "postnatal")),
     reg,
-    { instrument: "epds", scale: "total" },
+    { instrument: "epds", scale: "total", since: "birth", birthDates: new Map([["F1", "2025-02-20"]]) },
   ).analyses;
+
+const width = (svg: string): number => Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
 
 async function uncached(spec: Parameters<typeof renderSvg>[0]): Promise<string> {
   const vega = await import("vega");
@@ -26,7 +29,11 @@ describe("rendering", () => {
   it("draws the EPDS progression chart and the FIT chart as the committed SVGs", async () => {
     const svg = await renderSvg(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([16, 14, 11, 8]) }, { lang: "da" }));
     expect(svg).toMatch(/^<svg [^>]*width="\d+" height="\d+"/);
-    expect(svg).toContain("Mulig depression");
+    // the postnatal bands' names; the antenatal segment's, provisional, in italics
+    expect(svg).toContain(">Mulig depression</text>");
+    expect(svg).toContain(`font-style="italic" fill="#3A2A20">Mulig depression (foreløbig)</text>`);
+    expect(svg).toContain(`font-style="italic" fill="#5A4A40">Grænser i graviditeten (foreløbig)</text>`);
+    expect(svg).toContain(">Grænser efter fødslen</text>");
     expect(svg).toContain("jan. 2025");
     await expect(svg).toMatchFileSnapshot("__snapshots__/progression-epds-da.svg");
 
@@ -46,6 +53,14 @@ describe("rendering", () => {
     expect(b).not.toBe(a);
     expect(b).toBe(await uncached(second));
     expect(a).toBe(await uncached(first));
+    // a view sized by one spec's text is sized again for the next: a phase label running past the plot's
+    // right edge widens the SVG; the chart after it must not keep that width
+    const overflow = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([20, 18, 15, 12]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-04-01", phase: "phase_out" }] }, { lang: "en", title: false });
+    const inside = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([5, 9, 13, 17]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-03-01", phase: "phase_out" }] }, { lang: "en", title: false });
+    const wide = await renderSvg(overflow);
+    const narrow = await uncached(inside);
+    expect(width(wide)).toBeGreaterThan(width(narrow));
+    expect(await renderSvg(inside)).toBe(narrow);
     // renders of one shape at once take turns on its view
     const both = await Promise.all([renderSvg(first), renderSvg(second), renderSvg(first)]);
     expect(both).toEqual([a, b, a]);

@@ -13,13 +13,15 @@ async function valid(spec: Parameters<typeof compileSpec>[0]) {
   expect((await compileSpec(spec)).warnings).toEqual([]);
 }
 
-// EPDS: higher is worse; reliable change is a fixed 4 points (the definition's reliableChange)
+// EPDS: higher is worse; reliable change is a fixed 4 points (the definition's reliableChange). Its bands
+// depend on the form of each administration: antenatal (provisional) in pregnancy, postnatal after the birth.
 const EPDS = [
-  phased("epds", "total", "F1", "2024-11-01", 15, "mother", "pregnancy"),
-  phased("epds", "total", "F1", "2025-02-01", 12, "mother", "birth"),
-  phased("epds", "total", "F1", "2025-06-01", 8, "mother", "support"),
-  phased("epds", "total", "F1", "2024-11-01", 10, "father", "pregnancy"), // one point
+  phased("epds", "total", "F1", "2024-11-01", 15, "mother", "pregnancy", "antenatal"),
+  phased("epds", "total", "F1", "2025-02-01", 12, "mother", "birth", "postnatal"),
+  phased("epds", "total", "F1", "2025-06-01", 8, "mother", "support", "postnatal"),
+  phased("epds", "total", "F1", "2024-11-01", 10, "father", "pregnancy", "antenatal"), // one point
 ];
+const BIRTH = new Map([["F1", "2025-01-20"]]);
 const epdsGoal = evaluateGoal(
   GoalSchema.parse({ id: "g1", subjectId: "F1", goal: "Mors humør", measure: { instrument: "epds", scale: "total", respondent: "mother" }, target: { kind: "below", value: 10 }, start: "2024-11-01", review: "2025-09-01" }),
   EPDS,
@@ -36,19 +38,48 @@ const orsGoals = [
 );
 
 describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
-  it("EPDS (higher is worse): bands, cutoff, a bar of reliable change per respondent, a one-point series, the goal and phases", async () => {
-    const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total" });
+  it("EPDS (higher is worse): each form's bands up to and from the birth, cutoffs, a bar of reliable change per respondent, a one-point series, the goal and phases", async () => {
+    const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total", since: "birth", birthDates: BIRTH });
     const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses, goals: [epdsGoal] }, { lang }));
     await valid(spec as never);
-    const [bands] = dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower");
-    expect(bands!.map((b) => [b.id, b.lower, b.upper, b.concern])).toEqual([
-      ["below_threshold", 0, 10, false],
-      ["possible_depression", 10, 13, true],
-      ["probable_depression", 13, 30, true],
+    const bandLayers = layers(spec).filter((l) => (l.encoding as Record<string, { field?: string }> | undefined)?.y?.field === "lower");
+    const bands = dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower");
+    // antenatal from the plot's left edge to the birth, postnatal from the birth to the right edge
+    expect(bands.map((set) => set.map((b) => [b.id, b.lower, b.upper, b.concern, b.x]))).toEqual([
+      [
+        ["below_threshold", 0, 10, false, "2025-01-20"],
+        ["possible_depression", 10, 15, true, "2025-01-20"],
+        ["probable_depression", 15, 30, true, "2025-01-20"],
+      ],
+      [
+        ["below_threshold", 0, 10, false, "2025-01-20"],
+        ["possible_depression", 10, 13, true, "2025-01-20"],
+        ["probable_depression", 13, 30, true, "2025-01-20"],
+      ],
     ]);
-    expect(bands![1]!.label).toBe(lang === "da" ? "Mulig depression" : "Possible depression");
-    // the only boundary between no concern and concern is 10; 13 lies between two concern bands
-    expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E").flat()).toEqual([{ y: 10 }]);
+    expect(bandLayers.map((l) => (l.encoding as Record<string, unknown>).x2)).toEqual([{ value: 0 }, { value: "width" }]);
+    const word = lang === "da" ? "(foreløbig)" : "(provisional)";
+    const bandText = (italic: boolean) => dataOf(spec, "text", (m) => m.align === "right" && (m.fontStyle === "italic") === italic && m.fontSize === 10)[0]!.map((b) => [b.id, String(b.label).replace(/\n/g, " ")]);
+    expect(bandText(true)).toEqual([
+      ["possible_depression", `${lang === "da" ? "Mulig depression" : "Possible depression"} ${word}`],
+      ["probable_depression", `${lang === "da" ? "Sandsynlig depression" : "Probable depression"} ${word}`],
+    ]);
+    expect(bandText(false)).toEqual([
+      ["possible_depression", lang === "da" ? "Mulig depression" : "Possible depression"],
+      ["probable_depression", lang === "da" ? "Sandsynlig depression" : "Probable depression"],
+    ]);
+    // each segment named at its foot; the antenatal one as provisional
+    expect(dataOf(spec, "text", (m) => m.fontSize === 9).map((d) => String(d[0]!.label).replace(/\n/g, " "))).toEqual(
+      lang === "da" ? [`Grænser i graviditeten ${word}`, "Grænser efter fødslen"] : [`Cutoffs in pregnancy ${word}`, "Cutoffs after the birth"],
+    );
+    // the boundary between no concern and concern is 10 in both; 13 and 15 lie between two concern bands.
+    // The antenatal set is provisional: its cutoff dashed
+    const cut = (m: Record<string, unknown>) => m.color === "#7A3B2E";
+    expect(dataOf(spec, "rule", cut).flat()).toEqual([
+      { y: 10, x: "2025-01-20" },
+      { y: 10, x: "2025-01-20" },
+    ]);
+    expect(layers(spec).filter((l) => cut((l.mark ?? {}) as Record<string, unknown>)).map((l) => (l.mark as Record<string, unknown>).strokeDash)).toEqual([[4, 3], undefined]);
     const points = dataOf(spec, "point")[0]!;
     expect(points.map((p) => [p.who, p.x, p.score])).toEqual([
       [lang === "da" ? "Mor" : "Mother", "2024-11-01", 15],
@@ -62,14 +93,50 @@ describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
       [11, 19],
       [6, 14],
     ]);
+    // the goal's name where the postnatal segment begins, clear of the antenatal band names
     const goalLines = dataOf(spec, "rule", (m) => m.color === "#1B4F2A" && m.strokeWidth === 2).flat();
-    expect(goalLines).toEqual([{ y: 10, label: lang === "da" ? "Mål: under 10" : "Goal: below 10" }]);
+    expect(goalLines).toEqual([{ y: 10, label: lang === "da" ? "Mål: under 10" : "Goal: below 10", x: "2025-01-20" }]);
     const review = dataOf(spec, "rule", (m) => m.color === "#1B4F2A" && m.strokeWidth === 1.5).flat();
     expect(review).toEqual([{ x: "2025-09-01", label: lang === "da" ? "Opfølgning 1. september 2025" : "Review 1 September 2025" }]);
     const phases = dataOf(spec, "text", (m) => m.baseline === "top" && m.align === "left")[0]!;
     expect(phases.map((p) => p.label)).toEqual(lang === "da" ? ["Graviditet", "Fødsel", "Støtte"] : ["Pregnancy", "Birth", "Support"]);
     const y = layers(spec).find((l) => (l.encoding as Record<string, { field?: string; scale?: unknown }> | undefined)?.y?.field === "score")!;
     expect((y.encoding as Record<string, { scale: unknown }>).y!.scale).toEqual({ domain: [0, 30], nice: false, zero: false });
+  });
+
+  it("EPDS without a birth date: the forms' bands meet halfway between the last antenatal and the first postnatal point", async () => {
+    const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses }, { lang }));
+    await valid(spec as never);
+    const bands = dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower");
+    // 2024-11-01 and 2025-02-01 are 92 days apart
+    expect(bands.map((set) => [...new Set(set.map((b) => b.x))])).toEqual([["2024-12-17"], ["2024-12-17"]]);
+  });
+
+  it("EPDS after the birth only: the postnatal bands across the whole chart, not provisional", async () => {
+    const post = EPDS.filter((r) => r.form === "postnatal");
+    const { analyses } = analyseTrends(post, reg, { instrument: "epds", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses }, { lang }));
+    await valid(spec as never);
+    const [bands] = dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower");
+    expect(bands!.map((b) => [b.id, b.lower, b.upper, b.concern, b.x])).toEqual([
+      ["below_threshold", 0, 10, false, undefined],
+      ["possible_depression", 10, 13, true, undefined],
+      // the axis stops about a third above the highest score or edge (13), as for every scale
+      ["probable_depression", 13, 20, true, undefined],
+    ]);
+    expect(bands![1]!.label).toBe(lang === "da" ? "Mulig depression" : "Possible depression");
+    expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E").flat()).toEqual([{ y: 10 }]);
+    expect(dataOf(spec, "text", (m) => m.fontSize === 9)).toEqual([]);
+  });
+
+  it("EPDS with two forms on one date (a form column at odds with itself): no bands rather than the wrong ones", async () => {
+    const odd = [phased("epds", "total", "F1", "2025-01-10", 12, "mother", "pregnancy", "antenatal"), phased("epds", "total", "F1", "2025-01-10", 9, "father", "pregnancy", "postnatal"), phased("epds", "total", "F1", "2025-03-10", 8, "mother", "support", "postnatal")];
+    const { analyses } = analyseTrends(odd, reg, { instrument: "epds", scale: "total" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses }, { lang }));
+    await valid(spec as never);
+    expect(dataOf(spec, "rect", (_, l) => (l.encoding as Record<string, { field?: string }>).y?.field === "lower")).toEqual([]);
+    expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E")).toEqual([]);
   });
 
   it("ORS (higher is better) in weeks: the reliable-change box around the one baseline, goal lines from the band and from reliable improvement", async () => {

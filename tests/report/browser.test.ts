@@ -75,7 +75,8 @@ describe("the demo report in Chromium", () => {
     );
     const html = readFileSync(join(dir, "family-F005.html"), "utf8");
     expect(charts.length).toBe((html.match(/<figure class="chart">/g) ?? []).length);
-    expect(charts.length).toBeGreaterThan(10);
+    // 3 goals; 13 measures with two measurements or more (ADBB, PSS, PRFQ ×3, RFQ-8 ×2, EPDS ×2, PDI-RF, EMS ×3); FIT
+    expect(charts.length).toBe(3 + 13 + 1);
     for (const c of charts) {
       expect(c.w).toBeGreaterThan(300);
       expect(c.h).toBeGreaterThan(100);
@@ -83,7 +84,19 @@ describe("the demo report in Chromium", () => {
       expect(c.label.length).toBeGreaterThan(20);
     }
     // the demo goals at their review date, as `trivsel goals` finds them
-    expect(await page.$$eval("#goals h3 .badge", (b) => b.map((x) => x.textContent?.trim()))).toEqual(["✓ Nået", "↗ På vej"]);
+    // ORS out of the clinical range (25,6); EPDS 15 → 12 toward below 10; PDI-RF 2 → 4 toward above 4
+    expect(await page.$$eval("#goals h3 .badge", (b) => b.map((x) => x.textContent?.trim()))).toEqual(["✓ Nået", "↗ På vej", "↗ På vej"]);
+    // one EPDS chart over pregnancy and after the birth, each period's cutoffs named; the pregnancy ones provisional
+    const measure = (name: string) =>
+      page.$$eval("#measures article.measure", (as, name) => as.filter((a) => a.querySelector("h3")?.textContent === name).map((a) => ({ svgText: [...a.querySelectorAll("svg text")].map((t) => t.textContent).join(" | "), figures: a.querySelectorAll("figure").length, rows: a.querySelectorAll("tbody tr").length })), name);
+    const epds = await measure("Depressive symptomer (EPDS)");
+    expect(epds).toHaveLength(1);
+    expect(epds[0]!.svgText).toContain("Grænser efter fødslen");
+    expect(epds[0]!.svgText).toMatch(/Grænser i ?graviditeten ?\(foreløbig\)/);
+    // a single AAI rating per parent and the NBO's record of a session: tables, no chart
+    expect(await measure("Refleksiv funktion (AAI)")).toEqual([{ svgText: "", figures: 0, rows: 2 }]);
+    expect(await measure("NBO-observationer gjort i sessionen")).toEqual([{ svgText: "", figures: 0, rows: 1 }]);
+    expect((await measure("Refleksiv funktion (PDI)"))[0]!.figures).toBe(1);
     expect(await page.$$eval("h2", (h) => h.map((x) => x.textContent))).toEqual(["Kort fortalt", "Udviklingsmål", "Alle målinger", "FIT-sessioner (ORS og SRS)", "Grundlag og forbehold"]);
     await page.close();
   });
@@ -98,5 +111,8 @@ describe("the demo report in Chromium", () => {
   });
 });
 
-/** Measured with Debian's Chromium 156: the summary, then each of the four sections from a new page. */
-const EXPECTED_F005_PAGES = 17;
+/**
+ * Measured with Debian's Chromium 156: the summary (1 page), then each section from a new page: the 3 goals
+ * (3), the measures (10), FIT (3), provenance (3).
+ */
+const EXPECTED_F005_PAGES = 20;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inProc } from "../helpers/cli.js";
 import { defaultRegistry, getInstrument, GoalSchema, scoreAdministration } from "../../src/index.js";
-import { buildReport } from "../../src/charts/index.js";
+import { buildReport, chartForm } from "../../src/charts/index.js";
 import { fake } from "../trend/helpers.js";
 
 const EVIL_ID = `<img src=x onerror=alert(1)>`;
@@ -34,10 +34,11 @@ describe("trivsel report", () => {
   it("escapes subject ids and goal texts everywhere and names files safely", async () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--goals", "goals.json", "--out", "rep", "--lang", "en"], dir);
-    // 3 on the first family (its goal, EPDS total and anxiety), 2 on the second, 2 cohort charts on the index
+    // 3 on the first family (its goal, EPDS total and anxiety), none on the second (one measurement: its tables
+    // only), 2 cohort charts on the index
     // EPDS without a birth date: the postnatal form is assumed, with a warning per row (issue 8)
     expect(r.err.split("\n").filter((l) => l.includes("[form_assumed]"))).toHaveLength(3);
-    expect(r.err.endsWith("\n2 family pages and an index with 7 charts in rep/ (open rep/index.html)\n")).toBe(true);
+    expect(r.err.endsWith("\n2 family pages and an index with 5 charts in rep/ (open rep/index.html)\n")).toBe(true);
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, "rep")).sort();
     expect(files).toEqual([".trivsel-output", "family-F2.html", "family-_img_src_x_onerror_alert_1__.html", "index.html"]);
@@ -95,8 +96,8 @@ describe("trivsel report", () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--instrument", "epds", "--out", "rep"], dir);
     expect(r.code).toBe(0);
-    // no goals given: the two families' EPDS charts (total and anxiety) and the two cohort charts
-    expect(r.err).toMatch(/2 family pages and an index with 6 charts/);
+    // no goals given: the first family's EPDS charts (total and anxiety; the second has one measurement) and the two cohort charts
+    expect(r.err).toMatch(/2 family pages and an index with 4 charts/);
     expect((await inProc(["report", "data.csv", "--instrument", "nope", "--out", "rep2"], dir)).code).toBe(1);
   });
 
@@ -148,9 +149,63 @@ describe("buildReport", () => {
     const page = report.pages.find((p) => p.subjectId === "F1")!.html;
     // the two forms' charts and the goal's chart on the 6-month form (its monitoring zone starts at 30, provisional)
     expect([...page.matchAll(/<h3>([^<]*ASQ:SE-2[^<]*|Social-emotional concern[^<]*)<\/h3>/g)].map((m) => m[1])).toEqual(["Social-emotional concern · 2 month questionnaire", "Social-emotional concern · 6 month questionnaire"]);
-    expect(report.charts).toBe(3 + 2);
+    // charts: form 2 (two measurements), the goal; form 6 has one measurement, shown in its table only; 2 cohort charts
+    expect(report.charts).toBe(2 + 2);
+    const form6 = /<article class="measure"><h3>Social-emotional concern · 6 month questionnaire<\/h3>(.*?)<\/article>/s.exec(page)![1]!;
+    expect(form6).not.toContain("<figure");
+    expect(form6).toMatch(/<td>50 \(10 May 2025\)<\/td>/);
     expect(page).toContain("Goal: below 30");
     expect(page).toContain("Monitor (provisional)");
+  });
+
+  it("one EPDS chart across pregnancy and birth with each form's bands; a coded rating charted from two ratings; the NBO record as a table", async () => {
+    const reg = defaultRegistry();
+    const epds = (date: string, v: number) =>
+      scoreAdministration(getInstrument("epds"), { instrument: "epds", subjectId: "F1", administeredOn: date, respondent: "mother", birthDate: "2025-02-01", responses: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`epds_${i + 1}`, v])) });
+    const coded = (instrument: string, item: string, date: string, v: number | string) => scoreAdministration(getInstrument(instrument), { instrument, subjectId: "F1", administeredOn: date, respondent: instrument === "nbo" ? "family_consultant" : "mother", responses: { [item]: v } });
+    const nbo = (date: string) =>
+      scoreAdministration(getInstrument("nbo"), { instrument: "nbo", subjectId: "F1", administeredOn: date, respondent: "family_consultant", responses: Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`nbo_${i + 1}`, i < 15 ? "yes" : "no"])) });
+    const results = [epds("2025-01-10", 1), epds("2025-04-10", 2), coded("pdi-rf", "pdirf_1", "2025-01-10", 3), coded("pdi-rf", "pdirf_1", "2025-06-10", 5), nbo("2025-02-20"), nbo("2025-03-20")];
+    expect(results.map((r) => [r.instrument, r.form])).toEqual([
+      ["epds", "antenatal"],
+      ["epds", "postnatal"],
+      ["pdi-rf", null],
+      ["pdi-rf", null],
+      ["nbo", null],
+      ["nbo", null],
+    ]);
+    const goal = GoalSchema.parse({ id: "rf", subjectId: "F1", goal: "Mor tænker over barnets indre", measure: { instrument: "pdi-rf", scale: "overall_rf", respondent: "mother" }, target: { kind: "above", value: 6 }, start: "2025-01-01", review: "2025-07-01" });
+    const report = await buildReport({ results, registry: reg, goals: [goal], birthDates: new Map([["F1", "2025-02-01"]]) }, { lang: "en" });
+    const page = report.pages.find((p) => p.subjectId === "F1")!.html;
+    const article = (h: string) => new RegExp(`<article class="measure"><h3>${h.replace(/[()]/g, "\\$&")}</h3>(.*?)</article>`, "s").exec(page)?.[1];
+    // EPDS total: one chart, not one per form, with both periods' cutoffs named
+    expect([...page.matchAll(/<h3>(Depressive symptoms[^<]*)<\/h3>/g)].map((m) => m[1])).toEqual(["Depressive symptoms"]);
+    // (a label on several lines is one text of several tspans)
+    const epdsText = article("Depressive symptoms")!.replace(/<\/tspan><tspan[^>]*>/g, " ");
+    expect(epdsText).toContain(">Cutoffs in pregnancy (provisional)<");
+    expect(epdsText).toContain(">Cutoffs after the birth<");
+    expect(epdsText).toContain(">Probable depression (provisional)<");
+    expect(epdsText).toContain(">Probable depression<");
+    expect(article("Overall reflective functioning (PDI)")).toContain("<figure");
+    expect(article("Overall reflective functioning (PDI)")).toContain("No norms");
+    const record = article("NBO observations done in the session")!;
+    expect(record).not.toContain("<figure");
+    expect(record).toMatch(/<td>15 \(20 February 2025\)<\/td><td>15 \(20 March 2025\)<\/td>/);
+    // RF 3 → 5 toward above 6; with no norms, the change is not called reliable or not
+    expect(page).toContain(`<tr><th scope="row">Change</th><td>+2 (whether the change is reliable cannot be judged: no norms)</td></tr>`);
+    // the goal, EPDS total and anxiety, PDI-RF, and the 2 cohort charts
+    expect(report.charts).toBe(1 + 3 + 2);
+  });
+
+  it("chartForm: one chart for forms that follow one another in time, one per form for different scores or forms side by side", () => {
+    const reg = defaultRegistry();
+    const at = (instrument: string, scale: string, date: string, form: string, respondent = "mother") => ({ ...fake(instrument, scale, "F1", date, 10, { respondent }), form });
+    expect(chartForm(reg.get("epds"), "total", [at("epds", "total", "2025-01-10", "antenatal"), at("epds", "total", "2025-04-10", "postnatal")])).toEqual({ form: undefined, split: false });
+    expect(chartForm(reg.get("epds"), "total", [at("epds", "total", "2025-04-10", "postnatal")])).toEqual({ form: "postnatal", split: false });
+    expect(chartForm(reg.get("asq-se-2"), "total", [at("asq-se-2", "total", "2025-01-10", "2"), at("asq-se-2", "total", "2025-05-10", "6")])).toEqual({ form: undefined, split: true });
+    // a mother on the adult form and a teenager on the adolescent form, the same day: their cutoffs differ (25, 28)
+    expect(chartForm(reg.get("ors"), "total", [at("ors", "total", "2025-01-10", "adult"), at("ors", "total", "2025-01-10", "adolescent", "child")])).toEqual({ form: undefined, split: true });
+    expect(chartForm(reg.get("pss"), "total", [at("pss", "total", "2025-01-10", "x")])).toEqual({ form: undefined, split: false });
   });
 
   it("shows a child's CORS and CSRS in the FIT section, found by their FIT role, beside the adult ORS and SRS", async () => {

@@ -20,7 +20,7 @@ export const chart: Command = {
   options: {
     subject: { type: "string", placeholder: "id", description: "the family (subject_id)" },
     scale: { type: "string", placeholder: "id", description: "the scale (default: total, else the instrument's first)" },
-    form: { type: "string", placeholder: "id", description: "the form whose bands to draw, when the family's results span forms with their own cutoffs (ASQ:SE-2)" },
+    form: { type: "string", placeholder: "id", description: "the form to chart, when the family's results span forms charted one at a time (ASQ:SE-2's forms; ORS adult and adolescent side by side)" },
     goals: { type: "string", placeholder: "goals.yaml", description: "draw the family's goals on this scale (target line, review date)" },
     format: { type: "string", placeholder: "svg|png|json", description: "svg (default), png, or json: the Vega-Lite spec, for any Vega tool" },
     ...chartOptions,
@@ -57,7 +57,7 @@ Example:
       const choice = chartForm(instrument, scale, mine);
       if (choice.split && form === undefined) {
         const forms = [...new Set(mine.map((r) => r.form).filter(Boolean))].join(", ");
-        throw new UsageError(`${subject}'s ${instrument.id} results span forms with their own cutoffs (${forms}): choose one with --form`);
+        throw new UsageError(`${subject}'s ${instrument.id} results span forms charted one at a time (${forms}): choose one with --form`);
       }
       if (form !== undefined) mine = mine.filter((r) => r.form === form);
       const { analyses } = analyseTrends(mine, registry, { instrument: instrument.id, scale, since: read.birthDates.has(subject) ? "birth" : "intake", birthDates: read.birthDates });
