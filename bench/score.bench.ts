@@ -40,6 +40,8 @@ const COLD_START_LIMIT_MS = 200;
 const ITEMS = 18;
 /** PSS items scored reversed (instruments/pss.json) */
 const REVERSED = new Set([1, 2, 5, 6, 7, 8, 17, 18]);
+/** an expected total that means "not scorable" (PSS totals are 18–90, ORS totals 0–40) */
+const NOT_SCORABLE = 255;
 
 interface Measurement {
   ms: number;
@@ -121,8 +123,8 @@ function textWriter(file: string) {
 }
 
 /**
- * Writes the wide file; returns each row's expected PSS total (18–90) for checking the output, 0 when the row is
- * not scorable. `quoted`: every so many rows the respondent cell is quoted (as a spreadsheet quotes a cell holding
+ * Writes the wide file; returns each row's expected PSS total (18–90) for checking the output, NOT_SCORABLE when the
+ * row is not scorable. `quoted`: every so many rows the respondent cell is quoted (as a spreadsheet quotes a cell holding
  * ; or ,); 1: every cell of every row is quoted (as some exports write them). `blank`: the chance that an item
  * cell is left blank (PSS has no missing-item rule: a row with a blank item is not scorable).
  */
@@ -152,7 +154,7 @@ function generate(file: string, rows: number, quoted = 0, blank = 0): Uint8Array
       total += REVERSED.has(i) ? 6 - v : v;
       line += `,${q(v)}`;
     }
-    expected[r] = complete ? total : 0;
+    expected[r] = complete ? total : NOT_SCORABLE;
     out.write(line + "\n");
   }
   out.close();
@@ -213,7 +215,7 @@ function generateProgression(file: string, families: number, weeks: number): voi
   out.close();
 }
 
-/** Every output line must be the expected total of `instrument`, scored (not scorable for 0), in input order. */
+/** Every output line must be the expected total of `instrument`, scored (or not scorable), in input order. */
 async function check(out: string, expected: Uint8Array, instrument = "pss"): Promise<string | null> {
   const lines = createInterface({ input: createReadStream(out, { encoding: "utf8" }), crlfDelay: Infinity });
   let i = -1;
@@ -224,7 +226,7 @@ async function check(out: string, expected: Uint8Array, instrument = "pss"): Pro
       const c = line.split(",");
       if (i >= expected.length) return `more output lines than rows (line ${i + 2})`;
       const e = expected[i]!;
-      const [score, status] = e === 0 ? ["", "not_scorable"] : [String(e), "scored"];
+      const [score, status] = e === NOT_SCORABLE ? ["", "not_scorable"] : [String(e), "scored"];
       if (c[3] !== instrument || c[5] !== "total" || c[6] !== score || c[7] !== status)
         return `output line ${i + 2}: ${line} (expected ${instrument} total ${score || "(empty)"}, ${status})`;
     }
@@ -342,7 +344,7 @@ async function parent(argv: string[]): Promise<number> {
       const expected = long ? generateLong(file, longAdmins) : generate(file, rows, input.quoted, input.blank);
       const records = long ? 4 * longAdmins : rows;
       const mb = statSync(file).size / 1e6;
-      const incomplete = long ? 0 : expected.reduce((n, e) => n + (e === 0 ? 1 : 0), 0);
+      const incomplete = long ? 0 : expected.reduce((n, e) => n + (e === NOT_SCORABLE ? 1 : 0), 0);
       console.log(`\ninput, ${input.name}: ${records.toLocaleString("en")} rows, ${mb.toFixed(1)} MB${incomplete ? `, ${((100 * incomplete) / rows).toFixed(1)}% of rows incomplete` : ""} (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
       const kinds: Kind[] = [
         { kind: "papaparse", args: [file] },
