@@ -123,7 +123,7 @@ export function compileFastScorer(
       if (sp.deriveFrom < 0 || sp.deriveFrom >= s) return null;
       continue;
     }
-    if (sp.noItemsReason !== null || sp.list.length === 0 || sp.idx.some((i) => i < 0)) return null;
+    if (sp.noItemsReason !== null || sp.list.length === 0 || sp.list.length >= 1024 || sp.idx.some((i) => i < 0)) return null;
     // a closed list of the missing-item rules done here: anything else (rules, and kinds added later) declines
     const missing = sp.def.missing;
     if (!missing || (missing.kind !== "none" && missing.kind !== "prorate")) return null;
@@ -203,16 +203,26 @@ export function compileFastScorer(
     const text = `${head2}${scaleCell[s]},${cell(score)},${status},${cell(band?.id)},${cell(nAnswered)},${cell(nItems)},${cell(flags.join(";"))}\n`;
     return { text, bytes: encoder.encode(text), prov: provisional };
   };
-  /** lines of scales not wholly answered (prorated, not scorable, or derived from one): memo per scale by all they depend on */
-  const partialMemo = scales.map(() => new Map<string, FastTail>());
+  /**
+   * lines of scales not wholly answered (prorated, not scorable, or derived from one): memo per scale by all they
+   * depend on, as a number (flag mask, items answered (< 1024, checked above), status, provisional), then by
+   * score (NaN for none)
+   */
+  const partialMemo = scales.map(() => new Map<number, Map<number, FastTail>>());
   const partialTail = (s: number, sp: ScalePlan, score: number | null, nItems: number, provisional: boolean, mask: number, status: string, nAnswered: number): FastTail => {
-    const m = partialMemo[s]!;
-    const key = `${status} ${score} ${nAnswered} ${mask} ${provisional ? 1 : 0}`;
-    let t = m.get(key);
+    const key = ((mask * 1024 + nAnswered) * 4 + (status === "scored" ? 0 : status === "prorated" ? 1 : 2)) * 2 + (provisional ? 1 : 0);
+    const memoS = partialMemo[s]!;
+    let m = memoS.get(key);
+    if (m === undefined) {
+      if (memoS.size >= MEMO_SIZE) memoS.clear();
+      memoS.set(key, (m = new Map()));
+    }
+    const scoreKey = score === null ? NaN : score;
+    let t = m.get(scoreKey);
     if (t === undefined) {
       t = tailFor(s, sp, score, nItems, provisional, mask, status, nAnswered);
       if (m.size >= MEMO_SIZE) m.clear();
-      m.set(key, t);
+      m.set(scoreKey, t);
     }
     return t;
   };
