@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultRegistry, getInstrument, loadInstrument, scoreFile } from "../src/index.js";
+import { applyOverlay, defaultRegistry, getInstrument, loadInstrument, scoreFile } from "../src/index.js";
 import { inProc, spawned, type Ran } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
 
@@ -344,6 +344,57 @@ describe("fast path with random user definitions", () => {
     for (const argv of [
       ["score", file, "--definition", defFile, "--out", "OUT", "--issues", "ISSUES"],
       ["score", file, "--definition", defFile],
+    ]) {
+      const a = await scoreRun(argv, true);
+      const b = await scoreRun(argv, false);
+      expect(a.code, argv.join(" ")).toBe(b.code);
+      expect(a.err, argv.join(" ")).toBe(b.err);
+      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
+      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
+      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+    }
+  });
+});
+
+/** A random site overlay (seeded) on PSS or EPDS: each scale gets its own bands (published or provisional) and missing rule. */
+function randomOverlay(seed: number): { instrument: string; overlay: Record<string, unknown> } {
+  const rnd = mulberry32(seed);
+  const instrument = seed % 2 ? "pss" : "epds";
+  const ranges: Record<string, [number, number, number]> = instrument === "pss" ? { total: [18, 90, 18] } : { total: [0, 30, 10], anxiety_3a: [0, 9, 3] };
+  const scales: Record<string, unknown> = {};
+  for (const [id, [lo, hi, n]] of Object.entries(ranges)) {
+    const cut = Math.round(lo + (hi - lo) * (0.3 + 0.4 * rnd()));
+    const upperInclusive = rnd() < 0.5;
+    const src = () => ({ ref: "r", provenance: rnd() < 0.4 ? "provisional" : "policy" });
+    scales[id] = {
+      bands: {
+        source: src(),
+        bands: [
+          { id: "site_low", label: "low", upper: { value: cut, inclusive: upperInclusive }, concern: false },
+          { id: "site_high", label: "high", lower: { value: cut, inclusive: !upperInclusive }, concern: true },
+        ],
+      },
+      missing: rnd() < 0.3 ? { kind: "none", source: src() } : { kind: "prorate", maxMissing: 1 + Math.floor(rnd() * Math.min(3, n - 1)), source: src() },
+    };
+  }
+  return { instrument, overlay: { overlay: `rand${seed}`, instrument, description: "random overlay for the differential test", references: [{ id: "r", citation: "random overlay for the test" }], scales } };
+}
+
+describe("fast path with random site overlays", () => {
+  it.each([31, 32, 33, 34, 35, 36])("overlay seed %i", async (seed) => {
+    const { instrument, overlay } = randomOverlay(seed);
+    const overlayFile = join(tmp, `overlay-${seed}.json`);
+    writeFileSync(overlayFile, JSON.stringify(overlay));
+    const file = join(tmp, `overlay-${seed}.csv`);
+    writeFileSync(file, wideFile(seed, 1200, [instrument], ",", instrument === "epds" ? ["respondent", "birth_date"] : ["respondent"], seed % 3 === 0));
+    const registry = defaultRegistry();
+    registry.register(applyOverlay(registry.get(instrument), overlay, { file: overlayFile }));
+    const { fast, all, incomplete = 0 } = await fastAdministrations(file, registry);
+    expect(fast).toBeGreaterThan(all * 0.1);
+    expect(incomplete).toBeGreaterThan(10);
+    for (const argv of [
+      ["score", file, "--overlay", overlayFile, "--out", "OUT", "--issues", "ISSUES"],
+      ["score", file, "--overlay", overlayFile],
     ]) {
       const a = await scoreRun(argv, true);
       const b = await scoreRun(argv, false);
