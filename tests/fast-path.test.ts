@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultRegistry, getInstrument, scoreFile } from "../src/index.js";
+import { applyOverlay, defaultRegistry, getInstrument, loadInstrument, scoreFile } from "../src/index.js";
 import { inProc, spawned, type Ran } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
 
@@ -71,12 +71,14 @@ function wideFile(seed: number, rows: number, ids: readonly string[], delimiter:
         m === "respondent" ? (odd ? pick(rnd, RESPONDENTS) : "mother") : m === "form" ? (odd ? pick(rnd, FORMS) : "") : m === "age_months" ? (odd ? pick(rnd, AGES) : "") : m === "birth_date" ? (odd && rnd() < 0.3 ? pick(rnd, DATES) : rnd() < 0.05 ? "" : "2022-06-15") : m === "coder_id" ? pick(rnd, CODERS) : m === "coder_certified" ? pick(rnd, CERTIFIED) : "x",
       );
     cells.push(rnd() < 0.1 ? "called, twice" : "");
-    // per instrument: blank (about 2–3 instruments answered per row), answered cleanly, or messily
+    // per instrument: blank (about 2–3 instruments answered per row), answered cleanly, cleanly with blank items
+    // (prorated or not scorable, on the fast path too), or messily
     const answered = Math.min(0.6, 2.5 / ids.length);
     const mode = new Map(ids.map((id) => [id, rnd()]));
     for (const it of items) {
       const m = mode.get(it.id)!;
-      cells.push(m >= answered ? (rnd() < 0.002 ? "1" : "") : answer(rnd, it.format, delimiter, m > answered * 0.75));
+      const holes = m >= answered * 0.45 && m <= answered * 0.75 ? (m < answered * 0.6 ? 0.04 : 0.25) : 0;
+      cells.push(m >= answered ? (rnd() < 0.002 ? "1" : "") : holes > 0 && rnd() < holes ? "" : answer(rnd, it.format, delimiter, m > answered * 0.75));
     }
     const f = rnd();
     if (f < 0.01) cells.pop();
@@ -119,11 +121,17 @@ async function scoreRun(argv: string[], fast: boolean): Promise<Ran & { outFile:
   }
 }
 
-/** How many of a file's administrations the fast path scored (those not handed to the sink's result()). */
-async function fastAdministrations(file: string): Promise<{ fast: number; all: number }> {
+/**
+ * How many of a file's administrations the fast path scored (those not handed to the sink's result()), and how
+ * many of its long lines say prorated or not_scorable (incomplete rows the fast path took).
+ */
+async function fastAdministrations(file: string, registry = defaultRegistry()): Promise<{ fast: number; all: number; incomplete?: number }> {
   let full = 0;
-  const summary = await scoreFile({ path: file }, { registry: defaultRegistry() }, { result: () => void full++, issue: () => {}, longBytes: () => {} });
-  return { fast: summary.administrations - full, all: summary.administrations };
+  let incomplete = 0;
+  const decoder = new TextDecoder();
+  const longBytes = (b: Uint8Array) => void (incomplete += decoder.decode(b).match(/,(prorated|not_scorable),/g)?.length ?? 0);
+  const summary = await scoreFile({ path: file }, { registry }, { result: () => void full++, issue: () => {}, longBytes });
+  return incomplete > 0 ? { fast: summary.administrations - full, all: summary.administrations, incomplete } : { fast: summary.administrations - full, all: summary.administrations };
 }
 
 /** minFast: the share of administrations the fast path must take for the comparison to mean something (default 0.1) */
@@ -152,9 +160,11 @@ describe("fast path writes exactly what the full path writes", () => {
     writeFileSync(file, text);
     // the comparison only means something if the fast path takes many rows and leaves many to the full path
     // (over a tenth: with care-index, which is never fast, in 60% of rows, case 5 has about 13%)
-    const { fast, all } = await fastAdministrations(file);
+    const { fast, all, incomplete = 0 } = await fastAdministrations(file);
     expect(fast).toBeGreaterThan(all * minFast);
     expect(fast).toBeLessThan(all * 0.97);
+    // rows with blank items (prorated or not scorable scales) take the fast path too, with their issues
+    expect(incomplete).toBeGreaterThan(all * minFast * 0.2);
     for (const argv of [
       ["score", file, "--out", "OUT", "--issues", "ISSUES"],
       ["score", file],
@@ -226,5 +236,173 @@ describe("fast path writes exactly what the full path writes", () => {
       delete process.env.TRIVSEL_NO_FAST_PATH;
     }
     expect(fast).toBe(0);
+  });
+});
+
+/**
+ * A random user definition (seeded): integer or decimal items, 1–3 scales over random items with reverse and map
+ * recodes (published or provisional), sum or mean, missing rule none or prorate, bands
+ * (published or provisional), item flags on score or response, and sometimes a per-item scale derived from the
+ * first. Valid by construction; loadInstrument checks it like any --definition.
+ */
+function randomDefinition(seed: number): { def: Record<string, unknown>; formats: Parameters<typeof answer>[1][] } {
+  const rnd = mulberry32(seed);
+  const id = `rand-${seed}`;
+  const src = (provisional = false) => ({ ref: "r", provenance: provisional ? "provisional" : rnd() < 0.5 ? "published" : "policy" });
+  const nItems = 3 + Math.floor(rnd() * 8);
+  const decimal = rnd() < 0.3;
+  const lo = decimal ? 0 : Math.floor(rnd() * 2);
+  const hi = decimal ? 10 : lo + 2 + Math.floor(rnd() * 4);
+  const format = decimal ? { kind: "decimal", min: lo, max: hi, step: 0.5 } : { kind: "integer", min: lo, max: hi };
+  const items = Array.from({ length: nItems }, (_, i) => ({ id: `rd${seed}_${i + 1}`, label: `item ${i + 1}`, response: "f" }));
+  const map: Record<string, number> = {};
+  if (!decimal) for (let v = lo; v <= hi; v++) map[String(v)] = Math.floor(rnd() * 4);
+  const recodes: Record<string, unknown> = { rev: { kind: "reverse", source: src(rnd() < 0.3) } };
+  if (!decimal) recodes.map = { kind: "map", map, source: src(rnd() < 0.3) };
+  const nScales = 1 + Math.floor(rnd() * 3);
+  const scales: Record<string, unknown>[] = [];
+  for (let s = 0; s < nScales; s++) {
+    const members = items.filter(() => rnd() < 0.7);
+    if (members.length === 0) members.push(items[0]!);
+    const scaleItems = members.map((it) => (rnd() < 0.3 ? { item: it.id, recode: !decimal && rnd() < 0.4 ? "map" : "rev" } : it.id));
+    const aggregate = rnd() < 0.3 ? "mean" : "sum";
+    const mr = rnd();
+    const maxMissing = Math.min(1 + Math.floor(rnd() * 3), members.length - 1);
+    const missing = mr < 0.3 || maxMissing < 1 ? { kind: "none", source: src() } : { kind: "prorate", maxMissing, source: src(rnd() < 0.2) };
+    const top = aggregate === "mean" ? hi : hi * members.length;
+    const cut = Number((lo + (top - lo) * (0.3 + 0.4 * rnd())).toFixed(1));
+    const scale: Record<string, unknown> = {
+      id: `s${s + 1}`,
+      label: `scale ${s + 1}`,
+      items: scaleItems,
+      aggregate,
+      key: src(rnd() < 0.15),
+      direction: "higher_is_worse",
+      missing,
+      decimals: 1,
+    };
+    const upperInclusive = rnd() < 0.5;
+    if (rnd() < 0.7)
+      scale.bands = {
+        source: src(rnd() < 0.4),
+        bands: [
+          { id: "low", label: "low", upper: { value: cut, inclusive: upperInclusive }, concern: false },
+          { id: "high", label: "high", lower: { value: cut, inclusive: !upperInclusive }, concern: true },
+        ],
+      };
+    if (rnd() < 0.5)
+      scale.flags = [{ id: `f${s}`, label: "flag", items: rnd() < 0.5 ? "scale" : [members[0]!.id], on: rnd() < 0.5 ? "score" : "response", op: pick(rnd, ["<", "<=", ">", ">="]), value: lo + Math.floor(rnd() * (hi - lo + 1)), source: src() }];
+    scales.push(scale);
+  }
+  if (rnd() < 0.4 && scales[0]!.aggregate === "sum") scales.push({ id: "per_item", label: "per item", derive: { from: "s1", op: "per_item" }, key: src(), direction: "higher_is_worse", decimals: 2 });
+  const def = {
+    id,
+    name: `Random ${seed}`,
+    edition: "random, for the differential test",
+    definitionVersion: "1.0.0",
+    respondent: "parent",
+    ages: "any",
+    itemPrefix: `rd${seed}_`,
+    responseFormats: { f: { ...format, source: src() } },
+    items,
+    recodes,
+    scales,
+    references: [{ id: "r", citation: "randomly generated for the test" }],
+    licence: "MIT, generated for the test",
+  };
+  return { def, formats: items.map(() => format as Parameters<typeof answer>[1]) };
+}
+
+describe("fast path with random user definitions", () => {
+  it.each([11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22])("definition seed %i", async (seed) => {
+    const { def, formats } = randomDefinition(seed);
+    const defFile = join(tmp, `rand-${seed}.json`);
+    writeFileSync(defFile, JSON.stringify(def));
+    const rnd = mulberry32(seed * 7);
+    const items = (def.items as { id: string }[]).map((it) => it.id);
+    const delimiter = seed % 2 ? "," : ";";
+    let text = ["subject_id", "administered_on", "respondent", ...items].join(delimiter) + "\n";
+    for (let r = 0; r < 600; r++) {
+      const m = rnd();
+      const cells = [`S${r}`, `2024-0${1 + (r % 9)}-1${r % 10}`, "mother"];
+      // clean, with blank items (a few or many), or messy
+      const holes = m < 0.4 ? 0 : m < 0.7 ? 0.1 : m < 0.85 ? 0.4 : 0;
+      for (let i = 0; i < items.length; i++) cells.push(holes > 0 && rnd() < holes ? "" : answer(rnd, formats[i]!, delimiter, m >= 0.85));
+      text += cells.join(delimiter) + "\n";
+    }
+    const file = join(tmp, `rand-${seed}.csv`);
+    writeFileSync(file, text);
+    // the definition loads, and the fast path takes clean and incomplete rows of it but not all
+    const registry = defaultRegistry();
+    registry.register(loadInstrument(def, { file: defFile }));
+    const { fast, all, incomplete = 0 } = await fastAdministrations(file, registry);
+    // (a row whose items all came out blank is no administration)
+    expect(all).toBeGreaterThan(550);
+    expect(fast).toBeGreaterThan(100);
+    expect(fast).toBeLessThan(all);
+    expect(incomplete).toBeGreaterThan(20);
+    for (const argv of [
+      ["score", file, "--definition", defFile, "--out", "OUT", "--issues", "ISSUES"],
+      ["score", file, "--definition", defFile],
+    ]) {
+      const a = await scoreRun(argv, true);
+      const b = await scoreRun(argv, false);
+      expect(a.code, argv.join(" ")).toBe(b.code);
+      expect(a.err, argv.join(" ")).toBe(b.err);
+      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
+      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
+      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+    }
+  });
+});
+
+/** A random site overlay (seeded) on PSS or EPDS: each scale gets its own bands (published or provisional) and missing rule. */
+function randomOverlay(seed: number): { instrument: string; overlay: Record<string, unknown> } {
+  const rnd = mulberry32(seed);
+  const instrument = seed % 2 ? "pss" : "epds";
+  const ranges: Record<string, [number, number, number]> = instrument === "pss" ? { total: [18, 90, 18] } : { total: [0, 30, 10], anxiety_3a: [0, 9, 3] };
+  const scales: Record<string, unknown> = {};
+  for (const [id, [lo, hi, n]] of Object.entries(ranges)) {
+    const cut = Math.round(lo + (hi - lo) * (0.3 + 0.4 * rnd()));
+    const upperInclusive = rnd() < 0.5;
+    const src = () => ({ ref: "r", provenance: rnd() < 0.4 ? "provisional" : "policy" });
+    scales[id] = {
+      bands: {
+        source: src(),
+        bands: [
+          { id: "site_low", label: "low", upper: { value: cut, inclusive: upperInclusive }, concern: false },
+          { id: "site_high", label: "high", lower: { value: cut, inclusive: !upperInclusive }, concern: true },
+        ],
+      },
+      missing: rnd() < 0.3 ? { kind: "none", source: src() } : { kind: "prorate", maxMissing: 1 + Math.floor(rnd() * Math.min(3, n - 1)), source: src() },
+    };
+  }
+  return { instrument, overlay: { overlay: `rand${seed}`, instrument, description: "random overlay for the differential test", references: [{ id: "r", citation: "random overlay for the test" }], scales } };
+}
+
+describe("fast path with random site overlays", () => {
+  it.each([31, 32, 33, 34, 35, 36])("overlay seed %i", async (seed) => {
+    const { instrument, overlay } = randomOverlay(seed);
+    const overlayFile = join(tmp, `overlay-${seed}.json`);
+    writeFileSync(overlayFile, JSON.stringify(overlay));
+    const file = join(tmp, `overlay-${seed}.csv`);
+    writeFileSync(file, wideFile(seed, 1200, [instrument], ",", instrument === "epds" ? ["respondent", "birth_date"] : ["respondent"], seed % 3 === 0));
+    const registry = defaultRegistry();
+    registry.register(applyOverlay(registry.get(instrument), overlay, { file: overlayFile }));
+    const { fast, all, incomplete = 0 } = await fastAdministrations(file, registry);
+    expect(fast).toBeGreaterThan(all * 0.1);
+    expect(incomplete).toBeGreaterThan(10);
+    for (const argv of [
+      ["score", file, "--overlay", overlayFile, "--out", "OUT", "--issues", "ISSUES"],
+      ["score", file, "--overlay", overlayFile],
+    ]) {
+      const a = await scoreRun(argv, true);
+      const b = await scoreRun(argv, false);
+      expect(a.code, argv.join(" ")).toBe(b.code);
+      expect(a.err, argv.join(" ")).toBe(b.err);
+      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
+      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
+      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+    }
   });
 });

@@ -1,13 +1,16 @@
 /**
  * The long CSV output of a wide row, without building administrations or results, for the rows where
  * that is provably what the full path writes: the row reads without issues, every instrument in it is
- * either wholly blank or wholly answered with plain values, and its scorer (compileFastScorer) accepts
- * them. Any other row is left to the full path, so issues and their order are unchanged.
+ * either wholly blank or answered with plain values and blanks, and its scorer (compileFastScorer) accepts
+ * them. The only issues of such a row are its scales' missing-item issues, which the scorer makes as the full
+ * path does and `issues` hands on (with the file and row) in the full path's order. Any other row is left to
+ * the full path, so issues and their order are unchanged.
  *
  * Rows are read as UTF-8 bytes (StreamHandlers.onLine), and their lines are gathered as UTF-8 bytes and handed
  * on in pieces of about 32 KB (take()), so no strings are built per row.
  */
 import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
+import type { Issue } from "../schema/results.js";
 import { csvCell } from "./csv.js";
 import { cellValue, isoDateBytesState, type Plan, type ReadOptions } from "./rows.js";
 
@@ -33,12 +36,17 @@ const PLAIN_AGE = /^\d{1,15}(\.\d{1,15})?$/;
 export const FAST_PIECE_BYTES = 1 << 15;
 
 export interface FastLongRows {
-  /** true: the row's long CSV lines were added to the gathered text; false: score the row by the full path */
-  row(fields: readonly string[], replacementSeen: boolean): boolean;
+  /**
+   * true: the row's long CSV lines were added to the gathered text, and its issues are in `issues`; false: score
+   * the row by the full path. `row`: the row number its issues name.
+   */
+  row(fields: readonly string[], replacementSeen: boolean, row?: number): boolean;
   /** the same for a row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine) */
-  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean): boolean;
+  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean, row?: number): boolean;
   /** administrations in the row last taken */
   administrations: number;
+  /** the issues of the row last taken (missing items), to hand on in this order; empty for most rows */
+  readonly issues: Issue[];
   /** bytes gathered and not yet taken */
   readonly pending: number;
   /** the gathered text as UTF-8, which is then cleared: the bytes are valid only until the next row() */
@@ -58,6 +66,9 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const { unnamed, nColumns } = plan;
   const delimiter = opts.delimiter;
   const none = new Float64Array(0);
+  const noneU8 = new Uint8Array(0);
+  const file = opts.file;
+  const rowIssues: Issue[] = [];
   const instruments = plan.instruments.map(({ inst, columns }) => {
     const names = columns.map((c) => c.name);
     // a form chosen per row (EPDS: antenatal before birth_date): one scorer per form, picked by the row's dates
@@ -95,7 +106,8 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const delimCode = delimiter.charCodeAt(0);
 
   /** the row in fs/fe of `bytes` (field count checked by the caller) */
-  const take = (bytes: Buffer): boolean => {
+  const take = (bytes: Buffer, row: number): boolean => {
+    if (rowIssues.length > 0) rowIssues.length = 0;
     for (let k = 0; k < unnamed.length; k++) if (fe[unnamed[k]!] !== fs[unnamed[k]!]) return false;
     const s0 = fs[iSubject]!;
     const s1 = fe[iSubject]!;
@@ -127,6 +139,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         }
       }
       const points = scorer?.points ?? none;
+      const missing = scorer?.missing ?? noneU8;
       const n = cols.length;
       let blank = 0;
       for (let i = 0; i < n; i++) {
@@ -134,8 +147,10 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         const b = fe[cols[i]!]!;
         if (a === b) {
           blank++;
+          missing[i] = 1;
           continue;
         }
+        missing[i] = 0;
         if (scorer === null) return false;
         if (intItem[i] === 1) {
           // plain digits, as scoreColumns' own integer shortcut reads them (cellValue leaves digits as they are)
@@ -151,8 +166,16 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         } else if (!scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter))) return false;
       }
       if (blank === n) continue;
-      if (blank > 0 || !scorer!.score()) return false;
+      if (!scorer!.score(blank > 0)) return false;
       scored[nScored++] = scorer!;
+      // scoreWith's issues: the administration's file and row added to each, in the order made
+      const made = scorer!.issues;
+      for (let k = 0; k < made.length; k++) {
+        const issue = made[k]!;
+        if (file !== undefined) issue.file = file;
+        issue.row = row;
+        rowIssues.push(issue);
+      }
     }
     if (nScored === 0) return false;
     out.administrations = nScored;
@@ -184,6 +207,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
 
   const out: FastLongRows = {
     administrations: 0,
+    issues: rowIssues,
     get pending() {
       return pos;
     },
@@ -192,7 +216,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       pos = 0;
       return bytes;
     },
-    row(fields, replacementSeen) {
+    row(fields, replacementSeen, row = 0) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
       // the fields laid end to end as UTF-8, so that field k is bytes[fs[k], fe[k]) whatever it holds
       const text = fields.join("");
@@ -205,9 +229,9 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         p += ascii ? fields[k]!.length : Buffer.byteLength(fields[k]!, "utf8");
         fe[k] = p;
       }
-      return take(bytes);
+      return take(bytes, row);
     },
-    line(bytes, start, end, replacementSeen) {
+    line(bytes, start, end, replacementSeen, row = 0) {
       if (replacementSeen || iSubject < 0 || iDate < 0) return false;
       let k = 0;
       fs[0] = start;
@@ -219,7 +243,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         }
       if (k !== nColumns - 1) return false;
       fe[k] = end;
-      return take(bytes);
+      return take(bytes, row);
     },
   };
   return out;

@@ -443,7 +443,8 @@ export const LONG_OPEN_ADMINISTRATIONS = 10_000;
  */
 export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS) {
   const idx = new Map(header.map((h, i) => [h.trim(), i]));
-  const groups = new Map<string, { a: AdministrationWithExtras; rows: number[]; itemRows: Map<string, number>; meta: string }>();
+  /** open administrations: their first and last row, and each item's row (an object without prototype, handed on as it is) */
+  const groups = new Map<string, { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string }>();
   /** administrations handed on: key → their last row */
   const handedOn = new Map<string, number>();
   /** keys of open administrations in order of arrival, from `head` on */
@@ -499,29 +500,29 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
       }
       const extras = newExtras(plan);
       for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
-      g = { a: toAdministration(inst, meta, {}, extras, row, opts), rows: [], itemRows: new Map(), meta: metaKey };
+      g = { a: toAdministration(inst, meta, {}, extras, row, opts), firstRow: row, lastRow: row, itemRows: Object.create(null) as Record<string, number>, meta: metaKey };
       groups.set(key, g);
       order.push(key);
     } else if (g.meta !== metaKey) {
-      err(issues, row, "invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.rows[0]})`);
+      err(issues, row, "invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.firstRow})`);
       return issues;
     }
-    const first = g.itemRows.get(item);
+    const first = g.itemRows[item];
     if (first !== undefined) {
       const issue = err(issues, row, "duplicate_column", "item", item, `one response per item per administration (already on row ${first})`);
       issue.message = `item ${JSON.stringify(item)} is given twice for this administration (first on row ${first}); which answer holds cannot be decided`;
       return issues;
     }
-    g.itemRows.set(item, row);
+    g.itemRows[item] = row;
     (g.a.responses as Record<string, string>)[item] = get("value") ?? "";
-    g.rows.push(row);
+    g.lastRow = row;
     return issues.length > 0 ? issues : NONE;
   };
   const handOn = (key: string): AdministrationWithExtras => {
     const g = groups.get(key)!;
     groups.delete(key);
-    handedOn.set(key, g.rows[g.rows.length - 1]!);
-    if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: Object.fromEntries(g.itemRows) };
+    handedOn.set(key, g.lastRow);
+    if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: g.itemRows };
     return g.a;
   };
   /** the oldest administrations beyond the window, to be scored now */

@@ -154,14 +154,15 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
         if (fast !== null) {
           flushFast = () => fast.pending > 0 && longBytes!(fast.take());
-          onLine = (bytes, start, end, _row, replacementSeen) => {
-            if (!fast.line(bytes, start, end, replacementSeen)) {
+          onLine = (bytes, start, end, row, replacementSeen) => {
+            if (!fast.line(bytes, start, end, replacementSeen, row)) {
               // the same row comes to onRecord next: not asked again there
               lineDeclined = true;
               return false;
             }
             summary.records++;
             summary.administrations += fast.administrations;
+            for (const i of fast.issues) emit(i);
             if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
             return true;
           };
@@ -171,8 +172,9 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
           if (fast !== null) {
             const declined = lineDeclined;
             lineDeclined = false;
-            if (!declined && fast.row(fields, replacementSeen)) {
+            if (!declined && fast.row(fields, replacementSeen, row)) {
               summary.administrations += fast.administrations;
+              for (const i of fast.issues) emit(i);
               if (fast.pending >= FAST_PIECE_BYTES) longBytes!(fast.take());
               return;
             }
