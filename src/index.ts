@@ -50,8 +50,8 @@ export { classifySeries, analyseTrends, sampleNorms, CATEGORIES, ZERO_SPREAD } f
 export type { Category, Step, TrendAnalysis, ClassifyOptions, SampleNorms } from "./trend/classify.js";
 export { fitSessions, fitMeasures, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
 export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, FitMeasure, EtrTable, EtrRow } from "./trend/fit.js";
-export { readResults, isScoredLong } from "./trend/read.js";
-export type { ReadResults } from "./trend/read.js";
+export { readResults, isScoredLong } from "./io/read-results.js";
+export type { ReadResults } from "./io/read-results.js";
 export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";
 export type { CohortRow, PairedStats } from "./trend/cohort.js";
 export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES, validateGoals, GoalValidationError, goalSampleNorms } from "./trend/goals.js";

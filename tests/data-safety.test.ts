@@ -18,7 +18,7 @@ import { scoreAdministration } from "../src/scoring/score.js";
 import { scoreMany } from "../src/scoring/many.js";
 import { scoreFile } from "../src/io/score-file.js";
 import { FileError } from "../src/io/rows.js";
-import { readResults } from "../src/trend/read.js";
+import { readResults } from "../src/io/read-results.js";
 import { buildSeries } from "../src/trend/series.js";
 import { analyseTrends } from "../src/trend/classify.js";
 import { fitSessions } from "../src/trend/fit.js";

@@ -8,7 +8,7 @@ import { renderPng, renderSvg } from "../../charts/render.js";
 import { chartForm } from "../../report/report.js";
 import { analyseTrends } from "../../trend/classify.js";
 import { evaluateGoals } from "../../trend/goals.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions } from "../shared.js";
 import { chartOptions, chooseLang, chooseX, readGoalsOption } from "./report.js";

@@ -5,7 +5,7 @@ import { AtomicFile } from "../../io/atomic.js";
 import { csvLine, formatNumber } from "../../io/csv.js";
 import { analyseTrends } from "../../trend/classify.js";
 import { cohortSummary, type CohortRow } from "../../trend/cohort.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 import { NORMS_HELP, NORMS_OPTION, normsOption, positiveNumber } from "./trend.js";

@@ -5,7 +5,7 @@ import { UsageError } from "../command.js";
 import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
 import { DEFAULT_REVIEW_SESSIONS, fitMeasures, fitSessions, parseEtrTable, type EtrTable } from "../../trend/fit.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 

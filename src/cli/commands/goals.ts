@@ -8,7 +8,7 @@ import { parseDate } from "../../dates.js";
 import { describeTarget, evaluateGoals, goalSampleNorms, GoalValidationError, parseGoalsText, validateGoals, type Goal } from "../../trend/goals.js";
 import { formatNormsSource } from "../../trend/reliable-change.js";
 import { NORMS_HELP, NORMS_OPTION, normsOption } from "./trend.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildRegistry, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 

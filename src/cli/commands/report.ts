@@ -7,7 +7,7 @@ import { parseDate } from "../../dates.js";
 import { LANGS, type Lang } from "../../charts/labels.js";
 import { parseEtrTable, type EtrTable } from "../../trend/fit.js";
 import { parseGoalsText, type Goal } from "../../trend/goals.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildReport } from "../../report/report.js";
 import type { Issue } from "../../schema/results.js";
 import type { Io } from "../io.js";

@@ -5,7 +5,7 @@ import { AtomicFile } from "../../io/atomic.js";
 import { csvLine } from "../../io/csv.js";
 import { analyseTrends, type TrendAnalysis } from "../../trend/classify.js";
 import { formatNormsSource } from "../../trend/reliable-change.js";
-import { readResults } from "../../trend/read.js";
+import { readResults } from "../../io/read-results.js";
 import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
 import { checkOutputs, chooseFormat, inputFrom, inputOptions, outOption, skipBrokenQuotesOption, tableFormatOption } from "../shared.js";
 

@@ -5,12 +5,12 @@
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
-import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "../io/csv.js";
-import { LONG_SCORE_COLUMNS } from "../io/formats.js";
-import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "../io/score-file.js";
+import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "./csv.js";
+import { LONG_SCORE_COLUMNS } from "./formats.js";
+import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "./score-file.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
-import { cellValue, FileError, isoDateState } from "../io/rows.js";
+import { cellValue, FileError, isoDateState } from "./rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleStatus, ScoreResult } from "../schema/results.js";
 
