@@ -68,6 +68,35 @@ export function wideLayout(registry: Registry, instruments: readonly string[]) {
   return { header, line };
 }
 
+/**
+ * A scoreFile sink writing one output format: long (with the byte-level fast path's lines passed through),
+ * wide or json. `end` closes the json array.
+ */
+export function scoreWriter(format: "long" | "wide" | "json", registry: Registry, write: (s: string) => void, writeBytes: (b: Uint8Array) => void) {
+  let wide: ReturnType<typeof wideLayout> | undefined;
+  let n = 0;
+  return {
+    begin(info: { instruments: readonly string[] }) {
+      if (format === "long") write(csvLine([...LONG_SCORE_COLUMNS]));
+      if (format === "wide") {
+        wide = wideLayout(registry, info.instruments);
+        write(wide.header);
+      }
+      if (format === "json") write("[");
+    },
+    result({ result }: { result: ScoreResult }) {
+      if (format === "long") write(longScoreLines(result));
+      else if (format === "wide") write(wide!.line(result));
+      else write((n === 0 ? "\n" : ",\n") + JSON.stringify(result));
+      n++;
+    },
+    ...(format === "long" ? { longBytes: writeBytes } : {}),
+    end() {
+      if (format === "json") write("\n]\n");
+    },
+  };
+}
+
 export const issueLine = (i: Issue): string => csvLine([i.file, i.row, i.item, i.received, i.code, i.severity, i.message]);
 
 /** One line for a terminal: file:row: severity [code] message */

@@ -73,7 +73,10 @@ export function pairedStats(diffs: readonly number[]): PairedStats | null {
 }
 
 export interface CohortRow {
+  /** the group's value; for several grouping columns their values joined by " / " (null when all are empty) */
   group: string | null;
+  /** for several grouping columns: each column's value, by column name */
+  groups?: Record<string, string | null>;
   instrument: string;
   scale: string;
   /** the form, for a scale scored differently per form (see TrendAnalysis.form); else null */
@@ -102,18 +105,25 @@ function hintFor(a: TrendAnalysis): string {
   return `${a.instrument}.${a.scale} has no reliability in its definition: give --sd and --reliability with ${flags}`;
 }
 
-export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {
+/** A series' group: one value, or one value per grouping column (see cohortGrouping). */
+export type GroupOf = (a: TrendAnalysis) => string | null | Readonly<Record<string, string | null>>;
+
+export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: GroupOf = () => null): CohortRow[] {
   requireIterable("cohortSummary", "analyses", analyses, "an array of trend analyses (analyseTrends gives one)");
-  const cells = new Map<string, { group: string | null; list: TrendAnalysis[] }>();
+  const cells = new Map<string, { group: string | null; groups?: Record<string, string | null>; list: TrendAnalysis[] }>();
   for (const a of analyses) {
-    const group = groupOf(a);
-    const key = JSON.stringify([group, a.instrument, a.scale, a.form, a.respondent]);
+    const g = groupOf(a);
+    const key = JSON.stringify([g, a.instrument, a.scale, a.form, a.respondent]);
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = { group, list: [] }));
+    if (!c) {
+      const several = g !== null && typeof g === "object";
+      const joined = several ? Object.values(g).filter((v) => v !== null).join(" / ") || null : g;
+      cells.set(key, (c = { group: joined, ...(several ? { groups: { ...g } } : {}), list: [] }));
+    }
     c.list.push(a);
   }
   const rows: CohortRow[] = [];
-  for (const { group, list } of cells.values()) {
+  for (const { group, groups, list } of cells.values()) {
     const follow = list.filter((a) => a.n >= 2 && a.firstDate !== a.lastDate);
     const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
     for (const a of follow) counts[a.category]++;
@@ -123,6 +133,7 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: T
     const firstNoNorms = follow.find((a) => a.category === "no_norms");
     rows.push({
       group,
+      ...(groups ? { groups } : {}),
       instrument: a0.instrument,
       scale: a0.scale,
       form: a0.form,
