@@ -260,10 +260,10 @@ describe("trivsel score", () => {
     }
   });
 
-  it("a missing input file: exit 2 naming the file, no stack trace", async () => {
+  it("a missing input file is a usage error: exit 1 naming the file, no stack trace", async () => {
     const d = freshDir();
     const x = await inProc(["score", "nope.csv"], { cwd: d });
-    expect(x.code).toBe(2);
+    expect(x.code).toBe(1);
     expect(x.out).toBe("");
     expect(x.err).toMatch(/^trivsel score: nope\.csv: no such file\n/);
     expect(x.err).not.toMatch(NO_STACK);
@@ -272,7 +272,7 @@ describe("trivsel score", () => {
   it("a missing input file leaves no temp file beside --out / --issues", async () => {
     const d = freshDir();
     const r = await inProc(["score", "nope.csv", "--out", "s.csv", "--issues", "i.csv"], { cwd: d });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(readdirSync(d)).toEqual([]);
   });
 
@@ -292,11 +292,45 @@ describe("trivsel score", () => {
     expect(readdirSync(d)).toEqual([]);
   });
 
-  it("a directory as input is an input error (exit 2), not an internal error", async () => {
+  it("a directory as input is a usage error (exit 1), not an internal error", async () => {
     const d = freshDir();
     const r = await inProc(["score", d]);
     expect(r.err).not.toContain("internal error");
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
+  });
+
+  it("--strict to standard output writes nothing at all when a row has an error", async () => {
+    const f = `${FIX}bad/text-in-number.csv`;
+    const strict = await inProc(["score", f, "--strict"]);
+    expect(strict.code).toBe(2);
+    expect(strict.out).toBe("");
+    expect(strict.err).toContain("--strict: nothing written");
+    const clean = await inProc(["score", COMMA, "--strict"]);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toBe(EXPECTED);
+  });
+});
+
+describe("did you mean", () => {
+  it.each([
+    [["scroe", COMMA], /unknown command "scroe".*; did you mean "score"\?/],
+    [["score", COMMA, "--instrumnet", "ors"], /Unknown option '--instrumnet'; did you mean --instrument\?/],
+    [["score", COMMA, "--instrument", "orss"], /--instrument must be one of .*; received "orss"; did you mean "ors"\?/],
+    [["trend", COMMA, "--instrument", "epds", "--scale", "totl"], /--scale: epds has scales .*; received "totl"; did you mean "total"\?/],
+    [["cohort", "datasets/demo-cohort.csv", "--by", "municipalty", "--instrument", "ors"], /--by: the file has no column "municipalty".*; did you mean "municipality"\?/],
+  ])("%j: exit 1 with a suggestion", async (argv, msg) => {
+    const x = await inProc(argv);
+    expect(x.code).toBe(1);
+    expect(x.err).toMatch(msg);
+  });
+});
+
+describe("cohort --by", () => {
+  it("takes several columns and names them as given", async () => {
+    const x = await inProc(["cohort", "datasets/demo-cohort.csv", "--overlay", "datasets/demo-asq-se-2-overlay.json", "--by", "municipality", "--by", "phase", "--instrument", "ors", "--quiet"]);
+    const [header, first] = x.out.split("\n");
+    expect(header).toMatch(/^municipality,phase,instrument,scale,/);
+    expect(first!.split(",").slice(0, 3)).toEqual([expect.any(String), expect.any(String), "ors"]);
   });
 });
 

@@ -173,9 +173,11 @@ function fileInput(f: string, io: Io): { path: string; regular: boolean } {
   try {
     st = statSync(abs);
   } catch (e) {
-    throw inputError(f, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot read it (${(e as NodeJS.ErrnoException).code})`);
+    // a file that is not there is a usage error (exit code 1); one that cannot be read is the file's (2)
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`${f}: no such file`);
+    throw inputError(f, `cannot read it (${(e as NodeJS.ErrnoException).code})`);
   }
-  if (st.isDirectory()) throw inputError(f, "is a directory; expected a CSV file");
+  if (st.isDirectory()) throw new UsageError(`${f}: is a directory; expected a CSV file`);
   return { path: abs, regular: st.isFile() };
 }
 
