@@ -2,25 +2,16 @@
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { csvCell, csvLine } from "./csv.js";
+import { ISSUE_TABLE } from "../tables/issues.js";
+import { LONG_SCORE_TABLE } from "../tables/scores.js";
+import { columns, csvRow } from "../tables/table.js";
 
-export const LONG_SCORE_COLUMNS = [
-  "subject_id",
-  "administered_on",
-  "respondent",
-  "instrument",
-  "form",
-  "scale",
-  "score",
-  "status",
-  "band",
-  "n_answered",
-  "n_items",
-  "flags",
-] as const;
+/** The long CSV columns, from the table's declaration (src/tables/scores.ts). */
+export const LONG_SCORE_COLUMNS = columns(LONG_SCORE_TABLE);
 
-export const ISSUE_COLUMNS = ["file", "row", "column", "value", "code", "severity", "message"] as const;
+export const ISSUE_COLUMNS = columns(ISSUE_TABLE);
 
-/** What csvLine gives for the LONG_SCORE_COLUMNS of each scale; the administration's cells are quoted once. */
+/** csvRow of LONG_SCORE_TABLE for each scale, written by hand for speed (the administration's cells are quoted once); tests/tables.test.ts holds them equal. */
 export function longScoreLines(r: ScoreResult): string {
   if (r.scales.length === 0) return "";
   const head = `${csvCell(r.subjectId)},${csvCell(r.administeredOn)},${csvCell(r.respondent)},${csvCell(r.instrument)},${csvCell(r.form)},`;
@@ -97,7 +88,7 @@ export function scoreWriter(format: "long" | "wide" | "json", registry: Registry
   };
 }
 
-export const issueLine = (i: Issue): string => csvLine([i.file, i.row, i.item, i.received, i.code, i.severity, i.message]);
+export const issueLine = (i: Issue): string => csvRow(ISSUE_TABLE, i);
 
 /** One line for a terminal: file:row: severity [code] message */
 export function formatIssue(i: Issue): string {
