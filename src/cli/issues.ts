@@ -1,7 +1,7 @@
 /** The issue reporter (standard error and the --issues file) and the progress bar on standard error. */
 import { resolve } from "node:path";
 import { AtomicFile } from "../io/atomic.js";
-import { csvLine } from "../io/csv.js";
+import { CSV_DIALECTS, csvHeaderIn, type CsvDialect } from "../io/csv.js";
 import { formatIssue, ISSUE_COLUMNS, issueLine } from "../io/formats.js";
 import type { Issue } from "../schema/results.js";
 import type { Io } from "./io.js";
@@ -18,16 +18,17 @@ export class IssueReporter {
     issuesPath: string | undefined,
     private readonly limit = 50,
     private readonly quiet = false,
+    private readonly dialect: CsvDialect = CSV_DIALECTS.standard,
   ) {
     if (issuesPath) {
       this.file = new AtomicFile(resolve(io.cwd, issuesPath));
-      this.file.write(csvLine([...ISSUE_COLUMNS]));
+      this.file.write(csvHeaderIn(dialect, ISSUE_COLUMNS));
     }
   }
 
   add = (i: Issue): void => {
     this.counts[i.severity]++;
-    this.file?.write(issueLine(i));
+    this.file?.write(issueLine(i, this.dialect));
     if (i.severity === "info" && this.quiet) return;
     if (this.shown < this.limit) {
       this.io.stderr(formatIssue(i) + "\n");
@@ -38,7 +39,7 @@ export class IssueReporter {
   /** A refused file's issue: its message is already the command's error line, so only the issues file gets it. */
   recordOnly = (i: Issue): void => {
     this.counts[i.severity]++;
-    this.file?.write(issueLine(i));
+    this.file?.write(issueLine(i, this.dialect));
   };
 
   finish(ok: boolean): void {

@@ -5,7 +5,8 @@
 import { createReadStream, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { AtomicFile } from "../io/atomic.js";
-import { decodeText } from "../io/csv.js";
+import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
+import { oneOf } from "../choice.js";
 import { registryFromFiles } from "../io/option-files.js";
 import { FileError } from "../io/rows.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
@@ -62,6 +63,13 @@ export class Job {
     return { ...(instrument !== undefined ? { instrument } : {}), ...(this.args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) };
   }
 
+  /** --dialect, else TRIVSEL_DIALECT, else standard. */
+  dialect(): CsvDialect {
+    const env = this.io.env?.TRIVSEL_DIALECT;
+    const name = this.args.dialect ?? (env === "" ? undefined : env);
+    return CSV_DIALECTS[oneOf(this.args.dialect !== undefined ? "--dialect" : "TRIVSEL_DIALECT", name, ["standard", "excel-da"])];
+  }
+
   get quiet(): boolean {
     return !!this.args.quiet;
   }
@@ -75,7 +83,7 @@ export class Job {
   async open(positionals: string[], o: OpenOptions = {}): Promise<ScoreInput> {
     const input = o.streaming ? streamingInputFrom(positionals, this.io) : await inputFrom(positionals, this.io);
     checkOutputs(this.io, input, { "--out": this.args.out, ...o.outputs, "--issues": this.args.issues });
-    this.reporter = new IssueReporter(this.io, this.args.issues, this.issueLimit, this.quiet);
+    this.reporter = new IssueReporter(this.io, this.args.issues, this.issueLimit, this.quiet, this.dialect());
     if (this.args.out !== undefined && !o.ownOut) this.target = this.adopt(new AtomicFile(resolve(this.io.cwd, this.args.out)));
     else if (this.args.strict) this.held = [];
     return input;

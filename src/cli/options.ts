@@ -26,6 +26,7 @@ export const skipBrokenQuotesOption = {
 } as const satisfies Options;
 
 export const inputOptions = {
+  dialect: { type: "string", placeholder: "standard|excel-da", description: "CSV outputs: standard (comma, LF) or excel-da (semicolon, decimal comma, UTF-8 BOM, CRLF); default TRIVSEL_DIALECT, else standard" },
   instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
   issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },
   quiet: { type: "boolean", description: "no progress bar and no info messages" },
@@ -43,6 +44,7 @@ export interface CommonArgs {
   overlay?: string[] | undefined;
   "replace-builtin"?: boolean | undefined;
   "skip-broken-quotes"?: boolean | undefined;
+  dialect?: string | undefined;
 }
 
 /** The reliable-change basis of trend and cohort (see chooseNorms). */

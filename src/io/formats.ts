@@ -1,7 +1,7 @@
 /** Output formats for scored results. The long CSV columns are a public contract. */
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { csvCell, csvLine } from "./csv.js";
+import { csvCell, CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "./csv.js";
 import { ISSUE_TABLE } from "../tables/issues.js";
 import { LONG_SCORE_TABLE } from "../tables/scores.js";
 import { columns, csvRow } from "../tables/table.js";
@@ -25,14 +25,14 @@ export function longScoreLines(r: ScoreResult): string {
  * Wide output: one row per administration, score/status/band columns per instrument scale in the file;
  * for coded instruments also the coder and a code column per classification item.
  */
-export function wideLayout(registry: Registry, instruments: readonly string[]) {
+export function wideLayout(registry: Registry, instruments: readonly string[], d: CsvDialect = CSV_DIALECTS.standard) {
   const cols = instruments.flatMap((id) => registry.get(id).scales.map((s) => ({ id, scale: s.id })));
   const coded = instruments.flatMap((id) => {
     const inst = registry.get(id);
     const items = [...inst.items.values()].filter((it) => it.format.kind === "category").map((it) => it.id);
     return inst.def.coding || items.length > 0 ? [{ id, coder: !!inst.def.coding, items }] : [];
   });
-  const header = csvLine([
+  const header = csvHeaderIn(d, [
     "subject_id",
     "administered_on",
     "respondent",
@@ -54,7 +54,7 @@ export function wideLayout(registry: Registry, instruments: readonly string[]) {
       if (c.coder) cells.push(mine ? r.coderId : undefined, mine && r.coderCertified !== undefined ? (r.coderCertified ? "yes" : "no") : undefined);
       for (const it of c.items) cells.push(mine ? r.classifications?.find((x) => x.item === it)?.code : undefined);
     }
-    return csvLine(cells);
+    return csvLineIn(d, cells);
   };
   return { header, line };
 }
@@ -63,32 +63,34 @@ export function wideLayout(registry: Registry, instruments: readonly string[]) {
  * A scoreFile sink writing one output format: long (with the byte-level fast path's lines passed through),
  * wide or json. `end` closes the json array.
  */
-export function scoreWriter(format: "long" | "wide" | "json", registry: Registry, write: (s: string) => void, writeBytes: (b: Uint8Array) => void) {
+export function scoreWriter(format: "long" | "wide" | "json", registry: Registry, write: (s: string) => void, writeBytes: (b: Uint8Array) => void, d: CsvDialect = CSV_DIALECTS.standard) {
+  const standard = d.name === "standard";
   let wide: ReturnType<typeof wideLayout> | undefined;
   let n = 0;
   return {
     begin(info: { instruments: readonly string[] }) {
-      if (format === "long") write(csvLine([...LONG_SCORE_COLUMNS]));
+      if (format === "long") write(csvHeaderIn(d, LONG_SCORE_COLUMNS));
       if (format === "wide") {
-        wide = wideLayout(registry, info.instruments);
+        wide = wideLayout(registry, info.instruments, d);
         write(wide.header);
       }
       if (format === "json") write("[");
     },
     result({ result }: { result: ScoreResult }) {
-      if (format === "long") write(longScoreLines(result));
+      if (format === "long") write(standard ? longScoreLines(result) : result.scales.map((scale) => csvRow(LONG_SCORE_TABLE, { result, scale }, d)).join(""));
       else if (format === "wide") write(wide!.line(result));
       else write((n === 0 ? "\n" : ",\n") + JSON.stringify(result));
       n++;
     },
-    ...(format === "long" ? { longBytes: writeBytes } : {}),
+    // the byte-level fast path writes the standard dialect only
+    ...(format === "long" && standard ? { longBytes: writeBytes } : {}),
     end() {
       if (format === "json") write("\n]\n");
     },
   };
 }
 
-export const issueLine = (i: Issue): string => csvRow(ISSUE_TABLE, i);
+export const issueLine = (i: Issue, d: CsvDialect = CSV_DIALECTS.standard): string => csvRow(ISSUE_TABLE, i, d);
 
 /** One line for a terminal: file:row: severity [code] message */
 export function formatIssue(i: Issue): string {

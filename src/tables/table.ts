@@ -3,7 +3,7 @@
  * JSON writers, the data dictionary, the `--help` column lists and the readers of the table all use it, so a
  * column is named in one place.
  */
-import { csvLine } from "../io/csv.js";
+import { CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -28,16 +28,16 @@ export const columns = <R>(t: Table<R>): string[] => t.columns.map((c) => c.name
 /** Each row as an object keyed by column name, in column order. */
 export const toRows = <R>(t: Table<R>, rows: Iterable<R>): Record<string, Cell>[] => [...rows].map((r) => Object.fromEntries(t.columns.map((c) => [c.name, c.get(r)])));
 
-/** The CSV header line. */
-export const csvHeader = <R>(t: Table<R>): string => csvLine(columns(t));
+/** The CSV header line (with the dialect's byte-order mark, if any). */
+export const csvHeader = <R>(t: Table<R>, d: CsvDialect = CSV_DIALECTS.standard): string => csvHeaderIn(d, columns(t));
 
 /** One CSV line per row. */
-export const csvRow = <R>(t: Table<R>, r: R): string => csvLine(t.columns.map((c) => c.get(r)));
+export const csvRow = <R>(t: Table<R>, r: R, d: CsvDialect = CSV_DIALECTS.standard): string => csvLineIn(d, t.columns.map((c) => c.get(r)));
 
-/** The whole table as CSV text. */
-export function toCsv<R>(t: Table<R>, rows: Iterable<R>): string {
-  let out = csvHeader(t);
-  for (const r of rows) out += csvRow(t, r);
+/** The whole table as CSV text, in the standard dialect unless `d` says otherwise (e.g. excel-da). */
+export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): string {
+  let out = csvHeader(t, d);
+  for (const r of rows) out += csvRow(t, r, d);
   return out;
 }
 

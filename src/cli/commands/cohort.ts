@@ -46,7 +46,7 @@ Example:
     const options = { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}), ...(normsFrom !== undefined ? { normsFrom } : {}), norms };
     const { analyses } = analyseTrends(read.results, registry, options);
     const rows = cohortSummary(analyses, groupOf);
-    job.write(format === "csv" ? toCsv(cohortTable(by), rows) : cohortJson(rows, by));
+    job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
     if (!job.quiet) return cohortSummaryText(rows, analyses.length);
   },
 });

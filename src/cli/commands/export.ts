@@ -41,6 +41,7 @@ Example:
     const r = await exportCohort(input, {
       registry,
       out,
+      dialect: job.dialect(),
       onIssue: job.issue,
       ...(instrument ? { instrument } : {}),
       ...(k !== undefined ? { pseudonymKey: k.key } : {}),

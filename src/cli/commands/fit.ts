@@ -48,7 +48,7 @@ Example:
     const ids = fitInstruments(measures);
     const read = await readResults(input, registry, job.readOptions(false), (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i));
     const families = fitSessions(read.results.filter((r) => ids.has(r.instrument)), { sessions, measures, ...(etr ? { etr } : {}) });
-    job.write(format === "csv" ? toCsv(FIT_TABLE, fitRows(families)) : JSON.stringify({ etr: etr ? etr.name : null, reviewSession: sessions, families }, null, 2) + "\n");
+    job.write(format === "csv" ? toCsv(FIT_TABLE, fitRows(families), job.dialect()) : JSON.stringify({ etr: etr ? etr.name : null, reviewSession: sessions, families }, null, 2) + "\n");
     if (!job.quiet) return fitSummary(families, etr?.name);
   },
 });

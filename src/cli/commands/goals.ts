@@ -55,7 +55,7 @@ Example:
     validateGoals(list, registry, args.goals, respondentsByInstrument(results));
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: goalSampleNorms(results, registry) } : {}) });
-    job.write(format === "csv" ? toCsv(GOAL_TABLE, evals) : JSON.stringify(evals, null, 2) + "\n");
+    job.write(format === "csv" ? toCsv(GOAL_TABLE, evals, job.dialect()) : JSON.stringify(evals, null, 2) + "\n");
     if (!job.quiet) return goalsSummary(evals);
   },
 });

@@ -33,7 +33,7 @@ Example:
     const options = { registry, ...job.readOptions() };
     const input = await job.open(positionals, { streaming: true });
     const bar = progress(job.io, job.quiet, "path" in input ? statSync(input.path).size : undefined);
-    const sink = scoreWriter(format, registry, job.write, job.writeBytes);
+    const sink = scoreWriter(format, registry, job.write, job.writeBytes, job.dialect());
     try {
       const summary = await scoreFile(input, options, { ...sink, issue: job.issue, progress: bar.update });
       sink.end();

@@ -44,7 +44,7 @@ Example:
     const read = await readResults(input, registry, job.readOptions(), job.issue);
     const options = { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), ...norms, since, birthDates: read.birthDates };
     const { analyses, skipped } = analyseTrends(read.results, registry, options);
-    job.write(format === "csv" ? toCsv(TREND_TABLE, analyses) : JSON.stringify({ since, input: read.kind, analyses, skipped }, null, 2) + "\n");
+    job.write(format === "csv" ? toCsv(TREND_TABLE, analyses, job.dialect()) : JSON.stringify({ since, input: read.kind, analyses, skipped }, null, 2) + "\n");
     if (!job.quiet) return trendSummary(analyses, skipped, read);
   },
 });
