@@ -393,3 +393,14 @@ describe("coded interviews and observations (issue 15)", () => {
     expect(r.err).toContain('"maybe" is not valid; expected whether the coder is certified');
   });
 });
+
+describe("header names", () => {
+  it("are matched ignoring case and spaces, with an info note per renamed column", async () => {
+    const csv = "Subject ID,Administered_On,EPDS_1,epds_2,epds_3,epds_4,epds_5,epds_6,epds_7,epds_8,epds_9,epds_10\nF1,2025-01-01,1,1,1,1,1,1,1,1,1,1\n";
+    const x = await inProc(["score", "-"], { stdin: csv });
+    expect(x.code).toBe(0);
+    expect(x.out).toMatch(/\nF1,2025-01-01,,epds,postnatal,total,17,/);
+    expect(x.err).toContain('info [column_renamed] column "Subject ID" is read as "subject_id"');
+    expect(x.err).toContain('column "EPDS_1" is read as "epds_1"');
+  });
+});

@@ -119,7 +119,7 @@ export async function readResults(input: Input, registry: Registry, opts: { inst
     input,
     {
       onHeader: (f) => {
-        const names = f.map((c) => c.trim().toLowerCase());
+        const names = f.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
         subjectCol = names.indexOf("subject_id");
         birthCol = names.indexOf("birth_date");
       },

@@ -140,7 +140,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
       for (const i of issues) emit(i);
       if (long) {
-        const reader = longRowReader(plan, fields, readOpts);
+        const reader = longRowReader(plan, plan.names, readOpts);
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           for (const i of reader.push(fields, row, replacementSeen)) emit(i);

@@ -24,6 +24,7 @@ export const ISSUE_CODES = [
   "unknown_column",
   "duplicate_column",
   "missing_column",
+  "column_renamed",
   "unknown_instrument",
   "provisional_cutoff",
   "not_scorable",
