@@ -230,18 +230,20 @@ describe("trivsel score", () => {
     expect(results[2]!.scales[0]).toMatchObject({ scale: "total", score: 22.5, band: { id: "clinical" } });
   });
 
-  it("--issues writes every issue as file,row,column,value,code,severity,message", async () => {
+  it("--issues writes every issue with the administration it is about (subject, date, instrument, scale)", async () => {
     const d = freshDir();
     const f = `${FIX}bad/out-of-range.csv`;
     const r = await inProc(["score", f, "--issues", "issues.csv"], { cwd: d });
     expect(r.code).toBe(2);
     const rows = Papa.parse<string[]>(readFileSync(join(d, "issues.csv"), "utf8").trimEnd()).data;
-    expect(rows[0]).toEqual(["file", "row", "column", "value", "code", "severity", "message"]);
-    expect(rows.slice(1).map((x) => x.slice(0, 6))).toEqual([
-      [f, "3", "ors_3", "12", "out_of_range", "error"],
-      [f, "3", "", "", "not_scorable", "error"],
+    expect(rows[0]).toEqual(["file", "row", "column", "subject_id", "administered_on", "instrument", "scale", "code", "severity", "value", "expected", "message"]);
+    expect(rows.slice(1).map((x) => [x[0], x[1], x[2], x[5], x[6], x[7], x[8], x[9]])).toEqual([
+      [f, "3", "ors_3", "ors", "", "out_of_range", "error", "12"],
+      [f, "3", "", "ors", "total", "not_scorable", "error", ""],
     ]);
-    expect(rows[1]![6]).toBe('ors_3: "12" is out of range; expected a number from 0 to 10 in steps of 0.1');
+    expect(rows[1]![3]).not.toBe("");
+    expect(rows[1]![4]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[1]![11]).toBe('ors_3: "12" is out of range; expected a number from 0 to 10 in steps of 0.1');
   });
 
   it.each([

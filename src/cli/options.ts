@@ -1,4 +1,6 @@
 /** Option groups the commands share; the Job (job.ts) reads their values. */
+import { ISSUE_TABLE } from "../tables/issues.js";
+import { columns } from "../tables/table.js";
 import type { Options } from "./command.js";
 
 export const registryOptions = {
@@ -28,7 +30,7 @@ export const skipBrokenQuotesOption = {
 export const inputOptions = {
   dialect: { type: "string", placeholder: "standard|excel-da", description: "CSV outputs: standard (comma, LF) or excel-da (semicolon, decimal comma, UTF-8 BOM, CRLF); default TRIVSEL_DIALECT, else standard" },
   instrument: { type: "string", placeholder: "id", description: "read only this instrument's columns" },
-  issues: { type: "string", placeholder: "file.csv", description: "write every issue to a CSV (file,row,column,value,code,severity,message)" },
+  issues: { type: "string", placeholder: "file.csv", description: `write every issue to a CSV (${columns(ISSUE_TABLE).join(",")})` },
   quiet: { type: "boolean", description: "no progress bar and no info messages" },
   ...registryOptions,
 } as const satisfies Options;

@@ -47,6 +47,9 @@ export interface Issue {
   item?: string;
   expected?: string;
   received?: string;
+  /** the administration the issue is about, filled in by readers for the issues file (never in a pseudonymised export) */
+  subjectId?: string;
+  administeredOn?: string;
   /** where the administration came from, filled in by readers (file, spreadsheet row) */
   file?: string;
   row?: number;
