@@ -50,8 +50,7 @@ Example:
     validateGoals(list, registry, args.goals);
     const input = await job.open(positionals);
     const wanted = new Set(list.map((g) => g.measure.instrument));
-    const { skipBrokenQuotes } = job.readOptions(false);
-    const { results } = await readResults(input, registry, { ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}), ...(skipBrokenQuotes ? { skipBrokenQuotes } : {}) }, job.issue);
+    const { results } = await readResults(input, registry, { ...job.readOptions(false), ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}) }, job.issue);
     validateGoals(list, registry, args.goals, respondentsByInstrument(results));
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: goalSampleNorms(results, registry) } : {}) });

@@ -49,11 +49,8 @@ Example:
     }
     const issues: Issue[] = [];
     const read = await readResults(input, registry, instrument !== undefined ? { instrument } : {}, (i) => (issues.push(i), job.issue(i)));
-    const subjects = args.subject;
-    const built = await buildReport(
-      { results: read.results, registry, goals, birthDates: read.birthDates, issues, ...(etr ? { etr } : {}), source: input.name ?? "stdin" },
-      { lang, x, ...(at !== undefined ? { at } : {}), ...(subjects ? { subjects } : {}) },
-    ).catch((e: unknown) => {
+    const data = { results: read.results, registry, goals, birthDates: read.birthDates, issues, ...(etr ? { etr } : {}), source: input.name ?? "stdin" };
+    const built = await buildReport(data, { lang, x, ...(at !== undefined ? { at } : {}), ...(args.subject ? { subjects: args.subject } : {}) }).catch((e: unknown) => {
       throw e instanceof RangeError ? new UsageError(e.message) : e;
     });
     for (const p of built.pages) dir.write(p.file, p.html);
