@@ -12,7 +12,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyseTrends, applyOverlay, defaultRegistry, fitSessions, memoryIo, readResults, run } from "../src/index.js";
+import { analyseTrends, applyOverlay, defaultRegistry, fitSessions, readResults } from "../src/index.js";
+import { run } from "../src/cli/run.js";
+import { memoryIo } from "../src/cli/io.js";
 import { fitChart, progressionChart, renderPng, renderSvg } from "../src/charts/index.js";
 import { readFileSync } from "node:fs";
 

@@ -11,6 +11,11 @@ export type { Instrument, Item, Scale } from "./registry/load.js";
 export { applyOverlay } from "./registry/overlay.js";
 export { Registry, defaultRegistry, listInstruments, getInstrument, builtinInstruments } from "./registry/registry.js";
 export { RULES } from "./rules/index.js";
+export { chooseInstrument, chooseScale, chooseForm } from "./registry/choose.js";
+export { describeInstrument, instrumentSummaries } from "./registry/describe.js";
+export { registryFromFiles } from "./io/option-files.js";
+export type { RegistryFiles } from "./io/option-files.js";
+export { ChoiceError } from "./choice.js";
 
 // Scoring
 export { scoreAdministration } from "./scoring/score.js";
@@ -30,11 +35,16 @@ export { parseDate, calendarAge } from "./dates.js";
 // Exports
 export { exportCohort, exportColumns, pseudonym, looksLikeCpr, weakKey, PSEUDONYM_ALPHABET, ExportError } from "./export/cohort.js";
 
-// CLI (for embedding and tests)
-export { run } from "./cli/run.js";
-export { memoryIo, nodeIo } from "./cli/io.js";
-export type { Io } from "./cli/io.js";
 export { VERSION } from "./version.js";
+
+// Output tables: one declaration per table, for CSV, JSON, data dictionaries and help
+export { columns, toRows, toCsv } from "./tables/table.js";
+export type { Table, Column, Cell } from "./tables/table.js";
+export { TREND_TABLE } from "./tables/trend.js";
+export { FIT_TABLE, fitRows } from "./tables/fit.js";
+export type { FitRow } from "./tables/fit.js";
+export { GOAL_TABLE } from "./tables/goals.js";
+export { cohortTable } from "./tables/cohort.js";
 
 // Trend
 export { buildSeries } from "./trend/series.js";
@@ -50,9 +60,10 @@ export { classifySeries, analyseTrends, sampleNorms, CATEGORIES, ZERO_SPREAD } f
 export type { Category, Step, TrendAnalysis, ClassifyOptions, SampleNorms } from "./trend/classify.js";
 export { fitSessions, fitMeasures, parseEtrTable, etrFor, FIT_RULES, DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP } from "./trend/fit.js";
 export type { FitAlert, FitFamily, FitSession, FitOptions, FitRule, FitMeasure, EtrTable, EtrRow } from "./trend/fit.js";
-export { readResults, isScoredLong } from "./trend/read.js";
-export type { ReadResults } from "./trend/read.js";
+export { readResults, isScoredLong } from "./io/read-results.js";
+export type { ReadResults } from "./io/read-results.js";
 export { cohortSummary, pairedStats, tQuantile } from "./trend/cohort.js";
+export { cohortGrouping } from "./trend/cohort-groups.js";
 export type { CohortRow, PairedStats } from "./trend/cohort.js";
-export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES, validateGoals, GoalValidationError, goalSampleNorms } from "./trend/goals.js";
+export { GoalSchema, GoalsFileSchema, GoalTargetSchema, parseGoals, parseGoalsText, evaluateGoal, evaluateGoals, describeTarget, GOAL_STATUSES, validateGoals, GoalValidationError, goalSampleNorms, respondentsByInstrument } from "./trend/goals.js";
 export type { Goal, GoalTarget, GoalStatus, GoalEvaluation, GoalProblem, GoalOptions } from "./trend/goals.js";

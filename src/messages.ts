@@ -33,6 +33,7 @@ export const messages: Record<IssueCode, (f: MessageFields) => string> = {
   prematurity_corrected: (f) => `${f.detail}`,
   invalid_date: (f) => `${q(f.received)} is not a valid date; expected ${f.expected}`,
   invalid_value: (f) => `${q(f.received)} is not valid; expected ${f.expected}`,
+  column_renamed: (f) => `column ${q(f.received)} is read as ${q(f.item)} (column names are matched ignoring case and spaces)`,
   unknown_column: (f) => `column ${q(f.item)} is not an item of ${f.instrument ?? "any known instrument"}${f.detail ? `; ${f.detail}` : ""}`,
   duplicate_column: (f) => `column ${q(f.item)} appears more than once`,
   missing_column: (f) => `required column ${q(f.item)} is missing${f.detail ? `; ${f.detail}` : ""}`,

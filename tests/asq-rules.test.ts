@@ -2,7 +2,9 @@
 // provisional_definition whenever a provisional number went into a result.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { applyOverlay, getInstrument, memoryIo, run, scoreAdministration } from "../src/index.js";
+import { applyOverlay, getInstrument, scoreAdministration } from "../src/index.js";
+import { run } from "../src/cli/run.js";
+import { memoryIo } from "../src/cli/io.js";
 
 const items = (n: number, answer: (i: number) => string | null) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`asqse2_${i + 1}`, answer(i)]));
 

@@ -230,18 +230,20 @@ describe("trivsel score", () => {
     expect(results[2]!.scales[0]).toMatchObject({ scale: "total", score: 22.5, band: { id: "clinical" } });
   });
 
-  it("--issues writes every issue as file,row,column,value,code,severity,message", async () => {
+  it("--issues writes every issue with the administration it is about (subject, date, instrument, scale)", async () => {
     const d = freshDir();
     const f = `${FIX}bad/out-of-range.csv`;
     const r = await inProc(["score", f, "--issues", "issues.csv"], { cwd: d });
     expect(r.code).toBe(2);
     const rows = Papa.parse<string[]>(readFileSync(join(d, "issues.csv"), "utf8").trimEnd()).data;
-    expect(rows[0]).toEqual(["file", "row", "column", "value", "code", "severity", "message"]);
-    expect(rows.slice(1).map((x) => x.slice(0, 6))).toEqual([
-      [f, "3", "ors_3", "12", "out_of_range", "error"],
-      [f, "3", "", "", "not_scorable", "error"],
+    expect(rows[0]).toEqual(["file", "row", "column", "subject_id", "administered_on", "instrument", "scale", "code", "severity", "value", "expected", "message"]);
+    expect(rows.slice(1).map((x) => [x[0], x[1], x[2], x[5], x[6], x[7], x[8], x[9]])).toEqual([
+      [f, "3", "ors_3", "ors", "", "out_of_range", "error", "12"],
+      [f, "3", "", "ors", "total", "not_scorable", "error", ""],
     ]);
-    expect(rows[1]![6]).toBe('ors_3: "12" is out of range; expected a number from 0 to 10 in steps of 0.1');
+    expect(rows[1]![3]).not.toBe("");
+    expect(rows[1]![4]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[1]![11]).toBe('ors_3: "12" is out of range; expected a number from 0 to 10 in steps of 0.1');
   });
 
   it.each([
@@ -260,10 +262,10 @@ describe("trivsel score", () => {
     }
   });
 
-  it("a missing input file: exit 2 naming the file, no stack trace", async () => {
+  it("a missing input file is a usage error: exit 1 naming the file, no stack trace", async () => {
     const d = freshDir();
     const x = await inProc(["score", "nope.csv"], { cwd: d });
-    expect(x.code).toBe(2);
+    expect(x.code).toBe(1);
     expect(x.out).toBe("");
     expect(x.err).toMatch(/^trivsel score: nope\.csv: no such file\n/);
     expect(x.err).not.toMatch(NO_STACK);
@@ -272,7 +274,7 @@ describe("trivsel score", () => {
   it("a missing input file leaves no temp file beside --out / --issues", async () => {
     const d = freshDir();
     const r = await inProc(["score", "nope.csv", "--out", "s.csv", "--issues", "i.csv"], { cwd: d });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(readdirSync(d)).toEqual([]);
   });
 
@@ -292,11 +294,45 @@ describe("trivsel score", () => {
     expect(readdirSync(d)).toEqual([]);
   });
 
-  it("a directory as input is an input error (exit 2), not an internal error", async () => {
+  it("a directory as input is a usage error (exit 1), not an internal error", async () => {
     const d = freshDir();
     const r = await inProc(["score", d]);
     expect(r.err).not.toContain("internal error");
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
+  });
+
+  it("--strict to standard output writes nothing at all when a row has an error", async () => {
+    const f = `${FIX}bad/text-in-number.csv`;
+    const strict = await inProc(["score", f, "--strict"]);
+    expect(strict.code).toBe(2);
+    expect(strict.out).toBe("");
+    expect(strict.err).toContain("--strict: nothing written");
+    const clean = await inProc(["score", COMMA, "--strict"]);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toBe(EXPECTED);
+  });
+});
+
+describe("did you mean", () => {
+  it.each([
+    [["scroe", COMMA], /unknown command "scroe".*; did you mean "score"\?/],
+    [["score", COMMA, "--instrumnet", "ors"], /Unknown option '--instrumnet'; did you mean --instrument\?/],
+    [["score", COMMA, "--instrument", "orss"], /--instrument must be one of .*; received "orss"; did you mean "ors"\?/],
+    [["trend", COMMA, "--instrument", "epds", "--scale", "totl"], /--scale: epds has scales .*; received "totl"; did you mean "total"\?/],
+    [["cohort", "datasets/demo-cohort.csv", "--by", "municipalty", "--instrument", "ors"], /--by: the file has no column "municipalty".*; did you mean "municipality"\?/],
+  ])("%j: exit 1 with a suggestion", async (argv, msg) => {
+    const x = await inProc(argv);
+    expect(x.code).toBe(1);
+    expect(x.err).toMatch(msg);
+  });
+});
+
+describe("cohort --by", () => {
+  it("takes several columns and names them as given", async () => {
+    const x = await inProc(["cohort", "datasets/demo-cohort.csv", "--overlay", "datasets/demo-asq-se-2-overlay.json", "--by", "municipality", "--by", "phase", "--instrument", "ors", "--quiet"]);
+    const [header, first] = x.out.split("\n");
+    expect(header).toMatch(/^municipality,phase,instrument,scale,/);
+    expect(first!.split(",").slice(0, 3)).toEqual([expect.any(String), expect.any(String), "ors"]);
   });
 });
 
@@ -357,5 +393,16 @@ describe("coded interviews and observations (issue 15)", () => {
     const r = await inProc(["validate", "bad.csv"], { cwd: d });
     expect(r.code).toBe(2);
     expect(r.err).toContain('"maybe" is not valid; expected whether the coder is certified');
+  });
+});
+
+describe("header names", () => {
+  it("are matched ignoring case and spaces, with an info note per renamed column", async () => {
+    const csv = "Subject ID,Administered_On,EPDS_1,epds_2,epds_3,epds_4,epds_5,epds_6,epds_7,epds_8,epds_9,epds_10\nF1,2025-01-01,1,1,1,1,1,1,1,1,1,1\n";
+    const x = await inProc(["score", "-"], { stdin: csv });
+    expect(x.code).toBe(0);
+    expect(x.out).toMatch(/\nF1,2025-01-01,,epds,postnatal,total,17,/);
+    expect(x.err).toContain('info [column_renamed] column "Subject ID" is read as "subject_id"');
+    expect(x.err).toContain('column "EPDS_1" is read as "epds_1"');
   });
 });

@@ -2,7 +2,8 @@
 // generator built in (datasets/demo-cohort-truth.csv; scripts/make-demo.ts).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { memoryIo, run } from "../src/index.js";
+import { run } from "../src/cli/run.js";
+import { memoryIo } from "../src/cli/io.js";
 
 const DEMO = "datasets/demo-cohort.csv";
 const OVERLAY = ["--overlay", "datasets/demo-asq-se-2-overlay.json"];
@@ -139,7 +140,7 @@ describe("demo cohort", () => {
     ]);
 
     const cohort = await cli(["cohort", DEMO, ...OVERLAY, "--by", "municipality", "--quiet"]);
-    expect(cohort.out.split("\n")[0]).toMatch(/^group,instrument,scale,form,respondent,n_series,n_follow_up/);
+    expect(cohort.out.split("\n")[0]).toMatch(/^municipality,instrument,scale,form,respondent,n_series,n_follow_up/);
     expect(rows(cohort.out).filter((x) => x.instrument === "ors" && x.respondent === "mother").reduce((s, x) => s + Number(x.n_series), 0)).toBe(40);
   });
 

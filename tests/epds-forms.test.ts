@@ -1,6 +1,8 @@
 // EPDS before and after birth: the form (and so the bands) follows administered_on against birth_date.
 import { describe, expect, it } from "vitest";
-import { applyOverlay, getInstrument, memoryIo, run, scoreAdministration } from "../src/index.js";
+import { applyOverlay, getInstrument, scoreAdministration } from "../src/index.js";
+import { run } from "../src/cli/run.js";
+import { memoryIo } from "../src/cli/io.js";
 
 // items 1, 2, 4 as recorded (3 + 3 + 3) and 3, 5–10 reversed (3 − x): 0 + 0 + 1 + 1 + 1 + 1 + 0 = 13
 const R13 = { epds_1: 3, epds_2: 3, epds_3: 3, epds_4: 3, epds_5: 3, epds_6: 2, epds_7: 2, epds_8: 2, epds_9: 2, epds_10: 3 };

@@ -16,7 +16,7 @@ import { csvLine } from "../src/io/csv.js";
 import { scoreFile } from "../src/io/score-file.js";
 import { defaultRegistry } from "../src/registry/registry.js";
 import type { Issue, ScoreResult } from "../src/schema/results.js";
-import { readResults } from "../src/trend/read.js";
+import { readResults } from "../src/io/read-results.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "trivsel-conservation-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

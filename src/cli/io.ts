@@ -9,6 +9,8 @@ export interface Io {
   stdinChunks(): AsyncIterable<Uint8Array>;
   stderrIsTTY: boolean;
   cwd: string;
+  /** environment variables the CLI reads (TRIVSEL_DIALECT); none when absent */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function nodeIo(): Io {
     stdinChunks: () => process.stdin,
     stderrIsTTY: !!process.stderr.isTTY,
     cwd: process.cwd(),
+    env: process.env,
   };
 }
 

@@ -3,7 +3,12 @@ import { parseArgs } from "node:util";
 import { ExportError } from "../export/cohort.js";
 import { FileError } from "../io/rows.js";
 import { InstrumentDefinitionError } from "../registry/load.js";
+import { ChoiceError } from "../choice.js";
+import { GoalValidationError } from "../trend/goals.js";
+import { didYouMeanHint } from "../text/did-you-mean.js";
 import { helpText, UsageError, type Command } from "./command.js";
+import { Job } from "./job.js";
+import type { CommonArgs } from "./options.js";
 import { exportCmd } from "./commands/export.js";
 import { instruments } from "./commands/instruments.js";
 import { score } from "./commands/score.js";
@@ -51,7 +56,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    io.stderr(`trivsel: unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.map((c) => c.name).join(", ")}\n`);
+    io.stderr(`trivsel: unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.map((c) => c.name).join(", ")}${didYouMeanHint(name, COMMANDS.map((c) => c.name))}\n`);
     return 1;
   }
   const debug = rest.includes("--debug");
@@ -68,18 +73,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     try {
       parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""));
+      const message = (e as Error).message.replace(/\. To specify a positional.*$/s, "");
+      const flag = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+      throw new UsageError(message + (flag === undefined ? "" : didYouMeanHint(flag, Object.keys(cmd.options), (c) => `--${c}`)));
     }
     if (parsed.values.help) {
       io.stdout(helpText(cmd));
       return 0;
     }
-    const args = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    const args = parsed.values as CommonArgs;
     // --out - is standard output, as when --out is not given
     if (args.out === "-" && cmd.name !== "export") delete args.out;
-    return await cmd.run({ args, positionals: parsed.positionals, io });
+    return await runJob(cmd, args, parsed.positionals, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof ChoiceError || e instanceof GoalValidationError) {
       io.stderr(`trivsel ${cmd.name}: ${e.message}\nRun \`trivsel ${cmd.name} --help\` for usage.\n`);
       return 1;
     }
@@ -105,4 +112,19 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.stderr(`trivsel ${cmd.name}: internal error: ${(e as Error).message}\n${debug ? (e as Error).stack + "\n" : "Run again with --debug for details, and please report it.\n"}`);
     return 3;
   }
+}
+
+/** The command's run, with the outputs committed after it or removed when it throws; the exit code. */
+async function runJob(cmd: Command, args: CommonArgs, positionals: string[], io: Io): Promise<number> {
+  const job = new Job(io, args, cmd.issueLimit);
+  let result;
+  try {
+    result = await cmd.run({ args: args as never, positionals, io, job });
+  } catch (e) {
+    job.fail(e);
+    throw e;
+  }
+  job.complete();
+  if (typeof result === "string") io.stderr(result);
+  return typeof result === "number" ? result : job.exitCode();
 }

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { parseDate, parseIsoDate, toDayNumber } from "../dates.js";
 import { AtomicFile, checkOutputPath, commitTogether } from "../io/atomic.js";
-import { csvLine } from "../io/csv.js";
+import { CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
 import { checkInput, scoreFile, type Input, type ScoreSummary } from "../io/score-file.js";
 import { FileError, META_COLUMNS } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
@@ -13,6 +13,8 @@ import type { Issue } from "../schema/results.js";
 
 export interface ExportOptions {
   registry: Registry;
+  /** how the cohort CSV and its dictionary are written (default standard: comma, LF, no BOM) */
+  dialect?: CsvDialect;
   instrument?: string;
   out: string;
   /**
@@ -175,6 +177,7 @@ export function exportColumns(extras: readonly string[], opts: { pseudonymized: 
  *   in the input, or the key is too short or too plain
  */
 export async function exportCohort(input: Input, opts: ExportOptions): Promise<ScoreSummary & { rows: number; dictionary: string }> {
+  const dialect = opts.dialect ?? CSV_DIALECTS.standard;
   if (opts === null || typeof opts !== "object" || typeof opts.out !== "string") throw new ExportError("exportCohort needs options: { registry, out, … } with out the path of the cohort CSV");
   checkInput(input);
   // before any work: the dictionary is opened only once the cohort file is written
@@ -248,7 +251,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
             throw new ExportError(`the name of grouping column ${k + 1} of the export looks like a Danish CPR number; export stopped and nothing was written. Rename the column in the input${pseudonymized ? " or leave it out of --keep" : ""}`);
         });
         columnNames = exportColumns(extras, { pseudonymized, relativeDates: !!opts.relativeDates }).map((c) => c.column);
-        out.write(csvLine(columnNames));
+        out.write(csvHeaderIn(dialect, columnNames));
       },
       issue: (i) => {
         if (i.severity === "error") errors++;
@@ -277,7 +280,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
         });
         const subject = r.subjectId === undefined ? undefined : pseudonymized ? pseudonym(r.subjectId, key) : r.subjectId;
         const emit = (cells: (string | number | null | undefined)[]) => {
-          out.write(csvLine(cells));
+          out.write(csvLineIn(dialect, cells));
           rows++;
         };
         const head = [subject, date, r.respondent, r.phase, ...kept, r.instrument, r.definitionVersion, r.form];
@@ -321,8 +324,8 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
     });
     if (opts.strict && errors > 0) throw new ExportError(`${errors} errors in the input and --strict: nothing was written`);
     dict = new AtomicFile(dictPath);
-    dict.write(csvLine(["column", "meaning", "type", "allowed_values"]));
-    for (const c of exportColumns(extras, { pseudonymized, relativeDates: !!opts.relativeDates })) dict.write(csvLine([c.column, c.meaning, c.type, c.allowed]));
+    dict.write(csvHeaderIn(dialect, ["column", "meaning", "type", "allowed_values"]));
+    for (const c of exportColumns(extras, { pseudonymized, relativeDates: !!opts.relativeDates })) dict.write(csvLineIn(dialect, [c.column, c.meaning, c.type, c.allowed]));
     commitTogether([out, dict]);
     return { ...summary, rows, dictionary: dictPath };
   } catch (e) {

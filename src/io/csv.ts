@@ -586,3 +586,32 @@ export function formatNumber(x: number): string {
   const s = x.toFixed(6).replace(/\.?0+$/, "");
   return s === "-0" ? "0" : s;
 }
+
+/**
+ * How a CSV output is written. standard: comma, decimal point, UTF-8 without BOM, LF. excel-da: what Danish Excel
+ * opens as it comes: semicolon, decimal comma, UTF-8 with a byte-order mark (so æøå and ≤ show), CRLF.
+ */
+export interface CsvDialect {
+  name: "standard" | "excel-da";
+  delimiter: "," | ";";
+  decimalComma: boolean;
+  /** a UTF-8 byte-order mark before the header */
+  bom: boolean;
+  eol: "\n" | "\r\n";
+}
+
+export const CSV_DIALECTS = {
+  standard: { name: "standard", delimiter: ",", decimalComma: false, bom: false, eol: "\n" },
+  "excel-da": { name: "excel-da", delimiter: ";", decimalComma: true, bom: true, eol: "\r\n" },
+} as const satisfies Record<string, CsvDialect>;
+
+export type DialectName = keyof typeof CSV_DIALECTS;
+
+/** csvLine in a dialect (the standard one is csvLine itself). */
+export function csvLineIn(d: CsvDialect, cells: readonly (string | number | boolean | null | undefined)[]): string {
+  if (d.name === "standard") return csvLine(cells);
+  return cells.map((c) => (typeof c === "number" && d.decimalComma ? formatNumber(c).replace(".", ",") : csvCell(c))).join(d.delimiter) + d.eol;
+}
+
+/** The header line in a dialect: with the byte-order mark where the dialect has one. */
+export const csvHeaderIn = (d: CsvDialect, names: readonly string[]): string => (d.bom ? "\uFEFF" : "") + csvLineIn(d, names);

@@ -1,26 +1,17 @@
 /** Output formats for scored results. The long CSV columns are a public contract. */
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
-import { csvCell, csvLine } from "./csv.js";
+import { csvCell, CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "./csv.js";
+import { ISSUE_TABLE } from "../tables/issues.js";
+import { LONG_SCORE_TABLE } from "../tables/scores.js";
+import { columns, csvRow } from "../tables/table.js";
 
-export const LONG_SCORE_COLUMNS = [
-  "subject_id",
-  "administered_on",
-  "respondent",
-  "instrument",
-  "form",
-  "scale",
-  "score",
-  "status",
-  "band",
-  "n_answered",
-  "n_items",
-  "flags",
-] as const;
+/** The long CSV columns, from the table's declaration (src/tables/scores.ts). */
+export const LONG_SCORE_COLUMNS = columns(LONG_SCORE_TABLE);
 
-export const ISSUE_COLUMNS = ["file", "row", "column", "value", "code", "severity", "message"] as const;
+export const ISSUE_COLUMNS = columns(ISSUE_TABLE);
 
-/** What csvLine gives for the LONG_SCORE_COLUMNS of each scale; the administration's cells are quoted once. */
+/** csvRow of LONG_SCORE_TABLE for each scale, written by hand for speed (the administration's cells are quoted once); tests/tables.test.ts holds them equal. */
 export function longScoreLines(r: ScoreResult): string {
   if (r.scales.length === 0) return "";
   const head = `${csvCell(r.subjectId)},${csvCell(r.administeredOn)},${csvCell(r.respondent)},${csvCell(r.instrument)},${csvCell(r.form)},`;
@@ -34,14 +25,14 @@ export function longScoreLines(r: ScoreResult): string {
  * Wide output: one row per administration, score/status/band columns per instrument scale in the file;
  * for coded instruments also the coder and a code column per classification item.
  */
-export function wideLayout(registry: Registry, instruments: readonly string[]) {
+export function wideLayout(registry: Registry, instruments: readonly string[], d: CsvDialect = CSV_DIALECTS.standard) {
   const cols = instruments.flatMap((id) => registry.get(id).scales.map((s) => ({ id, scale: s.id })));
   const coded = instruments.flatMap((id) => {
     const inst = registry.get(id);
     const items = [...inst.items.values()].filter((it) => it.format.kind === "category").map((it) => it.id);
     return inst.def.coding || items.length > 0 ? [{ id, coder: !!inst.def.coding, items }] : [];
   });
-  const header = csvLine([
+  const header = csvHeaderIn(d, [
     "subject_id",
     "administered_on",
     "respondent",
@@ -63,12 +54,43 @@ export function wideLayout(registry: Registry, instruments: readonly string[]) {
       if (c.coder) cells.push(mine ? r.coderId : undefined, mine && r.coderCertified !== undefined ? (r.coderCertified ? "yes" : "no") : undefined);
       for (const it of c.items) cells.push(mine ? r.classifications?.find((x) => x.item === it)?.code : undefined);
     }
-    return csvLine(cells);
+    return csvLineIn(d, cells);
   };
   return { header, line };
 }
 
-export const issueLine = (i: Issue): string => csvLine([i.file, i.row, i.item, i.received, i.code, i.severity, i.message]);
+/**
+ * A scoreFile sink writing one output format: long (with the byte-level fast path's lines passed through),
+ * wide or json. `end` closes the json array.
+ */
+export function scoreWriter(format: "long" | "wide" | "json", registry: Registry, write: (s: string) => void, writeBytes: (b: Uint8Array) => void, d: CsvDialect = CSV_DIALECTS.standard) {
+  const standard = d.name === "standard";
+  let wide: ReturnType<typeof wideLayout> | undefined;
+  let n = 0;
+  return {
+    begin(info: { instruments: readonly string[] }) {
+      if (format === "long") write(csvHeaderIn(d, LONG_SCORE_COLUMNS));
+      if (format === "wide") {
+        wide = wideLayout(registry, info.instruments, d);
+        write(wide.header);
+      }
+      if (format === "json") write("[");
+    },
+    result({ result }: { result: ScoreResult }) {
+      if (format === "long") write(standard ? longScoreLines(result) : result.scales.map((scale) => csvRow(LONG_SCORE_TABLE, { result, scale }, d)).join(""));
+      else if (format === "wide") write(wide!.line(result));
+      else write((n === 0 ? "\n" : ",\n") + JSON.stringify(result));
+      n++;
+    },
+    // the byte-level fast path writes the standard dialect only
+    ...(format === "long" && standard ? { longBytes: writeBytes } : {}),
+    end() {
+      if (format === "json") write("\n]\n");
+    },
+  };
+}
+
+export const issueLine = (i: Issue, d: CsvDialect = CSV_DIALECTS.standard): string => csvRow(ISSUE_TABLE, i, d);
 
 /** One line for a terminal: file:row: severity [code] message */
 export function formatIssue(i: Issue): string {

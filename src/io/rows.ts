@@ -84,10 +84,26 @@ function fileIssue(code: Issue["code"], opts: ReadOptions, fields: Parameters<ty
 const at = (opts: ReadOptions, row: number, column?: string) =>
   `${opts.file ?? "input"}: row ${row}${column ? `, column ${column}` : ""}`;
 
+const KNOWN = new Set<string>([...META_COLUMNS, ...LONG_COLUMNS]);
+
+/**
+ * A header cell as trivsel names it: `Subject ID` or `Subject_ID` is read as subject_id, `EPDS_1` as epds_1 (case
+ * and white space ignored, spaces read as _), with an info issue; a name that matches nothing is kept as it is.
+ */
+function knownName(n: string, opts: ReadOptions, issues: Issue[]): string {
+  if (n === "" || KNOWN.has(n)) return n;
+  const c = n.toLowerCase().replace(/\s+/g, "_");
+  if (c === n || !(KNOWN.has(c) || opts.registry.byColumn(c)?.columns.includes(c))) return n;
+  if (opts.registry.byColumn(n)?.columns.includes(n)) return n;
+  issues.push(fileIssue("column_renamed", opts, { item: c, received: n }));
+  issues[issues.length - 1]!.severity = "info";
+  return c;
+}
+
 /** Reads one header row; throws FileError when the file cannot be read as a trivsel file at all. */
 export function planHeader(header: readonly string[], opts: ReadOptions): { plan: Plan; issues: Issue[]; long: boolean } {
   const issues: Issue[] = [];
-  const names = header.map((h) => h.trim());
+  const names = header.map((h) => knownName(h.trim(), opts, issues));
   const seen = new Map<string, number>();
   names.forEach((n, i) => {
     if (n.length > MAX_HEADER_CELL || /[\u0000-\u0008\uFFFD]/.test(n)) {

@@ -102,6 +102,15 @@ export function brokenQuotes(file: string | undefined, skip: boolean, header: ()
   };
 }
 
+/** An issue with the subject, date and instrument of its administration, so the issues file traces it back. */
+function traced(i: Issue, a: { subjectId?: string | undefined; administeredOn?: string | undefined; instrument?: string }): Issue {
+  const out = { ...i };
+  if (out.subjectId === undefined && a.subjectId) out.subjectId = a.subjectId;
+  if (out.administeredOn === undefined && a.administeredOn) out.administeredOn = a.administeredOn;
+  if (out.instrument === undefined && a.instrument !== undefined) out.instrument = a.instrument;
+  return out;
+}
+
 /** Reads, scores and hands every result and issue to `sink`; throws FileError if the file is unreadable. */
 export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink: ScoreSink): Promise<ScoreSummary> {
   checkInput(input);
@@ -115,13 +124,13 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   const score = (a: AdministrationWithExtras) => {
     summary.administrations++;
     const result = scoreAdministration(opts.registry.get(a.instrument), a);
-    for (const i of result.issues) emit(i);
+    for (const i of result.issues) emit(traced(i, result));
     sink.result({ result, extras: a.extras });
   };
   const scoreWide = (a: WideAdministration) => {
     summary.administrations++;
     const result = scoreColumns(opts.registry.get(a.instrument), a, a.columns);
-    for (const i of result.issues) emit(i);
+    for (const i of result.issues) emit(traced(i, result));
     sink.result({ result, extras: a.extras });
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
@@ -140,7 +149,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
       for (const i of issues) emit(i);
       if (long) {
-        const reader = longRowReader(plan, fields, readOpts);
+        const reader = longRowReader(plan, plan.names, readOpts);
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           for (const i of reader.push(fields, row, replacementSeen)) emit(i);
@@ -182,7 +191,8 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
             if (fast.pending > 0) longBytes!(fast.take());
           }
           const out = reader(fields, row, replacementSeen);
-          for (const i of out.issues) emit(i);
+          const subjectId = plan.meta.subject_id === undefined ? undefined : fields[plan.meta.subject_id]?.trim();
+          for (const i of out.issues) emit(subjectId ? traced(i, { subjectId }) : i);
           for (const a of out.administrations) scoreWide(a);
         };
       }

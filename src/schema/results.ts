@@ -24,6 +24,7 @@ export const ISSUE_CODES = [
   "unknown_column",
   "duplicate_column",
   "missing_column",
+  "column_renamed",
   "unknown_instrument",
   "provisional_cutoff",
   "not_scorable",
@@ -46,6 +47,9 @@ export interface Issue {
   item?: string;
   expected?: string;
   received?: string;
+  /** the administration the issue is about, filled in by readers for the issues file (never in a pseudonymised export) */
+  subjectId?: string;
+  administeredOn?: string;
   /** where the administration came from, filled in by readers (file, spreadsheet row) */
   file?: string;
   row?: number;

@@ -6,37 +6,14 @@
  * small-sample correction J = 1 − 3/(4·df − 1), df = n − 1 (Hedges & Olkin 1985, approximation).
  * Raters stay apart: pooling mother and professional ratings would count a family more than once.
  */
-import { gammaln, mean, probit, sampleStandardDeviation } from "simple-statistics";
+import { mean, sampleStandardDeviation } from "simple-statistics";
+import { tQuantile } from "../stats/t-quantile.js";
+
+export { tQuantile };
 import { CATEGORIES, ZERO_SPREAD, type Category, type TrendAnalysis } from "./classify.js";
 import { formatNormsSource } from "./reliable-change.js";
 import { requireIterable } from "./input.js";
 
-/**
- * Student t quantile. Neither simple-statistics nor mathjs has one, so: the density from simple-statistics' gammaln,
- * its integral by composite Simpson, and Newton's method from the normal quantile (below the t
- * quantile; the CDF is concave for t > 0, so the iteration rises monotonically). Checked against R's qt.
- */
-export function tQuantile(p: number, df: number): number {
-  if (!(p > 0 && p < 1) || !(df > 0)) throw new RangeError(`tQuantile needs 0 < p < 1 and df > 0; received ${p}, ${df}`);
-  if (p < 0.5) return -tQuantile(1 - p, df);
-  if (p === 0.5) return 0;
-  const logC = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI);
-  const density = (t: number) => Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
-  const cdf = (t: number) => {
-    const n = 2000; // even; Simpson error is far below 1e-10 for this smooth density on the ranges used
-    const h = t / n;
-    let s = density(0) + density(t);
-    for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * density(i * h);
-    return 0.5 + (s * h) / 3;
-  };
-  let t = probit(p);
-  for (let k = 0; k < 100; k++) {
-    const step = (cdf(t) - p) / density(t);
-    t -= step;
-    if (Math.abs(step) < 1e-12 * Math.max(1, Math.abs(t))) break;
-  }
-  return t;
-}
 
 export interface PairedStats {
   n: number;
@@ -73,7 +50,10 @@ export function pairedStats(diffs: readonly number[]): PairedStats | null {
 }
 
 export interface CohortRow {
+  /** the group's value; for several grouping columns their values joined by " / " (null when all are empty) */
   group: string | null;
+  /** for several grouping columns: each column's value, by column name */
+  groups?: Record<string, string | null>;
   instrument: string;
   scale: string;
   /** the form, for a scale scored differently per form (see TrendAnalysis.form); else null */
@@ -102,18 +82,25 @@ function hintFor(a: TrendAnalysis): string {
   return `${a.instrument}.${a.scale} has no reliability in its definition: give --sd and --reliability with ${flags}`;
 }
 
-export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: TrendAnalysis) => string | null = () => null): CohortRow[] {
+/** A series' group: one value, or one value per grouping column (see cohortGrouping). */
+export type GroupOf = (a: TrendAnalysis) => string | null | Readonly<Record<string, string | null>>;
+
+export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: GroupOf = () => null): CohortRow[] {
   requireIterable("cohortSummary", "analyses", analyses, "an array of trend analyses (analyseTrends gives one)");
-  const cells = new Map<string, { group: string | null; list: TrendAnalysis[] }>();
+  const cells = new Map<string, { group: string | null; groups?: Record<string, string | null>; list: TrendAnalysis[] }>();
   for (const a of analyses) {
-    const group = groupOf(a);
-    const key = JSON.stringify([group, a.instrument, a.scale, a.form, a.respondent]);
+    const g = groupOf(a);
+    const key = JSON.stringify([g, a.instrument, a.scale, a.form, a.respondent]);
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = { group, list: [] }));
+    if (!c) {
+      const several = g !== null && typeof g === "object";
+      const joined = several ? Object.values(g).filter((v) => v !== null).join(" / ") || null : g;
+      cells.set(key, (c = { group: joined, ...(several ? { groups: { ...g } } : {}), list: [] }));
+    }
     c.list.push(a);
   }
   const rows: CohortRow[] = [];
-  for (const { group, list } of cells.values()) {
+  for (const { group, groups, list } of cells.values()) {
     const follow = list.filter((a) => a.n >= 2 && a.firstDate !== a.lastDate);
     const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
     for (const a of follow) counts[a.category]++;
@@ -123,6 +110,7 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: (a: T
     const firstNoNorms = follow.find((a) => a.category === "no_norms");
     rows.push({
       group,
+      ...(groups ? { groups } : {}),
       instrument: a0.instrument,
       scale: a0.scale,
       form: a0.form,

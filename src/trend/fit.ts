@@ -41,6 +41,9 @@ export interface FitMeasure {
   hasCutoff: boolean;
 }
 
+/** The instruments that carry a FIT measure, so a reader can keep only their results and issues. */
+export const fitInstruments = (measures: readonly FitMeasure[]): Set<string> => new Set(measures.map((m) => m.instrument));
+
 /** The FIT measures of a registry: every scale whose definition declares a fit role. */
 export function fitMeasures(registry: { list(): Instrument[] }): FitMeasure[] {
   const out: FitMeasure[] = [];

@@ -98,6 +98,17 @@ type InstrumentRegistry = { has(id: string): boolean; get(id: string): Instrumen
 
 const list = (xs: readonly string[]) => (xs.length ? xs.join(", ") : "none");
 
+/** The respondents present in the results, per instrument: what validateGoals checks a goal's respondent against. */
+export function respondentsByInstrument(results: readonly ScoreResult[]): Map<string, Set<string>> {
+  const respondents = new Map<string, Set<string>>();
+  for (const r of results) {
+    let set = respondents.get(r.instrument);
+    if (!set) respondents.set(r.instrument, (set = new Set()));
+    set.add(r.respondent ?? "");
+  }
+  return respondents;
+}
+
 /**
  * Checks every reference of every goal against the instruments in use (built-ins, user definitions,
  * overlays): instrument, scale, form, band id of a leave_band target, and whether the target makes

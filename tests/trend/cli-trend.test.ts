@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { memoryIo, run } from "../../src/index.js";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
 
 // Three ORS sessions for F1 (18 → 24 → 30, adult cutoff 25, 5-point rule: recovered),
 // one for F2 (insufficient_data), and PSS for F1 without norms (reason on stderr).

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analyseTrends, cohortSummary, defaultRegistry, memoryIo, pairedStats, run, tQuantile } from "../../src/index.js";
+import { analyseTrends, cohortSummary, defaultRegistry, pairedStats, tQuantile } from "../../src/index.js";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
 import { sampleStandardDeviation } from "simple-statistics";
 import { ors } from "./helpers.js";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fitSessions, getInstrument, memoryIo, parseEtrTable, run, scoreAdministration, type ScoreResult } from "../../src/index.js";
+import { fitSessions, getInstrument, parseEtrTable, scoreAdministration, type ScoreResult } from "../../src/index.js";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
 
 const score = (instrument: "ors" | "srs" | "cors" | "csrs", date: string, lines: number[], respondent = "mother"): ScoreResult =>
   scoreAdministration(getInstrument(instrument), {

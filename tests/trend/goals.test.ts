@@ -2,7 +2,9 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultRegistry, evaluateGoal, getInstrument, goalSampleNorms, GoalValidationError, memoryIo, parseGoals, run, validateGoals, type Goal } from "../../src/index.js";
+import { defaultRegistry, evaluateGoal, getInstrument, goalSampleNorms, GoalValidationError, parseGoals, validateGoals, type Goal } from "../../src/index.js";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
 import { fake, ors } from "./helpers.js";
 
 const def = (inst: string) => getInstrument(inst).scales.find((s) => s.id === "total")!.def;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analyseTrends, defaultRegistry, memoryIo, run } from "../../src/index.js";
+import { analyseTrends, defaultRegistry } from "../../src/index.js";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
 import { fake } from "./helpers.js";
 
 const pss = (id: string, d: string, s: number, respondent = "mother") => fake("pss", "total", id, d, s, { respondent });

@@ -1,7 +1,7 @@
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
-import { buildRegistry, registryOptions } from "../shared.js";
 import { resolve } from "node:path";
+import { oneOf } from "../../choice.js";
+import { defineCommand, UsageError } from "../command.js";
+import { registryOptions } from "../options.js";
 
 export const DEFAULT_DB = "trivsel.sqlite";
 
@@ -12,7 +12,7 @@ export function parsePort(v: unknown): number {
   return n;
 }
 
-export const app: Command = {
+export const app = defineCommand({
   name: "app",
   summary: "The weekly FIT session app: a local web page for entering ORS/SRS, with chart, alerts and work points",
   usage: "trivsel app [--db <file>] [--port <n>] [--lang da|en] [--no-open]",
@@ -26,12 +26,11 @@ export const app: Command = {
   details: `Serves on 127.0.0.1 only. The printed link holds a key; anyone with the link on this machine can use the
 app while it runs, so keep it to yourself. Stop with Ctrl+C. Every saved session is written to the database
 file at once. Back up with \`trivsel db backup <file>\` (also while the app runs).`,
-  async run({ args, io }) {
-    const lang = (args.lang as string | undefined) ?? "da";
-    if (lang !== "da" && lang !== "en") throw new UsageError(`--lang must be da or en; received ${JSON.stringify(lang)}`);
+  async run({ args, io, job }) {
+    const lang = oneOf("--lang", args.lang, ["da", "en"]);
     const port = parsePort(args.port);
-    const registry = buildRegistry(io, args);
-    const db = resolve(io.cwd, (args.db as string | undefined) ?? DEFAULT_DB);
+    const registry = job.registry();
+    const db = resolve(io.cwd, args.db ?? DEFAULT_DB);
     // the app's code (web server, SQLite) is loaded only by this command
     const { startApp, openBrowser } = await import("../../app/server/serve.js");
     const { StoreError } = await import("../../app/storage/store.js");
@@ -63,4 +62,4 @@ file at once. Back up with \`trivsel db backup <file>\` (also while the app runs
     io.stderr("trivsel app: stopped; everything saved.\n");
     return 0;
   },
-};
+});

@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 import { DEFAULT_DB } from "./app.js";
 
-export const db: Command = {
+export const db = defineCommand({
   name: "db",
   summary: "The app's database: db backup <file> makes a consistent copy, also while the app runs",
   usage: "trivsel db backup <file> [--db <file>]",
@@ -20,7 +19,7 @@ Example:
     if (action !== "backup") throw new UsageError(`expected \`db backup <file>\`; received ${JSON.stringify(positionals.join(" "))}`);
     if (!target) throw new UsageError("give the file to write the backup to");
     if (rest.length) throw new UsageError(`one backup file at a time; received ${rest.length + 1}`);
-    const src = resolve(io.cwd, (args.db as string | undefined) ?? DEFAULT_DB);
+    const src = resolve(io.cwd, args.db ?? DEFAULT_DB);
     const dst = resolve(io.cwd, target);
     if (src === dst) throw new UsageError("the backup file is the database itself; choose another file");
     const { backupDatabase } = await import("../../app/storage/sqlite.js");
@@ -37,4 +36,4 @@ Example:
       throw e;
     }
   },
-};
+});

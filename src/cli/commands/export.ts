@@ -1,14 +1,10 @@
 import { resolve } from "node:path";
-import type { Command } from "../command.js";
-import { FileError } from "../../io/rows.js";
-import { UsageError } from "../command.js";
 import { dictionaryPath, exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
-import { readKeyFile } from "../keys.js";
-import { buildRegistry, checkInstrument, IssueReporter } from "../shared.js";
-import { checkOutputs, inputFrom, inputOptions } from "../shared.js";
-import { skipBrokenQuotesOption } from "../shared.js";
+import { readKeyFile } from "../../io/key-file.js";
+import { defineCommand, UsageError } from "../command.js";
+import { inputOptions, skipBrokenQuotesOption } from "../options.js";
 
-export const exportCmd: Command = {
+export const exportCmd = defineCommand({
   name: "export",
   summary: "Write the cohort CSV an evaluator hands on, with a data dictionary beside it",
   usage: "trivsel export <file.csv> --out <cohort.csv> [--pseudonymize --key-file <key> [--keep <column>]…] [--relative-dates] [--allow-cpr <column>]…",
@@ -31,43 +27,30 @@ scores, bands and flags, plus the grouping columns named with --keep. Messages n
 Example:
   trivsel key new site.key
   trivsel export datasets/demo-cohort.csv --overlay datasets/demo-asq-se-2-overlay.json --out cohort.csv --pseudonymize --key-file site.key --keep municipality --relative-dates`,
-  async run({ args, positionals, io }) {
+  async run({ args, positionals, io, job }) {
     if (!args.out) throw new UsageError("export needs --out <file.csv>");
     if (args.pseudonymize && !args["key-file"]) throw new UsageError("--pseudonymize needs --key-file <file>");
     if (!args.pseudonymize && args["key-file"]) throw new UsageError("--key-file is only used with --pseudonymize");
     if (args.keep && !args.pseudonymize) throw new UsageError("--keep is only used with --pseudonymize (without it every grouping column is exported)");
-    let key: Uint8Array | undefined;
-    if (args.pseudonymize) {
-      const k = readKeyFile(resolve(io.cwd, args["key-file"] as string), args["key-file"] as string);
-      key = k.key;
-      for (const w of k.warnings) io.stderr(`trivsel export: warning: ${w}\n`);
-    }
-    const registry = buildRegistry(io, args);
-    const instrument = checkInstrument(registry, args.instrument);
-    const input = await inputFrom(positionals, io);
-    const out = resolve(io.cwd, args.out as string);
-    checkOutputs(io, input, { "--out": args.out as string, "the data dictionary": dictionaryPath(out), "--issues": args.issues as string | undefined });
-    const reporter = new IssueReporter(io, args.issues as string | undefined, 50, !!args.quiet);
-    try {
-      const r = await exportCohort(input, {
-        registry,
-        out,
-        onIssue: reporter.add,
-        ...(instrument ? { instrument } : {}),
-        ...(key !== undefined ? { pseudonymKey: key } : {}),
-        ...(args["relative-dates"] ? { relativeDates: true } : {}),
-        ...(args["allow-cpr"] ? { allowCpr: args["allow-cpr"] as string[] } : {}),
-        ...(args.keep ? { keep: args.keep as string[] } : {}),
-        ...(args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}),
-        ...(args.strict ? { strict: true } : {}),
-      });
-      reporter.finish(true);
-      io.stderr(`wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out as string)}: ${reporter.counts.error} errors, ${reporter.counts.warning} warnings in the input\n`);
-      return reporter.counts.error > 0 ? 2 : 0;
-    } catch (e) {
-      if (e instanceof FileError) reporter.recordOnly(e.issue);
-      reporter.finish(e instanceof FileError);
-      throw e;
-    }
+    const k = args["key-file"] !== undefined ? readKeyFile(resolve(io.cwd, args["key-file"]), args["key-file"]) : undefined;
+    for (const w of k?.warnings ?? []) io.stderr(`trivsel export: warning: ${w}\n`);
+    const registry = job.registry();
+    const { instrument, skipBrokenQuotes } = job.readOptions();
+    const out = resolve(io.cwd, args.out);
+    const input = await job.open(positionals, { ownOut: true, outputs: { "the data dictionary": dictionaryPath(out) } });
+    const r = await exportCohort(input, {
+      registry,
+      out,
+      dialect: job.dialect(),
+      onIssue: job.issue,
+      ...(instrument ? { instrument } : {}),
+      ...(k !== undefined ? { pseudonymKey: k.key } : {}),
+      ...(args["relative-dates"] ? { relativeDates: true } : {}),
+      ...(args["allow-cpr"] ? { allowCpr: args["allow-cpr"] } : {}),
+      ...(args.keep ? { keep: args.keep } : {}),
+      ...(skipBrokenQuotes ? { skipBrokenQuotes } : {}),
+      ...(args.strict ? { strict: true } : {}),
+    });
+    return `wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out)}: ${job.errors} errors, ${job.reporter!.counts.warning} warnings in the input\n`;
   },
-};
+});

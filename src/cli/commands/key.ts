@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
-import { NEW_KEY_BYTES, writeNewKey } from "../keys.js";
+import { defineCommand, UsageError } from "../command.js";
+import { NEW_KEY_BYTES, writeNewKey } from "../../io/key-file.js";
 
-export const key: Command = {
+export const key = defineCommand({
   name: "key",
   summary: "Make a pseudonymisation key: trivsel key new <file>",
   usage: "trivsel key new <file>",
@@ -16,7 +15,6 @@ linked back to ids. Use the same key for every export that must link.`,
     if (verb !== "new") throw new UsageError(`expected \`trivsel key new <file>\`; received ${JSON.stringify(verb ?? "")}`);
     if (!file || rest.length > 0) throw new UsageError("give one file name for the new key");
     writeNewKey(resolve(io.cwd, file), file);
-    io.stderr(`wrote a new ${NEW_KEY_BYTES}-byte random key to ${file} (readable only by you); keep it apart from the data and never send it with an export\n`);
-    return 0;
+    return `wrote a new ${NEW_KEY_BYTES}-byte random key to ${file} (readable only by you); keep it apart from the data and never send it with an export\n`;
   },
-};
+});

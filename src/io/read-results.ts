@@ -5,14 +5,21 @@
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
-import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "../io/csv.js";
-import { LONG_SCORE_COLUMNS } from "../io/formats.js";
-import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "../io/score-file.js";
+import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "./csv.js";
+import { LONG_SCORE_COLUMNS } from "./formats.js";
+import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "./score-file.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
-import { cellValue, FileError, isoDateState } from "../io/rows.js";
+import { cellValue, FileError, isoDateState } from "./rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleStatus, ScoreResult } from "../schema/results.js";
+
+/** Where each field the reader needs sits in a long score file, by the table's column names. */
+const LONG_INDEX = ["subject_id", "administered_on", "respondent", "instrument", "form", "scale", "score", "status", "band", "n_answered", "n_items", "flags"].map((c) => {
+  const k = LONG_SCORE_COLUMNS.indexOf(c);
+  if (k < 0) throw new Error(`read-results: the long score table has no column ${c}`);
+  return k;
+});
 
 export interface ReadResults {
   results: ScoreResult[];
@@ -112,7 +119,7 @@ export async function readResults(input: Input, registry: Registry, opts: { inst
     input,
     {
       onHeader: (f) => {
-        const names = f.map((c) => c.trim().toLowerCase());
+        const names = f.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
         subjectCol = names.indexOf("subject_id");
         birthCol = names.indexOf("birth_date");
       },
@@ -165,7 +172,8 @@ async function readScoredLong(input: Input, registry: Registry, opts: { instrume
             bad(row, "invalid_value", "(row)", `${fields.length} fields`, `${LONG_SCORE_COLUMNS.length} fields as in the header`, lines);
             continue;
           }
-          const [subjectId, date, respondent, instrument, form, scale, score, status, band, nAnswered, nItems, flags] = fields.map((f) => cellValue(f, delimiter));
+          const cells = fields.map((f) => cellValue(f, delimiter));
+          const [subjectId, date, respondent, instrument, form, scale, score, status, band, nAnswered, nItems, flags] = LONG_INDEX.map((k) => cells[k]);
           if (opts.instrument !== undefined && instrument !== opts.instrument) continue;
           if (!registry.has(instrument!)) {
             bad(row, "unknown_instrument", "instrument", instrument!, registry.ids().join(", "));

@@ -1,0 +1,29 @@
+/** The FIT session table: one row per subject × rater × FIT family × session (`trivsel fit`, fitSessions). */
+import type { FitFamily, FitSession } from "../trend/fit.js";
+import type { Table } from "./table.js";
+
+export interface FitRow {
+  family: FitFamily;
+  session: FitSession;
+}
+
+/** The rows of fitSessions' families, in order. */
+export const fitRows = (families: readonly FitFamily[]): FitRow[] => families.flatMap((family) => family.sessions.map((session) => ({ family, session })));
+
+export const FIT_TABLE: Table<FitRow> = {
+  row: "subject × rater × FIT family × session",
+  columns: [
+    { name: "subject_id", meaning: "the family", get: (r) => r.family.subjectId },
+    { name: "respondent", meaning: "the rater", get: (r) => r.family.respondent },
+    { name: "session", meaning: "the rater's distinct dates with an outcome or alliance measure; 1 is the intake", get: (r) => r.session.session },
+    { name: "date", meaning: "the session's date", get: (r) => r.session.date },
+    { name: "ors", meaning: "the outcome measure's total (ORS, CORS, …)", unit: "points", get: (r) => r.session.ors },
+    { name: "ors_change", meaning: "outcome total − intake", unit: "points", get: (r) => r.session.orsChange },
+    { name: "srs", meaning: "the alliance measure's total (SRS, CSRS, …)", unit: "points", get: (r) => r.session.srs },
+    { name: "etr_expected", meaning: "expected outcome at this session from the --etr table", unit: "points", get: (r) => r.session.etr?.expected },
+    { name: "etr_lower", meaning: "the --etr table's lower boundary", unit: "points", get: (r) => r.session.etr?.lower },
+    { name: "alerts", meaning: "the rules that fired, separated by ;", get: (r) => r.session.alerts.map((a) => a.rule).join(";") },
+    { name: "outcome_measure", meaning: "the outcome instrument", get: (r) => r.family.outcomeInstrument },
+    { name: "alliance_measure", meaning: "the alliance instrument", get: (r) => r.family.allianceInstrument },
+  ],
+};

@@ -1,0 +1,45 @@
+/**
+ * Output tables as data: each table is one declaration of its columns (name, getter, meaning, unit). The CSV and
+ * JSON writers, the data dictionary, the `--help` column lists and the readers of the table all use it, so a
+ * column is named in one place.
+ */
+import { CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
+
+export type Cell = string | number | boolean | null | undefined;
+
+export interface Column<R> {
+  name: string;
+  /** what the column holds, for the data dictionary and --help */
+  meaning: string;
+  /** unit of a number, e.g. "points", "weeks", "%" */
+  unit?: string;
+  get(row: R): Cell;
+}
+
+export interface Table<R> {
+  /** one row of the table is one … (e.g. "subject × respondent × instrument × scale × form") */
+  row: string;
+  columns: readonly Column<R>[];
+}
+
+/** The column names, in order. */
+export const columns = <R>(t: Table<R>): string[] => t.columns.map((c) => c.name);
+
+/** Each row as an object keyed by column name, in column order. */
+export const toRows = <R>(t: Table<R>, rows: Iterable<R>): Record<string, Cell>[] => [...rows].map((r) => Object.fromEntries(t.columns.map((c) => [c.name, c.get(r)])));
+
+/** The CSV header line (with the dialect's byte-order mark, if any). */
+export const csvHeader = <R>(t: Table<R>, d: CsvDialect = CSV_DIALECTS.standard): string => csvHeaderIn(d, columns(t));
+
+/** One CSV line per row. */
+export const csvRow = <R>(t: Table<R>, r: R, d: CsvDialect = CSV_DIALECTS.standard): string => csvLineIn(d, t.columns.map((c) => c.get(r)));
+
+/** The whole table as CSV text, in the standard dialect unless `d` says otherwise (e.g. excel-da). */
+export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): string {
+  let out = csvHeader(t, d);
+  for (const r of rows) out += csvRow(t, r, d);
+  return out;
+}
+
+/** The columns for a help text: one `name: meaning (unit)` per line, indented. */
+export const describeColumns = <R>(t: Table<R>): string => t.columns.map((c) => `  ${c.name}: ${c.meaning}${c.unit ? ` (${c.unit})` : ""}`).join("\n");

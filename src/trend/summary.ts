@@ -1,0 +1,38 @@
+/** Short summaries of analysis results for people (the CLI's closing lines on standard error). */
+import type { TrendAnalysis } from "./classify.js";
+import type { CohortRow } from "./cohort.js";
+import type { FitFamily } from "./fit.js";
+import type { GoalEvaluation } from "./goals.js";
+
+/** Series, what was left out, ties, and why series got no verdict (one line per reason, with its count). */
+export function trendSummary(analyses: readonly TrendAnalysis[], skipped: readonly unknown[], read: { kind: "raw" | "scored"; results: readonly unknown[] }): string {
+  const ties = analyses.filter((a) => a.ties.length).length;
+  const why = new Map<string, number>();
+  for (const a of analyses) {
+    const reason = a.category === "insufficient_data" ? `insufficient_data: ${a.notes[0] ?? ""}` : a.category === "no_norms" ? `no_norms, ${a.instrument}.${a.scale}: ${a.notes.filter((n) => /^(no norms|--norms sample)/.test(n)).join("; ")}` : null;
+    if (reason !== null) why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  let out = `${analyses.length} series from ${read.results.length} ${read.kind === "raw" ? "administrations scored" : "scored administrations"}${skipped.length ? `; ${skipped.length} without subject or date left out` : ""}${ties ? `; ${ties} series with two administrations on one date (kept in file order)` : ""}\n`;
+  for (const [reason, n] of why) out += `${reason} (${n} series)\n`;
+  return out;
+}
+
+/** Rater series, how many have alerts now, and the ETR table in use. */
+export function fitSummary(families: readonly FitFamily[], etrName: string | undefined): string {
+  const now = families.filter((f) => f.current.length).length;
+  return `${families.length} rater series; ${now} with alerts at their latest session. ${etrName !== undefined ? `ETR: ${etrName}` : "No ETR table in use: alerts rely on the reliable-change rules."}\n`;
+}
+
+/** Goals per status. */
+export function goalsSummary(evals: readonly GoalEvaluation[]): string {
+  const counts = new Map<string, number>();
+  for (const e of evals) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
+  return `${evals.length} goals: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}\n`;
+}
+
+/** Rows, series, and how to get verdicts where none were given for want of norms. */
+export function cohortSummaryText(rows: readonly CohortRow[], series: number): string {
+  let out = `${rows.length} cohort rows from ${series} series\n`;
+  for (const hint of new Set(rows.map((r) => r.verdictHint).filter((h) => h !== null))) out += `no verdicts: ${hint}\n`;
+  return out;
+}
