@@ -168,12 +168,15 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       if (blank === n) continue;
       if (!scorer!.score(blank > 0)) return false;
       scored[nScored++] = scorer!;
-      // scoreWith's issues: the administration's file and row added to each, in the order made
+      // scoreWith's issues: the administration's file, row, subject and date added to each (as the full path
+      // traces them), in the order made
       const made = scorer!.issues;
       for (let k = 0; k < made.length; k++) {
         const issue = made[k]!;
         if (file !== undefined) issue.file = file;
         issue.row = row;
+        if (issue.subjectId === undefined && s1 > s0) issue.subjectId = bytes.toString("utf8", s0, s1);
+        if (issue.administeredOn === undefined && d1 > d0) issue.administeredOn = bytes.toString("utf8", d0, d1);
         rowIssues.push(issue);
       }
     }
