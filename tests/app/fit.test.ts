@@ -140,3 +140,14 @@ describe("the app's FIT chart", () => {
     expect(svg).not.toMatch(/aria-label="[^"]*\b28\b[^"]*"/);
   });
 });
+
+describe("trivsel app's options", () => {
+  it("refuses a port outside 1–65535 or not a whole number, with exit 1, before starting anything", async () => {
+    const { inProc } = await import("../helpers/cli.js");
+    for (const port of ["99999", "abc", "0", "80.5"]) {
+      const r = await inProc(["app", "--port", port, "--no-open"], ROOT);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`--port must be a whole number from 1 to 65535; received "${port}"`);
+    }
+  });
+});

@@ -1,16 +1,9 @@
 import { resolve } from "node:path";
-import { oneOf } from "../../choice.js";
+import { numberChoice, oneOf } from "../../choice.js";
 import { defineCommand, UsageError } from "../command.js";
 import { registryOptions } from "../options.js";
 
 export const DEFAULT_DB = "trivsel.sqlite";
-
-export function parsePort(v: unknown): number {
-  if (v === undefined) return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--port must be a whole number from 1 to 65535; received ${JSON.stringify(v)}`);
-  return n;
-}
 
 export const app = defineCommand({
   name: "app",
@@ -28,7 +21,7 @@ app while it runs, so keep it to yourself. Stop with Ctrl+C. Every saved session
 file at once. Back up with \`trivsel db backup <file>\` (also while the app runs).`,
   async run({ args, io, job }) {
     const lang = oneOf("--lang", args.lang, ["da", "en"]);
-    const port = parsePort(args.port);
+    const port = numberChoice("--port", args.port, (n) => Number.isInteger(n) && n >= 1 && n <= 65535, "a whole number from 1 to 65535") ?? 0;
     const registry = job.registry();
     const db = resolve(io.cwd, args.db ?? DEFAULT_DB);
     // the app's code (web server, SQLite) is loaded only by this command
