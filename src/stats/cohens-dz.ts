@@ -7,6 +7,6 @@
  * @returns mean / sd
  * @example
  * cohensDz(3, Math.sqrt(2.5)); // => 1.8973665…
- * @see Lakens, D. (2013). https://doi.org/10.3389/fpsyg.2013.00863, formula 6
+ * @see Lakens, D. (2013). https://doi.org/10.3389/fpsyg.2013.00863
  */
 export const cohensDz = (mean: number, sd: number): number => mean / sd;

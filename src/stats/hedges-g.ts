@@ -8,6 +8,6 @@
  * @returns d · (1 − 3/(4·df − 1))
  * @example
  * hedgesG(1.8973665961010275, 4); // => 1.5178932…
- * @see Lakens, D. (2013). https://doi.org/10.3389/fpsyg.2013.00863, formula 4
+ * @see Lakens, D. (2013). https://doi.org/10.3389/fpsyg.2013.00863
  */
 export const hedgesG = (d: number, df: number): number => d * (1 - 3 / (4 * df - 1));
