@@ -10,6 +10,8 @@ import { checkInput, scoreFile, type Input, type ScoreSummary } from "../io/scor
 import { FileError, META_COLUMNS } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
+import { DICTIONARY_COLUMNS, dictionaryRows, exportTable, type ExportHead, type ExportTable, type ExportRow } from "../tables/export.js";
+import { csvHeader, csvRow } from "../tables/table.js";
 
 export interface ExportOptions {
   registry: Registry;
@@ -130,40 +132,9 @@ export interface DictionaryEntry {
   allowed: string;
 }
 
+/** The export's columns with their meaning, type and allowed values: the data dictionary, from the export's table. */
 export function exportColumns(extras: readonly string[], opts: { pseudonymized: boolean; relativeDates: boolean }): DictionaryEntry[] {
-  const carried = opts.pseudonymized
-    ? `column kept from the input with --keep${opts.relativeDates ? "; dates in it are given as days since the subject's first administration" : ""}`
-    : `grouping column carried over from the input${opts.relativeDates ? "; dates in it are given as days since the subject's first administration" : ""}`;
-  return [
-    {
-      column: "subject_id",
-      meaning: opts.pseudonymized ? "keyed pseudonym of the subject id (HMAC-SHA-256 with the site's key; same key gives the same pseudonym)" : "subject id as in the input",
-      type: "text",
-      allowed: opts.pseudonymized ? `p_ followed by 16 of the letters ${PSEUDONYM_ALPHABET} (never a digit)` : "any",
-    },
-    opts.relativeDates
-      ? { column: "day", meaning: "days since the subject's first administration in this file", type: "integer", allowed: "0 or more" }
-      : { column: "administered_on", meaning: "date of the administration", type: "date", allowed: "yyyy-mm-dd" },
-    { column: "respondent", meaning: "who answered or rated", type: "text", allowed: "as in the input, e.g. mother, father, health_visitor, family_consultant" },
-    { column: "phase", meaning: "programme phase at the administration", type: "text", allowed: "as in the input, e.g. pregnancy, birth, intensive, support, phase_out" },
-    ...extras.map((e) => ({ column: e, meaning: carried, type: "text", allowed: "as in the input" })),
-    { column: "instrument", meaning: "instrument id", type: "text", allowed: "see `trivsel instruments`" },
-    { column: "definition_version", meaning: "version of the instrument definition used (+ overlay name when a site overlay was applied)", type: "text", allowed: "semantic version" },
-    { column: "form", meaning: "form of the instrument (e.g. ASQ:SE-2 interval in months)", type: "text", allowed: "empty when the instrument has one form" },
-    { column: "scale", meaning: "scale id within the instrument; on a classification row, the classification item (e.g. aairf_2)", type: "text", allowed: "see `trivsel instruments show <id>`" },
-    { column: "direction", meaning: "whether a higher score is better", type: "text", allowed: "higher_is_better, higher_is_worse, none" },
-    { column: "score", meaning: "scale score (up to 6 decimals); empty when not scorable", type: "number", allowed: "the scale's range" },
-    { column: "status", meaning: "how the score was obtained", type: "text", allowed: "scored, prorated, not_scorable; on a classification row classified or not_classified (empty or unknown code)" },
-    { column: "band", meaning: "band (cutoff range) the score falls in", type: "text", allowed: "band ids of the instrument; empty when the scale has no bands or no score; on a classification row, the coder's code (e.g. F, Ds, E, U, CC)" },
-    { column: "band_concern", meaning: "whether the band calls for action or follow-up", type: "boolean", allowed: "true, false, empty" },
-    { column: "band_rule", meaning: "the bounds of the band, e.g. ≥ 13; on a classification row, the code's meaning", type: "text", allowed: "any" },
-    { column: "cutoff_provenance", meaning: "how sure the cutoff is (on a classification row: the code set)", type: "text", allowed: "published, secondary, provisional, policy" },
-    { column: "cutoff_source", meaning: "reference id and locator of the cutoff", type: "text", allowed: "see instruments/README.md" },
-    { column: "n_answered", meaning: "items answered", type: "integer", allowed: "0 or more" },
-    { column: "n_items", meaning: "items on the scale", type: "integer", allowed: "1 or more" },
-    { column: "flags", meaning: "item-level flags and provisional markers, separated by ;", type: "text", allowed: "e.g. self_harm, srs_item_below_9, provisional_cutoff, provisional_definition, coder_missing, coder_not_certified, coder_certification_unknown" },
-    { column: "provisional", meaning: "a provisional number (cutoff, item count, age window) went into this row", type: "boolean", allowed: "true, false" },
-  ];
+  return exportTable(extras, opts).columns.map((c) => ({ column: c.name, meaning: c.meaning, type: c.type, allowed: c.allowed }));
 }
 
 /**
@@ -228,7 +199,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
   let rows = 0;
   let errors = 0;
   let extras: string[] = [];
-  let columnNames: string[] = [];
+  let table: ExportTable | undefined;
   const cpr = (row: number | string, column: string) =>
     new ExportError(
       `${input.name ?? ("path" in input ? input.path : "input")}: row ${row}, column ${column}: a value looks like a Danish CPR number (ddmmyy-xxxx); export stopped and nothing was written. ` +
@@ -250,8 +221,8 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
           if (looksLikeCpr(e) && !allowCpr.has(e))
             throw new ExportError(`the name of grouping column ${k + 1} of the export looks like a Danish CPR number; export stopped and nothing was written. Rename the column in the input${pseudonymized ? " or leave it out of --keep" : ""}`);
         });
-        columnNames = exportColumns(extras, { pseudonymized, relativeDates: !!opts.relativeDates }).map((c) => c.column);
-        out.write(csvHeaderIn(dialect, columnNames));
+        table = exportTable(extras, { pseudonymized, relativeDates: !!opts.relativeDates });
+        out.write(csvHeader(table, dialect));
       },
       issue: (i) => {
         if (i.severity === "error") errors++;
@@ -279,53 +250,21 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
           return d ? (first !== undefined ? toDayNumber(d) - first : undefined) : v;
         });
         const subject = r.subjectId === undefined ? undefined : pseudonymized ? pseudonym(r.subjectId, key) : r.subjectId;
-        const emit = (cells: (string | number | null | undefined)[]) => {
-          out.write(csvLineIn(dialect, cells));
+        const emit = (line: ExportRow) => {
+          out.write(csvRow(table!, line, dialect));
           rows++;
         };
-        const head = [subject, date, r.respondent, r.phase, ...kept, r.instrument, r.definitionVersion, r.form];
-        for (const s of r.scales) {
-          emit([
-            ...head,
-            s.scale,
-            s.direction,
-            s.score,
-            s.status,
-            s.band?.id,
-            s.band ? String(s.band.concern) : undefined,
-            s.band?.rule,
-            s.band?.source.provenance,
-            s.band ? [s.band.source.ref, s.band.source.locator].filter(Boolean).join(": ") : undefined,
-            s.nAnswered,
-            s.nItems,
-            s.flags.join(";"),
-            String(s.provisional),
-          ]);
-        }
+        // only the fields the table declares: the subject id in a row is the one made fit to go out above
+        const head: ExportHead = { subject, date, result: { respondent: r.respondent, phase: r.phase, instrument: r.instrument, definitionVersion: r.definitionVersion, form: r.form }, kept };
+        for (const scale of r.scales) emit({ head, scale });
         // a coder's classification: a row of its own, the code in `band` and its meaning in `band_rule`
-        for (const c of r.classifications ?? [])
-          emit([
-            ...head,
-            c.item,
-            "none",
-            undefined,
-            c.code === null ? "not_classified" : "classified",
-            c.code,
-            undefined,
-            c.meaning,
-            c.source.provenance,
-            [c.source.ref, c.source.locator].filter(Boolean).join(": "),
-            c.code === null ? 0 : 1,
-            1,
-            c.flags.join(";"),
-            String(c.source.provenance === "provisional"),
-          ]);
+        for (const classification of r.classifications ?? []) emit({ head, classification });
       },
     });
     if (opts.strict && errors > 0) throw new ExportError(`${errors} errors in the input and --strict: nothing was written`);
     dict = new AtomicFile(dictPath);
-    dict.write(csvHeaderIn(dialect, ["column", "meaning", "type", "allowed_values"]));
-    for (const c of exportColumns(extras, { pseudonymized, relativeDates: !!opts.relativeDates })) dict.write(csvLineIn(dialect, [c.column, c.meaning, c.type, c.allowed]));
+    dict.write(csvHeaderIn(dialect, [...DICTIONARY_COLUMNS]));
+    for (const line of dictionaryRows(table ?? exportTable(extras, { pseudonymized, relativeDates: !!opts.relativeDates }))) dict.write(csvLineIn(dialect, line));
     commitTogether([out, dict]);
     return { ...summary, rows, dictionary: dictPath };
   } catch (e) {

@@ -4,29 +4,15 @@
  * b = functional mean 2 SD toward dysfunction, c = (SD_c·M_f + SD_f·M_c)/(SD_c + SD_f), the point
  * equally likely to belong to either population (used by default). Without both norms, the
  * instrument's own bands decide: a score is in the clinical range when its band has concern = true.
+ * The cutoff formulas are in src/stats/jacobson-truax-cutoffs.ts.
  */
 import type { Norm, ScaleDef } from "../schema/instrument.js";
 import type { ScaleResult } from "../schema/results.js";
 import type { SeriesPoint } from "./series.js";
+import { jacobsonTruaxCutoffs, type Cutoffs } from "../stats/jacobson-truax-cutoffs.js";
 
-export interface Cutoffs {
-  a: number;
-  b: number;
-  c: number;
-}
-
-type Pop = { mean: number; sd: number };
-
-/** a, b and c for a scale's direction; throws for direction "none", where no end is healthier. */
-export function jacobsonTruaxCutoffs(clinical: Pop, functional: Pop, direction: ScaleResult["direction"]): Cutoffs {
-  if (direction === "none") throw new RangeError("cutoffs need a scale direction");
-  const toHealth = direction === "higher_is_better" ? 1 : -1;
-  return {
-    a: clinical.mean + toHealth * 2 * clinical.sd,
-    b: functional.mean - toHealth * 2 * functional.sd,
-    c: (clinical.sd * functional.mean + functional.sd * clinical.mean) / (clinical.sd + functional.sd),
-  };
-}
+export { jacobsonTruaxCutoffs };
+export type { Cutoffs };
 
 export type Criterion =
   | { kind: "cutoff"; which: keyof Cutoffs; value: number; cutoffs: Cutoffs; clinicalNorm: string; functionalNorm: string; description: string }

@@ -7,6 +7,9 @@
  * Raters stay apart: pooling mother and professional ratings would count a family more than once.
  */
 import { mean, sampleStandardDeviation } from "simple-statistics";
+import { cohensDz } from "../stats/cohens-dz.js";
+import { hedgesG } from "../stats/hedges-g.js";
+import { meanConfidenceInterval } from "../stats/mean-confidence-interval.js";
 import { tQuantile } from "../stats/t-quantile.js";
 
 export { tQuantile };
@@ -40,11 +43,9 @@ export function pairedStats(diffs: readonly number[]): PairedStats | null {
   const raw = sampleStandardDeviation([...diffs]);
   const scale = Math.max(1, ...diffs.map(Math.abs));
   if (!(raw > ZERO_SPREAD * scale)) return { n, mean: m, sd: 0, ci95: null, cohensDz: null, hedgesG: null, reason: `the ${n} changes have no spread (SD 0): CI and effect sizes are undefined` };
-  const half = tQuantile(0.975, n - 1) * (raw / Math.sqrt(n));
-  const dz = m / raw;
+  const dz = cohensDz(m, raw);
   const df = n - 1;
-  const j = 1 - 3 / (4 * df - 1);
-  const out: PairedStats = { n, mean: m, sd: raw, ci95: [m - half, m + half], cohensDz: dz, hedgesG: df < 2 ? null : dz * j };
+  const out: PairedStats = { n, mean: m, sd: raw, ci95: meanConfidenceInterval(m, raw, n), cohensDz: dz, hedgesG: df < 2 ? null : hedgesG(dz, df) };
   if (df < 2) out.reason = "2 pairs: Hedges' g needs at least 3 (df ≥ 2)";
   return out;
 }

@@ -2,27 +2,15 @@
  * Reliable change. Jacobson & Truax (1991): S_diff = SD·√2·√(1 − r), RCI = (after − before) / S_diff,
  * reliable when |RCI| > 1.96 (two-sided 5%), i.e. a raw-point threshold of 1.96·S_diff.
  * Scales whose definition gives a fixed reliable-change size (ORS/SRS 5 points, EPDS 4) use that instead.
+ * The formulas are in src/stats (jacobson-truax.ts, rci.ts); this module chooses the basis and the verdict.
  */
 import type { Norm, ScaleDef, Source } from "../schema/instrument.js";
 import type { ScaleResult } from "../schema/results.js";
+import { jacobsonTruax, RCI_CRITICAL } from "../stats/jacobson-truax.js";
+import { rci } from "../stats/rci.js";
 
-export const RCI_CRITICAL = 1.96;
-
-export interface JacobsonTruax {
-  sDiff: number;
-  /** raw points a change must exceed to be reliable: 1.96·S_diff */
-  threshold: number;
-}
-
-export function jacobsonTruax(sd: number, reliability: number): JacobsonTruax {
-  if (!(sd > 0)) throw new RangeError(`sd must be positive; received ${sd}`);
-  if (!(reliability >= 0 && reliability < 1)) throw new RangeError(`reliability must be in [0, 1); received ${reliability}`);
-  const sDiff = sd * Math.SQRT2 * Math.sqrt(1 - reliability);
-  return { sDiff, threshold: RCI_CRITICAL * sDiff };
-}
-
-/** RCI = (after − before) / S_diff; the sign is raw, not direction-adjusted. */
-export const rci = (before: number, after: number, sDiff: number): number => (after - before) / sDiff;
+export { jacobsonTruax, RCI_CRITICAL, rci };
+export type { JacobsonTruax } from "../stats/jacobson-truax.js";
 
 export type ChangeBasis =
   | { kind: "points"; points: number; source: Source; description: string; norms: NormsSource }
