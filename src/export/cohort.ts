@@ -2,7 +2,6 @@
  * The cohort CSV an evaluator hands on: one row per subject × instrument × scale × administration,
  * with the cutoff's provenance, pseudonymised by design, with a data dictionary beside it.
  */
-import { createHmac } from "node:crypto";
 import { parseDate, parseIsoDate, toDayNumber } from "../dates.js";
 import { AtomicFile, checkOutputPath, commitTogether } from "../io/atomic.js";
 import { CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
@@ -12,6 +11,9 @@ import type { Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
 import { DICTIONARY_COLUMNS, dictionaryRows, exportTable, type ExportHead, type ExportTable, type ExportRow } from "../tables/export.js";
 import { csvHeader, csvRow } from "../tables/table.js";
+import { pseudonym, PSEUDONYM_ALPHABET } from "./pseudonym.js";
+
+export { pseudonym, PSEUDONYM_ALPHABET };
 
 export interface ExportOptions {
   registry: Registry;
@@ -72,20 +74,6 @@ function digitValue(d: string): number {
   for (let zero = c; zero > c - 10; zero--) if (!/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) return c - zero;
   return 0;
 }
-
-/** Pseudonym letters: 16 consonants, so a pseudonym holds no digit (never a CPR number) and spells no word. */
-export const PSEUDONYM_ALPHABET = "bcdfghjkmnpqrstv";
-
-/**
- * Keyed pseudonym of a subject id: HMAC-SHA-256, its first 64 bits as 16 letters of PSEUDONYM_ALPHABET after "p_".
- * Same key → same pseudonym.
- */
-export const pseudonym = (subjectId: string, key: string | Uint8Array): string => {
-  const digest = createHmac("sha256", key).update(subjectId, "utf8").digest();
-  let out = "p_";
-  for (let i = 0; i < 8; i++) out += PSEUDONYM_ALPHABET[digest[i]! >> 4]! + PSEUDONYM_ALPHABET[digest[i]! & 15]!;
-  return out;
-};
 
 /** Bytes a pseudonymisation key needs at least. */
 export const MIN_KEY_LENGTH = 16;

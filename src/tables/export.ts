@@ -6,7 +6,7 @@
  * says where each value goes and what it means.
  */
 import type { ClassificationResult, ScaleResult, ScoreResult } from "../schema/results.js";
-import { PSEUDONYM_ALPHABET } from "../export/cohort.js";
+import { PSEUDONYM_ALPHABET } from "../export/pseudonym.js";
 import type { Column, Table } from "./table.js";
 
 /** The cells every row of one administration shares, as the writer has made them fit to go out. */
