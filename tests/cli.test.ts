@@ -55,6 +55,14 @@ describe("help and version", () => {
     expect((await inProc([])).code).toBe(1);
   });
 
+  it("every command's listed name and summary are the command module's own (the list loads no command)", async () => {
+    const { COMMANDS } = await import("../src/cli/run.js");
+    for (const entry of COMMANDS) {
+      const cmd = await entry.load();
+      expect({ name: cmd.name, summary: cmd.summary }).toEqual({ name: entry.name, summary: entry.summary });
+    }
+  });
+
   it("--version prints the package version", async () => {
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
     expect(await inProc(["--version"])).toEqual({ code: 0, out: `${version}\n`, err: "" });

@@ -21,8 +21,10 @@
  *     },
  *   });
  *
- * and add it to COMMANDS in run.ts. After `run` returns, the runner commits every output (or, with --strict and
- * errors, writes none), then writes the returned summary; when `run` throws, it removes every output. Exit code:
+ * and add an entry to COMMANDS in run.ts: its name and summary (the same as the command's: a test checks) and
+ * `load: async () => (await import("./commands/hello.js")).hello`, so the module loads only when used. After
+ * `run` returns, the runner commits every output (or, with --strict and errors, writes none), then writes the
+ * returned summary; when `run` throws, it removes every output. Exit code:
  * a number `run` returns; else 2 when an error-level issue was reported, 0 otherwise. Throw UsageError (or the
  * library's ChoiceError) for a usage error: exit code 1.
  */

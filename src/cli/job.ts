@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { AtomicFile } from "../io/atomic.js";
 import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
 import { oneOf } from "../choice.js";
-import { registryFromFiles } from "../io/option-files.js";
+import { registryFromFiles } from "../io/registry-files.js";
 import { FileError } from "../io/rows.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
 import { chooseInstrument } from "../registry/choose.js";

@@ -5,6 +5,7 @@ import { FIT_TABLE, fitRows } from "../../tables/fit.js";
 import { toCsv } from "../../tables/table.js";
 import { DEFAULT_REVIEW_SESSIONS, fitInstruments, fitMeasures, fitSessions } from "../../trend/fit.js";
 import { fitSummary } from "../../trend/summary.js";
+import { writeJson } from "../../io/json-stream.js";
 import { defineCommand } from "../command.js";
 import { inputOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
 
@@ -48,7 +49,8 @@ Example:
     const ids = fitInstruments(measures);
     const read = await readResults(input, registry, job.readOptions(false), (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i));
     const families = fitSessions(read.results.filter((r) => ids.has(r.instrument)), { sessions, measures, ...(etr ? { etr } : {}) });
-    job.write(format === "csv" ? toCsv(FIT_TABLE, fitRows(families), job.dialect()) : JSON.stringify({ etr: etr ? etr.name : null, reviewSession: sessions, families }, null, 2) + "\n");
+    if (format === "csv") job.write(toCsv(FIT_TABLE, fitRows(families), job.dialect()));
+    else writeJson(job.write, { etr: etr ? etr.name : null, reviewSession: sessions, families });
     if (!job.quiet) return fitSummary(families, etr?.name);
   },
 });

@@ -7,6 +7,7 @@ import { describeColumns, toCsv } from "../../tables/table.js";
 import { evaluateGoals, goalSampleNorms, respondentsByInstrument, validateGoals } from "../../trend/goals.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { goalsSummary } from "../../trend/summary.js";
+import { writeJson } from "../../io/json-stream.js";
 import { defineCommand, UsageError } from "../command.js";
 import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
 
@@ -54,7 +55,8 @@ Example:
     validateGoals(list, registry, args.goals, respondentsByInstrument(results));
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: goalSampleNorms(results, registry) } : {}) });
-    job.write(format === "csv" ? toCsv(GOAL_TABLE, evals, job.dialect()) : JSON.stringify(evals, null, 2) + "\n");
+    if (format === "csv") job.write(toCsv(GOAL_TABLE, evals, job.dialect()));
+    else writeJson(job.write, evals);
     if (!job.quiet) return goalsSummary(evals);
   },
 });

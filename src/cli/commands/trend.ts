@@ -6,6 +6,7 @@ import { TREND_TABLE } from "../../tables/trend.js";
 import { analyseTrends } from "../../trend/classify.js";
 import { trendSummary } from "../../trend/summary.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
+import { writeJson } from "../../io/json-stream.js";
 import { defineCommand } from "../command.js";
 import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
 
@@ -44,7 +45,9 @@ Example:
     const read = await readResults(input, registry, job.readOptions(), job.issue);
     const options = { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), ...norms, since, birthDates: read.birthDates };
     const { analyses, skipped } = analyseTrends(read.results, registry, options);
-    job.write(format === "csv" ? toCsv(TREND_TABLE, analyses, job.dialect()) : JSON.stringify({ since, input: read.kind, analyses, skipped }, null, 2) + "\n");
+    // JSON is written family by family: as one string a large cohort exceeds the string limit
+    if (format === "csv") job.write(toCsv(TREND_TABLE, analyses, job.dialect()));
+    else writeJson(job.write, { since, input: read.kind, analyses, skipped });
     if (!job.quiet) return trendSummary(analyses, skipped, read);
   },
 });

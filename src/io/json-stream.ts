@@ -1,0 +1,65 @@
+/**
+ * `JSON.stringify(value, null, 2) + "\n"`, written in pieces: the same bytes without ever holding them in one
+ * string, which for a large cohort exceeds V8's string limit ("Invalid string length"). Arrays and plain objects
+ * down to `depth` levels are written member by member; anything below, and every value that is not a plain
+ * array or object (a Date, a boxed primitive, anything with toJSON: its toJSON is given the key ""), is one
+ * JSON.stringify, re-indented (a stringified value holds no raw line break but its own). Pieces are gathered into chunks of about 64 kB.
+ */
+export function writeJson(write: (s: string) => void, value: unknown, depth = 3): void {
+  let chunk = "";
+  const out = (s: string) => {
+    chunk += s;
+    if (chunk.length >= 65536) {
+      write(chunk);
+      chunk = "";
+    }
+  };
+  const text = piece(value, "", depth, out);
+  if (text === undefined) throw new TypeError("writeJson: the value has no JSON form");
+  out("\n");
+  if (chunk) write(chunk);
+}
+
+const isContainer = (v: unknown): v is object =>
+  v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON !== "function" && (Array.isArray(v) || Object.prototype.toString.call(v) === "[object Object]");
+
+/** The value's JSON.stringify text at this indent, as stringify would inline it; undefined when it has none. */
+function leaf(v: unknown, indent: string): string | undefined {
+  const s = JSON.stringify(v, null, 2) as string | undefined;
+  return s === undefined || indent === "" ? s : s.replace(/\n/g, "\n" + indent);
+}
+
+/** Writes the value; undefined, writing nothing, when it has no JSON form (undefined, a function). */
+function piece(v: unknown, indent: string, depth: number, out: (s: string) => void): true | undefined {
+  if (depth <= 0 || !isContainer(v)) {
+    const s = leaf(v, indent);
+    if (s === undefined) return undefined;
+    out(s);
+    return true;
+  }
+  const inner = indent + "  ";
+  if (Array.isArray(v)) {
+    if (v.length === 0) return out("[]"), true;
+    for (let i = 0; i < v.length; i++) {
+      out((i === 0 ? "[\n" : ",\n") + inner);
+      if (!piece(v[i], inner, depth - 1, out)) out("null");
+    }
+    out("\n" + indent + "]");
+    return true;
+  }
+  let n = 0;
+  for (const [k, x] of Object.entries(v)) {
+    // a member without a JSON form is left out, as stringify leaves it out
+    if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
+    if (!isContainer(x) || depth <= 1) {
+      const s = leaf(x, inner);
+      if (s === undefined) continue;
+      out((n++ === 0 ? "{\n" : ",\n") + inner + JSON.stringify(k) + ": " + s);
+      continue;
+    }
+    out((n++ === 0 ? "{\n" : ",\n") + inner + JSON.stringify(k) + ": ");
+    piece(x, inner, depth - 1, out);
+  }
+  out(n === 0 ? "{}" : "\n" + indent + "}");
+  return true;
+}

@@ -1,0 +1,52 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { writeJson } from "../src/io/json-stream.js";
+import { inProc, ROOT } from "./helpers/cli.js";
+
+const streamed = (value: unknown, depth?: number) => {
+  const pieces: string[] = [];
+  writeJson((s) => pieces.push(s), value, depth);
+  return pieces.join("");
+};
+
+describe("writeJson", () => {
+  it("writes JSON.stringify(value, null, 2) + newline, at every depth", () => {
+    const anything = fc.anything({ withDate: true, withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withObjectString: true });
+    const value = fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(anything, fc.constant(undefined), fc.constant(() => 1))), fc.array(anything));
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 5 }), (v, depth) => {
+        const expected = JSON.stringify(v, null, 2);
+        fc.pre(expected !== undefined);
+        expect(streamed(v, depth)).toBe(expected + "\n");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("edge cases: empty containers, members without a JSON form, Dates, line breaks in strings", () => {
+    const v = { a: [], b: {}, c: undefined, d: [undefined, () => 1, new Date(0)], e: "x\ny", f: { g: [{ h: [1, [2, { i: null }]] }] } };
+    for (const depth of [0, 1, 2, 3, 9]) expect(streamed(v, depth)).toBe(JSON.stringify(v, null, 2) + "\n");
+  });
+
+  it("writes in chunks, never the whole text at once", () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: `f${i}`, weeks: [1, 2, 3], verdict: "improved" }));
+    const pieces: string[] = [];
+    writeJson((s) => pieces.push(s), { analyses: rows });
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+    expect(pieces.join("")).toBe(JSON.stringify({ analyses: rows }, null, 2) + "\n");
+  });
+});
+
+describe("streamed JSON of the commands (the demo cohort)", () => {
+  const demo = ["datasets/demo-cohort.csv", "--overlay", "datasets/demo-asq-se-2-overlay.json", "--format", "json"];
+  it.each([
+    ["trend", []],
+    ["fit", []],
+    ["goals", ["--goals", "datasets/demo-goals.yaml"]],
+  ])("%s --format json is JSON.stringify(data, null, 2) of the same data", async (cmd, extra) => {
+    const r = await inProc([cmd, ...demo, ...extra], { cwd: ROOT });
+    expect(r.out.length).toBeGreaterThan(1000);
+    expect(r.out).toBe(JSON.stringify(JSON.parse(r.out), null, 2) + "\n");
+  });
+});
