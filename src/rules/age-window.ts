@@ -3,6 +3,7 @@ import { addDays, calendarAge, parseIsoDate, type YMD } from "../dates.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { Issue } from "../schema/results.js";
 import type { FormSelectionRule } from "./types.js";
+import { noForm } from "./no-form.js";
 
 const Params = z
   .object({
@@ -50,10 +51,7 @@ export const ageWindow: FormSelectionRule<Params> = {
   params: Params,
   select({ instrumentId, forms, administration: a, params }) {
     const issues: Issue[] = [];
-    const fail = (detail: string) => {
-      issues.push(makeIssue("form_not_selected", "error", { instrument: instrumentId, detail }));
-      return { form: null, explanation: detail, issues, provisional: false };
-    };
+    const fail = (detail: string) => noForm(instrumentId, issues, detail);
     const on = a.administeredOn ? parseIsoDate(a.administeredOn) : null;
     const birth = a.birthDate ? parseIsoDate(a.birthDate) : null;
     if (a.birthDate && !birth) return fail(`birth_date ${JSON.stringify(a.birthDate)} is not a real date (yyyy-mm-dd)`);

@@ -3,6 +3,7 @@ import { parseIsoDate, toDayNumber } from "../dates.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { Issue } from "../schema/results.js";
 import type { FormSelectionRule } from "./types.js";
+import { noForm } from "./no-form.js";
 
 const Params = z
   .object({
@@ -26,10 +27,7 @@ export const birthRelative: FormSelectionRule<Params> = {
   params: Params,
   select({ instrumentId, forms, administration: a, params }) {
     const issues: Issue[] = [];
-    const fail = (detail: string) => {
-      issues.push(makeIssue("form_not_selected", "error", { instrument: instrumentId, detail }));
-      return { form: null, explanation: detail, issues, provisional: false };
-    };
+    const fail = (detail: string) => noForm(instrumentId, issues, detail);
     for (const id of [params.beforeBirth, params.fromBirth, params.withoutBirthDate])
       if (id !== undefined && !forms.some((f) => f.id === id)) return fail(`the rule names form "${id}", which the definition does not have`);
     const on = a.administeredOn ? parseIsoDate(a.administeredOn) : null;

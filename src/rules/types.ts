@@ -8,12 +8,14 @@ export interface FormSelectionRule<P = unknown> {
   name: string;
   description: string;
   params: z.ZodType<P>;
-  select(ctx: { instrumentId: string; forms: readonly FormDef[]; administration: Administration; params: P }): {
-    form: string | null;
-    explanation: string;
-    issues: Issue[];
-    provisional: boolean;
-  };
+  select(ctx: { instrumentId: string; forms: readonly FormDef[]; administration: Administration; params: P }): FormSelection;
+}
+
+export interface FormSelection {
+  form: string | null;
+  explanation: string;
+  issues: Issue[];
+  provisional: boolean;
 }
 
 export interface MissingRuleContext<P> {
