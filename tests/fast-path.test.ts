@@ -121,6 +121,17 @@ async function scoreRun(argv: string[], fast: boolean): Promise<Ran & { outFile:
   }
 }
 
+/** The same command with and without the fast path: exit code, standard error, standard output, --out and --issues equal. */
+async function expectSameRuns(argv: string[]): Promise<void> {
+  const a = await scoreRun(argv, true);
+  const b = await scoreRun(argv, false);
+  expect(a.code, argv.join(" ")).toBe(b.code);
+  expect(a.err, argv.join(" ")).toBe(b.err);
+  expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
+  expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
+  expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+}
+
 /**
  * How many of a file's administrations the fast path scored (those not handed to the sink's result()), and how
  * many of its long lines say prorated or not_scorable (incomplete rows the fast path took).
@@ -172,13 +183,7 @@ describe("fast path writes exactly what the full path writes", () => {
       ["score", file, "--instrument", ids[0]!, "--out", "OUT"],
       ["score", file, "--strict", "--out", "OUT", "--issues", "ISSUES"],
     ]) {
-      const a = await scoreRun(argv, true);
-      const b = await scoreRun(argv, false);
-      expect(a.code, argv.join(" ")).toBe(b.code);
-      expect(a.err, argv.join(" ")).toBe(b.err);
-      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
-      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
-      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+      await expectSameRuns(argv);
     }
   });
 
@@ -345,13 +350,7 @@ describe("fast path with random user definitions", () => {
       ["score", file, "--definition", defFile, "--out", "OUT", "--issues", "ISSUES"],
       ["score", file, "--definition", defFile],
     ]) {
-      const a = await scoreRun(argv, true);
-      const b = await scoreRun(argv, false);
-      expect(a.code, argv.join(" ")).toBe(b.code);
-      expect(a.err, argv.join(" ")).toBe(b.err);
-      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
-      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
-      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+      await expectSameRuns(argv);
     }
   });
 });
@@ -396,13 +395,7 @@ describe("fast path with random site overlays", () => {
       ["score", file, "--overlay", overlayFile, "--out", "OUT", "--issues", "ISSUES"],
       ["score", file, "--overlay", overlayFile],
     ]) {
-      const a = await scoreRun(argv, true);
-      const b = await scoreRun(argv, false);
-      expect(a.code, argv.join(" ")).toBe(b.code);
-      expect(a.err, argv.join(" ")).toBe(b.err);
-      expect(a.out === b.out, `stdout of ${argv.join(" ")}`).toBe(true);
-      expect(a.outFile === b.outFile, `--out of ${argv.join(" ")}`).toBe(true);
-      expect(a.issuesFile === b.issuesFile, `--issues of ${argv.join(" ")}`).toBe(true);
+      await expectSameRuns(argv);
     }
   });
 });
