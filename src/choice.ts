@@ -2,6 +2,7 @@
  * A caller's choice that cannot be used: an option value out of its set, an unknown instrument, scale or form, a
  * file named by an option that cannot be read. The CLI reports it as a usage error (exit code 1).
  */
+import { formatDate, parseDate } from "./dates.js";
 import { didYouMeanHint } from "./text/did-you-mean.js";
 
 export class ChoiceError extends Error {
@@ -28,4 +29,16 @@ export function numberChoice(name: string, value: string | undefined, check: (x:
   const x = Number(value.replace(",", "."));
   if (!Number.isFinite(x) || !check(x)) throw new ChoiceError(`${name} must be ${expected}; received ${JSON.stringify(value)}`);
   return x;
+}
+
+/**
+ * A calendar date given as text, as yyyy-mm-dd (dd-mm-yyyy, as Danish spreadsheets write it, is read too), or
+ * undefined when not given. Returned as yyyy-mm-dd, so later comparisons of date strings hold.
+ * @throws {ChoiceError} when it is not a real date (e.g. 2025-02-30)
+ */
+export function dateChoice(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const d = parseDate(value);
+  if (!d) throw new ChoiceError(`${name} must be a real date written yyyy-mm-dd; received ${JSON.stringify(value)}`);
+  return formatDate(d);
 }

@@ -88,6 +88,7 @@ describe("trivsel report", () => {
     ]) {
       const r = await inProc(argv, dir);
       expect(r.code, argv.join(" ")).toBe(1);
+      if (argv.includes("--at")) expect(r.err).toContain('--at must be a real date written yyyy-mm-dd; received "2025-02-30"');
     }
     expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
   });

@@ -57,6 +57,24 @@ F1,2024-02-26,mother,7,7,6,7
     expect(await run(["goals", "-", "--goals", "goals.json", "--quiet"], io)).toBe(0);
     expect(io.out.split("\n")[1]).toBe("F1,g1,ors,total,,mother,above 25,2024-01-01,2024-03-01,2024-03-01,met,2024-01-01,18,2024-02-26,27,9,,improved,definition,");
   });
+
+  it("trivsel goals --at takes a real date (a Danish dd-mm-yyyy too) and refuses 2024-02-30 with exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trivsel-goals-"));
+    writeFileSync(join(dir, "goals.json"), JSON.stringify({ goals: [{ id: "g1", subjectId: "F1", goal: "overskud", measure: { instrument: "ors", respondent: "mother" }, target: { kind: "above", value: 25 }, start: "2024-01-01", review: "2024-03-01" }] }));
+    const csv = "subject_id,administered_on,respondent,ors_1,ors_2,ors_3,ors_4\nF1,2024-01-01,mother,4,5,4,5\nF1,2024-02-26,mother,7,7,6,7\n";
+    const at = async (value: string) => {
+      const io = memoryIo(csv);
+      io.cwd = dir;
+      return { code: await run(["goals", "-", "--goals", "goals.json", "--at", value, "--quiet"], io), io };
+    };
+    const danish = await at("10.02.2024");
+    expect(danish.code).toBe(0);
+    expect(danish.io.out.split("\n")[1]).toMatch(/^F1,g1,ors,total,,mother,above 25,2024-01-01,2024-03-01,2024-02-10,/);
+    const bad = await at("2024-02-30");
+    expect(bad.code).toBe(1);
+    expect(bad.io.out).toBe("");
+    expect(bad.io.err).toContain('--at must be a real date written yyyy-mm-dd; received "2024-02-30"');
+  });
 });
 
 describe("goals are checked against the instruments in use before anything is evaluated", () => {

@@ -1,5 +1,4 @@
-import { ChoiceError, oneOf } from "../../choice.js";
-import { parseDate } from "../../dates.js";
+import { dateChoice, oneOf } from "../../choice.js";
 import { readGoalsFile } from "../../io/option-files.js";
 import { readResults } from "../../io/read-results.js";
 import { GOAL_TABLE } from "../../tables/goals.js";
@@ -43,8 +42,7 @@ Example:
   async run({ args, positionals, job }) {
     const format = oneOf("--format", args.format, ["csv", "json"]);
     if (!args.goals) throw new UsageError("give the goals file with --goals <file.json>");
-    const at = args.at;
-    if (at !== undefined && !parseDate(at)) throw new ChoiceError(`--at must be a date (yyyy-mm-dd); received ${JSON.stringify(at)}`);
+    const at = dateChoice("--at", args.at);
     const list = readGoalsFile(job.io.cwd, args.goals);
     const { normsFrom } = chooseNorms({ norms: args.norms });
     const registry = job.registry();

@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { ChoiceError, oneOf } from "../../choice.js";
-import { parseDate } from "../../dates.js";
+import { dateChoice, oneOf } from "../../choice.js";
 import { AtomicDir, DirTargetError } from "../../io/atomic-dir.js";
 import { readEtrFile, readGoalsFile } from "../../io/option-files.js";
 import { readResults } from "../../io/read-results.js";
@@ -31,8 +30,7 @@ Example:
   trivsel report datasets/demo-cohort.csv --goals datasets/demo-goals.yaml --out report`,
   async run({ args, positionals, job }) {
     const [lang, x] = [oneOf("--lang", args.lang, ["da", "en"]), oneOf("--x", args.x, ["date", "weeks"])];
-    const at = args.at;
-    if (at !== undefined && !parseDate(at)) throw new ChoiceError(`--at must be a date (yyyy-mm-dd); received ${JSON.stringify(at)}`);
+    const at = dateChoice("--at", args.at);
     const out = args.out;
     if (!out) throw new UsageError("give the report directory with --out <dir>");
     const goals = readGoalsFile(job.io.cwd, args.goals);
