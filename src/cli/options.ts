@@ -22,6 +22,9 @@ export const strictOption = {
   strict: { type: "boolean", description: "write no output at all (neither file nor standard output) when any row has an error" },
 } as const satisfies Options;
 
+/** Where a command's one output goes, and whether errors hold it back: the table commands' last options. */
+export const outputOptions = { ...outOption, ...strictOption } as const satisfies Options;
+
 /** For the commands that read the input once, row by row (score, validate, export). */
 export const skipBrokenQuotesOption = {
   "skip-broken-quotes": { type: "boolean", description: "when a quote is never closed or swallows rows, report those lines as not read and go on (default: refuse the file)" },

@@ -16,12 +16,12 @@ export const chart = defineCommand({
   summary: "Progression chart of one family's measure: every respondent, the bands, phases, reliable change and goals",
   usage: "trivsel chart <file.csv|-> --subject <id> --instrument <id> [--scale <id>] [--goals <file>] [--lang da|en] [--format svg|png|json] --out <file>",
   options: {
+    ...chartOptions,
     subject: { type: "string", placeholder: "id", description: "the family (subject_id)" },
     scale: { type: "string", placeholder: "id", description: "the scale (default: total, else the instrument's first)" },
     form: { type: "string", placeholder: "id", description: "the form to chart, when the family's results span forms charted one at a time (ASQ:SE-2's forms; ORS adult and adolescent side by side)" },
     goals: { type: "string", placeholder: "goals.yaml", description: "draw the family's goals on this scale (target line, review date)" },
     format: { type: "string", placeholder: "svg|png|json", description: "svg (default), png, or json: the Vega-Lite spec, for any Vega tool" },
-    ...chartOptions,
     ...inputOptions,
     out: { type: "string", placeholder: "file", description: "write here (atomically); svg and json go to standard output without it" },
   },

@@ -8,7 +8,7 @@ import { chooseNorms } from "../../trend/norms-choice.js";
 import { goalsSummary } from "../../trend/summary.js";
 import { writeJson } from "../../io/json-stream.js";
 import { defineCommand, UsageError } from "../command.js";
-import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
+import { inputOptions, normsOptions, outputOptions, skipBrokenQuotesOption, tableFormatOption } from "../options.js";
 
 export const goals = defineCommand({
   name: "goals",
@@ -16,13 +16,12 @@ export const goals = defineCommand({
   usage: "trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--norms sample] [--format csv|json] [--out <file>]",
   options: {
     ...skipBrokenQuotesOption,
+    ...tableFormatOption,
     goals: { type: "string", placeholder: "goals.json", description: "the goals file: JSON or YAML (.yaml/.yml) with a list of goals" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "evaluate every goal at this date (default: each goal's review date)" },
     norms: normsOptions.norms,
-    ...tableFormatOption,
     ...inputOptions,
-    ...outOption,
-    ...strictOption,
+    ...outputOptions,
   },
   details: `A goal: { "id", "subjectId", "goal" (the team's words), "measure": { "instrument", "scale" (default total),
 "respondent", "form" }, "target": { "kind": "below"|"above", "value" } | { "kind": "reliable_improvement" } |

@@ -13,11 +13,11 @@ export const report = defineCommand({
   summary: "Goal-review report: one self-contained HTML page per family (goals, every measure with its chart, FIT sessions, provenance) and an index",
   usage: "trivsel report <file.csv|-> [--goals <goals.yaml>] [--subject <id>…] [--lang da|en] [--at <date>] --out <dir>",
   options: {
+    ...chartOptions,
     goals: { type: "string", placeholder: "goals.yaml", description: "developmental goals (JSON or YAML, as for `trivsel goals`)" },
     subject: { type: "string", multiple: true, placeholder: "id", description: "only this family" },
     at: { type: "string", placeholder: "yyyy-mm-dd", description: "status as of this date: later administrations are left out, goals are evaluated on it" },
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table for the FIT chart (intake,session,expected,lower)" },
-    ...chartOptions,
     ...inputOptions,
     out: { type: "string", placeholder: "dir", description: "the report directory; written whole, replacing a report trivsel wrote there before" },
   },

@@ -5,18 +5,17 @@ import { LONG_SCORE_COLUMNS, scoreWriter } from "../../io/formats.js";
 import { scoreFile } from "../../io/score-file.js";
 import { defineCommand } from "../command.js";
 import { progress } from "../issues.js";
-import { inputOptions, outOption, skipBrokenQuotesOption, strictOption } from "../options.js";
+import { inputOptions, outputOptions, skipBrokenQuotesOption } from "../options.js";
 
 export const score = defineCommand({
   name: "score",
   summary: "Score every administration in a CSV file (wide or long)",
   usage: "trivsel score <file.csv|-> [--instrument <id>] [--format long|wide|json] [--out <file>] [--issues <file>]",
   options: {
-    format: { type: "string", placeholder: "long|wide|json", description: "output format (default long)" },
-    ...strictOption,
-    ...outOption,
-    ...inputOptions,
     ...skipBrokenQuotesOption,
+    format: { type: "string", placeholder: "long|wide|json", description: "output format (default long)" },
+    ...inputOptions,
+    ...outputOptions,
   },
   details: `The long format is a stable contract: ${LONG_SCORE_COLUMNS.join(",")}
 (one row per administration × scale; dates ISO; score empty when not scorable; flags separated by ;).
