@@ -1,7 +1,7 @@
 /** The cohort table: one row per group × instrument × scale × form × respondent (`trivsel cohort`, cohortSummary). */
 import { formatNumber } from "../io/csv.js";
 import type { CohortRow } from "../trend/cohort.js";
-import type { Column, Table } from "./table.js";
+import { measureColumns, type Column, type Table } from "./table.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "no_norms", "insufficient_data"] as const;
 
@@ -22,8 +22,7 @@ export const cohortTable = (by: readonly string[] = []): Table<CohortRow> => ({
   row: "group × instrument × scale × form × respondent",
   columns: [
     ...groupColumns(by),
-    { name: "instrument", meaning: "instrument id", get: (r) => r.instrument },
-    { name: "scale", meaning: "scale id", get: (r) => r.scale },
+    ...measureColumns(),
     { name: "form", meaning: "form, where the scale's scoring depends on it", get: (r) => r.form },
     { name: "respondent", meaning: "who answered (raters are never pooled)", get: (r) => r.respondent },
     { name: "n_series", meaning: "series in the row", get: (r) => r.nSeries },

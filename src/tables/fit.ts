@@ -1,6 +1,6 @@
 /** The FIT session table: one row per subject × rater × FIT family × session (`trivsel fit`, fitSessions). */
 import type { FitFamily, FitSession } from "../trend/fit.js";
-import type { Table } from "./table.js";
+import { subjectColumn, type Table } from "./table.js";
 
 export interface FitRow {
   family: FitFamily;
@@ -13,7 +13,7 @@ export const fitRows = (families: readonly FitFamily[]): FitRow[] => families.fl
 export const FIT_TABLE: Table<FitRow> = {
   row: "subject × rater × FIT family × session",
   columns: [
-    { name: "subject_id", meaning: "the family", get: (r) => r.family.subjectId },
+    subjectColumn((r) => r.family.subjectId),
     { name: "respondent", meaning: "the rater", get: (r) => r.family.respondent },
     { name: "session", meaning: "the rater's distinct dates with an outcome or alliance measure; 1 is the intake", get: (r) => r.session.session },
     { name: "date", meaning: "the session's date", get: (r) => r.session.date },

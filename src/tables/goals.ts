@@ -1,13 +1,13 @@
 /** The goals table: one row per goal (`trivsel goals`, evaluateGoals). */
 import { describeTarget, type GoalEvaluation } from "../trend/goals.js";
 import { formatNormsSource } from "../trend/reliable-change.js";
-import type { Table } from "./table.js";
+import { subjectColumn, type Table } from "./table.js";
 import { NORMS_MEANING } from "./trend.js";
 
 export const GOAL_TABLE: Table<GoalEvaluation> = {
   row: "goal",
   columns: [
-    { name: "subject_id", meaning: "the family", get: (e) => e.goal.subjectId },
+    subjectColumn((e) => e.goal.subjectId),
     { name: "goal_id", meaning: "the goal's id", get: (e) => e.goal.id },
     { name: "instrument", meaning: "the measure's instrument", get: (e) => e.goal.measure.instrument },
     { name: "scale", meaning: "the measure's scale", get: (e) => e.goal.measure.scale },

@@ -1,6 +1,6 @@
 /** The issues table (`--issues <file>`): one row per issue. */
 import type { Issue } from "../schema/results.js";
-import type { Table } from "./table.js";
+import { measureColumns, type Table } from "./table.js";
 
 export const ISSUE_TABLE: Table<Issue> = {
   row: "issue",
@@ -10,8 +10,7 @@ export const ISSUE_TABLE: Table<Issue> = {
     { name: "column", meaning: "the column (or item) the issue is about", get: (i) => i.item },
     { name: "subject_id", meaning: "the administration's subject (never in a pseudonymised export)", get: (i) => i.subjectId },
     { name: "administered_on", meaning: "the administration's date (never in a pseudonymised export)", get: (i) => i.administeredOn },
-    { name: "instrument", meaning: "instrument id", get: (i) => i.instrument },
-    { name: "scale", meaning: "scale id", get: (i) => i.scale },
+    ...measureColumns(),
     { name: "code", meaning: "the issue's code", get: (i) => i.code },
     { name: "severity", meaning: "error, warning or info", get: (i) => i.severity },
     { name: "value", meaning: "the value found (never in a pseudonymised export)", get: (i) => i.received },

@@ -1,6 +1,6 @@
 /** The long score table (`trivsel score`, the default format): one row per administration × scale. A public contract. */
 import type { ScaleResult, ScoreResult } from "../schema/results.js";
-import type { Table } from "./table.js";
+import { instrumentColumn, respondentColumn, scaleColumn, subjectColumn, type Table } from "./table.js";
 
 export interface LongScoreRow {
   result: ScoreResult;
@@ -10,12 +10,12 @@ export interface LongScoreRow {
 export const LONG_SCORE_TABLE: Table<LongScoreRow> = {
   row: "administration × scale",
   columns: [
-    { name: "subject_id", meaning: "the family", get: (r) => r.result.subjectId },
+    subjectColumn((r) => r.result.subjectId),
     { name: "administered_on", meaning: "date of the administration (ISO)", get: (r) => r.result.administeredOn },
-    { name: "respondent", meaning: "who answered", get: (r) => r.result.respondent },
-    { name: "instrument", meaning: "instrument id", get: (r) => r.result.instrument },
+    respondentColumn((r) => r.result.respondent),
+    instrumentColumn((r) => r.result.instrument),
     { name: "form", meaning: "the form scored", get: (r) => r.result.form },
-    { name: "scale", meaning: "scale id", get: (r) => r.scale.scale },
+    scaleColumn((r) => r.scale.scale),
     { name: "score", meaning: "the score; empty when not scorable", unit: "points", get: (r) => r.scale.score },
     { name: "status", meaning: "scored, prorated or not_scorable", get: (r) => r.scale.status },
     { name: "band", meaning: "the band the score falls in", get: (r) => r.scale.band?.id },

@@ -22,6 +22,14 @@ export interface Table<R> {
   columns: readonly Column<R>[];
 }
 
+/** Columns several tables hold with the same meaning, declared once. */
+export const subjectColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "subject_id", meaning: "the family", get });
+export const respondentColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "respondent", meaning: "who answered", get });
+export const instrumentColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "instrument", meaning: "instrument id", get });
+export const scaleColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "scale", meaning: "scale id", get });
+/** instrument and scale, side by side, for rows that carry both. */
+export const measureColumns = <R extends { instrument?: string | undefined; scale?: string | undefined }>(): Column<R>[] => [instrumentColumn((r) => r.instrument), scaleColumn((r) => r.scale)];
+
 /** The column names, in order. */
 export const columns = <R>(t: Table<R>): string[] => t.columns.map((c) => c.name);
 

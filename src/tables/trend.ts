@@ -1,7 +1,7 @@
 /** The trend table: one row per subject × respondent × instrument × scale × form (`trivsel trend`, analyseTrends). */
 import type { TrendAnalysis } from "../trend/classify.js";
 import { formatNormsSource } from "../trend/reliable-change.js";
-import type { Table } from "./table.js";
+import { measureColumns, respondentColumn, subjectColumn, type Table } from "./table.js";
 
 export const NORMS_MEANING = `where the reliable-change basis came from: definition (the instrument's point size or norms, with their
     sources), user (--sd/--reliability), sample n=<baselines> (--norms sample: SD of the baselines of the series with
@@ -12,10 +12,9 @@ export const NORMS_MEANING = `where the reliable-change basis came from: definit
 export const TREND_TABLE: Table<TrendAnalysis> = {
   row: "subject × respondent × instrument × scale × form",
   columns: [
-    { name: "subject_id", meaning: "the family", get: (a) => a.subjectId },
-    { name: "respondent", meaning: "who answered", get: (a) => a.respondent },
-    { name: "instrument", meaning: "instrument id", get: (a) => a.instrument },
-    { name: "scale", meaning: "scale id", get: (a) => a.scale },
+    subjectColumn((a) => a.subjectId),
+    respondentColumn((a) => a.respondent),
+    ...measureColumns(),
     { name: "form", meaning: "set only where the scale's scoring depends on the form (each form is its own series); else empty", get: (a) => a.form },
     { name: "n", meaning: "administrations in the series", get: (a) => a.n },
     { name: "first_date", meaning: "date of the baseline (the first administration)", get: (a) => a.firstDate },
