@@ -287,33 +287,26 @@ function instrumentSection(inst: Instrument): string {
       ),
     );
 
-  const flags = def.scales.flatMap((s) => s.flags.map((f) => ({ s, f })));
-  if (flags.length > 0) {
-    out.push("", "### Flags", "");
-    out.push(
-      table(
-        ["scale", "flag", "condition", "meaning", "source"],
-        flags.map(({ s, f }) => [
-          code(s.id),
-          code(f.id),
-          `${f.items === "scale" ? "any item of the scale" : f.items.map(code).join(", ")}: ${f.on === "score" ? "scored value" : "raw response"} ${f.op} ${num(f.value)}`,
-          cell(f.label),
-          source(f.source),
-        ]),
-      ),
-    );
-  }
-
-  const bandFlags = def.scales.flatMap((s) => s.bandFlags.map((f) => ({ s, f })));
-  if (bandFlags.length > 0) {
-    out.push("", "### Band flags", "");
-    out.push(
-      table(
-        ["scale", "flag", "condition", "meaning", "source"],
-        bandFlags.map(({ s, f }) => [code(s.id), code(f.id), `band ${code(f.band)} and column sex = ${f.when.sex}`, cell(f.label), source(f.source)]),
-      ),
-    );
-  }
+  // flags and band flags: one table each (when there are any), one row per flag with its condition in words
+  const flagTable = (title: string, rows: string[][]) => {
+    if (rows.length > 0) out.push("", `### ${title}`, "", table(["scale", "flag", "condition", "meaning", "source"], rows));
+  };
+  flagTable(
+    "Flags",
+    def.scales.flatMap((s) =>
+      s.flags.map((f) => [
+        code(s.id),
+        code(f.id),
+        `${f.items === "scale" ? "any item of the scale" : f.items.map(code).join(", ")}: ${f.on === "score" ? "scored value" : "raw response"} ${f.op} ${num(f.value)}`,
+        cell(f.label),
+        source(f.source),
+      ]),
+    ),
+  );
+  flagTable(
+    "Band flags",
+    def.scales.flatMap((s) => s.bandFlags.map((f) => [code(s.id), code(f.id), `band ${code(f.band)} and column sex = ${f.when.sex}`, cell(f.label), source(f.source)])),
+  );
 
   const fit = def.scales.filter((s) => s.fit);
   if (fit.length > 0) {

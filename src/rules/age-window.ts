@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { addDays, calendarAge, parseIsoDate, type YMD } from "../dates.js";
+import { addDays, calendarAge, type YMD } from "../dates.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { Issue } from "../schema/results.js";
 import type { FormSelectionRule } from "./types.js";
+import { administrationDates } from "./administration-dates.js";
 import { noForm } from "./no-form.js";
 
 const Params = z
@@ -52,9 +53,8 @@ export const ageWindow: FormSelectionRule<Params> = {
   select({ instrumentId, forms, administration: a, params }) {
     const issues: Issue[] = [];
     const fail = (detail: string) => noForm(instrumentId, issues, detail);
-    const on = a.administeredOn ? parseIsoDate(a.administeredOn) : null;
-    const birth = a.birthDate ? parseIsoDate(a.birthDate) : null;
-    if (a.birthDate && !birth) return fail(`birth_date ${JSON.stringify(a.birthDate)} is not a real date (yyyy-mm-dd)`);
+    const { on, birth, refused } = administrationDates(a);
+    if (refused) return fail(refused);
     if (a.birthDate && a.administeredOn && !on) return fail(`administered_on ${JSON.stringify(a.administeredOn)} is not a real date (yyyy-mm-dd)`);
     let age: Age;
     let how: string;

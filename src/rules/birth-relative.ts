@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { parseIsoDate, toDayNumber } from "../dates.js";
+import { toDayNumber } from "../dates.js";
 import { makeIssue } from "../scoring/issues.js";
 import type { Issue } from "../schema/results.js";
 import type { FormSelectionRule } from "./types.js";
+import { administrationDates } from "./administration-dates.js";
 import { noForm } from "./no-form.js";
 
 const Params = z
@@ -30,9 +31,8 @@ export const birthRelative: FormSelectionRule<Params> = {
     const fail = (detail: string) => noForm(instrumentId, issues, detail);
     for (const id of [params.beforeBirth, params.fromBirth, params.withoutBirthDate])
       if (id !== undefined && !forms.some((f) => f.id === id)) return fail(`the rule names form "${id}", which the definition does not have`);
-    const on = a.administeredOn ? parseIsoDate(a.administeredOn) : null;
-    const birth = a.birthDate ? parseIsoDate(a.birthDate) : null;
-    if (a.birthDate && !birth) return fail(`birth_date ${JSON.stringify(a.birthDate)} is not a real date (yyyy-mm-dd)`);
+    const { on, birth, refused } = administrationDates(a);
+    if (refused) return fail(refused);
     if (birth && !on) return fail(`give administered_on (with birth_date) or form (${params.beforeBirth} or ${params.fromBirth})`);
     if (!birth || !on) {
       if (params.withoutBirthDate === undefined) return fail(`give birth_date with administered_on, or form (${params.beforeBirth} or ${params.fromBirth})`);

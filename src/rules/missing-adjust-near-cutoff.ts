@@ -55,16 +55,15 @@ export const adjustNearCutoff: MissingRuleImpl<Params> = {
         reason: detail,
       };
     }
-    if (missing <= params.scoreAsIsUpTo) {
-      const detail = `${missing} missing; scored as is (no adjustment for ${params.scoreAsIsUpTo} or fewer)`;
-      return {
-        score: total,
-        status: "scored",
-        rule: `sum of answered items (${detail})`,
-        issues: [makeIssue("missing_not_adjusted", "warning", { ...base, detail })],
-        provisional: false,
-      };
-    }
+    // scored despite missing items: the rule names what was done and why, and a warning says the same
+    const warned = (score: number, adjusted: boolean, detail: string, provisional: boolean) => ({
+      score,
+      status: adjusted ? ("prorated" as const) : ("scored" as const),
+      rule: `${adjusted ? "adjusted for missing items" : "sum of answered items"} (${detail})`,
+      issues: [makeIssue(adjusted ? "missing_adjusted" : "missing_not_adjusted", "warning", { ...base, detail })],
+      provisional,
+    });
+    if (missing <= params.scoreAsIsUpTo) return warned(total, false, `${missing} missing; scored as is (no adjustment for ${params.scoreAsIsUpTo} or fewer)`, false);
     const band = bands?.bands.find((b) => b.id === params.cutoffBand);
     const cutoff = band?.lower?.value;
     if (cutoff === undefined) {
@@ -82,21 +81,8 @@ export const adjustNearCutoff: MissingRuleImpl<Params> = {
     if (Math.abs(total - cutoff) <= params.window) {
       const adjusted = total + (total / answered.length) * missing;
       const detail = `${missing} missing and total ${fmt(total)} within ${params.window} of cutoff ${cutoff}${provisional ? " (provisional)" : ""}: adjusted to ${fmt(adjusted)} = ${fmt(total)} + ${fmt(total / answered.length)} × ${missing}`;
-      return {
-        score: adjusted,
-        status: "prorated",
-        rule: `adjusted for missing items (${detail})`,
-        issues: [makeIssue("missing_adjusted", "warning", { ...base, detail })],
-        provisional,
-      };
+      return warned(adjusted, true, detail, provisional);
     }
-    const detail = `${missing} missing; total ${fmt(total)} is more than ${params.window} from cutoff ${cutoff}${provisional ? " (provisional)" : ""}, so scored as is`;
-    return {
-      score: total,
-      status: "scored",
-      rule: `sum of answered items (${detail})`,
-      issues: [makeIssue("missing_not_adjusted", "warning", { ...base, detail })],
-      provisional,
-    };
+    return warned(total, false, `${missing} missing; total ${fmt(total)} is more than ${params.window} from cutoff ${cutoff}${provisional ? " (provisional)" : ""}, so scored as is`, provisional);
   },
 };

@@ -38,6 +38,9 @@ export const ReferenceSchema = z
   })
   .strict();
 
+/** One kind of a discriminated union: its kind, its own fields and the source every kind cites; no other keys. */
+const variant = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.object({ kind: z.literal(kind), ...shape, source: SourceSchema }).strict();
+
 const CodeValueSchema = z.union([
   z.number(),
   z
@@ -47,42 +50,25 @@ const CodeValueSchema = z.union([
 ]);
 
 export const ResponseFormatSchema = z.discriminatedUnion("kind", [
-  z
-    .object({
-      kind: z.literal("integer"),
-      min: z.number().int(),
-      max: z.number().int(),
-      anchors: z.record(z.string(), z.string()).optional().describe("neutral labels for some values, written by us"),
-      source: SourceSchema,
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal("decimal"),
-      min: z.number(),
-      max: z.number(),
-      step: z.number().positive().describe("the finest resolution a response may have, e.g. 0.1 for a 10 cm line read in mm"),
-      source: SourceSchema,
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal("category"),
-      codes: z
-        .record(z.string().min(1), z.string().min(1))
-        .describe("recorded code → its meaning; codes are matched exactly and carry no points (e.g. an attachment classification)"),
-      source: SourceSchema,
-    })
-    .strict()
-    .describe("a categorical classification entered by a coder: reported as the code, never scored or summed"),
-  z
-    .object({
-      kind: z.literal("codes"),
-      codes: z.record(z.string().min(1), CodeValueSchema).describe("recorded code → points; codes are matched exactly"),
-      blank: z.number().optional().describe("points for an empty cell; when absent an empty cell is a missing response"),
-      source: SourceSchema,
-    })
-    .strict(),
+  variant("integer", {
+    min: z.number().int(),
+    max: z.number().int(),
+    anchors: z.record(z.string(), z.string()).optional().describe("neutral labels for some values, written by us"),
+  }),
+  variant("decimal", {
+    min: z.number(),
+    max: z.number(),
+    step: z.number().positive().describe("the finest resolution a response may have, e.g. 0.1 for a 10 cm line read in mm"),
+  }),
+  variant("category", {
+    codes: z
+      .record(z.string().min(1), z.string().min(1))
+      .describe("recorded code → its meaning; codes are matched exactly and carry no points (e.g. an attachment classification)"),
+  }).describe("a categorical classification entered by a coder: reported as the code, never scored or summed"),
+  variant("codes", {
+    codes: z.record(z.string().min(1), CodeValueSchema).describe("recorded code → points; codes are matched exactly"),
+    blank: z.number().optional().describe("points for an empty cell; when absent an empty cell is a missing response"),
+  }),
 ]);
 export type ResponseFormat = z.output<typeof ResponseFormatSchema>;
 
@@ -106,17 +92,10 @@ export const ModifierSchema = z
   .describe("an extra column per item whose points are added to the item's score (ASQ:SE-2's concern box)");
 
 export const RecodeSchema = z.discriminatedUnion("kind", [
-  z
-    .object({ kind: z.literal("reverse"), source: SourceSchema })
-    .strict()
-    .describe("min + max − x, with min and max from the item's declared response format"),
-  z
-    .object({
-      kind: z.literal("map"),
-      map: z.record(z.string(), z.number()).describe("every possible response → recoded value"),
-      source: SourceSchema,
-    })
-    .strict(),
+  variant("reverse", {}).describe("min + max − x, with min and max from the item's declared response format"),
+  variant("map", {
+    map: z.record(z.string(), z.number()).describe("every possible response → recoded value"),
+  }),
 ]);
 
 export const ScaleItemSchema = z.union([
@@ -161,19 +140,12 @@ export const NormSchema = z
 export type Norm = z.output<typeof NormSchema>;
 
 export const MissingRuleSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("none"), source: SourceSchema }).strict().describe("every item must be answered"),
-  z
-    .object({ kind: z.literal("prorate"), maxMissing: z.number().int().min(1), source: SourceSchema })
-    .strict()
-    .describe("sum: mean of answered × number of items; mean: mean of answered"),
-  z
-    .object({
-      kind: z.literal("rule"),
-      rule: z.string().describe("name of a rule in src/rules"),
-      params: z.record(z.string(), z.unknown()).default({}),
-      source: SourceSchema,
-    })
-    .strict(),
+  variant("none", {}).describe("every item must be answered"),
+  variant("prorate", { maxMissing: z.number().int().min(1) }).describe("sum: mean of answered × number of items; mean: mean of answered"),
+  variant("rule", {
+    rule: z.string().describe("name of a rule in src/rules"),
+    params: z.record(z.string(), z.unknown()).default({}),
+  }),
 ]);
 export type MissingRule = z.output<typeof MissingRuleSchema>;
 

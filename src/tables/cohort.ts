@@ -1,7 +1,7 @@
 /** The cohort table: one row per group × instrument × scale × form × respondent (`trivsel cohort`, cohortSummary). */
 import { formatNumber } from "../io/csv.js";
 import type { CohortRow } from "../trend/cohort.js";
-import { measureColumns, type Column, type Table } from "./table.js";
+import { measureColumns, respondentColumn, type Column, type Table } from "./table.js";
 
 const SHOWN = ["recovered", "improved", "unchanged", "deteriorated", "changed", "no_norms", "insufficient_data"] as const;
 
@@ -24,7 +24,7 @@ export const cohortTable = (by: readonly string[] = []): Table<CohortRow> => ({
     ...groupColumns(by),
     ...measureColumns(),
     { name: "form", meaning: "form, where the scale's scoring depends on it", get: (r) => r.form },
-    { name: "respondent", meaning: "who answered (raters are never pooled)", get: (r) => r.respondent },
+    respondentColumn((r) => r.respondent, "who answered (raters are never pooled)"),
     { name: "n_series", meaning: "series in the row", get: (r) => r.nSeries },
     { name: "n_follow_up", meaning: "series with a follow-up (a later date than the baseline)", get: (r) => r.nFollowUp },
     { name: "n_no_follow_up", meaning: "series without", get: (r) => r.nNoFollowUp },

@@ -1,6 +1,6 @@
 /** The FIT session table: one row per subject × rater × FIT family × session (`trivsel fit`, fitSessions). */
 import type { FitFamily, FitSession } from "../trend/fit.js";
-import { subjectColumn, type Table } from "./table.js";
+import { respondentColumn, subjectColumn, type Table } from "./table.js";
 
 export interface FitRow {
   family: FitFamily;
@@ -14,7 +14,7 @@ export const FIT_TABLE: Table<FitRow> = {
   row: "subject × rater × FIT family × session",
   columns: [
     subjectColumn((r) => r.family.subjectId),
-    { name: "respondent", meaning: "the rater", get: (r) => r.family.respondent },
+    respondentColumn((r) => r.family.respondent, "the rater"),
     { name: "session", meaning: "the rater's distinct dates with an outcome or alliance measure; 1 is the intake", get: (r) => r.session.session },
     { name: "date", meaning: "the session's date", get: (r) => r.session.date },
     { name: "ors", meaning: "the outcome measure's total (ORS, CORS, …)", unit: "points", get: (r) => r.session.ors },

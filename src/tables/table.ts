@@ -24,7 +24,8 @@ export interface Table<R> {
 
 /** Columns several tables hold with the same meaning, declared once. */
 export const subjectColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "subject_id", meaning: "the family", get });
-export const respondentColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "respondent", meaning: "who answered", get });
+/** `meaning` for a table that says more of its respondents (e.g. that raters are never pooled). */
+export const respondentColumn = <R>(get: (r: R) => Cell, meaning = "who answered"): Column<R> => ({ name: "respondent", meaning, get });
 export const instrumentColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "instrument", meaning: "instrument id", get });
 export const scaleColumn = <R>(get: (r: R) => Cell): Column<R> => ({ name: "scale", meaning: "scale id", get });
 /** instrument and scale, side by side, for rows that carry both. */
