@@ -9,7 +9,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { Instrument } from "../registry/load.js";
 import type { FitFamily, FitRule } from "../trend/fit.js";
-import { alertLabel, formatDateLong, scaleLabel, TEXT, type Lang } from "./labels.js";
+import { alertLabel, formatDateLong, formatNumberLocale, scaleLabel, TEXT, type Lang } from "./labels.js";
 import { scaleInfo } from "./scale-info.js";
 import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles } from "./style.js";
 import type { ChartOptions } from "./progression.js";
@@ -142,8 +142,9 @@ function describeFit(input: FitChartInput, lang: Lang, outcomeName: string, alli
     const withOrs = f.sessions.filter((s) => s.ors !== null);
     const last = withOrs[withOrs.length - 1];
     const alerts = f.sessions.reduce((n, s) => n + s.alerts.length, 0);
-    const ors = f.intake && last ? (da ? `${outcomeName} fra ${f.intake.ors} til ${last.ors}` : `${outcomeName} from ${f.intake.ors} to ${last.ors}`) : da ? `ingen ${outcomeName}` : `no ${outcomeName}`;
-    return `${who}: ${f.sessions.length} sessions, ${ors}, ${alerts} ${da ? "advarsler" : "alerts"}`;
+    const n = (x: number | null) => (x === null ? "–" : formatNumberLocale(x, lang, 2));
+    const ors = f.intake && last ? (da ? `${outcomeName} fra ${n(f.intake.ors)} til ${n(last.ors)}` : `${outcomeName} from ${n(f.intake.ors)} to ${n(last.ors)}`) : da ? `ingen ${outcomeName}` : `no ${outcomeName}`;
+    return `${who}: ${f.sessions.length} ${da ? "sessioner" : "sessions"}, ${ors}, ${alerts} ${da ? "advarsler" : "alerts"}`;
   });
   return `${outcomeName} ${da ? "og" : "and"} ${allianceName} ${da ? "pr. session" : "by session"}, ${input.families[0]?.subjectId ?? ""}. ${parts.join("; ")}.`;
 }

@@ -77,6 +77,26 @@ const SCALES_DA: Record<string, string> = {
   "nbo.observations_done": "NBO-observationer gjort i sessionen",
 };
 
+/** Danish form names by "instrument.form"; English uses the definition's label. */
+const FORMS_DA: Record<string, string> = {
+  "epds.antenatal": "skema i graviditeten",
+  "epds.postnatal": "skema efter fødslen",
+  "ors.adult": "skema for voksne",
+  "ors.adolescent": "skema for unge (13–17 år)",
+};
+
+/**
+ * A form as a reader sees it: in English the definition's label; in Danish the name above, a Danish reading of
+ * an age-named label ("12 month questionnaire"), or else a neutral "skema 2 af 3" by the form's place in the definition.
+ */
+export function formLabel(instrument: { id: string; forms: readonly { id: string; label: string }[] }, form: string, lang: Lang): string {
+  const i = instrument.forms.findIndex((f) => f.id === form);
+  const label = instrument.forms[i]?.label;
+  if (lang === "en") return label ?? `form ${form}`;
+  const months = label !== undefined ? /^(\d+) month questionnaire$/.exec(label) : null;
+  return FORMS_DA[`${instrument.id}.${form}`] ?? (months ? `skema for ${months[1]} måneder` : i >= 0 ? `skema ${i + 1} af ${instrument.forms.length}` : `skema ${form}`);
+}
+
 /** What a form's own bands are called on a chart that draws several forms' bands over time, by "instrument.form". */
 const FORM_BANDS: Record<string, Words> = {
   "epds.antenatal": { da: "Grænser i graviditeten", en: "Cutoffs in pregnancy" },

@@ -14,7 +14,7 @@ import type { BandSet, FormDef, ScaleDef } from "../schema/instrument.js";
 import { changeBasis } from "../trend/reliable-change.js";
 import type { TrendAnalysis } from "../trend/classify.js";
 import type { GoalEvaluation } from "../trend/goals.js";
-import { formBandsLabel, formatDateLong, formatNumberLocale, phaseLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
+import { formBandsLabel, formatDateLong, formLabel, formatNumberLocale, phaseLabel, scaleLabel, TEXT, type Lang } from "./labels.js";
 import { scaleInfo, type ScaleInfo } from "./scale-info.js";
 import { bandAreas, baseConfig, cutoffs, Datasets, respondentStyles, type BandArea } from "./style.js";
 import { goalTargetText } from "./goal-text.js";
@@ -80,7 +80,7 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
   const direction = info.scale.def.direction;
   const dirText = direction === "higher_is_better" ? t.higherBetter : direction === "higher_is_worse" ? t.higherWorse : t.noBetterEnd;
   const name = scaleLabel(instrument.id, input.scale, info.scale.def.label, lang);
-  const formPart = info.form && instrument.hasForms && input.form !== undefined ? ` · ${lang === "en" ? info.form.label : `skema ${info.form.id}`}` : "";
+  const formPart = info.form && instrument.hasForms && input.form !== undefined ? ` · ${formLabel(instrument, info.form.id, lang)}` : "";
 
   const xField = weeks
     ? { field: "x", type: "quantitative", title: reference.kind === "birth" ? t.weeksBirth : t.weeksIntake, scale: { zero: false, nice: false, padding: 10 } }

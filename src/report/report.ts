@@ -26,6 +26,7 @@ import {
   categoryLabel,
   formatDateLong,
   formatNumberLocale,
+  formLabel,
   goalStatusLabel,
   phaseLabel,
   respondentLabel,
@@ -34,6 +35,7 @@ import {
   type Lang,
 } from "../charts/labels.js";
 import { esc, figure, html, Html, join, page } from "./html.js";
+import { issueText, noteText, severityText } from "./danish.js";
 import { words } from "./words.js";
 
 
@@ -237,7 +239,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
 <tr><th scope="row">${w.baseline}</th><td>${point(e.baseline)}</td></tr>
 <tr><th scope="row">${w.latest}</th><td>${point(e.latest)}</td></tr>
 <tr><th scope="row">${w.change}</th><td>${e.change === null ? "–" : signed(e.change, lang)}${e.reliable ? ` (${verdictLabel(e.reliable.verdict, lang)})` : e.change !== null ? ` (${w.changeNoNorms})` : ""}</td></tr>
-${e.notes.length ? html`<tr><th scope="row">${w.notes}</th><td>${e.notes.join("; ")}</td></tr>` : ""}
+${e.notes.length ? html`<tr><th scope="row">${w.notes}</th><td>${e.notes.map((n) => noteText(n, lang)).join("; ")}</td></tr>` : ""}
 </table>
 ${fig}
 </article>`);
@@ -270,8 +272,8 @@ ${fig}
   for (const m of measures) {
     const info = scaleInfo(m.instrument, m.scale, m.form !== undefined && m.instrument.forms.some((f) => f.id === m.form) ? m.form : undefined);
     const name = scaleLabel(m.instrument.id, m.scale, info.scale.def.label, lang);
-    const formText = m.split && m.form !== undefined ? ` · ${formName(m.instrument, m.form, lang)}` : "";
-    for (const a of m.analyses) for (const n of a.notes) notes.add(`${name}${formText} (${respondentLabel(a.respondent, lang)}): ${n}`);
+    const formText = m.split && m.form !== undefined ? ` · ${formLabel(m.instrument, m.form, lang)}` : "";
+    for (const a of m.analyses) for (const n of a.notes) notes.add(`${name}${formText} (${respondentLabel(a.respondent, lang)}): ${noteText(n, lang)}`);
     if (info.bands?.source.provenance === "provisional") provisional.set(`${m.instrument.id}.${m.scale}.${m.form ?? ""}`, `${name}${formText}: ${w.provisionalCutoffs} (${info.bands.source.ref}${info.bands.source.locator ? `, ${info.bands.source.locator}` : ""})`);
     const rows = measureRows(m, lang);
     for (const r of rows) {
@@ -319,7 +321,7 @@ ${fig}
     alerts = current.reduce((n, f) => n + f.current.length, 0);
     const alertRows = fams.flatMap((f) => f.sessions.filter((s) => s.alerts.length).map((s) => ({ f, s })));
     const fitMeasureRows = measures.filter((m) => fitIds.has(m.instrument.id)).map((m) => ({ m, rows: measureRows(m, lang) }));
-    for (const f of fams) for (const n of f.notes) notes.add(`FIT (${respondentLabel(f.respondent, lang)}): ${n}`);
+    for (const f of fams) for (const n of f.notes) notes.add(`FIT (${respondentLabel(f.respondent, lang)}): ${noteText(n, lang)}`);
     fitPart = html`<section class="part" id="fit"><h2>${w.fitTitle} (${fitPairs.join(", ")})</h2>
 <p>${w.fitIntro}</p>
 ${fig}
@@ -337,7 +339,7 @@ ${alertRows.map(({ f, s }) => html`<tr><td>${respondentLabel(f.respondent, lang)
 
   // provenance
   const missing = results.flatMap((r) => r.scales.filter((s) => s.status !== "scored").map((s) => ({ r, s })));
-  for (const r of results) for (const s of r.scales) if (s.provisional && s.band?.source.provenance === "provisional") provisional.set(`${r.instrument}.${s.scale}.${r.form ?? ""}`, `${scaleLabel(r.instrument, s.scale, s.label, lang)}${r.form && reg.has(r.instrument) && reg.get(r.instrument).hasForms ? ` · ${formName(reg.get(r.instrument), r.form, lang)}` : ""}: ${w.provisionalCutoffs} (${s.band.source.ref}${s.band.source.locator ? `, ${s.band.source.locator}` : ""})`);
+  for (const r of results) for (const s of r.scales) if (s.provisional && s.band?.source.provenance === "provisional") provisional.set(`${r.instrument}.${s.scale}.${r.form ?? ""}`, `${scaleLabel(r.instrument, s.scale, s.label, lang)}${r.form && reg.has(r.instrument) && reg.get(r.instrument).hasForms ? ` · ${formLabel(reg.get(r.instrument), r.form, lang)}` : ""}: ${w.provisionalCutoffs} (${s.band.source.ref}${s.band.source.locator ? `, ${s.band.source.locator}` : ""})`);
   const versions = [...present].filter((id) => reg.has(id)).map((id) => reg.get(id)).map((i) => `${i.name} (${i.id} ${i.definitionVersion})`);
   const provenancePart = html`<section class="part" id="provenance"><h2>${w.provenanceTitle}</h2>
 <p class="small">${w.provenanceIntro}</p>
@@ -347,7 +349,7 @@ ${provisional.size ? html`<ul>${[...provisional.values()].map((p) => html`<li cl
 ${
   missing.length
     ? html`<table><thead><tr><th scope="col">${w.date}</th><th scope="col">${w.measure}</th><th scope="col">${w.respondent}</th><th scope="col">${w.answered}</th><th scope="col">${w.status}</th></tr></thead><tbody>
-${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.administeredOn, lang) : "–"}</td><td>${scaleLabel(r.instrument, s.scale, s.label, lang)}</td><td>${respondentLabel(r.respondent ?? "", lang)}</td><td class="num">${s.nAnswered} / ${s.nItems}</td><td>${s.status === "prorated" ? w.prorated : w.notScorable}${s.reason ? `: ${s.reason}` : ""}</td></tr>`)}
+${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.administeredOn, lang) : "–"}</td><td>${scaleLabel(r.instrument, s.scale, s.label, lang)}</td><td>${respondentLabel(r.respondent ?? "", lang)}</td><td class="num">${s.nAnswered} / ${s.nItems}</td><td>${s.status === "prorated" ? w.prorated : w.notScorable}${s.reason ? `: ${noteText(s.reason, lang)}` : ""}</td></tr>`)}
 </tbody></table>`
     : html`<p>${w.none}</p>`
 }
@@ -355,7 +357,7 @@ ${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.a
 ${
   ctx.issues.length
     ? html`<table><thead><tr><th scope="col">${w.row}</th><th scope="col">${w.column}</th><th scope="col">${w.severity}</th><th scope="col">${w.message}</th></tr></thead><tbody>
-${ctx.issues.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${i.severity}</td><td>${i.message}</td></tr>`)}
+${ctx.issues.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang)}</td></tr>`)}
 </tbody></table>`
     : html`<p>${w.none}</p>`
 }
@@ -464,9 +466,6 @@ ${rows.map((r) => html`<tr><th scope="row">${r.who}</th><td class="num">${r.n}</
 </tbody></table>`;
 }
 
-/** A form by its label in English; in Danish by its id (definitions have English labels only). */
-const formName = (inst: Instrument, form: string, lang: Lang): string =>
-  lang === "en" ? (inst.forms.find((f) => f.id === form)?.label ?? `form ${form}`) : `${words.da.form} ${form}`;
 
 const signed = (x: number, lang: Lang) => (x > 0 ? "+" : "") + formatNumberLocale(x, lang, 2);
 const num = (x: number | null, lang: Lang) => (x === null ? "–" : formatNumberLocale(x, lang, 1));
@@ -522,7 +521,7 @@ ${families.map((f) => html`<tr><th scope="row"><a href="${f.file}">${f.subjectId
 ${
   unplaced.length
     ? html`<section id="issues"><h2>${w.issuesTitle}</h2><p class="small">${w.unplacedIntro}</p><table><thead><tr><th scope="col">${w.row}</th><th scope="col">${w.column}</th><th scope="col">${w.severity}</th><th scope="col">${w.message}</th></tr></thead><tbody>
-${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${i.severity}</td><td>${i.message}</td></tr>`)}
+${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang)}</td></tr>`)}
 </tbody></table></section>`
     : ""
 }

@@ -23,7 +23,6 @@ const da = {
   change: "Ændring",
   changeNoNorms: "om ændringen er sikker, kan ikke vurderes: ingen normer",
   notes: "Bemærkninger",
-  form: "skema",
   measuresTitle: "Alle målinger",
   measuresIntro:
     "Hver graf viser målingerne over tid, én farve og form pr. person. Farvede felter er skemaets områder, og en tynd streg er en grænse (stiplet, når grænsen er foreløbig). Hvor skemaet har egne grænser i graviditeten og efter fødslen, vises hver periodes grænser for sig. Ved første måling viser feltet eller stregen, hvor stor en ændring skal være for at være sikker. Et mål med kun én måling, eller en optegnelse uden en bedre ende (som hvilke NBO-observationer der blev gjort), står kun i tabellen.",
@@ -93,7 +92,6 @@ const en: typeof da = {
   change: "Change",
   changeNoNorms: "whether the change is reliable cannot be judged: no norms",
   notes: "Notes",
-  form: "form",
   measuresTitle: "All measures",
   measuresIntro:
     "Each chart shows the measurements over time, one colour and shape per person. Shaded areas are the questionnaire's bands, and a thin line is a cutoff (dashed when the cutoff is provisional). Where the questionnaire has its own cutoffs in pregnancy and after the birth, each period's cutoffs are shown over that period. At the first measurement, the box or bar shows how large a change must be to be reliable. A measure with a single measurement, or a record with no better end (such as which NBO observations were done), is shown in its table only.",
