@@ -131,12 +131,24 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
       mark: { type: "rect", color: "#000000", opacity: 0.05 },
       encoding: { x: xField, x2 },
     });
-    layers.push({
-      data: ds.ref(spanValues),
-      mark: { type: "text", align: "left", baseline: "top", dx: 3, fontSize: 10, color: "#444444" },
-      // short phases would put labels on top of each other: every other label one line lower
-      encoding: { x: xField, y: { field: "row", type: "quantitative", scale: null }, text: { field: "label" } },
-    });
+    // a label starts at its phase; one that would run past the plot's right edge ends at the edge instead
+    const fits = (s: (typeof spanValues)[number], i: number) => px(spans[i]!.start, 0) + 3 + textWidth(s.label, 10) <= width;
+    const inside = spanValues.filter(fits);
+    const atEdge = spanValues.filter((s, i) => !fits(s, i));
+    // short phases would put labels on top of each other: every other label one line lower
+    const row = { field: "row", type: "quantitative", scale: null };
+    if (inside.length)
+      layers.push({
+        data: ds.ref(inside),
+        mark: { type: "text", align: "left", baseline: "top", dx: 3, fontSize: 10, color: "#444444" },
+        encoding: { x: xField, y: row, text: { field: "label" } },
+      });
+    if (atEdge.length)
+      layers.push({
+        data: ds.ref(atEdge),
+        mark: { type: "text", align: "right", baseline: "top", dx: -3, fontSize: 10, color: "#444444" },
+        encoding: { x: { value: "width" }, y: row, text: { field: "label" } },
+      });
   }
 
   for (const { g, pos } of drawn)
@@ -266,18 +278,16 @@ export function progressionChart(input: ProgressionInput, opts: ChartOptions = {
 }
 
 /**
- * The score axis: the scale's whole range, so a score is seen against what is possible; but where the range
- * runs far beyond the cutoffs and the scores (ASQ:SE-2 totals), it stops a third above the highest of them.
+ * The score axis: the scale's whole possible range, so a score is seen against what is possible and a short
+ * scale is not stretched to look like a large change. Without a known range: the scores, band edges and targets.
  */
 function yDomain(info: ScaleInfo, sets: readonly (BandSet | undefined)[], scores: number[], targets: (number | null)[]): [number, number] {
   const edges = sets.flatMap((set) => (set?.bands ?? []).flatMap((b) => [b.lower?.value, b.upper?.value])).filter((v): v is number => v !== undefined);
   const seen = [...scores, ...edges, ...targets.filter((v): v is number => v !== null)];
   if (!info.range) return seen.length ? [Math.min(...seen), Math.max(...seen)] : [0, 1];
-  const [lo, hi] = info.range;
-  const top = Math.max(...seen, lo);
-  if (hi - lo <= 1.6 * (top - lo)) return [lo, hi];
-  const step = 10 ** Math.floor(Math.log10(Math.max(1e-9, (top - lo) * 1.35)));
-  return [lo, Math.min(hi, Math.ceil((lo + (top - lo) * 1.35) / step) * step)];
+  // the scale's whole possible range, so a score reads against where it could have been; a band edge or a target
+  // a definition or goal puts beyond it still shows
+  return [Math.min(info.range[0], ...seen), Math.max(info.range[1], ...seen)];
 }
 
 /** Bands over a stretch of the chart; start or end null: from or to the plot's edge. */
@@ -334,6 +344,9 @@ function goalBands(g: GoalEvaluation, segments: readonly BandSegment[], info: Sc
  * estimates text without a canvas: 0.8 × the font size a character. Done here, not by the mark's limit, so
  * that the spec's shape (and so its compiled view) does not depend on the room.
  */
+/** A generous estimate of a label's width in pixels (DejaVu Sans averages about 0.6 em a character). */
+const textWidth = (label: string, fontSize: number): number => label.length * 0.65 * fontSize;
+
 function wrap(label: string, room: number, fontSize: number, height: number): string {
   const perLine = Math.floor(room / (0.8 * fontSize));
   if (label.length <= perLine) return label;
