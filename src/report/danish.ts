@@ -12,8 +12,8 @@ type Rule = [RegExp, (...m: string[]) => string];
 /** One pattern per sentence the analyses and scoring rules write; a text is translated when one matches it whole. */
 const SENTENCES: Rule[] = [
   // reliable change and clinical range (trend/reliable-change.ts, clinical-significance.ts, classify.ts)
-  [/^no norms for reliable change(?: \(reliability (\S+) from norm (\S+), (\w+)\))?: the definition has no published reliability for this scale; give --sd and --reliability$/, (r, n, p) => `ingen normer for sikker ændring${r ? ` (reliabilitet ${r.replace(".", ",")} fra normen ${n}, ${provenance(p!)})` : ""}: definitionen har ingen offentliggjort reliabilitet for denne skala; angiv --sd og --reliability`],
-  [/^no norms for reliable change(?: \(reliability (\S+) from norm (\S+), (\w+)\))?: no published SD; give --sd, or --norms sample to use the SD of the baselines in the file$/, (r, n, p) => `ingen normer for sikker ændring${r ? ` (reliabilitet ${r.replace(".", ",")} fra normen ${n}, ${provenance(p!)})` : ""}: ingen offentliggjort SD; angiv --sd, eller --norms sample for at bruge SD af de første målinger i filen`],
+  [/^no norms for reliable change(?: \(reliability (\S+) from norm (\S+), (\w+)\))?: the definition has no published reliability for this scale; give --sd and --reliability$/, (r, n, p) => `ingen normer for sikker ændring${r ? ` (reliabilitet ${dec(r)} fra normen ${n}, ${provenance(p!)})` : ""}: definitionen har ingen offentliggjort reliabilitet for denne skala; angiv --sd og --reliability`],
+  [/^no norms for reliable change(?: \(reliability (\S+) from norm (\S+), (\w+)\))?: no published SD; give --sd, or --norms sample to use the SD of the baselines in the file$/, (r, n, p) => `ingen normer for sikker ændring${r ? ` (reliabilitet ${dec(r)} fra normen ${n}, ${provenance(p!)})` : ""}: ingen offentliggjort SD; angiv --sd, eller --norms sample for at bruge SD af de første målinger i filen`],
   [/^the scale has no better end, so there is no clinical range$/, () => "skalaen har ingen bedre ende, så der er intet klinisk område"],
   [/^(\d+) administration\(s\) not scorable and left out$/, (n) => `${n} ${n === "1" ? "måling" : "målinger"} kunne ikke scores og er udeladt`],
   [/^only one administration: no change to assess$/, () => "kun én måling: ingen ændring at vurdere"],
@@ -43,8 +43,8 @@ const SENTENCES: Rule[] = [
   [/^(\d+) of (\d+) items missing; mean of the answered items$/, (n, m) => `${n} af ${m} spørgsmål mangler; gennemsnit af de besvarede`],
   [/^(\d+) of (\d+) items missing; prorated: mean of answered × number of items$/, (n, m) => `${n} af ${m} spørgsmål mangler; beregnet som gennemsnit af de besvarede × antal spørgsmål`],
   [/^(\d+) missing; scored as is \(no adjustment for (\d+) or fewer\)$/, (n, k) => `${n} mangler; scoret som det er (ingen justering ved ${k} eller færre)`],
-  [/^(\d+) missing and total (\S+) within (\S+) of cutoff (\S+)( \(provisional\))?: adjusted to (.+)$/, (n, t, w, c, p, a) => `${n} mangler, og totalen ${t} ligger inden for ${w} af grænsen ${c}${p ? " (foreløbig)" : ""}: justeret til ${a}`],
-  [/^(\d+) missing; total (\S+) is more than (\S+) from cutoff (\S+)( \(provisional\))?, so scored as is$/, (n, t, w, c, p) => `${n} mangler; totalen ${t} ligger mere end ${w} fra grænsen ${c}${p ? " (foreløbig)" : ""}, så den er scoret som den er`],
+  [/^(\d+) missing and total (\S+) within (\S+) of cutoff (\S+)( \(provisional\))?: adjusted to (.+)$/, (n, t, w, c, p, a) => `${n} mangler, og totalen ${dec(t!)} ligger inden for ${dec(w!)} af grænsen ${dec(c!)}${p ? " (foreløbig)" : ""}: justeret til ${dec(a!)}`],
+  [/^(\d+) missing; total (\S+) is more than (\S+) from cutoff (\S+)( \(provisional\))?, so scored as is$/, (n, t, w, c, p) => `${n} mangler; totalen ${dec(t!)} ligger mere end ${dec(w!)} fra grænsen ${dec(c!)}${p ? " (foreløbig)" : ""}, så den er scoret som den er`],
   [/^(\d+) missing and no cutoff \(band '(.+)'\) for this form to decide on adjustment$/, (n, b) => `${n} mangler, og skemaet har ingen grænse (området '${b}') at afgøre en justering ud fra`],
   [/^invalid response to (.+)$/, (items) => `ugyldigt svar på ${items}`],
   [/^give a form \((.+)\)$/, (ids) => `angiv et skema (${ids})`],
@@ -96,6 +96,8 @@ const ISSUES: Record<IssueCode, string> = {
 const SEVERITY: Record<Severity, string> = { error: "fejl", warning: "advarsel", info: "oplysning" };
 const PROVENANCE: Record<string, string> = { published: "offentliggjort", secondary: "sekundær kilde", provisional: "foreløbig", policy: "trivsels valg" };
 const provenance = (p: string): string => PROVENANCE[p] ?? p;
+/** Decimal points as Danish writes them. */
+const dec = (s: string): string => s.replace(/(\d)\.(\d)/g, "$1,$2");
 
 function translate(rules: readonly Rule[], text: string): string | undefined {
   for (const [re, da] of rules) {

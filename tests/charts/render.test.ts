@@ -53,10 +53,12 @@ describe("rendering", () => {
     expect(b).not.toBe(a);
     expect(b).toBe(await uncached(second));
     expect(a).toBe(await uncached(first));
-    // a view sized by one spec's text is sized again for the next: a phase label running past the plot's
-    // right edge widens the SVG; the chart after it must not keep that width
-    const overflow = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([20, 18, 15, 12]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-04-01", phase: "phase_out" }] }, { lang: "en", title: false });
-    const inside = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([5, 9, 13, 17]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-03-01", phase: "phase_out" }] }, { lang: "en", title: false });
+    // a view sized by one spec's text is sized again for the next: a phase label (an unknown phase is shown by
+    // its id) longer than the plot is wide runs past its left edge and widens the SVG; the chart after it must
+    // not keep that width. Both end their last label at the plot's right edge, so the specs have one shape.
+    const long = "a_phase_named_by_a_site_whose_name_is_far_longer_than_the_whole_plot_is_wide_so_that_it_cannot_fit_anywhere";
+    const overflow = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([20, 18, 15, 12]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-04-01", phase: long }] }, { lang: "en", title: false });
+    const inside = progressionChart({ instrument: reg.get("epds"), scale: "total", analyses: epds([5, 9, 13, 17]), phases: [{ date: "2025-01-01", phase: "pregnancy" }, { date: "2025-04-01", phase: "phase_out" }] }, { lang: "en", title: false });
     const wide = await renderSvg(overflow);
     const narrow = await uncached(inside);
     expect(width(wide)).toBeGreaterThan(width(narrow));

@@ -104,6 +104,28 @@ describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
     expect((y.encoding as Record<string, { scale: unknown }>).y!.scale).toEqual({ domain: [0, 30], nice: false, zero: false });
   });
 
+  it("a short scale (RFQ-8 certainty, 0–3) spans its whole range; a phase label that would run past the right edge ends at it", async () => {
+    const rfq = [
+      phased("rfq-8", "certainty", "F1", "2025-01-01", 1, "mother", "pregnancy"),
+      phased("rfq-8", "certainty", "F1", "2025-06-01", 0.5, "mother", "support"),
+      phased("rfq-8", "certainty", "F1", "2025-09-25", 0.75, "mother", "phase_out"),
+    ];
+    const { analyses } = analyseTrends(rfq, reg, { instrument: "rfq-8", scale: "certainty" });
+    const spec = asSpec(progressionChart({ instrument: reg.get("rfq-8"), scale: "certainty", analyses }, { lang }));
+    await valid(spec as never);
+    const y = layers(spec).find((l) => (l.encoding as Record<string, { field?: string }> | undefined)?.y?.field === "score")!;
+    // the scores reach 1 of 3: the axis is not cut at them
+    expect((y.encoding as Record<string, { scale: unknown }>).y!.scale).toEqual({ domain: [0, 3], nice: false, zero: false });
+    // the last phase begins 4 days before the end: its label is set right-aligned at the plot's edge
+    const atStart = dataOf(spec, "text", (m) => m.baseline === "top" && m.align === "left").flat();
+    const atEdge = layers(spec).filter((l) => typeof l.mark === "object" && (l.mark as Record<string, unknown>).align === "right" && (l.mark as Record<string, unknown>).baseline === "top");
+    const label = (id: string) => (lang === "da" ? { pregnancy: "Graviditet", support: "Støtte", phase_out: "Udfasning" } : { pregnancy: "Pregnancy", support: "Support", phase_out: "Phase-out" })[id];
+    expect(atStart.map((p) => p.label)).toEqual([label("pregnancy"), label("support")]);
+    expect(atEdge).toHaveLength(1);
+    expect((atEdge[0]!.encoding as Record<string, unknown>).x).toEqual({ value: "width" });
+    expect(spec.datasets[(atEdge[0]!.data as { name: string }).name]!.map((p) => p.label)).toEqual([label("phase_out")]);
+  });
+
   it("EPDS without a birth date: the forms' bands meet halfway between the last antenatal and the first postnatal point", async () => {
     const { analyses } = analyseTrends(EPDS, reg, { instrument: "epds", scale: "total" });
     const spec = asSpec(progressionChart({ instrument: reg.get("epds"), scale: "total", analyses }, { lang }));
@@ -122,8 +144,8 @@ describe.each<Lang>(["da", "en"])("progression chart (%s)", (lang) => {
     expect(bands!.map((b) => [b.id, b.lower, b.upper, b.concern, b.x])).toEqual([
       ["below_threshold", 0, 10, false, undefined],
       ["possible_depression", 10, 13, true, undefined],
-      // the axis stops about a third above the highest score or edge (13), as for every scale
-      ["probable_depression", 13, 20, true, undefined],
+      // the axis spans the scale's whole range (0–30), as for every scale
+      ["probable_depression", 13, 30, true, undefined],
     ]);
     expect(bands![1]!.label).toBe(lang === "da" ? "Mulig depression" : "Possible depression");
     expect(dataOf(spec, "rule", (m) => m.color === "#7A3B2E").flat()).toEqual([{ y: 10 }]);

@@ -93,6 +93,21 @@ describe("trivsel report", () => {
     expect(readdirSync(dir).sort()).toEqual(["data.csv", "goals.json"]);
   });
 
+  it("a Danish page reads the notes, the missing answers and the data problems in Danish, forms by Danish names", async () => {
+    const dir = workspace();
+    const bad = `${CSV}\nF2,2025-03-10,father,support,${items(0).replace(/^0/, "7")}\nF2,2025-05-10,father,support,${items(1).replace(/,1$/, ",")}`;
+    writeFileSync(join(dir, "bad.csv"), bad);
+    expect((await inProc(["report", "bad.csv", "--out", "rep", "--quiet"], dir)).code).toBe(2);
+    const page = readFileSync(join(dir, "rep", "family-F2.html"), "utf8");
+    expect(page).toContain("<td>fejl</td><td>epds_1: &quot;7&quot;: uden for skalaen; forventet et helt tal fra 0 til 3</td>");
+    expect(page).toContain("kunne ikke scores: 1 af 10 spørgsmål mangler (epds_10); alle spørgsmål skal besvares");
+    expect(page).toContain("Depressive symptomer (EPDS) (Far): 2 målinger kunne ikke scores og er udeladt");
+    expect(page).not.toMatch(/not scorable|items missing|is out of range|administration\(s\)|>error</);
+    const mother = readFileSync(join(dir, "rep", readdirSync(join(dir, "rep")).find((f) => f.includes("img"))!), "utf8");
+    // EPDS in pregnancy and after the birth: the chart is drawn over both forms, each table row names no form id
+    expect(mother).not.toMatch(/skema (antenatal|postnatal)/);
+  });
+
   it("--instrument reports that instrument only", async () => {
     const dir = workspace();
     const r = await inProc(["report", "data.csv", "--instrument", "epds", "--out", "rep"], dir);
@@ -127,6 +142,37 @@ describe("trivsel chart", () => {
     expect(json.code).toBe(0);
     const spec = JSON.parse(readFileSync(join(dir, "c.vl.json"), "utf8"));
     expect(spec.$schema).toBe("https://vega.github.io/schema/vega-lite/v6.json");
+  });
+
+  it("--kind fit draws a family's FIT sessions: the outcome measure above, the alliance beneath, by session", async () => {
+    const dir = workspace();
+    const fitCsv = ["subject_id,administered_on,respondent,ors_1,ors_2,ors_3,ors_4,srs_1,srs_2,srs_3,srs_4", ...["2025-01-06", "2025-01-13", "2025-01-20"].map((d, i) => `F3,${d},mother,${4 + i},5,5,5,9,9,9,${9 - i}`)].join("\n");
+    writeFileSync(join(dir, "fit.csv"), fitCsv);
+    const svg = await inProc(["chart", "fit.csv", "--kind", "fit", "--subject", "F3"], dir);
+    expect(svg.code).toBe(0);
+    expect(svg.out).toMatch(/^<svg /);
+    for (const text of [">Trivsel (ORS)</text>", ">Samarbejde (SRS)</text>", ">Session</text>", ">Mor</text>"]) expect(svg.out).toContain(text);
+    const spec = JSON.parse((await inProc(["chart", "fit.csv", "--kind", "fit", "--subject", "F3", "--format", "json", "--lang", "en"], dir)).out);
+    expect(spec.description).toMatch(/^Outcome Rating Scale and Session Rating Scale by session, F3\. Mother: 3 sessions/);
+    const none = await inProc(["chart", "data.csv", "--kind", "fit", "--subject", "F2"], dir);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no FIT sessions for subject "F2"/);
+    expect((await inProc(["chart", "fit.csv", "--kind", "fit"], dir)).code).toBe(1);
+  });
+
+  it("--kind cohort and cohort-change draw every family's verdicts and mean change; an unknown kind is a usage error", async () => {
+    const dir = workspace();
+    const counts = await inProc(["chart", "data.csv", "--kind", "cohort", "--lang", "en"], dir);
+    expect(counts.code).toBe(0);
+    expect(counts.out).toMatch(/^<svg /);
+    expect(counts.out).toContain(">Series</text>");
+    expect(counts.out).toContain(">Depressive symptoms · Mother</text>");
+    const change = JSON.parse((await inProc(["chart", "data.csv", "--kind", "cohort-change", "--format", "json"], dir)).out);
+    expect(change.title.text).toBe("Gennemsnitlig ændring (slut − start)");
+    expect(Object.values(change.datasets as Record<string, { what?: string }[]>).flat().map((r) => r.what)).toContain("Depressive symptomer (EPDS) · Mor");
+    const bad = await inProc(["chart", "data.csv", "--kind", "cohorts"], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--kind must be one of progression, fit, cohort, cohort-change; received "cohorts"/);
   });
 
   it("exit codes: 1 for usage, 2 when the family has no such measure", async () => {
