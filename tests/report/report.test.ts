@@ -158,6 +158,15 @@ describe("trivsel chart", () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/no FIT sessions for subject "F2"/);
     expect((await inProc(["chart", "fit.csv", "--kind", "fit"], dir)).code).toBe(1);
+    // a family rated with both pairs: one chart at a time, chosen by --instrument
+    const both = `${fitCsv.split("\n")[0]},cors_1,cors_2,cors_3,cors_4,csrs_1,csrs_2,csrs_3,csrs_4\n${fitCsv.split("\n").slice(1).map((l) => `${l},6,6,6,6,9,9,9,9`).join("\n")}`;
+    writeFileSync(join(dir, "both.csv"), both);
+    const refused = await inProc(["chart", "both.csv", "--kind", "fit", "--subject", "F3"], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/F3's FIT sessions span several measure pairs \(ors and srs; cors and csrs\): choose one with --instrument/);
+    const child = await inProc(["chart", "both.csv", "--kind", "fit", "--subject", "F3", "--instrument", "cors", "--format", "json", "--lang", "en"], dir);
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.out).description).toMatch(/^Child Outcome Rating Scale and Child Session Rating Scale by session, F3/);
   });
 
   it("--kind cohort and cohort-change draw every family's verdicts and mean change; an unknown kind is a usage error", async () => {
