@@ -34,6 +34,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+describe("a thin CLI", () => {
+  it("every command file maps flags onto the library in at most 60 lines (issue 10)", () => {
+    const dir = join(ROOT, "src", "cli", "commands");
+    const long = readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").trimEnd().split("\n").length] as const).filter(([, n]) => n > 60);
+    expect(long).toEqual([]);
+  });
+});
+
 describe("help and version", () => {
   it.each([["instruments"], ["validate"], ["score"], ["export"]])("%s --help: usage on stdout, exit 0", async (cmd) => {
     const x = await inProc([cmd, "--help"]);
