@@ -19,6 +19,14 @@ flags=(--execute --to notebook
   --ExecutePreprocessor.record_timing=False
   --ExecutePreprocessor.iopub_timeout=60
   --ExecutePreprocessor.raise_on_iopub_timeout=True)
+# The Deno kernelspec for this clone, searched before the user's (JUPYTER_PATH comes first): the one that
+# `deno jupyter --install` wrote into the user's data directory points at whichever clone ran it last.
+if [ -x node_modules/.bin/deno ]; then
+  mkdir -p .jupyter/kernels/deno
+  printf '{"argv": [%s, "jupyter", "--kernel", "--conn", "{connection_file}"], "display_name": "Deno", "language": "typescript"}\n' \
+    "$(/usr/bin/python3 -c 'import json, os, sys; print(json.dumps(os.path.abspath(sys.argv[1])))' node_modules/.bin/deno)" > .jupyter/kernels/deno/kernel.json
+  export JUPYTER_PATH="$PWD/.jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+fi
 # the Python kernel's debugger warns about frozen modules on every start; it is not about the notebooks
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 scratch=$(mktemp -d)
