@@ -139,6 +139,35 @@ describe.each([
   });
 });
 
+describe("reading once", () => {
+  it("takes each subject's first valid birth_date in the scoring pass, also from a row that gives no result", async () => {
+    const text = `subject_id,administered_on,respondent,birth_date,ors_1,ors_2,ors_3,ors_4
+F1,2024-01-01,mother,,4,5,4,5
+F1,2024-01-08,mother,2024-13-40,6,6,6,6
+F2,2024-01-08,mother,2023-12-01,,,,
+F1,2024-01-15,mother,2023-11-02,7,8,7,8
+F1,2024-01-22,mother,2023-11-09,7,8,7,8
+`;
+    const read = await readResults({ text }, registry, {}, () => {});
+    expect([...read.birthDates]).toEqual([
+      ["F2", "2023-12-01"],
+      ["F1", "2023-11-02"],
+    ]);
+    const out = (await cli(["trend", "-", "--since", "birth", "--format", "json"], text)).out;
+    expect(JSON.parse(out).analyses[0].reference).toEqual({ kind: "birth", date: "2023-11-02" });
+  });
+
+  it("hands on every administration of a scored file, the last one too", async () => {
+    const raw = randomFile(5, 3);
+    const scored = (await cli(["score", "-", "--quiet"], raw)).out;
+    const fromRaw = await readResults({ text: raw }, registry, {}, () => {});
+    const fromScored = await readResults({ text: scored }, registry, {}, () => {});
+    const id = (r: ScoreResult) => [r.subjectId, r.administeredOn, r.respondent, r.instrument, r.scales.map((s) => s.scale).join(" ")].join(",");
+    // a scored file has no row for a result without scales (an unknown form), and refuses one without subject
+    expect(fromScored.results.map(id)).toEqual(fromRaw.results.filter((r) => r.scales.length && r.subjectId).map(id));
+  });
+});
+
 const dayOf = (iso: string): number | null => {
   const d = parseDate(iso);
   return d ? toDayNumber(d) : null;
