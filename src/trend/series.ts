@@ -96,18 +96,26 @@ class Interner<T> {
   }
 }
 
-/** A growable column of numbers: a typed array doubled when full. */
-class NumberColumn<A extends Int32Array | Float64Array> {
-  constructor(public data: A) {}
+/**
+ * A growable column of numbers in blocks of typed arrays: memory grows with the data, never by copying it into
+ * one twice as large (which would hold both at once).
+ */
+class NumberColumn {
+  private readonly blocks: (Int32Array | Float64Array)[] = [];
+  constructor(private readonly make: (n: number) => Int32Array | Float64Array) {}
+  get(i: number): number {
+    return this.blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
   set(i: number, x: number): void {
-    if (i >= this.data.length) {
-      const grown = new (this.data.constructor as new (n: number) => A)(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[i] = x;
+    const b = i >>> BLOCK_BITS;
+    if (b === this.blocks.length) this.blocks.push(this.make(1 << BLOCK_BITS));
+    this.blocks[b]![i & BLOCK_MASK] = x;
   }
 }
+
+const BLOCK_BITS = 16;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+const int32 = (n: number) => new Int32Array(n);
 
 interface SeriesHead {
   subject: number;
@@ -123,6 +131,8 @@ interface SeriesHead {
 }
 
 const NONE = -1;
+/** series of one subject beyond which they are looked up by key */
+const MANY_SERIES = 32;
 
 /**
  * buildSeries one result at a time, in bounded memory: each result is reduced on arrival to what a SeriesPoint
@@ -136,23 +146,26 @@ export class SeriesCollector {
   private readonly intakeDay: number[] = [];
   private readonly intakeDate: string[] = [];
   private readonly strings = new Interner<string>();
-  private readonly bands = new Interner<AppliedBand>();
+  private readonly bands: AppliedBand[] = [];
+  private readonly bandsByRule = new Map<string, number[]>();
+  private readonly bySubject: { list: number[]; keys: Map<string, number> | null }[] = [];
   private readonly flagLists = new Interner<readonly string[]>();
-  private readonly keys = new Map<string, number>();
+  private readonly noFlags = this.flagLists.id("0:", []);
   private readonly heads: SeriesHead[] = [];
   private n = 0;
   private index = 0;
+  private readonly last = { subjectId: "", subject: NONE, date: "", dateId: NONE };
   private readonly p = {
-    next: new NumberColumn(new Int32Array(1024)),
-    day: new NumberColumn(new Int32Array(1024)),
-    score: new NumberColumn(new Float64Array(1024)),
-    date: new NumberColumn(new Int32Array(1024)),
-    band: new NumberColumn(new Int32Array(1024)),
-    flags: new NumberColumn(new Int32Array(1024)),
-    form: new NumberColumn(new Int32Array(1024)),
-    phase: new NumberColumn(new Int32Array(1024)),
-    row: new NumberColumn(new Int32Array(1024)),
-    input: new NumberColumn(new Int32Array(1024)),
+    next: new NumberColumn(int32),
+    day: new NumberColumn(int32),
+    score: new NumberColumn((n) => new Float64Array(n)),
+    date: new NumberColumn(int32),
+    band: new NumberColumn(int32),
+    flags: new NumberColumn(int32),
+    form: new NumberColumn(int32),
+    phase: new NumberColumn(int32),
+    row: new NumberColumn(int32),
+    input: new NumberColumn(int32),
   };
 
   constructor(private readonly opts: SeriesOptions = {}) {}
@@ -170,7 +183,10 @@ export class SeriesCollector {
     if (!r.administeredOn) return skip("no_date");
     const day = dayOf(r.administeredOn);
     if (day === null) return skip("invalid_date");
-    const subject = this.subjects.id(r.subjectId, r.subjectId);
+    // consecutive results are mostly of one subject and date: the last one is tried first
+    const subject = r.subjectId === this.last.subjectId ? this.last.subject : this.subjects.id(r.subjectId, r.subjectId);
+    this.last.subjectId = r.subjectId;
+    this.last.subject = subject;
     if (subject === this.intakeDay.length || day < this.intakeDay[subject]!) {
       this.intakeDay[subject] = day;
       this.intakeDate[subject] = r.administeredOn;
@@ -179,16 +195,15 @@ export class SeriesCollector {
     if (opts.instrument !== undefined && r.instrument !== opts.instrument) return;
     if (opts.form !== undefined && r.form !== opts.form) return;
     const respondent = r.respondent ?? "";
+    const date = r.administeredOn === this.last.date ? this.last.dateId : this.strings.id(r.administeredOn, r.administeredOn);
+    this.last.date = r.administeredOn;
+    this.last.dateId = date;
+    const form = r.form === null ? NONE : this.strings.id(r.form, r.form);
+    const phase = r.phase === undefined ? NONE : this.strings.id(r.phase, r.phase);
     for (const s of r.scales) {
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
-      const form = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
-      const key = JSON.stringify([r.subjectId, respondent, r.instrument, s.scale, form]);
-      let k = this.keys.get(key);
-      if (k === undefined) {
-        k = this.heads.length;
-        this.keys.set(key, k);
-        this.heads.push({ subject, respondent, instrument: r.instrument, scale: s.scale, form, direction: s.direction, notScorable: 0, first: NONE, last: NONE });
-      }
+      const seriesForm = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
+      const k = this.seriesOf(subject, respondent, r.instrument, s.scale, seriesForm, s.direction);
       const head = this.heads[k]!;
       if (s.score === null) {
         head.notScorable++;
@@ -198,18 +213,62 @@ export class SeriesCollector {
       const p = this.p;
       p.next.set(i, NONE);
       if (head.last === NONE) head.first = i;
-      else p.next.data[head.last] = i;
+      else p.next.set(head.last, i);
       head.last = i;
       p.day.set(i, day);
       p.score.set(i, s.score);
-      p.date.set(i, this.strings.id(r.administeredOn, r.administeredOn));
-      p.band.set(i, s.band === null ? NONE : this.bands.id(JSON.stringify(s.band), s.band));
-      p.flags.set(i, this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags));
-      p.form.set(i, r.form === null ? NONE : this.strings.id(r.form, r.form));
-      p.phase.set(i, r.phase === undefined ? NONE : this.strings.id(r.phase, r.phase));
+      p.date.set(i, date);
+      p.band.set(i, s.band === null ? NONE : this.bandId(s.band));
+      p.flags.set(i, s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags));
+      p.form.set(i, form);
+      p.phase.set(i, phase);
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
     }
+  }
+
+  /**
+   * The series' number, a new one on its first point. A subject has a few series: they are found by comparing
+   * fields, without building a key, unless the subject has many (then by a key, so the search stays short).
+   */
+  private seriesOf(subject: number, respondent: string, instrument: string, scale: string, form: string | null, direction: ScaleResult["direction"]): number {
+    let mine = this.bySubject[subject];
+    if (mine === undefined) this.bySubject[subject] = mine = { list: [], keys: null };
+    const key = mine.keys === null ? "" : JSON.stringify([respondent, instrument, scale, form]);
+    if (mine.keys === null) {
+      for (const k of mine.list) {
+        const h = this.heads[k]!;
+        if (h.instrument === instrument && h.scale === scale && h.form === form && h.respondent === respondent) return k;
+      }
+    } else {
+      const k = mine.keys.get(key);
+      if (k !== undefined) return k;
+    }
+    const k = this.heads.length;
+    this.heads.push({ subject, respondent, instrument, scale, form, direction, notScorable: 0, first: NONE, last: NONE });
+    if (mine.keys !== null) mine.keys.set(key, k);
+    else if (mine.list.push(k) > MANY_SERIES) {
+      mine.keys = new Map(mine.list.map((j) => { const h = this.heads[j]!; return [JSON.stringify([h.respondent, h.instrument, h.scale, h.form]), j]; }));
+      mine.list = [];
+    }
+    return k;
+  }
+
+  /**
+   * Bands come as a new object per result: each distinct one is kept once. Candidates are found by id and rule and
+   * then compared field by field, so two results share a band object only when their bands are equal.
+   */
+  private bandId(b: AppliedBand): number {
+    const key = `${b.id}\u0000${b.rule}`;
+    let candidates = this.bandsByRule.get(key);
+    if (candidates === undefined) this.bandsByRule.set(key, (candidates = []));
+    for (const k of candidates) {
+      const c = this.bands[k]!;
+      if (c.label === b.label && c.concern === b.concern && c.source.ref === b.source.ref && c.source.locator === b.source.locator && c.source.provenance === b.source.provenance && c.id === b.id && c.rule === b.rule) return k;
+    }
+    candidates.push(this.bands.length);
+    this.bands.push(b);
+    return this.bands.length - 1;
   }
 
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
@@ -224,12 +283,12 @@ export class SeriesCollector {
       if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
       const refDay = dayOf(reference.date)!;
       const entries: { day: number; point: SeriesPoint }[] = [];
-      for (let i = h.first; i !== NONE; i = p.next.data[i]!) {
-        const day = p.day.data[i]!;
+      for (let i = h.first; i !== NONE; i = p.next.get(i)) {
+        const day = p.day.get(i);
         const days = day - refDay;
-        const point: SeriesPoint = { date: str[p.date.data[i]!]!, score: p.score.data[i]!, band: p.band.data[i] === NONE ? null : this.bands.values[p.band.data[i]!]!, flags: this.flagLists.values[p.flags.data[i]!]!, form: p.form.data[i] === NONE ? null : str[p.form.data[i]!]!, days, weeks: days / 7, inputIndex: p.input.data[i]! };
-        if (p.phase.data[i] !== NONE) point.phase = str[p.phase.data[i]!]!;
-        if (p.row.data[i] !== NONE) point.row = p.row.data[i]!;
+        const point: SeriesPoint = { date: str[p.date.get(i)]!, score: p.score.get(i), band: p.band.get(i) === NONE ? null : this.bands[p.band.get(i)]!, flags: this.flagLists.values[p.flags.get(i)]!, form: p.form.get(i) === NONE ? null : str[p.form.get(i)]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
+        if (p.phase.get(i) !== NONE) point.phase = str[p.phase.get(i)]!;
+        if (p.row.get(i) !== NONE) point.row = p.row.get(i);
         entries.push({ day, point });
       }
       // Array.prototype.sort is stable, so administrations on the same date stay in input order
