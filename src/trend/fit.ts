@@ -21,6 +21,7 @@ import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
 import { requireIterable } from "./input.js";
+import { Interner, NumberColumn, int32 } from "./columns.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
@@ -173,26 +174,35 @@ export function fitSessions(results: Iterable<ScoreResult>, opts: FitOptions = {
 /** what the alerts read of the alliance band */
 type Band = { concern: boolean; label: string } | null;
 type Cell = { date: string; ors: number | null; srs: number | null; srsBand: Band; below9: boolean; dupes: number };
-type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; cells: Map<string, Cell> };
+type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; first: number; last: number };
+
+const NONE = -1;
+/** bits of a record's kind */
+const ALLIANCE = 1;
+const SCORED = 2;
+const BELOW9 = 4;
 
 /**
- * fitSessions one result at a time: each result of a FIT measure is reduced on arrival to its rater's session
- * cell (the totals, the alliance band and item flag), so the results need not be kept; families() gives the
- * rater series in fitSessions' order.
+ * fitSessions one result at a time: each result of a FIT measure is reduced on arrival to a record of numbers
+ * (date, role, total, alliance band, item flag) chained per rater series, so the results need not be kept;
+ * families() replays each series' records into its session cells, in fitSessions' order.
  */
 export class FitCollector {
-  private readonly fams = new Map<string, Fam>();
+  private readonly fams = new Map<string, number>();
+  private readonly list: Fam[] = [];
   private readonly measures: Map<string, FitMeasure>;
-  /** each distinct date and alliance band once, so a cell holds no copy of its own */
-  private readonly dates = new Map<string, string>();
-  private readonly bands = new Map<string, Band>();
+  /** each distinct date and alliance band once, referred to by number */
+  private readonly dates = new Interner<string>();
+  private readonly bands = new Interner<NonNullable<Band>>();
+  private n = 0;
+  private readonly rec = { next: new NumberColumn(int32), date: new NumberColumn(int32), kind: new NumberColumn(int32), band: new NumberColumn(int32), score: new NumberColumn((k) => new Float64Array(k)) };
   constructor(private readonly opts: FitOptions = {}) {
     this.measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));
   }
 
   /** the number of rater series so far */
   get size(): number {
-    return this.fams.size;
+    return this.list.length;
   }
 
   add(r: ScoreResult): void {
@@ -201,36 +211,54 @@ export class FitCollector {
     const total = r.scales.find((s) => s.scale === m.scale);
     const ymd = parseDate(r.administeredOn);
     if (!total || !ymd) return;
-    const formatted = formatDate(ymd);
-    let date = this.dates.get(formatted);
-    if (date === undefined) this.dates.set(formatted, (date = formatted));
+    const date = formatDate(ymd);
     const key = JSON.stringify([r.subjectId, r.respondent ?? "", m.family]);
-    let fam = this.fams.get(key);
-    if (!fam) this.fams.set(key, (fam = { subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, cells: new Map() }));
+    let f = this.fams.get(key);
+    if (f === undefined) {
+      f = this.list.length;
+      this.fams.set(key, f);
+      this.list.push({ subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, first: NONE, last: NONE });
+    }
+    const fam = this.list[f]!;
     if (m.role === "outcome") fam.outcome ??= m;
     else fam.alliance ??= m;
-    let cell = fam.cells.get(date);
-    if (!cell) fam.cells.set(date, (cell = { date, ors: null, srs: null, srsBand: null, below9: false, dupes: 0 }));
-    // the last of same-day administrations wins (file order), and is reported
-    if (m.role === "outcome") {
-      if (cell.ors !== null && total.score !== null) cell.dupes++;
-      if (total.score !== null) cell.ors = total.score;
-    } else {
-      if (cell.srs !== null && total.score !== null) cell.dupes++;
-      if (total.score !== null) {
-        cell.srs = total.score;
-        cell.srsBand = this.band(total.band);
-      }
-      cell.below9 = m.itemFlag !== undefined && total.flags.includes(m.itemFlag);
-    }
+    const i = this.n++;
+    const rec = this.rec;
+    rec.next.set(i, NONE);
+    if (fam.last === NONE) fam.first = i;
+    else rec.next.set(fam.last, i);
+    fam.last = i;
+    rec.date.set(i, this.dates.id(date, date));
+    const b = total.band;
+    rec.band.set(i, b === null ? NONE : this.bands.id(`${b.concern}\u0000${b.label}`, { concern: b.concern, label: b.label }));
+    rec.score.set(i, total.score ?? 0);
+    rec.kind.set(i, (m.role === "outcome" ? 0 : ALLIANCE) | (total.score !== null ? SCORED : 0) | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
   }
 
-  private band(b: ScoreResult["scales"][number]["band"]): Band {
-    if (b === null) return null;
-    const key = `${b.concern}\u0000${b.label}`;
-    let kept = this.bands.get(key);
-    if (kept === undefined) this.bands.set(key, (kept = { concern: b.concern, label: b.label }));
-    return kept;
+  /** A rater series' session cells, from its records in file order. */
+  private cells(fam: Fam): Map<string, Cell> {
+    const cells = new Map<string, Cell>();
+    const rec = this.rec;
+    for (let i = fam.first; i !== NONE; i = rec.next.get(i)) {
+      const date = this.dates.values[rec.date.get(i)]!;
+      const kind = rec.kind.get(i);
+      const score = kind & SCORED ? rec.score.get(i) : null;
+      let cell = cells.get(date);
+      if (!cell) cells.set(date, (cell = { date, ors: null, srs: null, srsBand: null, below9: false, dupes: 0 }));
+      // the last of same-day administrations wins (file order), and is reported
+      if (!(kind & ALLIANCE)) {
+        if (cell.ors !== null && score !== null) cell.dupes++;
+        if (score !== null) cell.ors = score;
+      } else {
+        if (cell.srs !== null && score !== null) cell.dupes++;
+        if (score !== null) {
+          cell.srs = score;
+          cell.srsBand = rec.band.get(i) === NONE ? null : this.bands.values[rec.band.get(i)]!;
+        }
+        cell.below9 = (kind & BELOW9) !== 0;
+      }
+    }
+    return cells;
   }
 
   /** The rater series with their sessions and alerts, in order of first appearance, each built when it is taken. */
@@ -238,8 +266,8 @@ export class FitCollector {
     const opts = this.opts;
     const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
     const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
-    for (const fam of this.fams.values()) {
-      const cells = [...fam.cells.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const fam of this.list) {
+      const cells = [...this.cells(fam).values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
       const notes: string[] = [];
       const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
       const outcomeName = fam.outcome?.instrument.toUpperCase() ?? "outcome measure";
