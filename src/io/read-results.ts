@@ -1,7 +1,8 @@
 /**
  * Results for progression analysis from a file: a raw wide/long file is scored with scoreFile;
  * a long file written by `trivsel score` (its header starts with the LONG_SCORE_COLUMNS) is read back
- * as it is, with band concern and direction looked up in the registry.
+ * as it is, with band concern and direction looked up in the registry. The file is read once (after a look
+ * at its header): eachResult hands each result on as it comes, readResults keeps them all.
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
@@ -106,11 +107,11 @@ export function isScoredLong(input: Input): boolean {
 export async function readResults(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
   const results: ScoreResult[] = [];
   const extras: Record<string, string>[] = [];
-  const { count: _count, ...read } = await eachResult(input, registry, opts, onIssue, (r, x) => {
+  const { kind, birthDates, records } = await eachResult(input, registry, opts, onIssue, (r, x) => {
     results.push(r);
     extras.push(x);
   });
-  return { results, extras, ...read };
+  return { results, extras, kind, birthDates, records };
 }
 
 /**
