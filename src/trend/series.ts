@@ -120,15 +120,17 @@ export class SeriesCollector {
   private n = 0;
   private index = 0;
   private readonly last = { subjectId: "", subject: NONE, date: "", dateId: NONE };
+  /** the day number of each interned date (by its number in strings) */
+  private readonly dayOfDate: number[] = [];
+  /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
+  private readonly attrs: { band: number; flags: number; form: number; phase: number }[] = [];
+  private readonly attrIds = new Map<number | string, number>();
+  /** 28 bytes a point */
   private readonly p = {
     next: new NumberColumn(int32),
-    day: new NumberColumn(int32),
     score: new NumberColumn((n) => new Float64Array(n)),
     date: new NumberColumn(int32),
-    band: new NumberColumn(int32),
-    flags: new NumberColumn(int32),
-    form: new NumberColumn(int32),
-    phase: new NumberColumn(int32),
+    attr: new NumberColumn(int32),
     row: new NumberColumn(int32),
     input: new NumberColumn(int32),
   };
@@ -163,6 +165,7 @@ export class SeriesCollector {
     const date = r.administeredOn === this.last.date ? this.last.dateId : this.strings.id(r.administeredOn, r.administeredOn);
     this.last.date = r.administeredOn;
     this.last.dateId = date;
+    this.dayOfDate[date] = day;
     const form = r.form === null ? NONE : this.strings.id(r.form, r.form);
     const phase = r.phase === undefined ? NONE : this.strings.id(r.phase, r.phase);
     for (const s of r.scales) {
@@ -180,13 +183,11 @@ export class SeriesCollector {
       if (head.last === NONE) head.first = i;
       else p.next.set(head.last, i);
       head.last = i;
-      p.day.set(i, day);
       p.score.set(i, s.score);
       p.date.set(i, date);
-      p.band.set(i, s.band === null ? NONE : this.bandId(s.band));
-      p.flags.set(i, s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags));
-      p.form.set(i, form);
-      p.phase.set(i, phase);
+      const band = s.band === null ? NONE : this.bandId(s.band);
+      const flags = s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags);
+      p.attr.set(i, this.attrOf(band, flags, form, phase));
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
     }
@@ -215,6 +216,19 @@ export class SeriesCollector {
     else if (mine.list.push(k) > MANY_SERIES) {
       mine.keys = new Map(mine.list.map((j) => { const h = this.heads[j]!; return [JSON.stringify([h.respondent, h.instrument, h.scale, h.form]), j]; }));
       mine.list = [];
+    }
+    return k;
+  }
+
+  /** The number of a combination of band, flags, form and phase (each -1 or a small number: packed into one key). */
+  private attrOf(band: number, flags: number, form: number, phase: number): number {
+    const small = band < 4095 && flags < 4095 && form < 4095 && phase < 4095;
+    const key = small ? (((band + 1) * 4096 + flags + 1) * 4096 + form + 1) * 4096 + phase + 1 : `${band},${flags},${form},${phase}`;
+    let k = this.attrIds.get(key);
+    if (k === undefined) {
+      k = this.attrs.length;
+      this.attrs.push({ band, flags, form, phase });
+      this.attrIds.set(key, k);
     }
     return k;
   }
@@ -249,10 +263,12 @@ export class SeriesCollector {
       const refDay = dayOf(reference.date)!;
       const entries: { day: number; point: SeriesPoint }[] = [];
       for (let i = h.first; i !== NONE; i = p.next.get(i)) {
-        const day = p.day.get(i);
+        const date = p.date.get(i);
+        const day = this.dayOfDate[date]!;
         const days = day - refDay;
-        const point: SeriesPoint = { date: str[p.date.get(i)]!, score: p.score.get(i), band: p.band.get(i) === NONE ? null : this.bands[p.band.get(i)]!, flags: this.flagLists.values[p.flags.get(i)]!, form: p.form.get(i) === NONE ? null : str[p.form.get(i)]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
-        if (p.phase.get(i) !== NONE) point.phase = str[p.phase.get(i)]!;
+        const a = this.attrs[p.attr.get(i)]!;
+        const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
+        if (a.phase !== NONE) point.phase = str[a.phase]!;
         if (p.row.get(i) !== NONE) point.row = p.row.get(i);
         entries.push({ day, point });
       }
