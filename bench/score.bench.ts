@@ -9,14 +9,17 @@
  * - the same rows with a quoted cell in every 100th row and with every cell quoted: reported, no target
  * - long file (one response per row) of a quarter as many ORS administrations: score ≤ 2× papaparse
  *   (and fread + fwrite beside it)
- * - progression: a wide ORS + SRS file of 10,000 families × 20 weekly sessions; `trend`, `fit` and `cohort` each
- *   ≤ 1.5× the time of `score` on the same file, peak RSS ≤ 300 MB
+ * - progression: a wide ORS + SRS file of 10,000 families × 20 weekly sessions, and one of 100,000 families × 10
+ *   (1M rows, 2M administrations); `trend`, `fit` and `cohort` each ≤ 1.5× the time of `score` on the same file,
+ *   peak RSS ≤ 300 MB; on the large file `trend --format json` completes (--no-large skips the large file)
  * - cold start of the built CLI (`node dist/cli.js --help`, `instruments`): ≤ 200 ms (the build runs first)
  *
  *   npm run bench:score                       1,000,000 rows, 10,000 families × 20 weeks, best of 3
  *   npm run bench -- --quick                  (npm run bench runs bench/all.ts: charts, this, the app)
  *   npm run bench:score -- --quick                  20,000 rows, 500 families, 1 run (a smoke test; ratios are not meaningful)
  *   npm run bench:score -- --rows 100000 --families 2000 --weeks 20 --runs 5
+ *   npm run bench:score -- --only-progression --runs 1     the progression files alone (sizes: --families --weeks,
+ *                                                          --large-families --large-weeks)
  *
  * Each measurement runs in its own child process so that peak RSS (process.resourceUsage().maxRSS)
  * belongs to that measurement alone; the kinds compared alternate, so they meet the same machine load, and the
@@ -308,6 +311,9 @@ async function parent(argv: string[]): Promise<number> {
   const runs = intArg(argv, "--runs", quick ? 1 : 3);
   const families = intArg(argv, "--families", quick ? 500 : 10_000);
   const weeks = intArg(argv, "--weeks", 20);
+  const largeFamilies = intArg(argv, "--large-families", quick ? 2_000 : 100_000);
+  const largeWeeks = intArg(argv, "--large-weeks", 10);
+  const onlyProgression = argv.includes("--only-progression");
   const root = fileURLToPath(new URL("..", import.meta.url));
   const cpu = cpus();
   console.log(`machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, node ${process.version}, ${process.platform}/${process.arch}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -337,7 +343,7 @@ async function parent(argv: string[]): Promise<number> {
     ];
     const results: { name: string; mb: number; records: number; ms: Measurement[] }[] = [];
     let wideRss = 0;
-    for (const input of inputs) {
+    for (const input of onlyProgression ? [] : inputs) {
       const long = input.quoted < 0;
       const file = join(dir, `pss-wide-${input.quoted}-${input.blank}.csv`);
       let t = performance.now();
@@ -370,17 +376,20 @@ async function parent(argv: string[]): Promise<number> {
         if (input.r === "long") verdicts[verdicts.length - 1] = { ...verdicts[verdicts.length - 1]!, target: "none (reported)", met: null };
       } else if (input.r) verdicts.push({ what: `score, ${input.name}, against fread + fwrite`, figure: `skipped: ${r.ok ? "" : r.why}`, target: input.r === "wide" ? "< 1×" : "none", met: null });
     }
-    verdicts.push({ what: "peak RSS, score, wide files", figure: `${wideRss.toFixed(0)} MB`, target: `< ${RSS_LIMIT_MB} MB`, met: wideRss < RSS_LIMIT_MB });
+    if (!onlyProgression) verdicts.push({ what: "peak RSS, score, wide files", figure: `${wideRss.toFixed(0)} MB`, target: `< ${RSS_LIMIT_MB} MB`, met: wideRss < RSS_LIMIT_MB });
 
-    // progression: trend, fit and cohort against score and papaparse on the same raw file
-    {
+    // progression: trend, fit and cohort against score and papaparse on the same raw file; the large file also
+    // trend --format json (2M administrations at the default size)
+    const progression = (families: number, weeks: number, json: boolean) => {
       const file = join(dir, "fit.csv");
       const t = performance.now();
       generateProgression(file, families, weeks);
       const mb = statSync(file).size / 1e6;
       const records = families * weeks;
-      console.log(`\ninput, progression: ${families.toLocaleString("en")} families × ${weeks} weeks, ORS and SRS by the mother: ${records.toLocaleString("en")} rows, ${(2 * records).toLocaleString("en")} administrations, ${mb.toFixed(1)} MB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+      const size = `${families.toLocaleString("en")} families × ${weeks} weeks`;
+      console.log(`\ninput, progression: ${size}, ORS and SRS by the mother: ${records.toLocaleString("en")} rows, ${(2 * records).toLocaleString("en")} administrations, ${mb.toFixed(1)} MB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
       const o = join(dir, "progression-out");
+      const kinds = ["score", "trend", "fit", "cohort", ...(json ? ["trend-json"] : [])];
       const ms = measure(
         [
           { kind: "papaparse", args: [file] },
@@ -388,27 +397,34 @@ async function parent(argv: string[]): Promise<number> {
           { kind: "trend", args: ["trend", file, "--out", o] },
           { kind: "fit", args: ["fit", file, "--out", o] },
           { kind: "cohort", args: ["cohort", file, "--by", "municipality", "--out", o] },
+          ...(json ? [{ kind: "trend-json", args: ["trend", file, "--format", "json", "--out", o] }] : []),
         ],
         root,
         runs,
       );
-      const [papa, sc, ...prog] = ms as [Measurement, Measurement, Measurement, Measurement, Measurement];
+      const [papa, sc] = ms as [Measurement, Measurement];
       if (papa.rows !== records + 1) throw new Error(`papaparse read ${papa.rows} records; expected ${records + 1}`);
-      ["score", "trend", "fit", "cohort"].forEach((k, i) => {
+      kinds.forEach((k, i) => {
         const m = ms[i + 1]!;
-        if (m.exitCode !== 0) throw new Error(`trivsel ${k} exited with ${m.exitCode}:\n${m.stderr}`);
+        if (m.exitCode !== 0 && k !== "trend-json") throw new Error(`trivsel ${k} exited with ${m.exitCode}:\n${m.stderr}`);
       });
-      results.push({ name: `progression, ${families.toLocaleString("en")} families × ${weeks} weeks`, mb, records, ms });
-      ["trend", "fit", "cohort"].forEach((k, i) => {
-        const m = prog[i]!;
-        ratioVerdict(`${k}, ${families.toLocaleString("en")} families × ${weeks} weeks`, m, sc, "score", PROGRESSION_RATIO_LIMIT);
-        verdicts.push({ what: `peak RSS, ${k}`, figure: `${mbOf(m)} MB (score: ${mbOf(sc)} MB, papaparse: ${mbOf(papa)} MB)`, target: `≤ ${RSS_LIMIT_MB} MB`, met: m.maxRssKB / 1024 <= RSS_LIMIT_MB });
+      results.push({ name: `progression, ${size}`, mb, records, ms });
+      kinds.slice(1).forEach((k, i) => {
+        const m = ms[i + 2]!;
+        if (k === "trend-json") {
+          verdicts.push({ what: `trend --format json, ${(2 * records).toLocaleString("en")} administrations`, figure: m.exitCode === 0 ? `completed in ${fmtS(m.ms)}, peak RSS ${mbOf(m)} MB` : `exit code ${m.exitCode}: ${m.stderr?.trim().split("\n").pop()}`, target: "completes", met: m.exitCode === 0 });
+          return;
+        }
+        ratioVerdict(`${k}, ${size}`, m, sc, "score", PROGRESSION_RATIO_LIMIT);
+        verdicts.push({ what: `peak RSS, ${k}, ${size}`, figure: `${mbOf(m)} MB (score: ${mbOf(sc)} MB, papaparse: ${mbOf(papa)} MB)`, target: `≤ ${RSS_LIMIT_MB} MB`, met: m.maxRssKB / 1024 <= RSS_LIMIT_MB });
       });
       rmSync(file);
-    }
+    };
+    progression(families, weeks, false);
+    if (!argv.includes("--no-large")) progression(largeFamilies, largeWeeks, true);
 
     // cold start of the built CLI
-    {
+    if (!onlyProgression) {
       console.log("\ncold start: npm run build, then node dist/cli.js");
       const b = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, encoding: "utf8" });
       if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stderr}`);
@@ -432,7 +448,7 @@ async function parent(argv: string[]): Promise<number> {
       `  ${what.padEnd(18)} ${fmtS(m.ms).padStart(8)} (CPU ${fmtS(m.cpuMs)}), ${Math.round(records / (m.ms / 1000)).toLocaleString("en")} rows/s, ${(mb / (m.ms / 1000)).toFixed(1)} MB/s, peak RSS ${mbOf(m)} MB`;
     for (const { name, mb, records, ms } of results) {
       console.log(`${name}:`);
-      const names = name.startsWith("progression") ? ["papaparse", "trivsel score", "trivsel trend", "trivsel fit", "trivsel cohort"] : ["papaparse", "trivsel score", "fread + fwrite"];
+      const names = name.startsWith("progression") ? ["papaparse", "trivsel score", "trivsel trend", "trivsel fit", "trivsel cohort", "trend, json"] : ["papaparse", "trivsel score", "fread + fwrite"];
       ms.forEach((m, i) => console.log(line(`${names[i]}:`, m, mb, records)));
     }
     console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -449,7 +465,7 @@ async function parent(argv: string[]): Promise<number> {
 const argv = process.argv.slice(2);
 if (argv[0] === "--child") {
   const [, kind, ...rest] = argv;
-  const m = kind === "papaparse" ? await childPapaparse(rest[0]!) : kind === "score" || kind === "trend" || kind === "fit" || kind === "cohort" ? await childCli(rest) : null;
+  const m = kind === "papaparse" ? await childPapaparse(rest[0]!) : ["score", "trend", "fit", "cohort", "trend-json"].includes(kind!) ? await childCli(rest) : null;
   if (!m) throw new Error(`unknown child ${kind}`);
   process.stdout.write(JSON.stringify(m) + "\n");
 } else {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { writeJson } from "../src/io/json-stream.js";
+import { StreamedArray, writeJson } from "../src/io/json-stream.js";
 import { inProc, ROOT } from "./helpers/cli.js";
 
 const streamed = (value: unknown, depth?: number) => {
@@ -26,6 +26,35 @@ describe("writeJson", () => {
   it("edge cases: empty containers, members without a JSON form, Dates, line breaks in strings", () => {
     const v = { a: [], b: {}, c: undefined, d: [undefined, () => 1, new Date(0)], e: "x\ny", f: { g: [{ h: [1, [2, { i: null }]] }] } };
     for (const depth of [0, 1, 2, 3, 9]) expect(streamed(v, depth)).toBe(JSON.stringify(v, null, 2) + "\n");
+  });
+
+  it("a StreamedArray is written as the array of its items, taken one by one while it is written, at every depth", () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), fc.array(fc.jsonValue()), fc.integer({ min: 0, max: 5 }), (items, inner, depth) => {
+        let taken = 0;
+        const lazy = function* () {
+          for (const x of items) {
+            taken++;
+            yield x;
+          }
+        };
+        const out = streamed({ a: 1, list: new StreamedArray(lazy()), rest: [new StreamedArray(inner)] }, depth);
+        expect(out).toBe(JSON.stringify({ a: 1, list: items, rest: [inner] }, null, 2) + "\n");
+        expect(taken).toBe(items.length);
+      }),
+      { numRuns: 500 },
+    );
+    // items are taken as the text is written, not gathered first
+    const seen: number[] = [];
+    const pieces: string[] = [];
+    const rows = (function* () {
+      for (let i = 0; i < 20_000; i++) {
+        seen.push(pieces.length);
+        yield { id: `f${i}`, weeks: [1, 2, 3] };
+      }
+    })();
+    writeJson((s) => pieces.push(s), { analyses: new StreamedArray(rows) });
+    expect(seen[seen.length - 1]).toBeGreaterThan(5);
   });
 
   it("writes in chunks, never the whole text at once", () => {

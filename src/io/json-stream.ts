@@ -20,8 +20,21 @@ export function writeJson(write: (s: string) => void, value: unknown, depth = 3)
   if (chunk) write(chunk);
 }
 
+/**
+ * An array whose members are taken one by one from an iterable while it is written (e.g. analyses built as they
+ * are written), so they are never all held; writeJson writes it as the array of those members. Taken once.
+ */
+export class StreamedArray<T> {
+  constructor(readonly items: Iterable<T>) {}
+  /** for JSON.stringify, where writeJson gives it whole (below its depth) */
+  toJSON(): T[] {
+    return [...this.items];
+  }
+}
+
 const isContainer = (v: unknown): v is object =>
-  v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON !== "function" && (Array.isArray(v) || Object.prototype.toString.call(v) === "[object Object]");
+  v instanceof StreamedArray ||
+  (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON !== "function" && (Array.isArray(v) || Object.prototype.toString.call(v) === "[object Object]"));
 
 /** The value's JSON.stringify text at this indent, as stringify would inline it; undefined when it has none. */
 function leaf(v: unknown, indent: string): string | undefined {
@@ -38,6 +51,15 @@ function piece(v: unknown, indent: string, depth: number, out: (s: string) => vo
     return true;
   }
   const inner = indent + "  ";
+  if (v instanceof StreamedArray) {
+    let i = 0;
+    for (const x of v.items as Iterable<unknown>) {
+      out((i++ === 0 ? "[\n" : ",\n") + inner);
+      if (!piece(x, inner, depth - 1, out)) out("null");
+    }
+    out(i === 0 ? "[]" : "\n" + indent + "]");
+    return true;
+  }
   if (Array.isArray(v)) {
     if (v.length === 0) return out("[]"), true;
     for (let i = 0; i < v.length; i++) {

@@ -1,7 +1,8 @@
 /**
  * Results for progression analysis from a file: a raw wide/long file is scored with scoreFile;
  * a long file written by `trivsel score` (its header starts with the LONG_SCORE_COLUMNS) is read back
- * as it is, with band concern and direction looked up in the registry.
+ * as it is, with band concern and direction looked up in the registry. The file is read once (after a look
+ * at its header): eachResult hands each result on as it comes, readResults keeps them all.
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
@@ -31,6 +32,12 @@ export interface ReadResults {
   birthDates: Map<string, string>;
   records: number;
 }
+
+/** What eachResult tells after handing on every result: as ReadResults, with the number of results instead of them. */
+export type ResultsRead = Omit<ReadResults, "results" | "extras"> & { count: number };
+
+/** A result as it is read, with its grouping columns (empty for a scored file). */
+export type OnResult = (result: ScoreResult, extras: Record<string, string>) => void;
 
 function headOf(input: Input): string {
   if ("text" in input) return input.text.slice(0, 65536);
@@ -96,46 +103,48 @@ export function isScoredLong(input: Input): boolean {
   return LONG_SCORE_COLUMNS.every((c, i) => cells[i] === c);
 }
 
+/** Every result of the file in memory (the report and chart commands); eachResult hands them on instead. */
 export async function readResults(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+  const results: ScoreResult[] = [];
+  const extras: Record<string, string>[] = [];
+  const { kind, birthDates, records } = await eachResult(input, registry, opts, onIssue, (r, x) => {
+    results.push(r);
+    extras.push(x);
+  });
+  return { results, extras, kind, birthDates, records };
+}
+
+/**
+ * Reads the file once, handing each result to `onResult` as it is scored (or read back from a scored file), so
+ * a caller keeps only what it needs of them. A raw file's birth_date column is gathered in the same pass.
+ */
+export async function eachResult(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
   checkInput(input);
   if ("chunks" in input) throw new FileError("input: progression analysis reads its input twice; give a file or text", { code: "invalid_value", severity: "error", message: "expected { path } or { text }" });
   opts ??= {};
-  if (isScoredLong(input)) return readScoredLong(input, registry, opts, onIssue);
-  const results: ScoreResult[] = [];
-  const extras: Record<string, string>[] = [];
+  if (isScoredLong(input)) return readScoredLong(input, registry, opts, onIssue, onResult);
+  const birthDates = new Map<string, string>();
+  let count = 0;
+  let columns: { subject: number; birth: number } | undefined;
   const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
-    result: ({ result, extras: x }) => {
-      results.push(result);
-      extras.push(x);
+    result: ({ result, extras }) => {
+      count++;
+      onResult(result, extras);
     },
     issue: onIssue,
-  });
-  // birth_date is read by the scorer but not carried on results; a light second pass collects it (its quote
-  // problems were reported by the first)
-  const birthDates = new Map<string, string>();
-  let subjectCol = -1;
-  let birthCol = -1;
-  await parse(
-    input,
-    {
-      onHeader: (f) => {
-        const names = f.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
-        subjectCol = names.indexOf("subject_id");
-        birthCol = names.indexOf("birth_date");
-      },
-      onRecords: (rows) => {
-        if (subjectCol < 0 || birthCol < 0) return;
-        for (const { fields } of rows) {
-          const id = fields[subjectCol]?.trim();
-          const d = parseDate(fields[birthCol]?.trim() ?? "");
-          if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
-        }
-      },
+    // birth_date is read by the scorer but not carried on results: each record gives it here, first valid value wins
+    record: (fields, header) => {
+      if (columns === undefined) {
+        const names = header.map((c) => c.toLowerCase().replace(/\s+/g, "_"));
+        columns = { subject: names.indexOf("subject_id"), birth: names.indexOf("birth_date") };
+      }
+      if (columns.subject < 0 || columns.birth < 0) return;
+      const id = fields[columns.subject]?.trim();
+      const d = parseDate(fields[columns.birth]?.trim() ?? "");
+      if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
     },
-    () => {},
-    true,
-  );
-  return { results, extras, kind: "raw", birthDates, records: summary.records };
+  });
+  return { kind: "raw", birthDates, records: summary.records, count };
 }
 
 const STATUSES: readonly string[] = ["scored", "prorated", "not_scorable"];
@@ -146,9 +155,9 @@ const COUNT = /^\d+$/;
  * A `trivsel score` long file, checked as the raw reader checks its cells: every row is either a scale of a result
  * or an error naming its row, column, value and what was expected. Rows of one administration are adjacent.
  */
-async function readScoredLong(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void): Promise<ReadResults> {
+async function readScoredLong(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
   const file = input.name ?? ("path" in input ? input.path : undefined);
-  const results: ScoreResult[] = [];
+  let count = 0;
   let current: ScoreResult | undefined;
   let currentKey = "";
   let records = 0;
@@ -225,11 +234,15 @@ async function readScoredLong(input: Input, registry: Registry, opts: { instrume
           }
           const key = JSON.stringify([subjectId, date, respondent, instrument, form]);
           if (!current || key !== currentKey) {
+            // rows of one administration are adjacent: the one before is complete
+            if (current) {
+              count++;
+              onResult(current, {});
+            }
             current = { instrument: inst.id, instrumentName: inst.name, definitionVersion: inst.definitionVersion, form: form || null, formRule: "read from a scored file", scales: [], issues: [], provisional: false, source: { row, ...(file !== undefined ? { file } : {}) } };
             current.subjectId = subjectId;
             current.administeredOn = date!;
             if (respondent) current.respondent = respondent;
-            results.push(current);
             currentKey = key;
           }
           current.scales.push({
@@ -252,5 +265,9 @@ async function readScoredLong(input: Input, registry: Registry, opts: { instrume
     opts.skipBrokenQuotes === true,
     (d) => (delimiter = d),
   );
-  return { results, extras: results.map(() => ({})), kind: "scored", birthDates: new Map(), records };
+  if (current) {
+    count++;
+    onResult(current, {});
+  }
+  return { kind: "scored", birthDates: new Map(), records, count };
 }

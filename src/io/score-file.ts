@@ -21,6 +21,12 @@ export interface ScoreSink {
   begin?(info: { instruments: string[]; extras: string[]; long: boolean; delimiter: string }): void;
   result(r: ScoredAdministration): void;
   issue(i: Issue): void;
+  /**
+   * Optional: every record as read (after the quote checks), with the trimmed header, before it is scored: for a
+   * reader that wants a column results do not carry (birth_date per subject) without reading the file again.
+   * A sink with it never gets longBytes' fast path.
+   */
+  record?(fields: readonly string[], header: readonly string[]): void;
   progress?(bytesRead: number): void;
   /**
    * Offered only by a sink that writes the long CSV format: wide rows on the fast path (src/io/fast-long.ts)
@@ -158,7 +164,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         finish = () => reader.finish().forEach(score);
       } else {
         const reader = wideRowReader(plan, readOpts);
-        const longBytes = sink.longBytes?.bind(sink);
+        const longBytes = sink.record ? undefined : sink.longBytes?.bind(sink);
         let lineDeclined = false;
         const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
         if (fast !== null) {
@@ -203,6 +209,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         if (why !== null) return broken(row, why.column, lines, `a quoted cell runs over ${lines} lines and ${why.reason}, so a quote is missing or stray`);
         emit(multiLine(file, row, lines, fields, header));
       }
+      sink.record?.(fields, header);
       onRecord(fields, row, replacementSeen);
     },
     onLine: (bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(bytes, start, end, row, replacementSeen),

@@ -10,6 +10,11 @@ export interface FitRow {
 /** The rows of fitSessions' families, in order. */
 export const fitRows = (families: readonly FitFamily[]): FitRow[] => families.flatMap((family) => family.sessions.map((session) => ({ family, session })));
 
+/** fitRows as the families come (each built when taken). */
+export function* eachFitRow(families: Iterable<FitFamily>): Generator<FitRow> {
+  for (const family of families) for (const session of family.sessions) yield { family, session };
+}
+
 export const FIT_TABLE: Table<FitRow> = {
   row: "subject × rater × FIT family × session",
   columns: [

@@ -50,5 +50,21 @@ export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIA
   return out;
 }
 
+/**
+ * toCsv written in pieces of about 64 kB as the rows come (an iterable that builds each row when taken), so
+ * neither the rows nor the text of a large table are held at once: the same bytes as toCsv.
+ */
+export function writeCsv<R>(write: (s: string) => void, t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): void {
+  let chunk = csvHeader(t, d);
+  for (const r of rows) {
+    chunk += csvRow(t, r, d);
+    if (chunk.length >= 65536) {
+      write(chunk);
+      chunk = "";
+    }
+  }
+  if (chunk) write(chunk);
+}
+
 /** The columns for a help text: one `name: meaning (unit)` per line, indented. */
 export const describeColumns = <R>(t: Table<R>): string => t.columns.map((c) => `  ${c.name}: ${c.meaning}${c.unit ? ` (${c.unit})` : ""}`).join("\n");

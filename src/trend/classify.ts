@@ -17,7 +17,7 @@ import { clinicalCriterion, inClinicalRange, type Criterion, type Cutoffs } from
 import { sampleStandardDeviation } from "simple-statistics";
 import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type NormsSource, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
-import { buildSeries, type Series, type SeriesPoint } from "./series.js";
+import { SeriesCollector, type Series, type SeriesOptions, type SeriesPoint, type SeriesSkip } from "./series.js";
 import { olsSlope, theilSenSlope, type OlsSlope } from "./slope.js";
 import { requireIterable } from "./input.js";
 
@@ -159,7 +159,7 @@ export type SampleNorms = { sd: number; n: number } | { sd: null; n: number; rea
  * respondent (R clinicalsignificance's convention: the pre-treatment SD of the analysed sample).
  * Needs at least 2 baselines and a spread above ZERO_SPREAD.
  */
-export function sampleNorms(series: readonly Series[]): Map<string, SampleNorms> {
+export function sampleNorms(series: Iterable<Series>): Map<string, SampleNorms> {
   const groups = new Map<string, number[]>();
   for (const s of series) {
     const p = s.points;
@@ -188,25 +188,39 @@ type InstrumentRegistry = { has(id: string): boolean; get(id: string): Instrumen
 export function analyseTrends(
   results: Iterable<import("../schema/results.js").ScoreResult>,
   registry: InstrumentRegistry,
-  opts: ClassifyOptions & import("./series.js").SeriesOptions = {},
-): { analyses: TrendAnalysis[]; skipped: import("./series.js").SeriesSkip[] } {
+  opts: ClassifyOptions & SeriesOptions = {},
+): { analyses: TrendAnalysis[]; skipped: SeriesSkip[] } {
   requireIterable("analyseTrends", "results", results, "an array of score results");
-  const scaleOf = (inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined);
+  const collector = trendCollector(registry, opts);
+  for (const r of results) collector.add(r);
+  return { analyses: [...analyseCollected(collector, registry, opts)], skipped: collector.skipped };
+}
+
+const scaleOf = (registry: InstrumentRegistry, inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined);
+
+/** The collector analyseTrends gathers results in: a scale whose scoring depends on the form gets a series per form. */
+export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions = {}): SeriesCollector {
   const perForm =
     opts.perForm ??
     ((inst: string, scale: string) => {
-      const sc = scaleOf(inst, scale);
+      const sc = scaleOf(registry, inst, scale);
       return sc !== undefined && scaleDependsOnForm(registry.get(inst), sc);
     });
-  const { series, skipped } = buildSeries(results, { ...opts, perForm });
-  const samples = opts.normsFrom === "sample" ? sampleNorms(series) : null;
-  const analyses = series.map((s) => {
-    const def = scaleOf(s.instrument, s.scale)?.def;
+  return new SeriesCollector({ ...opts, perForm });
+}
+
+/**
+ * analyseTrends over a trendCollector that has every result: the analyses one at a time, in analyseTrends' order,
+ * so a caller can write each and let it go. --norms sample first takes the baselines of every series.
+ */
+export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: ClassifyOptions & Pick<SeriesOptions, "birthDates"> = {}): Generator<TrendAnalysis> {
+  const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
+  for (const s of collector.series(opts.birthDates)) {
+    const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms = { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
     const a = classifySeries(s, def, { ...opts, norms });
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
-    return a;
-  });
-  return { analyses, skipped };
+    yield a;
+  }
 }

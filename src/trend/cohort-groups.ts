@@ -15,25 +15,48 @@ export const BUILTIN_GROUPS = ["phase", "respondent"] as const;
  * @throws {ChoiceError} for a column the file does not have, or any column of a scored file
  */
 export function cohortGrouping(read: { kind: "raw" | "scored"; results: readonly ScoreResult[]; extras: readonly Record<string, string>[] }, by: readonly string[]): GroupOf {
-  const one = by.map((name) => groupBy(read, name));
+  const columns = new GroupColumns(by);
+  read.results.forEach((r, i) => columns.add(r.subjectId, read.extras[i] ?? {}));
+  return groupingOf(columns, read.kind, by);
+}
+
+/**
+ * What cohort grouping needs of the results, gathered one result at a time: the grouping column names the file
+ * has, and each subject's first non-empty value in each column of `by`.
+ */
+export class GroupColumns {
+  readonly names = new Set<string>();
+  readonly values = new Map<string, Map<string, string>>();
+  constructor(readonly by: readonly string[]) {
+    for (const name of by) this.values.set(name, new Map());
+  }
+  add(subjectId: string | undefined, extras: Readonly<Record<string, string>>): void {
+    for (const name in extras) this.names.add(name);
+    if (!subjectId) return;
+    for (const [name, m] of this.values) {
+      const v = extras[name];
+      if (v && !m.has(subjectId)) m.set(subjectId, v);
+    }
+  }
+}
+
+/** cohortGrouping from gathered GroupColumns (of every result of the file). */
+export function groupingOf(columns: GroupColumns, kind: "raw" | "scored", by: readonly string[]): GroupOf {
+  const one = by.map((name) => groupBy(columns, kind, name));
   if (one.length === 0) return () => null;
   if (one.length === 1) return one[0]!;
   return (a) => Object.fromEntries(by.map((name, k) => [name, one[k]!(a)]));
 }
 
-function groupBy(read: Parameters<typeof cohortGrouping>[0], by: string): (a: TrendAnalysis) => string | null {
+function groupBy(columns: GroupColumns, kind: "raw" | "scored", by: string): (a: TrendAnalysis) => string | null {
   if (by === "respondent") return () => null;
   if (by === "phase") return (a) => a.steps[0]?.phase ?? null;
-  if (read.kind === "scored") throw new ChoiceError(`--by ${by}: a scored file has no grouping columns; give the raw file`);
-  if (!read.extras.some((x) => by in x)) {
-    const columns = [...new Set(read.extras.flatMap((x) => Object.keys(x)))];
-    throw new ChoiceError(`--by: the file has no column ${JSON.stringify(by)}; grouping columns: ${columns.join(", ") || "none"}${didYouMeanHint(by, [...columns, ...BUILTIN_GROUPS])}`);
+  if (kind === "scored") throw new ChoiceError(`--by ${by}: a scored file has no grouping columns; give the raw file`);
+  if (!columns.names.has(by)) {
+    const names = [...columns.names];
+    throw new ChoiceError(`--by: the file has no column ${JSON.stringify(by)}; grouping columns: ${names.join(", ") || "none"}${didYouMeanHint(by, [...names, ...BUILTIN_GROUPS])}`);
   }
   // a subject's group: its first non-empty value in the column
-  const groupOfSubject = new Map<string, string>();
-  read.results.forEach((r, i) => {
-    const v = read.extras[i]?.[by];
-    if (r.subjectId && v && !groupOfSubject.has(r.subjectId)) groupOfSubject.set(r.subjectId, v);
-  });
+  const groupOfSubject = columns.values.get(by)!;
   return (a) => groupOfSubject.get(a.subjectId) ?? null;
 }

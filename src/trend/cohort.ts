@@ -88,44 +88,74 @@ export type GroupOf = (a: TrendAnalysis) => string | null | Readonly<Record<stri
 
 export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: GroupOf = () => null): CohortRow[] {
   requireIterable("cohortSummary", "analyses", analyses, "an array of trend analyses (analyseTrends gives one)");
-  const cells = new Map<string, { group: string | null; groups?: Record<string, string | null>; list: TrendAnalysis[] }>();
-  for (const a of analyses) {
-    const g = groupOf(a);
+  const cells = new CohortCells(groupOf);
+  for (const a of analyses) cells.add(a);
+  return cells.rows();
+}
+
+interface Cell {
+  group: string | null;
+  groups?: Record<string, string | null>;
+  first: TrendAnalysis;
+  nSeries: number;
+  counts: Record<Category, number>;
+  /** latest − baseline of each series with a follow-up, in order */
+  diffs: number[];
+  judged: number;
+  firstNoNorms: TrendAnalysis | undefined;
+  norms: Set<string>;
+}
+
+/**
+ * cohortSummary one analysis at a time: each cell keeps only its counts, the changes of its series with a
+ * follow-up and the analyses it names (its first, and the first without norms), so the analyses need not be kept.
+ */
+export class CohortCells {
+  private readonly cells = new Map<string, Cell>();
+  constructor(private readonly groupOf: GroupOf = () => null) {}
+
+  add(a: TrendAnalysis): void {
+    const g = this.groupOf(a);
     const key = JSON.stringify([g, a.instrument, a.scale, a.form, a.respondent]);
-    let c = cells.get(key);
+    let c = this.cells.get(key);
     if (!c) {
       const several = g !== null && typeof g === "object";
       const joined = several ? Object.values(g).filter((v) => v !== null).join(" / ") || null : g;
-      cells.set(key, (c = { group: joined, ...(several ? { groups: { ...g } } : {}), list: [] }));
+      const counts = Object.fromEntries(CATEGORIES.map((k) => [k, 0])) as Record<Category, number>;
+      this.cells.set(key, (c = { group: joined, ...(several ? { groups: { ...g } } : {}), first: a, nSeries: 0, counts, diffs: [], judged: 0, firstNoNorms: undefined, norms: new Set() }));
     }
-    c.list.push(a);
+    c.nSeries++;
+    c.norms.add(formatNormsSource(a.norms));
+    if (!(a.n >= 2 && a.firstDate !== a.lastDate)) return;
+    c.counts[a.category]++;
+    c.diffs.push(a.latest! - a.baseline!);
+    if (a.category !== "no_norms") c.judged++;
+    else c.firstNoNorms ??= a;
   }
-  const rows: CohortRow[] = [];
-  for (const { group, groups, list } of cells.values()) {
-    const follow = list.filter((a) => a.n >= 2 && a.firstDate !== a.lastDate);
-    const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-    for (const a of follow) counts[a.category]++;
-    const percent = Object.fromEntries(CATEGORIES.map((c) => [c, follow.length ? (100 * counts[c]) / follow.length : null])) as Record<Category, number | null>;
-    const a0 = list[0]!;
-    const judged = follow.filter((a) => a.category !== "no_norms");
-    const firstNoNorms = follow.find((a) => a.category === "no_norms");
-    rows.push({
-      group,
-      ...(groups ? { groups } : {}),
-      instrument: a0.instrument,
-      scale: a0.scale,
-      form: a0.form,
-      respondent: a0.respondent,
-      direction: a0.direction,
-      nSeries: list.length,
-      nFollowUp: follow.length,
-      nNoFollowUp: list.length - follow.length,
-      counts,
-      percent,
-      change: pairedStats(follow.map((a) => a.latest! - a.baseline!)),
-      norms: [...new Set(list.map((a) => formatNormsSource(a.norms)))].sort(),
-      verdictHint: judged.length === 0 && firstNoNorms ? hintFor(firstNoNorms) : null,
-    });
+
+  rows(): CohortRow[] {
+    const rows: CohortRow[] = [];
+    for (const { group, groups, first: a0, nSeries, counts, diffs, judged, firstNoNorms, norms } of this.cells.values()) {
+      const nFollowUp = diffs.length;
+      const percent = Object.fromEntries(CATEGORIES.map((c) => [c, nFollowUp ? (100 * counts[c]) / nFollowUp : null])) as Record<Category, number | null>;
+      rows.push({
+        group,
+        ...(groups ? { groups } : {}),
+        instrument: a0.instrument,
+        scale: a0.scale,
+        form: a0.form,
+        respondent: a0.respondent,
+        direction: a0.direction,
+        nSeries,
+        nFollowUp,
+        nNoFollowUp: nSeries - nFollowUp,
+        counts,
+        percent,
+        change: pairedStats(diffs),
+        norms: [...norms].sort(),
+        verdictHint: judged === 0 && firstNoNorms ? hintFor(firstNoNorms) : null,
+      });
+    }
+    return rows;
   }
-  return rows;
 }

@@ -21,6 +21,7 @@ import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
 import { requireIterable } from "./input.js";
+import { Interner, NumberColumn, int32 } from "./columns.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
@@ -165,89 +166,154 @@ const EPS = 1e-9;
 
 export function fitSessions(results: Iterable<ScoreResult>, opts: FitOptions = {}): FitFamily[] {
   requireIterable("fitSessions", "results", results, "an array of score results");
-  const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
-  const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
-  const measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));
-  type Band = ScoreResult["scales"][number]["band"];
-  type Cell = { date: string; ors: number | null; srs: number | null; srsBand: Band; below9: boolean; dupes: number };
-  type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; cells: Map<string, Cell> };
-  const fams = new Map<string, Fam>();
-  for (const r of results) {
-    const m = measures.get(r.instrument);
-    if (!m || !r.subjectId || !r.administeredOn) continue;
+  const collector = new FitCollector(opts);
+  for (const r of results) collector.add(r);
+  return [...collector.families()];
+}
+
+/** what the alerts read of the alliance band */
+type Band = { concern: boolean; label: string } | null;
+type Cell = { date: string; ors: number | null; srs: number | null; srsBand: Band; below9: boolean; dupes: number };
+type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; first: number; last: number };
+
+const NONE = -1;
+/** bits of a record's kind */
+const ALLIANCE = 1;
+const SCORED = 2;
+const BELOW9 = 4;
+
+/**
+ * fitSessions one result at a time: each result of a FIT measure is reduced on arrival to a record of numbers
+ * (date, role, total, alliance band, item flag) chained per rater series, so the results need not be kept;
+ * families() replays each series' records into its session cells, in fitSessions' order.
+ */
+export class FitCollector {
+  private readonly fams = new Map<string, number>();
+  private readonly list: Fam[] = [];
+  private readonly measures: Map<string, FitMeasure>;
+  /** each distinct date and alliance band once, referred to by number */
+  private readonly dates = new Interner<string>();
+  private readonly bands = new Interner<NonNullable<Band>>();
+  private n = 0;
+  private readonly rec = { next: new NumberColumn(int32), date: new NumberColumn(int32), kind: new NumberColumn(int32), band: new NumberColumn(int32), score: new NumberColumn((k) => new Float64Array(k)) };
+  constructor(private readonly opts: FitOptions = {}) {
+    this.measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));
+  }
+
+  /** the number of rater series so far */
+  get size(): number {
+    return this.list.length;
+  }
+
+  add(r: ScoreResult): void {
+    const m = this.measures.get(r.instrument);
+    if (!m || !r.subjectId || !r.administeredOn) return;
     const total = r.scales.find((s) => s.scale === m.scale);
     const ymd = parseDate(r.administeredOn);
-    if (!total || !ymd) continue;
+    if (!total || !ymd) return;
     const date = formatDate(ymd);
     const key = JSON.stringify([r.subjectId, r.respondent ?? "", m.family]);
-    let fam = fams.get(key);
-    if (!fam) fams.set(key, (fam = { subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, cells: new Map() }));
+    let f = this.fams.get(key);
+    if (f === undefined) {
+      f = this.list.length;
+      this.fams.set(key, f);
+      this.list.push({ subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, first: NONE, last: NONE });
+    }
+    const fam = this.list[f]!;
     if (m.role === "outcome") fam.outcome ??= m;
     else fam.alliance ??= m;
-    let cell = fam.cells.get(date);
-    if (!cell) fam.cells.set(date, (cell = { date, ors: null, srs: null, srsBand: null, below9: false, dupes: 0 }));
-    // the last of same-day administrations wins (file order), and is reported
-    if (m.role === "outcome") {
-      if (cell.ors !== null && total.score !== null) cell.dupes++;
-      if (total.score !== null) cell.ors = total.score;
-    } else {
-      if (cell.srs !== null && total.score !== null) cell.dupes++;
-      if (total.score !== null) {
-        cell.srs = total.score;
-        cell.srsBand = total.band;
+    const i = this.n++;
+    const rec = this.rec;
+    rec.next.set(i, NONE);
+    if (fam.last === NONE) fam.first = i;
+    else rec.next.set(fam.last, i);
+    fam.last = i;
+    rec.date.set(i, this.dates.id(date, date));
+    const b = total.band;
+    rec.band.set(i, b === null ? NONE : this.bands.id(`${b.concern}\u0000${b.label}`, { concern: b.concern, label: b.label }));
+    rec.score.set(i, total.score ?? 0);
+    rec.kind.set(i, (m.role === "outcome" ? 0 : ALLIANCE) | (total.score !== null ? SCORED : 0) | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
+  }
+
+  /** A rater series' session cells, from its records in file order. */
+  private cells(fam: Fam): Map<string, Cell> {
+    const cells = new Map<string, Cell>();
+    const rec = this.rec;
+    for (let i = fam.first; i !== NONE; i = rec.next.get(i)) {
+      const date = this.dates.values[rec.date.get(i)]!;
+      const kind = rec.kind.get(i);
+      const score = kind & SCORED ? rec.score.get(i) : null;
+      let cell = cells.get(date);
+      if (!cell) cells.set(date, (cell = { date, ors: null, srs: null, srsBand: null, below9: false, dupes: 0 }));
+      // the last of same-day administrations wins (file order), and is reported
+      if (!(kind & ALLIANCE)) {
+        if (cell.ors !== null && score !== null) cell.dupes++;
+        if (score !== null) cell.ors = score;
+      } else {
+        if (cell.srs !== null && score !== null) cell.dupes++;
+        if (score !== null) {
+          cell.srs = score;
+          cell.srsBand = rec.band.get(i) === NONE ? null : this.bands.values[rec.band.get(i)]!;
+        }
+        cell.below9 = (kind & BELOW9) !== 0;
       }
-      cell.below9 = m.itemFlag !== undefined && total.flags.includes(m.itemFlag);
+    }
+    return cells;
+  }
+
+  /** The rater series with their sessions and alerts, in order of first appearance, each built when it is taken. */
+  *families(): Generator<FitFamily> {
+    const opts = this.opts;
+    const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
+    const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
+    for (const fam of this.list) {
+      const cells = [...this.cells(fam).values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      const notes: string[] = [];
+      const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
+      const outcomeName = fam.outcome?.instrument.toUpperCase() ?? "outcome measure";
+      const allianceName = fam.alliance?.instrument.toUpperCase() ?? "alliance measure";
+      if (fam.outcome && opts.orsPoints === undefined && fam.outcome.points === undefined) notes.push(`${outcomeName} definition has no reliable-change size: the trivsel default of ${FALLBACK_ORS_POINTS} points is used`);
+      const first = cells.find((c) => c.ors !== null);
+      const intake = first ? { date: first.date, ors: first.ors! } : null;
+      if (!intake) notes.push(`no ${fam.outcome ? outcomeName : "outcome measure (ORS, CORS)"}: outcome rules not applied`);
+      if (fam.alliance && !fam.alliance.hasCutoff) notes.push(`${allianceName} has no cutoff in its definition: srs_below_cutoff not applied`);
+      if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
+      if (!opts.etr) notes.push("no ETR table in use: alerts rely on the reliable-change rules");
+      let prevSrs: number | null = null;
+      const sessions: FitSession[] = cells.map((c, i) => {
+        const session = i + 1;
+        const alerts: FitAlert[] = [];
+        if (c.dupes) notes.push(`${c.date}: more than one ${outcomeName} or ${allianceName}; the last in the file is used`);
+        const orsChange = c.ors !== null && intake && c.date >= intake.date ? c.ors - intake.ors : null;
+        if (orsChange !== null && c.date > intake!.date) {
+          if (orsChange <= -points + EPS) alerts.push({ rule: "ors_below_intake", message: `${outcomeName} ${c.ors} is ${-orsChange} points below intake ${intake!.ors} (reliable: ≥ ${points})` });
+          else if (session >= reviewAt && orsChange < points - EPS)
+            alerts.push({ rule: "no_reliable_improvement", message: `session ${session} (review from session ${reviewAt}): ${outcomeName} ${c.ors} is not ≥ ${points} points above intake ${intake!.ors}` });
+        }
+        let etr: FitSession["etr"] = null;
+        if (opts.etr && intake && c.ors !== null) {
+          etr = etrFor(opts.etr, intake.ors, session);
+          if (etr && c.ors < etr.lower - EPS) alerts.push({ rule: "below_etr", message: `${outcomeName} ${c.ors} is below the ETR lower boundary ${etr.lower} for intake ${etr.tableIntake}, session ${session} (${opts.etr.name})` });
+        }
+        if (c.srs !== null) {
+          if (c.srsBand?.concern) alerts.push({ rule: "srs_below_cutoff", message: `${allianceName} ${c.srs} (${c.srsBand.label})` });
+          if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `${allianceName} ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
+          prevSrs = c.srs;
+        }
+        if (c.below9) alerts.push({ rule: "srs_item_below_9", message: `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})` });
+        return { session, date: c.date, ors: c.ors, srs: c.srs, orsChange, srsItemBelow9: c.below9, etr, alerts };
+      });
+      yield {
+        subjectId: fam.subjectId,
+        respondent: fam.respondent,
+        family: fam.family,
+        outcomeInstrument: fam.outcome?.instrument ?? null,
+        allianceInstrument: fam.alliance?.instrument ?? null,
+        intake,
+        sessions,
+        current: sessions[sessions.length - 1]?.alerts ?? [],
+        notes,
+      };
     }
   }
-  const out: FitFamily[] = [];
-  for (const fam of fams.values()) {
-    const cells = [...fam.cells.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    const notes: string[] = [];
-    const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
-    const outcomeName = fam.outcome?.instrument.toUpperCase() ?? "outcome measure";
-    const allianceName = fam.alliance?.instrument.toUpperCase() ?? "alliance measure";
-    if (fam.outcome && opts.orsPoints === undefined && fam.outcome.points === undefined) notes.push(`${outcomeName} definition has no reliable-change size: the trivsel default of ${FALLBACK_ORS_POINTS} points is used`);
-    const first = cells.find((c) => c.ors !== null);
-    const intake = first ? { date: first.date, ors: first.ors! } : null;
-    if (!intake) notes.push(`no ${fam.outcome ? outcomeName : "outcome measure (ORS, CORS)"}: outcome rules not applied`);
-    if (fam.alliance && !fam.alliance.hasCutoff) notes.push(`${allianceName} has no cutoff in its definition: srs_below_cutoff not applied`);
-    if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
-    if (!opts.etr) notes.push("no ETR table in use: alerts rely on the reliable-change rules");
-    let prevSrs: number | null = null;
-    const sessions: FitSession[] = cells.map((c, i) => {
-      const session = i + 1;
-      const alerts: FitAlert[] = [];
-      if (c.dupes) notes.push(`${c.date}: more than one ${outcomeName} or ${allianceName}; the last in the file is used`);
-      const orsChange = c.ors !== null && intake && c.date >= intake.date ? c.ors - intake.ors : null;
-      if (orsChange !== null && c.date > intake!.date) {
-        if (orsChange <= -points + EPS) alerts.push({ rule: "ors_below_intake", message: `${outcomeName} ${c.ors} is ${-orsChange} points below intake ${intake!.ors} (reliable: ≥ ${points})` });
-        else if (session >= reviewAt && orsChange < points - EPS)
-          alerts.push({ rule: "no_reliable_improvement", message: `session ${session} (review from session ${reviewAt}): ${outcomeName} ${c.ors} is not ≥ ${points} points above intake ${intake!.ors}` });
-      }
-      let etr: FitSession["etr"] = null;
-      if (opts.etr && intake && c.ors !== null) {
-        etr = etrFor(opts.etr, intake.ors, session);
-        if (etr && c.ors < etr.lower - EPS) alerts.push({ rule: "below_etr", message: `${outcomeName} ${c.ors} is below the ETR lower boundary ${etr.lower} for intake ${etr.tableIntake}, session ${session} (${opts.etr.name})` });
-      }
-      if (c.srs !== null) {
-        if (c.srsBand?.concern) alerts.push({ rule: "srs_below_cutoff", message: `${allianceName} ${c.srs} (${c.srsBand.label})` });
-        if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `${allianceName} ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
-        prevSrs = c.srs;
-      }
-      if (c.below9) alerts.push({ rule: "srs_item_below_9", message: `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})` });
-      return { session, date: c.date, ors: c.ors, srs: c.srs, orsChange, srsItemBelow9: c.below9, etr, alerts };
-    });
-    out.push({
-      subjectId: fam.subjectId,
-      respondent: fam.respondent,
-      family: fam.family,
-      outcomeInstrument: fam.outcome?.instrument ?? null,
-      allianceInstrument: fam.alliance?.instrument ?? null,
-      intake,
-      sessions,
-      current: sessions[sessions.length - 1]?.alerts ?? [],
-      notes,
-    });
-  }
-  return out;
 }

@@ -17,7 +17,7 @@ import { bandsFor, scaleDependsOnForm, type Instrument } from "../registry/load.
 import type { ScoreResult } from "../schema/results.js";
 import { sampleKey, sampleNorms, type SampleNorms } from "./classify.js";
 import { assessChange, changeBasis, type ChangeResult, type NormsSource, type UserNorms } from "./reliable-change.js";
-import { buildSeries, type SeriesPoint } from "./series.js";
+import { buildSeries, SeriesCollector, type SeriesPoint } from "./series.js";
 import { requireIterable } from "./input.js";
 
 const IsoDate = z.string().refine((s) => parseDate(s) !== null, "a date: yyyy-mm-dd");
@@ -101,12 +101,15 @@ const list = (xs: readonly string[]) => (xs.length ? xs.join(", ") : "none");
 /** The respondents present in the results, per instrument: what validateGoals checks a goal's respondent against. */
 export function respondentsByInstrument(results: readonly ScoreResult[]): Map<string, Set<string>> {
   const respondents = new Map<string, Set<string>>();
-  for (const r of results) {
-    let set = respondents.get(r.instrument);
-    if (!set) respondents.set(r.instrument, (set = new Set()));
-    set.add(r.respondent ?? "");
-  }
+  for (const r of results) addRespondent(respondents, r);
   return respondents;
+}
+
+/** respondentsByInstrument one result at a time. */
+export function addRespondent(respondents: Map<string, Set<string>>, r: ScoreResult): void {
+  let set = respondents.get(r.instrument);
+  if (!set) respondents.set(r.instrument, (set = new Set()));
+  set.add(r.respondent ?? "");
 }
 
 /**
@@ -199,13 +202,45 @@ export interface GoalOptions {
 
 /** --norms sample for goals: the sample SDs of trend (per instrument × scale × form × respondent), from the same results. */
 export function goalSampleNorms(results: readonly ScoreResult[], registry: InstrumentRegistry): Map<string, SampleNorms> {
+  const collector = goalSeriesCollector(registry);
+  for (const r of results) collector.add(r);
+  return sampleNorms(collector.series());
+}
+
+/** The series goalSampleNorms takes its baselines from, gathered one result at a time (sampleNorms of its series()). */
+export function goalSeriesCollector(registry: InstrumentRegistry): SeriesCollector {
   const perForm = (i: string, sc: string) => {
     if (!registry.has(i)) return false;
     const inst = registry.get(i);
     const scale = inst.scales.find((x) => x.id === sc);
     return scale !== undefined && scaleDependsOnForm(inst, scale);
   };
-  return sampleNorms(buildSeries(results, { perForm }).series);
+  return new SeriesCollector({ perForm });
+}
+
+/**
+ * What evaluating goals needs of a file's results, gathered one result at a time: the results of the goals'
+ * subjects (kept whole), the respondents per instrument (validateGoals), and for --norms sample every series'
+ * baselines (goalSampleNorms), so the other subjects' results need not be kept.
+ */
+export class GoalResults {
+  readonly results: ScoreResult[] = [];
+  readonly respondents = new Map<string, Set<string>>();
+  private readonly subjects: Set<string>;
+  private readonly series: SeriesCollector | null;
+  constructor(goals: readonly Goal[], registry: InstrumentRegistry, opts: { sample?: boolean } = {}) {
+    this.subjects = new Set(goals.map((g) => g.subjectId));
+    this.series = opts.sample ? goalSeriesCollector(registry) : null;
+  }
+  add(r: ScoreResult): void {
+    addRespondent(this.respondents, r);
+    this.series?.add(r);
+    if (r.subjectId !== undefined && this.subjects.has(r.subjectId)) this.results.push(r);
+  }
+  /** goalSampleNorms of every result added; undefined without sample */
+  samples(): Map<string, SampleNorms> | undefined {
+    return this.series ? sampleNorms(this.series.series()) : undefined;
+  }
 }
 
 export const describeTarget = (t: GoalTarget): string =>

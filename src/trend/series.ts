@@ -6,6 +6,7 @@
 import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import { requireIterable } from "./input.js";
+import { Interner, NumberColumn, int32 } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -76,70 +77,208 @@ const dayOf = (iso: string): number | null => {
 /** Groups scored results into series. Results without subject or valid date are listed in `skipped`, not dropped silently. */
 export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions = {}): { series: Series[]; skipped: SeriesSkip[] } {
   requireIterable("buildSeries", "results", results, "an array of score results");
-  const skipped: SeriesSkip[] = [];
-  const intake = new Map<string, { day: number; date: string }>();
-  const kept: { r: ScoreResult; day: number; index: number }[] = [];
-  let index = 0;
-  for (const r of results) {
-    const i = index++;
-    const row = r.source?.row;
-    const skip = (reason: SeriesSkip["reason"]) => skipped.push({ reason, instrument: r.instrument, ...(row !== undefined ? { row } : {}) });
-    if (!r.subjectId) {
-      skip("no_subject");
-      continue;
-    }
-    if (!r.administeredOn) {
-      skip("no_date");
-      continue;
-    }
-    const day = dayOf(r.administeredOn);
-    if (day === null) {
-      skip("invalid_date");
-      continue;
-    }
-    const first = intake.get(r.subjectId);
-    if (!first || day < first.day) intake.set(r.subjectId, { day, date: r.administeredOn });
-    if (opts.instrument !== undefined && r.instrument !== opts.instrument) continue;
-    if (opts.form !== undefined && r.form !== opts.form) continue;
-    kept.push({ r, day, index: i });
+  const collector = new SeriesCollector(opts);
+  for (const r of results) collector.add(r);
+  return { series: [...collector.series()], skipped: collector.skipped };
+}
+
+interface SeriesHead {
+  subject: number;
+  respondent: string;
+  instrument: string;
+  scale: string;
+  form: string | null;
+  direction: ScaleResult["direction"];
+  notScorable: number;
+  /** first and last point of the series in input order (a chain through PointColumns.next), -1 when none */
+  first: number;
+  last: number;
+}
+
+const NONE = -1;
+/** series of one subject beyond which they are looked up by key */
+const MANY_SERIES = 32;
+
+/**
+ * buildSeries one result at a time, in bounded memory: each result is reduced on arrival to what a SeriesPoint
+ * holds (numbers in typed arrays, repeated strings, bands and flags kept once), so a caller can read a large
+ * file without keeping its results, then take the series one by one (series()) in the order buildSeries gives.
+ */
+export class SeriesCollector {
+  readonly skipped: SeriesSkip[] = [];
+  private readonly subjects = new Interner<string>();
+  /** per subject number: its first day and that day's date as written */
+  private readonly intakeDay: number[] = [];
+  private readonly intakeDate: string[] = [];
+  private readonly strings = new Interner<string>();
+  private readonly bands: AppliedBand[] = [];
+  private readonly bandsByRule = new Map<string, number[]>();
+  private readonly bySubject: { list: number[]; keys: Map<string, number> | null }[] = [];
+  private readonly flagLists = new Interner<readonly string[]>();
+  private readonly noFlags = this.flagLists.id("0:", []);
+  private readonly heads: SeriesHead[] = [];
+  private n = 0;
+  private index = 0;
+  private readonly last = { subjectId: "", subject: NONE, date: "", dateId: NONE };
+  /** the day number of each interned date (by its number in strings) */
+  private readonly dayOfDate: number[] = [];
+  /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
+  private readonly attrs: { band: number; flags: number; form: number; phase: number }[] = [];
+  private readonly attrIds = new Map<number | string, number>();
+  /** 28 bytes a point */
+  private readonly p = {
+    next: new NumberColumn(int32),
+    score: new NumberColumn((n) => new Float64Array(n)),
+    date: new NumberColumn(int32),
+    attr: new NumberColumn(int32),
+    row: new NumberColumn(int32),
+    input: new NumberColumn(int32),
+  };
+
+  constructor(private readonly opts: SeriesOptions = {}) {}
+
+  /** the number of series so far */
+  get size(): number {
+    return this.heads.length;
   }
-  const births = opts.birthDates instanceof Map ? opts.birthDates : new Map(Object.entries(opts.birthDates ?? {}));
-  const bySeries = new Map<string, Series & { entries: { day: number; point: SeriesPoint }[] }>();
-  for (const { r, day, index: inputIndex } of kept) {
-    const subjectId = r.subjectId!;
-    let reference: Reference = { kind: "intake", date: intake.get(subjectId)!.date };
-    const birth = opts.since === "birth" ? births.get(subjectId) : undefined;
-    if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
-    const refDay = dayOf(reference.date)!;
+
+  add(r: ScoreResult): void {
+    const inputIndex = this.index++;
+    const row = r.source?.row;
+    const skip = (reason: SeriesSkip["reason"]): void => void this.skipped.push({ reason, instrument: r.instrument, ...(row !== undefined ? { row } : {}) });
+    if (!r.subjectId) return skip("no_subject");
+    if (!r.administeredOn) return skip("no_date");
+    const day = dayOf(r.administeredOn);
+    if (day === null) return skip("invalid_date");
+    // consecutive results are mostly of one subject and date: the last one is tried first
+    const subject = r.subjectId === this.last.subjectId ? this.last.subject : this.subjects.id(r.subjectId, r.subjectId);
+    this.last.subjectId = r.subjectId;
+    this.last.subject = subject;
+    if (subject === this.intakeDay.length || day < this.intakeDay[subject]!) {
+      this.intakeDay[subject] = day;
+      this.intakeDate[subject] = r.administeredOn;
+    }
+    const opts = this.opts;
+    if (opts.instrument !== undefined && r.instrument !== opts.instrument) return;
+    if (opts.form !== undefined && r.form !== opts.form) return;
+    const respondent = r.respondent ?? "";
+    const date = r.administeredOn === this.last.date ? this.last.dateId : this.strings.id(r.administeredOn, r.administeredOn);
+    this.last.date = r.administeredOn;
+    this.last.dateId = date;
+    this.dayOfDate[date] = day;
+    const form = r.form === null ? NONE : this.strings.id(r.form, r.form);
+    const phase = r.phase === undefined ? NONE : this.strings.id(r.phase, r.phase);
     for (const s of r.scales) {
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
-      const form = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
-      const key = JSON.stringify([subjectId, r.respondent ?? "", r.instrument, s.scale, form]);
-      let series = bySeries.get(key);
-      if (!series) {
-        series = { subjectId, respondent: r.respondent ?? "", instrument: r.instrument, scale: s.scale, form, direction: s.direction, reference, points: [], ties: [], notScorable: 0, entries: [] };
-        bySeries.set(key, series);
-      }
+      const seriesForm = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
+      const k = this.seriesOf(subject, respondent, r.instrument, s.scale, seriesForm, s.direction);
+      const head = this.heads[k]!;
       if (s.score === null) {
-        series.notScorable++;
+        head.notScorable++;
         continue;
       }
-      const days = day - refDay;
-      const point: SeriesPoint = { date: r.administeredOn!, score: s.score, band: s.band, flags: s.flags, form: r.form, days, weeks: days / 7, inputIndex };
-      if (r.phase !== undefined) point.phase = r.phase;
-      if (r.source?.row !== undefined) point.row = r.source.row;
-      series.entries.push({ day, point });
+      const i = this.n++;
+      const p = this.p;
+      p.next.set(i, NONE);
+      if (head.last === NONE) head.first = i;
+      else p.next.set(head.last, i);
+      head.last = i;
+      p.score.set(i, s.score);
+      p.date.set(i, date);
+      const band = s.band === null ? NONE : this.bandId(s.band);
+      const flags = s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags);
+      p.attr.set(i, this.attrOf(band, flags, form, phase));
+      p.row.set(i, row === undefined ? NONE : row);
+      p.input.set(i, inputIndex);
     }
   }
-  const series: Series[] = [];
-  for (const { entries, ...s } of bySeries.values()) {
-    // Array.prototype.sort is stable, so administrations on the same date stay in input order
-    entries.sort((a, b) => a.day - b.day);
-    s.points = entries.map((e) => e.point);
-    const counts = new Map<string, number>();
-    for (const p of s.points) counts.set(p.date, (counts.get(p.date) ?? 0) + 1);
-    s.ties = [...counts].filter(([, n]) => n > 1).map(([d]) => d);
-    series.push(s);
+
+  /**
+   * The series' number, a new one on its first point. A subject has a few series: they are found by comparing
+   * fields, without building a key, unless the subject has many (then by a key, so the search stays short).
+   */
+  private seriesOf(subject: number, respondent: string, instrument: string, scale: string, form: string | null, direction: ScaleResult["direction"]): number {
+    let mine = this.bySubject[subject];
+    if (mine === undefined) this.bySubject[subject] = mine = { list: [], keys: null };
+    const key = mine.keys === null ? "" : JSON.stringify([respondent, instrument, scale, form]);
+    if (mine.keys === null) {
+      for (const k of mine.list) {
+        const h = this.heads[k]!;
+        if (h.instrument === instrument && h.scale === scale && h.form === form && h.respondent === respondent) return k;
+      }
+    } else {
+      const k = mine.keys.get(key);
+      if (k !== undefined) return k;
+    }
+    const k = this.heads.length;
+    this.heads.push({ subject, respondent, instrument, scale, form, direction, notScorable: 0, first: NONE, last: NONE });
+    if (mine.keys !== null) mine.keys.set(key, k);
+    else if (mine.list.push(k) > MANY_SERIES) {
+      mine.keys = new Map(mine.list.map((j) => { const h = this.heads[j]!; return [JSON.stringify([h.respondent, h.instrument, h.scale, h.form]), j]; }));
+      mine.list = [];
+    }
+    return k;
   }
-  return { series, skipped };
+
+  /** The number of a combination of band, flags, form and phase (each -1 or a small number: packed into one key). */
+  private attrOf(band: number, flags: number, form: number, phase: number): number {
+    const small = band < 4095 && flags < 4095 && form < 4095 && phase < 4095;
+    const key = small ? (((band + 1) * 4096 + flags + 1) * 4096 + form + 1) * 4096 + phase + 1 : `${band},${flags},${form},${phase}`;
+    let k = this.attrIds.get(key);
+    if (k === undefined) {
+      k = this.attrs.length;
+      this.attrs.push({ band, flags, form, phase });
+      this.attrIds.set(key, k);
+    }
+    return k;
+  }
+
+  /**
+   * Bands come as a new object per result: each distinct one is kept once. Candidates are found by id and rule and
+   * then compared field by field, so two results share a band object only when their bands are equal.
+   */
+  private bandId(b: AppliedBand): number {
+    const key = `${b.id}\u0000${b.rule}`;
+    let candidates = this.bandsByRule.get(key);
+    if (candidates === undefined) this.bandsByRule.set(key, (candidates = []));
+    for (const k of candidates) {
+      const c = this.bands[k]!;
+      if (c.label === b.label && c.concern === b.concern && c.source.ref === b.source.ref && c.source.locator === b.source.locator && c.source.provenance === b.source.provenance && c.id === b.id && c.rule === b.rule) return k;
+    }
+    candidates.push(this.bands.length);
+    this.bands.push(b);
+    return this.bands.length - 1;
+  }
+
+  /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
+  *series(birthDates = this.opts.birthDates): Generator<Series> {
+    const births = birthDates instanceof Map ? birthDates : new Map(Object.entries(birthDates ?? {}));
+    const p = this.p;
+    const str = this.strings.values;
+    for (const h of this.heads) {
+      const subjectId = this.subjects.values[h.subject]!;
+      let reference: Reference = { kind: "intake", date: this.intakeDate[h.subject]! };
+      const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
+      if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
+      const refDay = dayOf(reference.date)!;
+      const entries: { day: number; point: SeriesPoint }[] = [];
+      for (let i = h.first; i !== NONE; i = p.next.get(i)) {
+        const date = p.date.get(i);
+        const day = this.dayOfDate[date]!;
+        const days = day - refDay;
+        const a = this.attrs[p.attr.get(i)]!;
+        const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
+        if (a.phase !== NONE) point.phase = str[a.phase]!;
+        if (p.row.get(i) !== NONE) point.row = p.row.get(i);
+        entries.push({ day, point });
+      }
+      // Array.prototype.sort is stable, so administrations on the same date stay in input order
+      entries.sort((a, b) => a.day - b.day);
+      const points = entries.map((e) => e.point);
+      const counts = new Map<string, number>();
+      for (const pt of points) counts.set(pt.date, (counts.get(pt.date) ?? 0) + 1);
+      const ties = [...counts].filter(([, n]) => n > 1).map(([d]) => d);
+      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties, notScorable: h.notScorable };
+    }
+  }
 }

@@ -1,10 +1,10 @@
 import { oneOf } from "../../choice.js";
-import { readResults } from "../../io/read-results.js";
+import { eachResult } from "../../io/read-results.js";
 import { COHORT_DECIMALS, cohortJson, cohortTable } from "../../tables/cohort.js";
 import { describeColumns, toCsv } from "../../tables/table.js";
-import { analyseTrends } from "../../trend/classify.js";
-import { cohortSummary } from "../../trend/cohort.js";
-import { cohortGrouping } from "../../trend/cohort-groups.js";
+import { analyseCollected, trendCollector } from "../../trend/classify.js";
+import { CohortCells } from "../../trend/cohort.js";
+import { GroupColumns, groupingOf } from "../../trend/cohort-groups.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { cohortSummaryText } from "../../trend/summary.js";
 import { defineCommand } from "../command.js";
@@ -41,12 +41,17 @@ Example:
     const by = args.by ?? [];
     const { norms, normsFrom } = chooseNorms({ ...args, instrument });
     const input = await job.open(positionals);
-    const read = await readResults(input, registry, job.readOptions(), job.issue);
-    const groupOf = cohortGrouping(read, by);
-    const options = { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}), ...(normsFrom !== undefined ? { normsFrom } : {}), norms };
-    const { analyses } = analyseTrends(read.results, registry, options);
-    const rows = cohortSummary(analyses, groupOf);
+    // results are reduced as they are read (series points, each subject's group); analyses are counted, not kept
+    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}) });
+    const columns = new GroupColumns(by);
+    const read = await eachResult(input, registry, job.readOptions(), job.issue, (r, extras) => {
+      collector.add(r);
+      columns.add(r.subjectId, extras);
+    });
+    const cells = new CohortCells(groupingOf(columns, read.kind, by));
+    for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms })) cells.add(a);
+    const rows = cells.rows();
     job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
-    if (!job.quiet) return cohortSummaryText(rows, analyses.length);
+    if (!job.quiet) return cohortSummaryText(rows, collector.size);
   },
 });

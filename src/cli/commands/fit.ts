@@ -1,11 +1,12 @@
 import { numberChoice, oneOf } from "../../choice.js";
 import { readEtrFile } from "../../io/option-files.js";
-import { readResults } from "../../io/read-results.js";
-import { FIT_TABLE, fitRows } from "../../tables/fit.js";
-import { toCsv } from "../../tables/table.js";
-import { DEFAULT_REVIEW_SESSIONS, fitInstruments, fitMeasures, fitSessions } from "../../trend/fit.js";
-import { fitSummary } from "../../trend/summary.js";
-import { writeJson } from "../../io/json-stream.js";
+import { eachResult } from "../../io/read-results.js";
+import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
+import { writeCsv } from "../../tables/table.js";
+import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures } from "../../trend/fit.js";
+import { fitSummaryText } from "../../trend/summary.js";
+import { StreamedArray, writeJson } from "../../io/json-stream.js";
+import { tap } from "../../tap.js";
 import { defineCommand } from "../command.js";
 import { inputOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
 
@@ -47,10 +48,13 @@ Example:
     // one pass over every instrument; only the FIT measures' results and issues (and file-level ones) matter here
     const measures = fitMeasures(registry);
     const ids = fitInstruments(measures);
-    const read = await readResults(input, registry, job.readOptions(false), (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i));
-    const families = fitSessions(read.results.filter((r) => ids.has(r.instrument)), { sessions, measures, ...(etr ? { etr } : {}) });
-    if (format === "csv") job.write(toCsv(FIT_TABLE, fitRows(families), job.dialect()));
-    else writeJson(job.write, { etr: etr ? etr.name : null, reviewSession: sessions, families });
-    if (!job.quiet) return fitSummary(families, etr?.name);
+    const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
+    await eachResult(input, registry, job.readOptions(false), (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
+    // each rater series is built, written and let go in turn
+    let now = 0;
+    const families = tap(collector.families(), (f) => void (f.current.length && now++));
+    if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(families), job.dialect());
+    else writeJson(job.write, { etr: etr ? etr.name : null, reviewSession: sessions, families: new StreamedArray(families) });
+    if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });

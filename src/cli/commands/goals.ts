@@ -1,9 +1,9 @@
 import { dateChoice, oneOf } from "../../choice.js";
 import { readGoalsFile } from "../../io/option-files.js";
-import { readResults } from "../../io/read-results.js";
+import { eachResult } from "../../io/read-results.js";
 import { GOAL_TABLE } from "../../tables/goals.js";
 import { describeColumns, toCsv } from "../../tables/table.js";
-import { evaluateGoals, goalSampleNorms, respondentsByInstrument, validateGoals } from "../../trend/goals.js";
+import { evaluateGoals, GoalResults, validateGoals } from "../../trend/goals.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { goalsSummary } from "../../trend/summary.js";
 import { writeJson } from "../../io/json-stream.js";
@@ -48,10 +48,11 @@ Example:
     validateGoals(list, registry, args.goals);
     const input = await job.open(positionals);
     const wanted = new Set(list.map((g) => g.measure.instrument));
-    const { results } = await readResults(input, registry, { ...job.readOptions(false), ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}) }, job.issue);
-    validateGoals(list, registry, args.goals, respondentsByInstrument(results));
+    const read = new GoalResults(list, registry, { sample: normsFrom !== undefined });
+    await eachResult(input, registry, { ...job.readOptions(false), ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}) }, job.issue, (r) => read.add(r));
+    validateGoals(list, registry, args.goals, read.respondents);
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
-    const evals = evaluateGoals(list, results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: goalSampleNorms(results, registry) } : {}) });
+    const evals = evaluateGoals(list, read.results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: read.samples()! } : {}) });
     if (format === "csv") job.write(toCsv(GOAL_TABLE, evals, job.dialect()));
     else writeJson(job.write, evals);
     if (!job.quiet) return goalsSummary(evals);

@@ -1,12 +1,13 @@
 import { oneOf } from "../../choice.js";
-import { readResults } from "../../io/read-results.js";
+import { tap } from "../../tap.js";
+import { eachResult } from "../../io/read-results.js";
 import { chooseScale } from "../../registry/choose.js";
-import { describeColumns, toCsv } from "../../tables/table.js";
+import { describeColumns, writeCsv } from "../../tables/table.js";
 import { TREND_TABLE } from "../../tables/trend.js";
-import { analyseTrends } from "../../trend/classify.js";
-import { trendSummary } from "../../trend/summary.js";
+import { analyseCollected, trendCollector } from "../../trend/classify.js";
+import { TrendTally } from "../../trend/summary.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
-import { writeJson } from "../../io/json-stream.js";
+import { StreamedArray, writeJson } from "../../io/json-stream.js";
 import { defineCommand } from "../command.js";
 import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
 
@@ -42,12 +43,13 @@ Example:
     if (scale !== undefined && instrument !== undefined) chooseScale(registry.get(instrument), scale);
     const norms = chooseNorms({ ...args, instrument, scale });
     const input = await job.open(positionals);
-    const read = await readResults(input, registry, job.readOptions(), job.issue);
-    const options = { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), ...norms, since, birthDates: read.birthDates };
-    const { analyses, skipped } = analyseTrends(read.results, registry, options);
-    // JSON is written family by family: as one string a large cohort exceeds the string limit
-    if (format === "csv") job.write(toCsv(TREND_TABLE, analyses, job.dialect()));
-    else writeJson(job.write, { since, input: read.kind, analyses, skipped });
-    if (!job.quiet) return trendSummary(analyses, skipped, read);
+    // each result is reduced as it is read; each series is analysed, written and let go in turn
+    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since });
+    const read = await eachResult(input, registry, job.readOptions(), job.issue, (r) => collector.add(r));
+    const tally = new TrendTally();
+    const analyses = tap(analyseCollected(collector, registry, { ...norms, birthDates: read.birthDates }), (a) => tally.add(a));
+    if (format === "csv") writeCsv(job.write, TREND_TABLE, analyses, job.dialect());
+    else writeJson(job.write, { since, input: read.kind, analyses: new StreamedArray(analyses), skipped: collector.skipped });
+    if (!job.quiet) return tally.text(collector.skipped.length, read.kind, read.count);
   },
 });

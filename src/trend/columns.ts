@@ -1,0 +1,37 @@
+/** Compact storage for collectors that reduce results as they are read: interned values and columns of numbers. */
+
+/** Strings seen many times (subjects, dates, forms, phases) kept once and referred to by number. */
+export class Interner<T> {
+  private readonly index = new Map<string, number>();
+  readonly values: T[] = [];
+  id(key: string, value: T): number {
+    let k = this.index.get(key);
+    if (k === undefined) {
+      k = this.values.length;
+      this.values.push(value);
+      this.index.set(key, k);
+    }
+    return k;
+  }
+}
+
+/**
+ * A growable column of numbers in blocks of typed arrays: memory grows with the data, never by copying it into
+ * one twice as large (which would hold both at once).
+ */
+export class NumberColumn {
+  private readonly blocks: (Int32Array | Float64Array)[] = [];
+  constructor(private readonly make: (n: number) => Int32Array | Float64Array) {}
+  get(i: number): number {
+    return this.blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  set(i: number, x: number): void {
+    const b = i >>> BLOCK_BITS;
+    if (b === this.blocks.length) this.blocks.push(this.make(1 << BLOCK_BITS));
+    this.blocks[b]![i & BLOCK_MASK] = x;
+  }
+}
+
+const BLOCK_BITS = 16;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+export const int32 = (n: number) => new Int32Array(n);
