@@ -451,6 +451,34 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
 export const LONG_OPEN_ADMINISTRATIONS = 10_000;
 
 /**
+ * An open administration of a long file held by the long fast path (src/io/long-fast.ts) instead of
+ * longReader: the rows it was given, from which longReader builds what it would have built itself.
+ */
+export interface CompactAdministration {
+  /** its first row's fields */
+  fields: string[];
+  firstRow: number;
+  lastRow: number;
+  /** each row's item, value (as cellValue gives it) and row number, in the order of the rows */
+  items: { item: string; value: string; row: number }[];
+}
+
+/** The long fast path's open administrations, each known to longReader by its key (see begin()). */
+export interface CompactStore {
+  /** open compact administrations */
+  readonly size: number;
+  /** the open compact administration with this key, taken out of the store's lookup (its slot stays for release), or -1 */
+  detach(key: string): number;
+  /** the last row of a slot */
+  lastRow(slot: number): number;
+  /** a slot's rows as read; the slot is freed */
+  release(slot: number): CompactAdministration;
+}
+
+/** What a long reader hands on: an administration, or the slot of a compact one (with a CompactStore) */
+export type HandedOn = AdministrationWithExtras | number;
+
+/**
  * Reader for a long file: responses are grouped by subject, date, respondent and instrument. An
  * administration's rows need not be adjacent, but once `window` administrations have begun after it, it is
  * handed on (take()) to be scored, oldest first, so memory does not grow with the file. A row for an
@@ -458,9 +486,21 @@ export const LONG_OPEN_ADMINISTRATIONS = 10_000;
  * is its key and last row, to recognise such a row.
  */
 export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS) {
+  const r = longReader(plan, header, opts, window);
+  return { push: r.push, take: r.take as () => AdministrationWithExtras[], finish: r.finish as () => AdministrationWithExtras[] };
+}
+
+/**
+ * longRowReader, with the administrations a CompactStore holds in the same order and window: begin(key) opens
+ * one for the store, a row the store did not take turns its administration into the general form (as if this
+ * reader had read all its rows), and take() and finish() hand on its slot, which `general` turns into the
+ * administration when the store cannot score it.
+ */
+export function longReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS, compact?: CompactStore) {
   const idx = new Map(header.map((h, i) => [h.trim(), i]));
   /** open administrations: their first and last row, and each item's row (an object without prototype, handed on as it is) */
-  const groups = new Map<string, { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string }>();
+  type Group = { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string };
+  const groups = new Map<string, Group>();
   /** administrations handed on: key → their last row */
   const handedOn = new Map<string, number>();
   /** keys of open administrations in order of arrival, from `head` on */
@@ -483,6 +523,33 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
   };
   /** a text's length before it, so that joined texts cannot be confused */
   const part = (v: string | number | undefined) => (v === undefined ? "~" : `${String(v).length}:${v}`);
+  /** the administration's details that must be the same on each of its rows (of the row in `cur`) */
+  const metaKeyOf = (meta: RowMeta): string => {
+    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex) + part(meta.coderId) + part(meta.coderCertified === undefined ? undefined : String(meta.coderCertified));
+    for (const e of plan.extras) metaKey += part(cellValue(cur[e.index], opts.delimiter));
+    return metaKey;
+  };
+  /** a new administration from its first row (in `cur`) */
+  const open = (inst: Instrument, meta: RowMeta, metaKey: string, row: number): Group => {
+    const extras = newExtras(plan);
+    for (const e of plan.extras) extras[e.name] = cellValue(cur[e.index], opts.delimiter);
+    return { a: toAdministration(inst, meta, {}, extras, row, opts), firstRow: row, lastRow: row, itemRows: Object.create(null) as Record<string, number>, meta: metaKey };
+  };
+  /** a compact administration as push() would have built it from the same rows (which it took without an issue) */
+  const expand = (c: CompactAdministration): Group => {
+    // push() may be reading another row
+    const row = cur;
+    cur = c.fields;
+    const meta = readMeta(get, c.firstRow, opts, []);
+    const g = open(opts.registry.get(get("instrument") ?? ""), meta, metaKeyOf(meta), c.firstRow);
+    cur = row;
+    for (const { item, value, row } of c.items) {
+      g.itemRows[item] = row;
+      (g.a.responses as Record<string, string>)[item] = value;
+    }
+    g.lastRow = c.lastRow;
+    return g;
+  };
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
     if (fields.length !== plan.nColumns) return [fieldCountIssue(fields, plan, row, opts, "row not read")];
     const bad = cellProblems(fields, plan, row, opts, replacementSeen);
@@ -502,9 +569,13 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const meta = readMeta(get, row, opts, scratch);
     const issues = scratch.length > 0 ? scratch.slice() : [];
     const key = part(meta.subjectId) + part(meta.administeredOn) + part(meta.respondent ?? "") + instId;
-    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex) + part(meta.coderId) + part(meta.coderCertified === undefined ? undefined : String(meta.coderCertified));
-    for (const e of plan.extras) metaKey += part(cellValue(fields[e.index], opts.delimiter));
+    const metaKey = metaKeyOf(meta);
     let g = groups.get(key);
+    if (!g && compact !== undefined) {
+      // the store's administration goes on here, in its place in the order
+      const s = compact.detach(key);
+      if (s >= 0) groups.set(key, (g = expand(compact.release(s))));
+    }
     if (!g) {
       const last = handedOn.get(key);
       if (last !== undefined) {
@@ -514,9 +585,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
-      const extras = newExtras(plan);
-      for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
-      g = { a: toAdministration(inst, meta, {}, extras, row, opts), firstRow: row, lastRow: row, itemRows: Object.create(null) as Record<string, number>, meta: metaKey };
+      g = open(inst, meta, metaKey, row);
       groups.set(key, g);
       order.push(key);
     } else if (g.meta !== metaKey) {
@@ -534,25 +603,42 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     g.lastRow = row;
     return issues.length > 0 ? issues : NONE;
   };
-  const handOn = (key: string): AdministrationWithExtras => {
-    const g = groups.get(key)!;
-    groups.delete(key);
-    handedOn.set(key, g.lastRow);
+  const withItemRows = (g: Group): AdministrationWithExtras => {
     if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: g.itemRows };
     return g.a;
   };
+  const handOn = (key: string): HandedOn => {
+    const g = groups.get(key);
+    if (g === undefined) {
+      const s = compact!.detach(key);
+      handedOn.set(key, compact!.lastRow(s));
+      return s;
+    }
+    groups.delete(key);
+    handedOn.set(key, g.lastRow);
+    return withItemRows(g);
+  };
+  const openCount = () => groups.size + (compact?.size ?? 0);
   /** the oldest administrations beyond the window, to be scored now */
-  const take = (): AdministrationWithExtras[] => {
-    if (groups.size <= window) return [];
-    const out: AdministrationWithExtras[] = [];
+  const take = (): HandedOn[] => {
+    if (openCount() <= window) return [];
+    const out: HandedOn[] = [];
     // a Map's first keys are slow to reach once many were deleted, so the order of arrival is kept apart
-    while (groups.size > window) out.push(handOn(order[head++]!));
+    while (openCount() > window) out.push(handOn(order[head++]!));
     if (head > 4096 && head * 2 > order.length) {
       order.splice(0, head);
       head = 0;
     }
     return out;
   };
-  const finish = (): AdministrationWithExtras[] => order.slice(head).map(handOn);
-  return { push, take, finish };
+  const finish = (): HandedOn[] => order.slice(head).map(handOn);
+  /** opens an administration for the compact store: false when one with this key is open here or was handed on */
+  const begin = (key: string): boolean => {
+    if (groups.has(key) || handedOn.has(key)) return false;
+    order.push(key);
+    return true;
+  };
+  /** a handed-on compact administration the store could not score, as take() would have handed it on */
+  const general = (slot: number): AdministrationWithExtras => withItemRows(expand(compact!.release(slot)));
+  return { push, take, finish, begin, general };
 }

@@ -1,0 +1,496 @@
+/**
+ * Long input (one response per row) on the byte-level fast path. A line without quotes whose cells read plainly
+ * (no issue, cellValue and readMeta give them back as they are) and whose item belongs to an instrument that
+ * compileFastScorer takes is held here in compact form instead of longReader's objects: per open administration
+ * a pooled slot with its first line's bytes and, per item, the row, the value's bytes packed in a number and its
+ * points. No object or string is made per row; one key string per administration, which longReader needs to
+ * keep the order, the window and the administrations handed on (begin()).
+ *
+ * Any other line goes to longReader, which first turns the administration it belongs to (if held here) into the
+ * form it would have built from the same rows, in the same place of the order. So a line that repeats an item,
+ * comes after its administration was handed on, or gives other grouping values is longReader's to report, and
+ * the issues and their order are the full path's. When an administration held here is handed on, the compiled
+ * scorer writes its long CSV lines; what it declines (all items blank, a form it cannot choose, values it does
+ * not score) is handed to the full path in the general form.
+ */
+import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
+import type { Issue } from "../schema/results.js";
+import { csvCell } from "./csv.js";
+import { FAST_PIECE_BYTES, plain } from "./fast-long.js";
+import { isoDateBytesState, type CompactAdministration, type CompactStore, type Plan, type ReadOptions } from "./rows.js";
+
+/** An instrument whose rows are held here: its scorer(s) and item ids */
+interface Entry {
+  index: number;
+  id: string;
+  idBytes: Buffer;
+  /** the scorer (from birth_date on, for a birth-relative form rule) and the one before birth_date */
+  scorer: FastScorer;
+  before: FastScorer | null;
+  items: readonly string[];
+  itemBytes: Buffer[];
+  /** per item: packed value bytes → points (NaN: not plain points) */
+  memo: Map<number, number>[];
+  /** the item of the last row, so that the next item is tried first */
+  lastItem: number;
+}
+
+/** a value cell of at most this many bytes is packed in a number (1 then 8 bits per byte: under 2^53) */
+const MAX_VALUE_BYTES = 6;
+/** the packed code of an empty value */
+const BLANK = 0;
+const MEMO_SIZE = 10_000;
+const MAX_INSTRUMENT_NAMES = 256;
+
+/** Printable ASCII without " , ; (possibly empty): cellValue and readMeta's text columns take it as it is. */
+function metaPlain(s: Uint8Array, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s[i]!;
+    if (c < 33 || c > 126 || c === 34 || c === 44 || c === 59) return false;
+  }
+  return true;
+}
+
+/** an age_months cell readMeta takes without an issue: digits, then perhaps a point and digits (at most 15 each) */
+function plainAge(s: Uint8Array, a: number, b: number): boolean {
+  let i = a;
+  while (i < b && s[i]! >= 48 && s[i]! <= 57) i++;
+  if (i === a || i - a > 15) return false;
+  if (i === b) return true;
+  if (s[i] !== 46) return false;
+  const f = ++i;
+  while (i < b && s[i]! >= 48 && s[i]! <= 57) i++;
+  return i === b && i > f && i - f <= 15;
+}
+
+const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: number): boolean => {
+  if (b - a !== d - c) return false;
+  for (let i = 0; i < b - a; i++) if (x[a + i] !== y[c + i]) return false;
+  return true;
+};
+
+export interface FastLongInput extends CompactStore {
+  /** longReader's begin(), given once both exist */
+  attach(begin: (key: string) => boolean): void;
+  /**
+   * A row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine): true when it was taken
+   * (no issue); false: read it by longReader.
+   */
+  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): boolean;
+  /**
+   * Scores a handed-on slot: true, its long CSV lines gathered and its issues in `issues`, and the slot freed;
+   * false: score it by the full path (longReader's general()).
+   */
+  score(slot: number): boolean;
+  /** the issues of the administration last scored (missing items), to hand on in this order */
+  readonly issues: Issue[];
+  /** bytes gathered and not yet taken */
+  readonly pending: number;
+  /** the gathered text as UTF-8, which is then cleared: the bytes are valid only until the next score() */
+  take(): Uint8Array;
+}
+
+export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
+  const { nColumns, names } = plan;
+  const iSubject = plan.meta.subject_id ?? -1;
+  const iDate = plan.meta.administered_on ?? -1;
+  const iResp = plan.meta.respondent ?? -1;
+  const iBirth = plan.meta.birth_date ?? -1;
+  const iAge = plan.meta.age_months ?? -1;
+  const iInst = names.indexOf("instrument");
+  const iItem = names.indexOf("item");
+  const iValue = names.indexOf("value");
+  const delimiter = opts.delimiter;
+  const delimCode = delimiter.charCodeAt(0);
+  const file = opts.file;
+  const usable = iSubject >= 0 && iDate >= 0 && iInst >= 0 && iItem >= 0 && iValue >= 0;
+  // cells that must be empty: a value under no header, a form given (chosen by the full path), a sex or
+  // certification code (read and checked by the full path)
+  const mustBeEmpty = [...plan.unnamed, plan.meta.form, plan.meta.sex, plan.meta.coder_certified].filter((i): i is number => i !== undefined);
+  // text read as it is (empty or plain)
+  const textCols = [plan.meta.phase, plan.meta.gestational_weeks, plan.meta.coder_id, ...plan.extras.map((e) => e.index)].filter((i): i is number => i !== undefined);
+  // an administration's cells other than its key and its items: the same on each of its rows
+  const longCols = new Set([iSubject, iDate, iResp, iInst, iItem, iValue]);
+  const keyCols = Int32Array.from([iSubject, iDate, iResp].filter((i) => i >= 0));
+  const sameCols = Int32Array.from(names.keys()).filter((i) => !longCols.has(i));
+
+  // ---------------------------------------------------------------- instruments
+  const entries: Entry[] = [];
+  const byName = new Map<string, Entry | null>();
+  const entryFor = (id: string): Entry | null => {
+    const { registry } = opts;
+    if (!registry.has(id) || (opts.instrument !== undefined && id !== opts.instrument)) return null;
+    const inst = registry.get(id);
+    // a blank cell is a missing item here, not a code with points
+    if ([...inst.items.values()].some((it) => it.format.kind === "codes" && it.format.blank !== undefined)) return null;
+    const rule = fastFormRule(inst);
+    const names = inst.columns;
+    let scorer: FastScorer | null;
+    let before: FastScorer | null = null;
+    if (rule) {
+      scorer = compileFastScorer(inst, names, csvCell, rule.fromBirth);
+      before = compileFastScorer(inst, names, csvCell, rule.beforeBirth);
+      if (before === null || scorer === null || before.items.join(",") !== scorer.items.join(",")) return null;
+    } else scorer = compileFastScorer(inst, names, csvCell);
+    if (scorer === null) return null;
+    const e: Entry = { index: entries.length, id, idBytes: Buffer.from(id, "latin1"), scorer, before, items: scorer.items, itemBytes: scorer.items.map((it) => Buffer.from(it, "utf8")), memo: scorer.items.map(() => new Map()), lastItem: -1 };
+    entries.push(e);
+    return e;
+  };
+  let lastEntry: Entry | null = null;
+  /** the instrument of instrument cell bytes[a, b), if its rows are held here */
+  const instrument = (bytes: Buffer, a: number, b: number): Entry | null => {
+    if (lastEntry !== null && same(bytes, a, b, lastEntry.idBytes, 0, lastEntry.idBytes.length)) return lastEntry;
+    for (let j = 0; j < entries.length; j++) if (same(bytes, a, b, entries[j]!.idBytes, 0, entries[j]!.idBytes.length)) return (lastEntry = entries[j]!);
+    if (!plain(bytes, a, b)) return null;
+    const id = bytes.toString("latin1", a, b);
+    let e = byName.get(id);
+    if (e === undefined) {
+      e = entryFor(id);
+      if (byName.size < MAX_INSTRUMENT_NAMES) byName.set(id, e);
+    }
+    if (e !== null) lastEntry = e;
+    return e;
+  };
+  /** the item of item cell bytes[a, b) in e, or -1 */
+  const itemOf = (e: Entry, bytes: Buffer, a: number, b: number): number => {
+    const n = e.items.length;
+    const guess = e.lastItem + 1 < n ? e.lastItem + 1 : 0;
+    const ib = e.itemBytes;
+    if (same(bytes, a, b, ib[guess]!, 0, ib[guess]!.length)) return (e.lastItem = guess);
+    for (let i = 0; i < n; i++) if (same(bytes, a, b, ib[i]!, 0, ib[i]!.length)) return (e.lastItem = i);
+    return -1;
+  };
+  /** points of value cell bytes[a, b) (packed as `code`) for item i, NaN when the full path must read it */
+  const pointsOf = (e: Entry, i: number, code: number, bytes: Buffer, a: number, b: number): number => {
+    const m = e.memo[i]!;
+    let v = m.get(code);
+    if (v === undefined) {
+      const s = e.scorer;
+      v = NaN;
+      if (s.intItem[i] === 1) {
+        // plain digits, as scoreAdministration's own integer shortcut reads them
+        let x = 0;
+        let ok = true;
+        for (let j = a; j < b && ok; j++) {
+          const c = bytes[j]! - 48;
+          if (c < 0 || c > 9) ok = false;
+          x = x * 10 + c;
+        }
+        if (ok && x >= s.min[i]! && x <= s.max[i]!) v = x;
+      } else if (s.parse(i, bytes.toString("latin1", a, b))) v = s.points[i]!;
+      if (m.size >= MEMO_SIZE) m.clear();
+      m.set(code, v);
+    }
+    return v;
+  };
+
+  // ---------------------------------------------------------------- slots
+  let cap = 0;
+  let lines: Buffer[] = [];
+  let lineLen = new Int32Array(0);
+  /** cell k of slot s's first line is lines[s][cs[s * nColumns + k], ce[s * nColumns + k]) */
+  let cs = new Int32Array(0);
+  let ce = new Int32Array(0);
+  let slotEntry = new Int32Array(0);
+  let firstRow = new Float64Array(0);
+  let lastRowOf = new Float64Array(0);
+  let hashOf = new Int32Array(0);
+  let next = new Int32Array(0);
+  let nItems = new Int32Array(0);
+  const keys: string[] = [];
+  /** per slot and item: its row (0: no row yet), value code, points; and the items in the order of their rows */
+  const itemRow: Float64Array[] = [];
+  const itemCode: Float64Array[] = [];
+  const itemPoints: Float64Array[] = [];
+  const itemOrder: Uint16Array[] = [];
+  const free: number[] = [];
+  const heads = new Map<number, number>();
+  const byKey = new Map<string, number>();
+  let size = 0;
+  let lastSlot = -1;
+  const grow = () => {
+    const c = Math.max(64, cap * 2);
+    const more = <T extends Int32Array | Float64Array>(a: T, n = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(c * n);
+      b.set(a);
+      return b;
+    };
+    lineLen = more(lineLen);
+    cs = more(cs, nColumns);
+    ce = more(ce, nColumns);
+    slotEntry = more(slotEntry);
+    firstRow = more(firstRow);
+    lastRowOf = more(lastRowOf);
+    hashOf = more(hashOf);
+    next = more(next);
+    nItems = more(nItems);
+    for (let s = c - 1; s >= cap; s--) free.push(s);
+    lines = lines.concat(Array.from({ length: c - cap }, () => Buffer.allocUnsafe(0)));
+    cap = c;
+  };
+  const hash = (e: Entry, bytes: Uint8Array, k: Int32Array, kEnd: Int32Array, base: number): number => {
+    let h = 0x811c9dc5 ^ e.index;
+    for (let j = 0; j < keyCols.length; j++) {
+      const col = keyCols[j]!;
+      const a = k[base + col]!;
+      const b = kEnd[base + col]!;
+      for (let i = a; i < b; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+      h = Math.imul(h ^ 0xff, 0x01000193);
+    }
+    return h;
+  };
+  /** the row in fs/fe has the key of slot s */
+  const sameKey = (s: number, e: Entry, bytes: Uint8Array): boolean => {
+    if (slotEntry[s] !== e.index) return false;
+    const line = lines[s]!;
+    const o = s * nColumns;
+    return (
+      same(bytes, fs[iSubject]!, fe[iSubject]!, line, cs[o + iSubject]!, ce[o + iSubject]!) &&
+      same(bytes, fs[iDate]!, fe[iDate]!, line, cs[o + iDate]!, ce[o + iDate]!) &&
+      (iResp < 0 || same(bytes, fs[iResp]!, fe[iResp]!, line, cs[o + iResp]!, ce[o + iResp]!))
+    );
+  };
+  const find = (e: Entry, bytes: Uint8Array, h: number): number => {
+    for (let s = heads.get(h) ?? -1; s >= 0; s = next[s]!) if (sameKey(s, e, bytes)) return s;
+    return -1;
+  };
+  const unlink = (s: number) => {
+    const h = hashOf[s]!;
+    let p = heads.get(h)!;
+    if (p === s) {
+      if (next[s]! < 0) heads.delete(h);
+      else heads.set(h, next[s]!);
+      return;
+    }
+    while (next[p] !== s) p = next[p]!;
+    next[p] = next[s]!;
+  };
+  const freeSlot = (s: number) => {
+    free.push(s);
+    if (lastSlot === s) lastSlot = -1;
+  };
+  /** the value of an item of slot s, as cellValue gives it */
+  const valueText = (code: number): string => {
+    let t = "";
+    for (let c = code; c > 1; c = Math.floor(c / 256)) t = String.fromCharCode(c % 256) + t;
+    return t;
+  };
+
+  // ---------------------------------------------------------------- rows
+  const fs = new Int32Array(nColumns);
+  const fe = new Int32Array(nColumns);
+  let begin: (key: string) => boolean = () => false;
+  const part = (bytes: Buffer, a: number, b: number) => `${b - a}:${bytes.toString("latin1", a, b)}`;
+
+  const line = (bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): boolean => {
+    if (replacementSeen || !usable) return false;
+    let k = 0;
+    fs[0] = start;
+    for (let p = start; p < end; p++)
+      if (bytes[p] === delimCode) {
+        if (++k === nColumns) return false;
+        fe[k - 1] = p;
+        fs[k] = p + 1;
+      }
+    if (k !== nColumns - 1) return false;
+    fe[k] = end;
+    const e = instrument(bytes, fs[iInst]!, fe[iInst]!);
+    if (e === null) return false;
+    const item = itemOf(e, bytes, fs[iItem]!, fe[iItem]!);
+    if (item < 0) return false;
+    // the value, packed
+    const v0 = fs[iValue]!;
+    const v1 = fe[iValue]!;
+    let code = BLANK;
+    let points = 0;
+    if (v1 > v0) {
+      if (v1 - v0 > MAX_VALUE_BYTES || !metaPlain(bytes, v0, v1)) return false;
+      code = 1;
+      for (let p = v0; p < v1; p++) code = code * 256 + bytes[p]!;
+      points = pointsOf(e, item, code, bytes, v0, v1);
+      if (points !== points) return false;
+    }
+    // the key and the other cells, read without an issue and as they are
+    if (!plain(bytes, fs[iSubject]!, fe[iSubject]!) || isoDateBytesState(bytes, fs[iDate]!, fe[iDate]!) !== 1) return false;
+    if (iResp >= 0 && fe[iResp]! > fs[iResp]! && !plain(bytes, fs[iResp]!, fe[iResp]!)) return false;
+    for (let j = 0; j < mustBeEmpty.length; j++) if (fe[mustBeEmpty[j]!] !== fs[mustBeEmpty[j]!]) return false;
+    for (let j = 0; j < textCols.length; j++) if (!metaPlain(bytes, fs[textCols[j]!]!, fe[textCols[j]!]!)) return false;
+    if (iBirth >= 0 && fe[iBirth]! > fs[iBirth]! && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
+    if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return false;
+
+    let s = lastSlot;
+    if (s < 0 || !sameKey(s, e, bytes)) s = find(e, bytes, hash(e, bytes, fs, fe, 0));
+    if (s >= 0) {
+      // a repeated item or other grouping values: longReader reports them
+      if (itemRow[s]![item] !== 0) return false;
+      const line = lines[s]!;
+      const o = s * nColumns;
+      for (let j = 0; j < sameCols.length; j++) {
+        const c = sameCols[j]!;
+        if (!same(bytes, fs[c]!, fe[c]!, line, cs[o + c]!, ce[o + c]!)) return false;
+      }
+    } else {
+      // a new administration, unless longReader has it open or handed it on
+      const key = part(bytes, fs[iSubject]!, fe[iSubject]!) + part(bytes, fs[iDate]!, fe[iDate]!) + (iResp < 0 ? "0:" : part(bytes, fs[iResp]!, fe[iResp]!)) + e.id;
+      if (!begin(key)) return false;
+      if (free.length === 0) grow();
+      s = free.pop()!;
+      const n = end - start;
+      if (lines[s]!.length < n) lines[s] = Buffer.allocUnsafe(Math.max(n, 64));
+      bytes.copy(lines[s]!, 0, start, end);
+      lineLen[s] = n;
+      const o = s * nColumns;
+      for (let c = 0; c < nColumns; c++) {
+        cs[o + c] = fs[c]! - start;
+        ce[o + c] = fe[c]! - start;
+      }
+      const m = e.items.length;
+      if (itemRow[s] === undefined || itemRow[s]!.length < m) {
+        itemRow[s] = new Float64Array(m);
+        itemCode[s] = new Float64Array(m);
+        itemPoints[s] = new Float64Array(m);
+        itemOrder[s] = new Uint16Array(m);
+      } else itemRow[s]!.fill(0);
+      slotEntry[s] = e.index;
+      firstRow[s] = row;
+      nItems[s] = 0;
+      const h = hash(e, lines[s]!, cs, ce, o);
+      hashOf[s] = h;
+      next[s] = heads.get(h) ?? -1;
+      heads.set(h, s);
+      keys[s] = key;
+      byKey.set(key, s);
+      size++;
+    }
+    itemRow[s]![item] = row;
+    itemCode[s]![item] = code;
+    itemPoints[s]![item] = points;
+    itemOrder[s]![nItems[s]!++] = item;
+    lastRowOf[s] = row;
+    lastSlot = s;
+    return true;
+  };
+
+  // ---------------------------------------------------------------- scoring
+  let buf = Buffer.allocUnsafe(FAST_PIECE_BYTES * 2);
+  let pos = 0;
+  const room = (n: number) => {
+    if (pos + n <= buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
+    buf.copy(bigger, 0, 0, pos);
+    buf = bigger;
+  };
+  const issues: Issue[] = [];
+
+  const score = (s: number): boolean => {
+    if (issues.length > 0) issues.length = 0;
+    const e = entries[slotEntry[s]!]!;
+    const line = lines[s]!;
+    const o = s * nColumns;
+    const d0 = cs[o + iDate]!;
+    let scorer = e.scorer;
+    if (e.before !== null) {
+      // before birth_date (both plain yyyy-mm-dd, so their bytes compare as dates); no birth_date: the full path
+      if (iBirth < 0 || ce[o + iBirth] === cs[o + iBirth]) return false;
+      const b0 = cs[o + iBirth]!;
+      let cmp = 0;
+      for (let j = 0; j < 10 && cmp === 0; j++) cmp = line[d0 + j]! - line[b0 + j]!;
+      if (cmp < 0) scorer = e.before;
+    }
+    const rows = itemRow[s]!;
+    const codes = itemCode[s]!;
+    const pts = itemPoints[s]!;
+    const { points, missing } = scorer;
+    const n = e.items.length;
+    let blank = 0;
+    for (let i = 0; i < n; i++) {
+      if (rows[i] === 0 || codes[i] === BLANK) {
+        missing[i] = 1;
+        blank++;
+      } else {
+        missing[i] = 0;
+        points[i] = pts[i]!;
+      }
+    }
+    if (blank === n || !scorer.score(blank > 0)) return false;
+    const s0 = cs[o + iSubject]!;
+    const s1 = ce[o + iSubject]!;
+    const d1 = ce[o + iDate]!;
+    const r0 = iResp < 0 ? 0 : cs[o + iResp]!;
+    const r1 = iResp < 0 ? 0 : ce[o + iResp]!;
+    // scoreWith's issues: the file, the administration's first row, its subject and date added (as the full path
+    // traces them), in the order made
+    const made = scorer.issues;
+    for (let k = 0; k < made.length; k++) {
+      const issue = made[k]!;
+      if (file !== undefined) issue.file = file;
+      issue.row = firstRow[s]!;
+      if (issue.subjectId === undefined) issue.subjectId = line.toString("latin1", s0, s1);
+      if (issue.administeredOn === undefined) issue.administeredOn = line.toString("latin1", d0, d1);
+      issues.push(issue);
+    }
+    // every line starts with the administration's cells (plain ASCII), written once and copied for the others
+    const start = pos;
+    const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
+    room(headLen);
+    pos += line.copy(buf, pos, s0, s1);
+    buf[pos++] = 44;
+    pos += line.copy(buf, pos, d0, d1);
+    buf[pos++] = 44;
+    pos += line.copy(buf, pos, r0, r1);
+    buf[pos++] = 44;
+    const tails = scorer.tails;
+    for (let t = 0; t < tails.length; t++) {
+      const bytes = tails[t]!.bytes;
+      room(headLen + bytes.length);
+      if (t > 0) pos += buf.copy(buf, pos, start, start + headLen);
+      buf.set(bytes, pos);
+      pos += bytes.length;
+    }
+    freeSlot(s);
+    return true;
+  };
+
+  return {
+    get size() {
+      return size;
+    },
+    detach(key) {
+      const s = byKey.get(key);
+      if (s === undefined) return -1;
+      byKey.delete(key);
+      unlink(s);
+      size--;
+      if (lastSlot === s) lastSlot = -1;
+      return s;
+    },
+    lastRow: (s) => lastRowOf[s]!,
+    release(s): CompactAdministration {
+      const e = entries[slotEntry[s]!]!;
+      const order = itemOrder[s]!;
+      const items: CompactAdministration["items"] = [];
+      for (let k = 0; k < nItems[s]!; k++) {
+        const i = order[k]!;
+        items.push({ item: e.items[i]!, value: valueText(itemCode[s]![i]!), row: itemRow[s]![i]! });
+      }
+      const out = { fields: lines[s]!.toString("utf8", 0, lineLen[s]!).split(delimiter), firstRow: firstRow[s]!, lastRow: lastRowOf[s]!, items };
+      freeSlot(s);
+      return out;
+    },
+    attach(b) {
+      begin = b;
+    },
+    line,
+    score,
+    issues,
+    get pending() {
+      return pos;
+    },
+    take() {
+      const bytes = buf.subarray(0, pos);
+      pos = 0;
+      return bytes;
+    },
+  };
+}
