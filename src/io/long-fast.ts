@@ -70,8 +70,8 @@ const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: 
 };
 
 export interface FastLongInput extends CompactStore {
-  /** longReader's begin(), given once both exist */
-  attach(begin: (key: string) => boolean): void;
+  /** longReader's begin() and known(), given once both exist */
+  attach(reader: { begin(slot: number): number; known(key: string): boolean }): void;
   /**
    * A row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine): true when it was taken
    * (no issue); false: read it by longReader.
@@ -111,7 +111,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   const textCols = [plan.meta.phase, plan.meta.gestational_weeks, plan.meta.coder_id, ...plan.extras.map((e) => e.index)].filter((i): i is number => i !== undefined);
   // an administration's cells other than its key and its items: the same on each of its rows
   const longCols = new Set([iSubject, iDate, iResp, iInst, iItem, iValue]);
-  const keyCols = Int32Array.from([iSubject, iDate, iResp].filter((i) => i >= 0));
+  const keyCols = Int32Array.from([iInst, iSubject, iDate, iResp].filter((i) => i >= 0));
   const sameCols = Int32Array.from(names.keys()).filter((i) => !longCols.has(i));
 
   // ---------------------------------------------------------------- instruments
@@ -198,15 +198,16 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   let hashOf = new Int32Array(0);
   let next = new Int32Array(0);
   let nItems = new Int32Array(0);
-  const keys: string[] = [];
+  /** each slot's place in longReader's order */
+  let position = new Float64Array(0);
   /** per slot and item: its row (0: no row yet), value code, points; and the items in the order of their rows */
   const itemRow: Float64Array[] = [];
   const itemCode: Float64Array[] = [];
   const itemPoints: Float64Array[] = [];
   const itemOrder: Uint16Array[] = [];
   const free: number[] = [];
+  /** open slots by the hash of their key (chained by `next`) */
   const heads = new Map<number, number>();
-  const byKey = new Map<string, number>();
   let size = 0;
   let lastSlot = -1;
   const grow = () => {
@@ -225,12 +226,14 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     hashOf = more(hashOf);
     next = more(next);
     nItems = more(nItems);
+    position = more(position);
     for (let s = c - 1; s >= cap; s--) free.push(s);
     lines = lines.concat(Array.from({ length: c - cap }, () => Buffer.allocUnsafe(0)));
     cap = c;
   };
-  const hash = (e: Entry, bytes: Uint8Array, k: Int32Array, kEnd: Int32Array, base: number): number => {
-    let h = 0x811c9dc5 ^ e.index;
+  /** FNV-1a of the key's cells k[base + col]…kEnd[base + col] in `bytes` (instrument, subject, date, respondent) */
+  const hash = (bytes: Uint8Array, k: Int32Array, kEnd: Int32Array, base: number): number => {
+    let h = 0x811c9dc5;
     for (let j = 0; j < keyCols.length; j++) {
       const col = keyCols[j]!;
       const a = k[base + col]!;
@@ -239,6 +242,20 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       h = Math.imul(h ^ 0xff, 0x01000193);
     }
     return h;
+  };
+  /** the same hash of the key's cells as text (no byte of a cell held here is above 126, so character codes are bytes) */
+  const hashText = (parts: readonly string[]): number => {
+    let h = 0x811c9dc5;
+    for (const t of parts) {
+      for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ 0xff, 0x01000193);
+    }
+    return h;
+  };
+  const sameText = (t: string, x: Uint8Array, a: number, b: number): boolean => {
+    if (t.length !== b - a) return false;
+    for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== x[a + i]) return false;
+    return true;
   };
   /** the row in fs/fe has the key of slot s */
   const sameKey = (s: number, e: Entry, bytes: Uint8Array): boolean => {
@@ -266,6 +283,101 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     while (next[p] !== s) p = next[p]!;
     next[p] = next[s]!;
   };
+  /** the key's cells as text, in keyCols order; null when no administration held here can have it */
+  const keyText = (subject: string | undefined, date: string | undefined, respondent: string, instrument: string): string[] | null => {
+    if (subject === undefined || date === undefined) return null;
+    const parts: string[] = [];
+    for (let j = 0; j < keyCols.length; j++) {
+      const c = keyCols[j]!;
+      parts.push(c === iInst ? instrument : c === iSubject ? subject : c === iDate ? date : respondent);
+    }
+    return parts;
+  };
+
+  // Administrations handed on, to recognise a later row: each key's cells (instrument, subject, date and
+  // respondent, each ended by a 0 byte) in `doneBytes`, found by hash in an open-addressing table.
+  let doneBytes = Buffer.allocUnsafe(1 << 16);
+  let donePos = 0;
+  let doneStart = new Float64Array(1024);
+  let doneLast = new Float64Array(1024);
+  let doneHash = new Int32Array(1024);
+  let doneCount = 0;
+  /** record + 1 by hash, linear probing */
+  let doneTable = new Int32Array(4096);
+  const doneInsert = (r: number) => {
+    const mask = doneTable.length - 1;
+    let i = doneHash[r]! & mask;
+    while (doneTable[i] !== 0) i = (i + 1) & mask;
+    doneTable[i] = r + 1;
+  };
+  const handOut = (s: number) => {
+    unlink(s);
+    size--;
+    if (lastSlot === s) lastSlot = -1;
+    const line = lines[s]!;
+    const o = s * nColumns;
+    let n = 0;
+    for (let j = 0; j < keyCols.length; j++) n += ce[o + keyCols[j]!]! - cs[o + keyCols[j]!]! + 1;
+    if (donePos + n > doneBytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(doneBytes.length * 2, donePos + n));
+      doneBytes.copy(bigger, 0, 0, donePos);
+      doneBytes = bigger;
+    }
+    if (doneCount === doneStart.length) {
+      const c = doneCount * 2;
+      const grown = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(c);
+        b.set(a);
+        return b;
+      };
+      doneStart = grown(doneStart);
+      doneLast = grown(doneLast);
+      doneHash = grown(doneHash);
+    }
+    const r = doneCount++;
+    doneStart[r] = donePos;
+    doneLast[r] = lastRowOf[s]!;
+    doneHash[r] = hashOf[s]!;
+    for (let j = 0; j < keyCols.length; j++) {
+      donePos += line.copy(doneBytes, donePos, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!);
+      doneBytes[donePos++] = 0;
+    }
+    if (doneCount * 2 > doneTable.length) {
+      doneTable = new Int32Array(doneTable.length * 2);
+      for (let k = 0; k < doneCount; k++) doneInsert(k);
+    } else doneInsert(r);
+  };
+  /** the record handed on whose key `same(j, p, q)` finds cell by cell (keyCols order) in doneBytes[p, q), or -1 */
+  const doneFind = (h: number, same: (j: number, p: number) => number): number => {
+    const mask = doneTable.length - 1;
+    for (let i = h & mask; doneTable[i] !== 0; i = (i + 1) & mask) {
+      const r = doneTable[i]! - 1;
+      if (doneHash[r] !== h) continue;
+      let p = doneStart[r]!;
+      let j = 0;
+      for (; j < keyCols.length && p >= 0; j++) p = same(j, p);
+      if (p >= 0) return r;
+    }
+    return -1;
+  };
+  /** cell j of the row in fs/fe at doneBytes[p, …): where the next cell starts, or -1 */
+  const doneRowCell = (j: number, p: number): number => {
+    const c = keyCols[j]!;
+    const a = fs[c]!;
+    const n = fe[c]! - a;
+    const bytes = rowBytes;
+    for (let i = 0; i < n; i++) if (doneBytes[p + i] !== bytes[a + i]) return -1;
+    return doneBytes[p + n] === 0 ? p + n + 1 : -1;
+  };
+  let rowBytes: Uint8Array = doneBytes;
+  let textParts: string[] = [];
+  const doneTextCell = (j: number, p: number): number => {
+    const t = textParts[j]!;
+    for (let i = 0; i < t.length; i++) if (doneBytes[p + i] !== t.charCodeAt(i)) return -1;
+    return doneBytes[p + t.length] === 0 ? p + t.length + 1 : -1;
+  };
+  /** hashes of the keys longReader holds: a row with one of them asks longReader (known()) */
+  const general = new Set<number>();
   const freeSlot = (s: number) => {
     free.push(s);
     if (lastSlot === s) lastSlot = -1;
@@ -280,7 +392,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   // ---------------------------------------------------------------- rows
   const fs = new Int32Array(nColumns);
   const fe = new Int32Array(nColumns);
-  let begin: (key: string) => boolean = () => false;
+  let reader: { begin(slot: number): number; known(key: string): boolean } | null = null;
   const part = (bytes: Buffer, a: number, b: number) => `${b - a}:${bytes.toString("latin1", a, b)}`;
 
   const line = (bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): boolean => {
@@ -320,7 +432,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return false;
 
     let s = lastSlot;
-    if (s < 0 || !sameKey(s, e, bytes)) s = find(e, bytes, hash(e, bytes, fs, fe, 0));
+    let h = 0;
+    if (s < 0 || !sameKey(s, e, bytes)) s = find(e, bytes, (h = hash(bytes, fs, fe, 0)));
     if (s >= 0) {
       // a repeated item or other grouping values: longReader reports them
       if (itemRow[s]![item] !== 0) return false;
@@ -331,9 +444,14 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         if (!same(bytes, fs[c]!, fe[c]!, line, cs[o + c]!, ce[o + c]!)) return false;
       }
     } else {
-      // a new administration, unless longReader has it open or handed it on
-      const key = part(bytes, fs[iSubject]!, fe[iSubject]!) + part(bytes, fs[iDate]!, fe[iDate]!) + (iResp < 0 ? "0:" : part(bytes, fs[iResp]!, fe[iResp]!)) + e.id;
-      if (!begin(key)) return false;
+      // a new administration, unless longReader holds one with its key, or it was handed on (a late row)
+      if (reader === null) return false;
+      if (general.size > 0 && general.has(h)) {
+        const key = part(bytes, fs[iSubject]!, fe[iSubject]!) + part(bytes, fs[iDate]!, fe[iDate]!) + (iResp < 0 ? "0:" : part(bytes, fs[iResp]!, fe[iResp]!)) + e.id;
+        if (reader.known(key)) return false;
+      }
+      rowBytes = bytes;
+      if (doneCount > 0 && doneFind(h, doneRowCell) >= 0) return false;
       if (free.length === 0) grow();
       s = free.pop()!;
       const n = end - start;
@@ -355,12 +473,10 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       slotEntry[s] = e.index;
       firstRow[s] = row;
       nItems[s] = 0;
-      const h = hash(e, lines[s]!, cs, ce, o);
       hashOf[s] = h;
       next[s] = heads.get(h) ?? -1;
       heads.set(h, s);
-      keys[s] = key;
-      byKey.set(key, s);
+      position[s] = reader.begin(s);
       size++;
     }
     itemRow[s]![item] = row;
@@ -456,16 +572,36 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     get size() {
       return size;
     },
-    detach(key) {
-      const s = byKey.get(key);
-      if (s === undefined) return -1;
-      byKey.delete(key);
-      unlink(s);
-      size--;
-      if (lastSlot === s) lastSlot = -1;
-      return s;
+    detach(subject, date, respondent, instrument) {
+      const parts = keyText(subject, date, respondent, instrument);
+      if (parts === null || heads.size === 0) return -1;
+      const h = hashText(parts);
+      for (let s = heads.get(h) ?? -1; s >= 0; s = next[s]!) {
+        const line = lines[s]!;
+        const o = s * nColumns;
+        let j = 0;
+        while (j < keyCols.length && sameText(parts[j]!, line, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!)) j++;
+        if (j === keyCols.length) {
+          unlink(s);
+          size--;
+          if (lastSlot === s) lastSlot = -1;
+          return s;
+        }
+      }
+      return -1;
     },
-    lastRow: (s) => lastRowOf[s]!,
+    handedOn(subject, date, respondent, instrument) {
+      const parts = keyText(subject, date, respondent, instrument);
+      if (parts === null || doneCount === 0) return undefined;
+      textParts = parts;
+      const r = doneFind(hashText(parts), doneTextCell);
+      return r < 0 ? undefined : doneLast[r]!;
+    },
+    general(subject, date, respondent, instrument) {
+      const parts = keyText(subject, date, respondent, instrument);
+      if (parts !== null) general.add(hashText(parts));
+    },
+    handOut,
     release(s): CompactAdministration {
       const e = entries[slotEntry[s]!]!;
       const order = itemOrder[s]!;
@@ -474,12 +610,12 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         const i = order[k]!;
         items.push({ item: e.items[i]!, value: valueText(itemCode[s]![i]!), row: itemRow[s]![i]! });
       }
-      const out = { fields: lines[s]!.toString("utf8", 0, lineLen[s]!).split(delimiter), firstRow: firstRow[s]!, lastRow: lastRowOf[s]!, items };
+      const out = { fields: lines[s]!.toString("utf8", 0, lineLen[s]!).split(delimiter), firstRow: firstRow[s]!, lastRow: lastRowOf[s]!, items, position: position[s]! };
       freeSlot(s);
       return out;
     },
-    attach(b) {
-      begin = b;
+    attach(r) {
+      reader = r;
     },
     line,
     score,

@@ -461,16 +461,25 @@ export interface CompactAdministration {
   lastRow: number;
   /** each row's item, value (as cellValue gives it) and row number, in the order of the rows */
   items: { item: string; value: string; row: number }[];
+  /** its place in longReader's order (what begin() returned) */
+  position: number;
 }
 
-/** The long fast path's open administrations, each known to longReader by its key (see begin()). */
+/**
+ * The long fast path's administrations: open ones (in longReader's order, see begin()) and those handed on, by
+ * the cells of their key as readMeta gives them (subject, date, respondent or "", instrument).
+ */
 export interface CompactStore {
   /** open compact administrations */
   readonly size: number;
-  /** the open compact administration with this key, taken out of the store's lookup (its slot stays for release), or -1 */
-  detach(key: string): number;
-  /** the last row of a slot */
-  lastRow(slot: number): number;
+  /** the open one with this key, taken out of the store's lookup (its slot stays until release()), or -1 */
+  detach(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): number;
+  /** the last row of the one with this key that was handed on, or undefined */
+  handedOn(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): number | undefined;
+  /** longReader holds an administration with this key (open or handed on): rows with it are longReader's */
+  general(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): void;
+  /** the slot is handed on (to score() or release()): its key is kept to recognise a later row */
+  handOut(slot: number): void;
   /** a slot's rows as read; the slot is freed */
   release(slot: number): CompactAdministration;
 }
@@ -491,7 +500,7 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
 }
 
 /**
- * longRowReader, with the administrations a CompactStore holds in the same order and window: begin(key) opens
+ * longRowReader, with the administrations a CompactStore holds in the same order and window: begin() opens
  * one for the store, a row the store did not take turns its administration into the general form (as if this
  * reader had read all its rows), and take() and finish() hand on its slot, which `general` turns into the
  * administration when the store cannot score it.
@@ -501,11 +510,13 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
   /** open administrations: their first and last row, and each item's row (an object without prototype, handed on as it is) */
   type Group = { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string };
   const groups = new Map<string, Group>();
-  /** administrations handed on: key → their last row */
+  /** administrations handed on: key → their last row (the store keeps those it held) */
   const handedOn = new Map<string, number>();
-  /** keys of open administrations in order of arrival, from `head` on */
-  const order: string[] = [];
+  /** open administrations in order of arrival, from `head` on: their keys, or the store's slots */
+  let order: (string | number)[] = [];
   let head = 0;
+  /** entries of `order` dropped from its start */
+  let base = 0;
   // built once, not per row (a long file has a row per item): the row being read, and a scratch issue list
   let cur: readonly string[] = [];
   const get = (col: string) => {
@@ -573,11 +584,16 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
     let g = groups.get(key);
     if (!g && compact !== undefined) {
       // the store's administration goes on here, in its place in the order
-      const s = compact.detach(key);
-      if (s >= 0) groups.set(key, (g = expand(compact.release(s))));
+      const s = compact.detach(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
+      if (s >= 0) {
+        const c = compact.release(s);
+        groups.set(key, (g = expand(c)));
+        order[c.position - base] = key;
+        compact.general(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
+      }
     }
     if (!g) {
-      const last = handedOn.get(key);
+      const last = handedOn.get(key) ?? compact?.handedOn(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
       if (last !== undefined) {
         const issue = err(issues, row, "invalid_value", "(row)", `${meta.subjectId ?? ""}, ${meta.administeredOn ?? ""}, ${meta.respondent ?? ""}, ${instId}`, `an administration's rows within ${window.toLocaleString("en")} administrations of each other`);
         issue.message =
@@ -588,6 +604,7 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
       g = open(inst, meta, metaKey, row);
       groups.set(key, g);
       order.push(key);
+      compact?.general(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
     } else if (g.meta !== metaKey) {
       err(issues, row, "invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.firstRow})`);
       return issues;
@@ -607,13 +624,12 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
     if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: g.itemRows };
     return g.a;
   };
-  const handOn = (key: string): HandedOn => {
-    const g = groups.get(key);
-    if (g === undefined) {
-      const s = compact!.detach(key);
-      handedOn.set(key, compact!.lastRow(s));
-      return s;
+  const handOn = (key: string | number): HandedOn => {
+    if (typeof key === "number") {
+      compact!.handOut(key);
+      return key;
     }
+    const g = groups.get(key)!;
     groups.delete(key);
     handedOn.set(key, g.lastRow);
     return withItemRows(g);
@@ -626,19 +642,18 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
     // a Map's first keys are slow to reach once many were deleted, so the order of arrival is kept apart
     while (openCount() > window) out.push(handOn(order[head++]!));
     if (head > 4096 && head * 2 > order.length) {
-      order.splice(0, head);
+      order = order.slice(head);
+      base += head;
       head = 0;
     }
     return out;
   };
   const finish = (): HandedOn[] => order.slice(head).map(handOn);
-  /** opens an administration for the compact store: false when one with this key is open here or was handed on */
-  const begin = (key: string): boolean => {
-    if (groups.has(key) || handedOn.has(key)) return false;
-    order.push(key);
-    return true;
-  };
+  /** opens an administration for the store, in slot `slot`: its place in the order */
+  const begin = (slot: number): number => order.push(slot) - 1 + base;
+  /** this reader holds an administration with this key (see CompactStore.general) */
+  const known = (key: string): boolean => groups.has(key) || handedOn.has(key);
   /** a handed-on compact administration the store could not score, as take() would have handed it on */
   const general = (slot: number): AdministrationWithExtras => withItemRows(expand(compact!.release(slot)));
-  return { push, take, finish, begin, general };
+  return { push, take, finish, begin, known, general };
 }

@@ -175,7 +175,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
           }
         };
         if (fast !== null) {
-          fast.attach(reader.begin);
+          fast.attach(reader);
           flushFast = flush;
           onLine = (bytes, start, end, row, replacementSeen) => {
             if (!fast.line(bytes, start, end, replacementSeen, row)) return false;
