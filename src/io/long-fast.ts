@@ -63,6 +63,21 @@ function plainAge(s: Uint8Array, a: number, b: number): boolean {
   return i === b && i > f && i - f <= 15;
 }
 
+/** FNV-1a's low bits depend on the low bits alone: mixed (murmur3's finish) and kept a small integer */
+const mix = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x3fffffff;
+};
+
+/** x[a, b) to `to` at p (small copies: Buffer.copy costs more than the loop); returns where it ends */
+const copy = (to: Uint8Array, p: number, x: Uint8Array, a: number, b: number): number => {
+  for (let i = a; i < b; i++) to[p++] = x[i]!;
+  return p;
+};
+
 const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: number): boolean => {
   if (b - a !== d - c) return false;
   for (let i = 0; i < b - a; i++) if (x[a + i] !== y[c + i]) return false;
@@ -206,8 +221,10 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   const itemPoints: Float64Array[] = [];
   const itemOrder: Uint16Array[] = [];
   const free: number[] = [];
-  /** open slots by the hash of their key (chained by `next`) */
-  const heads = new Map<number, number>();
+  /** open slots by the hash of their key: the first slot + 1 of each bucket (chained by `next`), 2 buckets a slot */
+  let heads = new Int32Array(128);
+  /** 1 for an open slot */
+  let attached = new Uint8Array(0);
   let size = 0;
   let lastSlot = -1;
   const grow = () => {
@@ -227,6 +244,11 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     next = more(next);
     nItems = more(nItems);
     position = more(position);
+    const was = attached;
+    attached = new Uint8Array(c);
+    attached.set(was);
+    heads = new Int32Array(c * 2);
+    for (let s = 0; s < cap; s++) if (attached[s] === 1) link(s);
     for (let s = c - 1; s >= cap; s--) free.push(s);
     lines = lines.concat(Array.from({ length: c - cap }, () => Buffer.allocUnsafe(0)));
     cap = c;
@@ -241,7 +263,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       for (let i = a; i < b; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
       h = Math.imul(h ^ 0xff, 0x01000193);
     }
-    return h;
+    return mix(h);
   };
   /** the same hash of the key's cells as text (no byte of a cell held here is above 126, so character codes are bytes) */
   const hashText = (parts: readonly string[]): number => {
@@ -250,7 +272,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
       h = Math.imul(h ^ 0xff, 0x01000193);
     }
-    return h;
+    return mix(h);
   };
   const sameText = (t: string, x: Uint8Array, a: number, b: number): boolean => {
     if (t.length !== b - a) return false;
@@ -269,15 +291,21 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     );
   };
   const find = (e: Entry, bytes: Uint8Array, h: number): number => {
-    for (let s = heads.get(h) ?? -1; s >= 0; s = next[s]!) if (sameKey(s, e, bytes)) return s;
+    for (let s = heads[h & (heads.length - 1)]! - 1; s >= 0; s = next[s]!) if (hashOf[s] === h && sameKey(s, e, bytes)) return s;
     return -1;
   };
+  const link = (s: number) => {
+    const b = hashOf[s]! & (heads.length - 1);
+    next[s] = heads[b]! - 1;
+    heads[b] = s + 1;
+    attached[s] = 1;
+  };
   const unlink = (s: number) => {
-    const h = hashOf[s]!;
-    let p = heads.get(h)!;
+    attached[s] = 0;
+    const b = hashOf[s]! & (heads.length - 1);
+    let p = heads[b]! - 1;
     if (p === s) {
-      if (next[s]! < 0) heads.delete(h);
-      else heads.set(h, next[s]!);
+      heads[b] = next[s]! + 1;
       return;
     }
     while (next[p] !== s) p = next[p]!;
@@ -339,7 +367,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     doneLast[r] = lastRowOf[s]!;
     doneHash[r] = hashOf[s]!;
     for (let j = 0; j < keyCols.length; j++) {
-      donePos += line.copy(doneBytes, donePos, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!);
+      donePos = copy(doneBytes, donePos, line, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!);
       doneBytes[donePos++] = 0;
     }
     if (doneCount * 2 > doneTable.length) {
@@ -423,14 +451,6 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       points = pointsOf(e, item, code, bytes, v0, v1);
       if (points !== points) return false;
     }
-    // the key and the other cells, read without an issue and as they are
-    if (!plain(bytes, fs[iSubject]!, fe[iSubject]!) || isoDateBytesState(bytes, fs[iDate]!, fe[iDate]!) !== 1) return false;
-    if (iResp >= 0 && fe[iResp]! > fs[iResp]! && !plain(bytes, fs[iResp]!, fe[iResp]!)) return false;
-    for (let j = 0; j < mustBeEmpty.length; j++) if (fe[mustBeEmpty[j]!] !== fs[mustBeEmpty[j]!]) return false;
-    for (let j = 0; j < textCols.length; j++) if (!metaPlain(bytes, fs[textCols[j]!]!, fe[textCols[j]!]!)) return false;
-    if (iBirth >= 0 && fe[iBirth]! > fs[iBirth]! && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
-    if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return false;
-
     let s = lastSlot;
     let h = 0;
     if (s < 0 || !sameKey(s, e, bytes)) s = find(e, bytes, (h = hash(bytes, fs, fe, 0)));
@@ -444,6 +464,14 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         if (!same(bytes, fs[c]!, fe[c]!, line, cs[o + c]!, ce[o + c]!)) return false;
       }
     } else {
+      // the key and the other cells, read without an issue and as they are (an open administration's cells are
+      // the same bytes as its first row's, checked then)
+      if (!plain(bytes, fs[iSubject]!, fe[iSubject]!) || isoDateBytesState(bytes, fs[iDate]!, fe[iDate]!) !== 1) return false;
+      if (iResp >= 0 && fe[iResp]! > fs[iResp]! && !plain(bytes, fs[iResp]!, fe[iResp]!)) return false;
+      for (let j = 0; j < mustBeEmpty.length; j++) if (fe[mustBeEmpty[j]!] !== fs[mustBeEmpty[j]!]) return false;
+      for (let j = 0; j < textCols.length; j++) if (!metaPlain(bytes, fs[textCols[j]!]!, fe[textCols[j]!]!)) return false;
+      if (iBirth >= 0 && fe[iBirth]! > fs[iBirth]! && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
+      if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return false;
       // a new administration, unless longReader holds one with its key, or it was handed on (a late row)
       if (reader === null) return false;
       if (general.size > 0 && general.has(h)) {
@@ -456,7 +484,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       s = free.pop()!;
       const n = end - start;
       if (lines[s]!.length < n) lines[s] = Buffer.allocUnsafe(Math.max(n, 64));
-      bytes.copy(lines[s]!, 0, start, end);
+      copy(lines[s]!, 0, bytes, start, end);
       lineLen[s] = n;
       const o = s * nColumns;
       for (let c = 0; c < nColumns; c++) {
@@ -474,8 +502,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       firstRow[s] = row;
       nItems[s] = 0;
       hashOf[s] = h;
-      next[s] = heads.get(h) ?? -1;
-      heads.set(h, s);
+      link(s);
       position[s] = reader.begin(s);
       size++;
     }
@@ -550,17 +577,17 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     const start = pos;
     const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
     room(headLen);
-    pos += line.copy(buf, pos, s0, s1);
+    pos = copy(buf, pos, line, s0, s1);
     buf[pos++] = 44;
-    pos += line.copy(buf, pos, d0, d1);
+    pos = copy(buf, pos, line, d0, d1);
     buf[pos++] = 44;
-    pos += line.copy(buf, pos, r0, r1);
+    pos = copy(buf, pos, line, r0, r1);
     buf[pos++] = 44;
     const tails = scorer.tails;
     for (let t = 0; t < tails.length; t++) {
       const bytes = tails[t]!.bytes;
       room(headLen + bytes.length);
-      if (t > 0) pos += buf.copy(buf, pos, start, start + headLen);
+      if (t > 0) pos = copy(buf, pos, buf, start, start + headLen);
       buf.set(bytes, pos);
       pos += bytes.length;
     }
@@ -574,9 +601,10 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     },
     detach(subject, date, respondent, instrument) {
       const parts = keyText(subject, date, respondent, instrument);
-      if (parts === null || heads.size === 0) return -1;
+      if (parts === null || size === 0) return -1;
       const h = hashText(parts);
-      for (let s = heads.get(h) ?? -1; s >= 0; s = next[s]!) {
+      for (let s = heads[h & (heads.length - 1)]! - 1; s >= 0; s = next[s]!) {
+        if (hashOf[s] !== h) continue;
         const line = lines[s]!;
         const o = s * nColumns;
         let j = 0;

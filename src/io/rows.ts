@@ -486,6 +486,8 @@ export interface CompactStore {
 
 /** What a long reader hands on: an administration, or the slot of a compact one (with a CompactStore) */
 export type HandedOn = AdministrationWithExtras | number;
+/** take() between hand-ons (most rows): no new array */
+const NOTHING: readonly HandedOn[] = Object.freeze([]);
 
 /**
  * Reader for a long file: responses are grouped by subject, date, respondent and instrument. An
@@ -496,7 +498,7 @@ export type HandedOn = AdministrationWithExtras | number;
  */
 export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS) {
   const r = longReader(plan, header, opts, window);
-  return { push: r.push, take: r.take as () => AdministrationWithExtras[], finish: r.finish as () => AdministrationWithExtras[] };
+  return { push: r.push, take: r.take as () => readonly AdministrationWithExtras[], finish: r.finish as () => AdministrationWithExtras[] };
 }
 
 /**
@@ -636,8 +638,8 @@ export function longReader(plan: Plan, header: readonly string[], opts: ReadOpti
   };
   const openCount = () => groups.size + (compact?.size ?? 0);
   /** the oldest administrations beyond the window, to be scored now */
-  const take = (): HandedOn[] => {
-    if (openCount() <= window) return [];
+  const take = (): readonly HandedOn[] => {
+    if (openCount() <= window) return NOTHING;
     const out: HandedOn[] = [];
     // a Map's first keys are slow to reach once many were deleted, so the order of arrival is kept apart
     while (openCount() > window) out.push(handOn(order[head++]!));

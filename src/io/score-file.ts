@@ -158,7 +158,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         const fast = fastPath ? fastLongInput(plan, readOpts) : null;
         const reader = longReader(plan, plan.names, readOpts, opts.longWindow ?? LONG_OPEN_ADMINISTRATIONS, fast ?? undefined);
         const flush = () => fast !== null && fast.pending > 0 && longBytes!(fast.take());
-        const handOn = (handed: HandedOn[]) => {
+        const handOn = (handed: readonly HandedOn[]) => {
           for (const h of handed) {
             if (typeof h !== "number") {
               // the full path's output comes after the lines gathered so far
