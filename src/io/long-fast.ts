@@ -84,14 +84,20 @@ const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: 
   return true;
 };
 
+/** what line() did with a row */
+export const DECLINED = 0;
+export const TAKEN = 1;
+export const OPENED = 2;
+export type Taken = typeof DECLINED | typeof TAKEN | typeof OPENED;
+
 export interface FastLongInput extends CompactStore {
   /** longReader's begin() and known(), given once both exist */
   attach(reader: { begin(slot: number): number; known(key: string): boolean }): void;
   /**
-   * A row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine): true when it was taken
-   * (no issue); false: read it by longReader.
+   * A row given as a line without quotes, UTF-8 bytes[start, end) (StreamHandlers.onLine): TAKEN (no issue),
+   * OPENED when it began an administration (longReader may hand on another now), or DECLINED: read it by longReader.
    */
-  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): boolean;
+  line(bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): Taken;
   /**
    * Scores a handed-on slot: true, its long CSV lines gathered and its issues in `issues`, and the slot freed;
    * false: score it by the full path (longReader's general()).
@@ -216,10 +222,25 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   /** each slot's place in longReader's order */
   let position = new Float64Array(0);
   /** per slot and item: its row (0: no row yet), value code, points; and the items in the order of their rows */
-  const itemRow: Float64Array[] = [];
-  const itemCode: Float64Array[] = [];
-  const itemPoints: Float64Array[] = [];
-  const itemOrder: Uint16Array[] = [];
+  // (item i of slot s at s * stride + i; stride: the most items of an instrument held here)
+  let stride = 0;
+  let itemRow = new Float64Array(0);
+  let itemCode = new Float64Array(0);
+  let itemPoints = new Float64Array(0);
+  let itemOrder = new Uint16Array(0);
+  /** the item arrays for `slots` slots of `k` items, the slots' items kept */
+  const itemLayout = (slots: number, k: number) => {
+    const moved = <T extends Float64Array | Uint16Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(slots * k);
+      for (let s = 0; s < cap; s++) for (let i = 0; i < stride; i++) b[s * k + i] = a[s * stride + i]!;
+      return b;
+    };
+    itemRow = moved(itemRow);
+    itemCode = moved(itemCode);
+    itemPoints = moved(itemPoints);
+    itemOrder = moved(itemOrder);
+    stride = k;
+  };
   const free: number[] = [];
   /** open slots by the hash of their key: the first slot + 1 of each bucket (chained by `next`), 2 buckets a slot */
   let heads = new Int32Array(128);
@@ -243,6 +264,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     hashOf = more(hashOf);
     next = more(next);
     nItems = more(nItems);
+    itemLayout(c, stride);
     position = more(position);
     const was = attached;
     attached = new Uint8Array(c);
@@ -423,63 +445,64 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   let reader: { begin(slot: number): number; known(key: string): boolean } | null = null;
   const part = (bytes: Buffer, a: number, b: number) => `${b - a}:${bytes.toString("latin1", a, b)}`;
 
-  const line = (bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): boolean => {
-    if (replacementSeen || !usable) return false;
+  const line = (bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): Taken => {
+    if (replacementSeen || !usable) return DECLINED;
     let k = 0;
     fs[0] = start;
     for (let p = start; p < end; p++)
       if (bytes[p] === delimCode) {
-        if (++k === nColumns) return false;
+        if (++k === nColumns) return DECLINED;
         fe[k - 1] = p;
         fs[k] = p + 1;
       }
-    if (k !== nColumns - 1) return false;
+    if (k !== nColumns - 1) return DECLINED;
     fe[k] = end;
     const e = instrument(bytes, fs[iInst]!, fe[iInst]!);
-    if (e === null) return false;
+    if (e === null) return DECLINED;
     const item = itemOf(e, bytes, fs[iItem]!, fe[iItem]!);
-    if (item < 0) return false;
+    if (item < 0) return DECLINED;
     // the value, packed
     const v0 = fs[iValue]!;
     const v1 = fe[iValue]!;
     let code = BLANK;
     let points = 0;
     if (v1 > v0) {
-      if (v1 - v0 > MAX_VALUE_BYTES || !metaPlain(bytes, v0, v1)) return false;
+      if (v1 - v0 > MAX_VALUE_BYTES || !metaPlain(bytes, v0, v1)) return DECLINED;
       code = 1;
       for (let p = v0; p < v1; p++) code = code * 256 + bytes[p]!;
       points = pointsOf(e, item, code, bytes, v0, v1);
-      if (points !== points) return false;
+      if (points !== points) return DECLINED;
     }
     let s = lastSlot;
     let h = 0;
+    let opened = false;
     if (s < 0 || !sameKey(s, e, bytes)) s = find(e, bytes, (h = hash(bytes, fs, fe, 0)));
     if (s >= 0) {
       // a repeated item or other grouping values: longReader reports them
-      if (itemRow[s]![item] !== 0) return false;
+      if (itemRow[s * stride + item] !== 0) return DECLINED;
       const line = lines[s]!;
       const o = s * nColumns;
       for (let j = 0; j < sameCols.length; j++) {
         const c = sameCols[j]!;
-        if (!same(bytes, fs[c]!, fe[c]!, line, cs[o + c]!, ce[o + c]!)) return false;
+        if (!same(bytes, fs[c]!, fe[c]!, line, cs[o + c]!, ce[o + c]!)) return DECLINED;
       }
     } else {
       // the key and the other cells, read without an issue and as they are (an open administration's cells are
       // the same bytes as its first row's, checked then)
-      if (!plain(bytes, fs[iSubject]!, fe[iSubject]!) || isoDateBytesState(bytes, fs[iDate]!, fe[iDate]!) !== 1) return false;
-      if (iResp >= 0 && fe[iResp]! > fs[iResp]! && !plain(bytes, fs[iResp]!, fe[iResp]!)) return false;
-      for (let j = 0; j < mustBeEmpty.length; j++) if (fe[mustBeEmpty[j]!] !== fs[mustBeEmpty[j]!]) return false;
-      for (let j = 0; j < textCols.length; j++) if (!metaPlain(bytes, fs[textCols[j]!]!, fe[textCols[j]!]!)) return false;
-      if (iBirth >= 0 && fe[iBirth]! > fs[iBirth]! && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return false;
-      if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return false;
+      if (!plain(bytes, fs[iSubject]!, fe[iSubject]!) || isoDateBytesState(bytes, fs[iDate]!, fe[iDate]!) !== 1) return DECLINED;
+      if (iResp >= 0 && fe[iResp]! > fs[iResp]! && !plain(bytes, fs[iResp]!, fe[iResp]!)) return DECLINED;
+      for (let j = 0; j < mustBeEmpty.length; j++) if (fe[mustBeEmpty[j]!] !== fs[mustBeEmpty[j]!]) return DECLINED;
+      for (let j = 0; j < textCols.length; j++) if (!metaPlain(bytes, fs[textCols[j]!]!, fe[textCols[j]!]!)) return DECLINED;
+      if (iBirth >= 0 && fe[iBirth]! > fs[iBirth]! && isoDateBytesState(bytes, fs[iBirth]!, fe[iBirth]!) !== 1) return DECLINED;
+      if (iAge >= 0 && fe[iAge]! > fs[iAge]! && !plainAge(bytes, fs[iAge]!, fe[iAge]!)) return DECLINED;
       // a new administration, unless longReader holds one with its key, or it was handed on (a late row)
-      if (reader === null) return false;
+      if (reader === null) return DECLINED;
       if (general.size > 0 && general.has(h)) {
         const key = part(bytes, fs[iSubject]!, fe[iSubject]!) + part(bytes, fs[iDate]!, fe[iDate]!) + (iResp < 0 ? "0:" : part(bytes, fs[iResp]!, fe[iResp]!)) + e.id;
-        if (reader.known(key)) return false;
+        if (reader.known(key)) return DECLINED;
       }
       rowBytes = bytes;
-      if (doneCount > 0 && doneFind(h, doneRowCell) >= 0) return false;
+      if (doneCount > 0 && doneFind(h, doneRowCell) >= 0) return DECLINED;
       if (free.length === 0) grow();
       s = free.pop()!;
       const n = end - start;
@@ -492,12 +515,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         ce[o + c] = fe[c]! - start;
       }
       const m = e.items.length;
-      if (itemRow[s] === undefined || itemRow[s]!.length < m) {
-        itemRow[s] = new Float64Array(m);
-        itemCode[s] = new Float64Array(m);
-        itemPoints[s] = new Float64Array(m);
-        itemOrder[s] = new Uint16Array(m);
-      } else itemRow[s]!.fill(0);
+      if (m > stride) itemLayout(cap, m);
+      itemRow.fill(0, s * stride, s * stride + m);
       slotEntry[s] = e.index;
       firstRow[s] = row;
       nItems[s] = 0;
@@ -505,14 +524,16 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       link(s);
       position[s] = reader.begin(s);
       size++;
+      opened = true;
     }
-    itemRow[s]![item] = row;
-    itemCode[s]![item] = code;
-    itemPoints[s]![item] = points;
-    itemOrder[s]![nItems[s]!++] = item;
+    const at = s * stride;
+    itemRow[at + item] = row;
+    itemCode[at + item] = code;
+    itemPoints[at + item] = points;
+    itemOrder[at + nItems[s]!++] = item;
     lastRowOf[s] = row;
     lastSlot = s;
-    return true;
+    return opened ? OPENED : TAKEN;
   };
 
   // ---------------------------------------------------------------- scoring
@@ -541,19 +562,17 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       for (let j = 0; j < 10 && cmp === 0; j++) cmp = line[d0 + j]! - line[b0 + j]!;
       if (cmp < 0) scorer = e.before;
     }
-    const rows = itemRow[s]!;
-    const codes = itemCode[s]!;
-    const pts = itemPoints[s]!;
+    const at = s * stride;
     const { points, missing } = scorer;
     const n = e.items.length;
     let blank = 0;
     for (let i = 0; i < n; i++) {
-      if (rows[i] === 0 || codes[i] === BLANK) {
+      if (itemRow[at + i] === 0 || itemCode[at + i] === BLANK) {
         missing[i] = 1;
         blank++;
       } else {
         missing[i] = 0;
-        points[i] = pts[i]!;
+        points[i] = itemPoints[at + i]!;
       }
     }
     if (blank === n || !scorer.score(blank > 0)) return false;
@@ -632,11 +651,11 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     handOut,
     release(s): CompactAdministration {
       const e = entries[slotEntry[s]!]!;
-      const order = itemOrder[s]!;
+      const at = s * stride;
       const items: CompactAdministration["items"] = [];
       for (let k = 0; k < nItems[s]!; k++) {
-        const i = order[k]!;
-        items.push({ item: e.items[i]!, value: valueText(itemCode[s]![i]!), row: itemRow[s]![i]! });
+        const i = itemOrder[at + k]!;
+        items.push({ item: e.items[i]!, value: valueText(itemCode[at + i]!), row: itemRow[at + i]! });
       }
       const out = { fields: lines[s]!.toString("utf8", 0, lineLen[s]!).split(delimiter), firstRow: firstRow[s]!, lastRow: lastRowOf[s]!, items, position: position[s]! };
       freeSlot(s);

@@ -9,7 +9,7 @@ import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
 import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
-import { fastLongInput } from "./long-fast.js";
+import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
 import { FileError, LONG_OPEN_ADMINISTRATIONS, longReader, planHeader, wideRowReader, type AdministrationWithExtras, type HandedOn, type WideAdministration } from "./rows.js";
 
 export interface ScoredAdministration {
@@ -178,9 +178,11 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
           fast.attach(reader);
           flushFast = flush;
           onLine = (bytes, start, end, row, replacementSeen) => {
-            if (!fast.line(bytes, start, end, replacementSeen, row)) return false;
+            const taken = fast.line(bytes, start, end, replacementSeen, row);
+            if (taken === DECLINED) return false;
             summary.records++;
-            handOn(reader.take());
+            // only a new administration can take the reader beyond its window
+            if (taken === OPENED) handOn(reader.take());
             return true;
           };
         }
