@@ -133,6 +133,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   // an administration's cells other than its key and its items: the same on each of its rows
   const longCols = new Set([iSubject, iDate, iResp, iInst, iItem, iValue]);
   const keyCols = Int32Array.from([iInst, iSubject, iDate, iResp].filter((i) => i >= 0));
+  /** n when subject, date and respondent are the first n columns, else 0 */
+  const keyFirst = ((n) => ([iSubject, iDate, iResp].filter((i) => i >= 0 && i < n).length === n ? n : 0))(iResp < 0 ? 2 : 3);
   const sameCols = Int32Array.from(names.keys()).filter((i) => !longCols.has(i));
 
   // ---------------------------------------------------------------- instruments
@@ -306,6 +308,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     if (slotEntry[s] !== e.index) return false;
     const line = lines[s]!;
     const o = s * nColumns;
+    // the usual layout: the key's cells first, compared at once (a cell holds no delimiter)
+    if (keyFirst > 0) return same(bytes, fs[0]!, fe[keyFirst - 1]!, line, 0, ce[o + keyFirst - 1]!);
     return (
       same(bytes, fs[iSubject]!, fe[iSubject]!, line, cs[o + iSubject]!, ce[o + iSubject]!) &&
       same(bytes, fs[iDate]!, fe[iDate]!, line, cs[o + iDate]!, ce[o + iDate]!) &&
@@ -350,15 +354,15 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   let donePos = 0;
   let doneStart = new Float64Array(1024);
   let doneLast = new Float64Array(1024);
-  let doneHash = new Int32Array(1024);
   let doneCount = 0;
-  /** record + 1 by hash, linear probing */
-  let doneTable = new Int32Array(4096);
-  const doneInsert = (r: number) => {
-    const mask = doneTable.length - 1;
-    let i = doneHash[r]! & mask;
-    while (doneTable[i] !== 0) i = (i + 1) & mask;
-    doneTable[i] = r + 1;
+  /** slots of 2: a record's hash and the record + 1 (0: empty), linear probing; the hash beside it saves a read */
+  let doneTable = new Int32Array(8192);
+  const doneInsert = (h: number, r: number) => {
+    const mask = (doneTable.length >> 1) - 1;
+    let i = h & mask;
+    while (doneTable[2 * i + 1] !== 0) i = (i + 1) & mask;
+    doneTable[2 * i] = h;
+    doneTable[2 * i + 1] = r + 1;
   };
   const handOut = (s: number) => {
     unlink(s);
@@ -382,27 +386,27 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       };
       doneStart = grown(doneStart);
       doneLast = grown(doneLast);
-      doneHash = grown(doneHash);
     }
     const r = doneCount++;
     doneStart[r] = donePos;
     doneLast[r] = lastRowOf[s]!;
-    doneHash[r] = hashOf[s]!;
     for (let j = 0; j < keyCols.length; j++) {
       donePos = copy(doneBytes, donePos, line, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!);
       doneBytes[donePos++] = 0;
     }
-    if (doneCount * 2 > doneTable.length) {
-      doneTable = new Int32Array(doneTable.length * 2);
-      for (let k = 0; k < doneCount; k++) doneInsert(k);
-    } else doneInsert(r);
+    if (doneCount * 4 > doneTable.length) {
+      const was = doneTable;
+      doneTable = new Int32Array(was.length * 2);
+      for (let k = 1; k < was.length; k += 2) if (was[k] !== 0) doneInsert(was[k - 1]!, was[k]! - 1);
+    }
+    doneInsert(hashOf[s]!, r);
   };
   /** the record handed on whose key `same(j, p, q)` finds cell by cell (keyCols order) in doneBytes[p, q), or -1 */
   const doneFind = (h: number, same: (j: number, p: number) => number): number => {
-    const mask = doneTable.length - 1;
-    for (let i = h & mask; doneTable[i] !== 0; i = (i + 1) & mask) {
-      const r = doneTable[i]! - 1;
-      if (doneHash[r] !== h) continue;
+    const mask = (doneTable.length >> 1) - 1;
+    for (let i = h & mask; doneTable[2 * i + 1] !== 0; i = (i + 1) & mask) {
+      if (doneTable[2 * i] !== h) continue;
+      const r = doneTable[2 * i + 1]! - 1;
       let p = doneStart[r]!;
       let j = 0;
       for (; j < keyCols.length && p >= 0; j++) p = same(j, p);
