@@ -357,7 +357,14 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   let doneCount = 0;
   /** slots of 2: a record's hash and the record + 1 (0: empty), linear probing; the hash beside it saves a read */
   let doneTable = new Int32Array(8192);
+  /**
+   * a bit per hash (8 bits a table slot): most new administrations find theirs unset and skip the table, whose
+   * reads miss the cache once it holds many
+   */
+  let doneBits = new Int32Array(doneTable.length / 8);
   const doneInsert = (h: number, r: number) => {
+    const b = h & (doneBits.length * 32 - 1);
+    doneBits[b >>> 5]! |= 1 << (b & 31);
     const mask = (doneTable.length >> 1) - 1;
     let i = h & mask;
     while (doneTable[2 * i + 1] !== 0) i = (i + 1) & mask;
@@ -397,6 +404,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     if (doneCount * 4 > doneTable.length) {
       const was = doneTable;
       doneTable = new Int32Array(was.length * 2);
+      doneBits = new Int32Array(doneTable.length / 8);
       for (let k = 1; k < was.length; k += 2) if (was[k] !== 0) doneInsert(was[k - 1]!, was[k]! - 1);
     }
     doneInsert(hashOf[s]!, r);
@@ -506,7 +514,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         if (reader.known(key)) return DECLINED;
       }
       rowBytes = bytes;
-      if (doneCount > 0 && doneFind(h, doneRowCell) >= 0) return DECLINED;
+      const b = h & (doneBits.length * 32 - 1);
+      if ((doneBits[b >>> 5]! & (1 << (b & 31))) !== 0 && doneFind(h, doneRowCell) >= 0) return DECLINED;
       if (free.length === 0) grow();
       s = free.pop()!;
       const n = end - start;
