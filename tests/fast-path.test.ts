@@ -1,8 +1,9 @@
 /**
- * The long-format fast path (src/io/fast-long.ts, compileFastScorer in src/scoring/score.ts) must write
- * exactly what the full path writes. Differential test: seeded random wide files (several instruments, valid
- * values mixed with blanks, out-of-range and text answers, decimal commas, formula-looking and quoted ids,
- * odd dates, wrong field counts) are scored through the CLI with and without the fast path
+ * The long-format fast path (src/io/fast-long.ts for wide input, src/io/long-fast.ts for long input,
+ * compileFastScorer in src/scoring/fast.ts) must write exactly what the full path writes. Differential test: seeded
+ * random wide files (several instruments, valid values mixed with blanks, out-of-range and text answers, decimal
+ * commas, formula-looking and quoted ids, odd dates, wrong field counts) and long files (see longFile) are scored
+ * through the CLI with and without the fast path
  * (TRIVSEL_NO_FAST_PATH=1), and stdout, stderr, the --issues file, the --out file and the exit code must be
  * byte-identical. The reference is the full path itself, so no expected values are hand-worked here.
  */
