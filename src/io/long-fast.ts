@@ -529,7 +529,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       }
       const m = e.items.length;
       if (m > stride) itemLayout(cap, m);
-      itemRow.fill(0, s * stride, s * stride + m);
+      for (let i = s * stride, j = i + m; i < j; i++) itemRow[i] = 0;
       slotEntry[s] = e.index;
       firstRow[s] = row;
       nItems[s] = 0;

@@ -209,13 +209,13 @@ const TEXT_COLUMNS = [
 const dateCache = new Map<string, string | null>();
 // yyyy-mm-dd with year 1900–2200, month 01–12, day 01–31: 1 = a real date, 2 = not, 0 = not yet asked
 const isoKnown = new Uint8Array(301 * 12 * 31);
-/** isoKnown for a yyyy-mm-dd date of these digits; `text` gives it as text when it was not yet asked */
-function isoKnownState(y: number, m: number, d: number, text: () => string): number {
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-  const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
-  if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text()) ? 1 : 2;
-  return isoKnown[k]!;
+/** the place in isoKnown of a yyyy-mm-dd date of these digits, or -1 (then not a date isoKnown holds) */
+function isoIndex(y: number, m: number, d: number): number {
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+  return ((y - 1900) * 12 + m - 1) * 31 + d - 1;
 }
+/** isoKnown[k], asked of the date's text first when it was not yet (the text is made only then) */
+const isoKnownState = (k: number, text: string): number => (isoKnown[k] = parseIsoDate(text) ? 1 : 2);
 
 /**
  * 1 when text[a, b) is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
@@ -234,7 +234,8 @@ export function isoDateState(text: string, a = 0, b = text.length): number {
     else if (i < 7) m = m * 10 + c;
     else d = d * 10 + c;
   }
-  return isoKnownState(y, m, d, () => text.slice(a, b));
+  const k = isoIndex(y, m, d);
+  return k < 0 ? 0 : isoKnown[k] !== 0 ? isoKnown[k]! : isoKnownState(k, text.slice(a, b));
 }
 
 /** isoDateState of UTF-8 bytes[a, b) */
@@ -251,7 +252,8 @@ export function isoDateBytesState(bytes: Buffer, a: number, b: number): number {
     else if (i < 7) m = m * 10 + c;
     else d = d * 10 + c;
   }
-  return isoKnownState(y, m, d, () => bytes.toString("latin1", a, b));
+  const k = isoIndex(y, m, d);
+  return k < 0 ? 0 : isoKnown[k] !== 0 ? isoKnown[k]! : isoKnownState(k, bytes.toString("latin1", a, b));
 }
 
 function isoDate(text: string): string | null {

@@ -159,14 +159,16 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         const reader = longReader(plan, plan.names, readOpts, opts.longWindow ?? LONG_OPEN_ADMINISTRATIONS, fast ?? undefined);
         const flush = () => fast !== null && fast.pending > 0 && longBytes!(fast.take());
         const handOn = (handed: readonly HandedOn[]) => {
-          for (const h of handed) {
+          for (let k = 0; k < handed.length; k++) {
+            const h = handed[k]!;
             if (typeof h !== "number") {
               // the full path's output comes after the lines gathered so far
               flush();
               score(h);
             } else if (fast!.score(h)) {
               summary.administrations++;
-              for (const i of fast!.issues) emit(i);
+              const issues = fast!.issues;
+              for (let j = 0; j < issues.length; j++) emit(issues[j]!);
               if (fast!.pending >= FAST_PIECE_BYTES) flush();
             } else {
               flush();
