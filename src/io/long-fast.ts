@@ -268,6 +268,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     nItems = more(nItems);
     itemLayout(c, stride);
     position = more(position);
+    record = more(record);
     const was = attached;
     attached = new Uint8Array(c);
     attached.set(was);
@@ -348,37 +349,41 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     return parts;
   };
 
-  // Administrations handed on, to recognise a later row: each key's cells (instrument, subject, date and
-  // respondent, each ended by a 0 byte) in `doneBytes`, found by hash in an open-addressing table.
+  // Every administration begun here, to recognise a row after it was handed on: its key's cells (instrument,
+  // subject, date and respondent, each ended by a 0 byte) in `doneBytes`, found by hash in an open-addressing
+  // table. It is recorded when it begins, where the search for it ended (one cache miss, not one more at hand-on),
+  // and its last row when it is handed on (0 before).
   let doneBytes = Buffer.allocUnsafe(1 << 16);
   let donePos = 0;
   let doneStart = new Float64Array(1024);
   let doneLast = new Float64Array(1024);
   let doneCount = 0;
+  /** each slot's record */
+  let record = new Int32Array(0);
   /** slots of 2: a record's hash and the record + 1 (0: empty), linear probing; the hash beside it saves a read */
   let doneTable = new Int32Array(8192);
-  /**
-   * a bit per hash (8 bits a table slot): most new administrations find theirs unset and skip the table, whose
-   * reads miss the cache once it holds many
-   */
-  let doneBits = new Int32Array(doneTable.length / 8);
-  const doneInsert = (h: number, r: number) => {
-    const b = h & (doneBits.length * 32 - 1);
-    doneBits[b >>> 5]! |= 1 << (b & 31);
-    const mask = (doneTable.length >> 1) - 1;
-    let i = h & mask;
-    while (doneTable[2 * i + 1] !== 0) i = (i + 1) & mask;
-    doneTable[2 * i] = h;
-    doneTable[2 * i + 1] = r + 1;
-  };
   const handOut = (s: number) => {
     unlink(s);
     size--;
     if (lastSlot === s) lastSlot = -1;
-    const line = lines[s]!;
-    const o = s * nColumns;
+    doneLast[record[s]!] = lastRowOf[s]!;
+  };
+  /** the table slot of the record whose key `same(j, p)` finds cell by cell (keyCols order) from doneBytes[p], or the empty slot where it would go, as -1 - slot */
+  const doneFind = (h: number, same: (j: number, p: number) => number): number => {
+    const mask = (doneTable.length >> 1) - 1;
+    let i = h & mask;
+    for (; doneTable[2 * i + 1] !== 0; i = (i + 1) & mask) {
+      if (doneTable[2 * i] !== h) continue;
+      let p = doneStart[doneTable[2 * i + 1]! - 1]!;
+      for (let j = 0; j < keyCols.length && p >= 0; j++) p = same(j, p);
+      if (p >= 0) return i;
+    }
+    return -1 - i;
+  };
+  /** records the key of the row in fs/fe (hash h) at table slot i: its record */
+  const doneAdd = (h: number, i: number, bytes: Uint8Array): number => {
     let n = 0;
-    for (let j = 0; j < keyCols.length; j++) n += ce[o + keyCols[j]!]! - cs[o + keyCols[j]!]! + 1;
+    for (let j = 0; j < keyCols.length; j++) n += fe[keyCols[j]!]! - fs[keyCols[j]!]! + 1;
     if (donePos + n > doneBytes.length) {
       const bigger = Buffer.allocUnsafe(Math.max(doneBytes.length * 2, donePos + n));
       doneBytes.copy(bigger, 0, 0, donePos);
@@ -386,7 +391,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     }
     if (doneCount === doneStart.length) {
       const c = doneCount * 2;
-      const grown = <T extends Float64Array | Int32Array>(a: T): T => {
+      const grown = <T extends Float64Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(c);
         b.set(a);
         return b;
@@ -396,31 +401,28 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     }
     const r = doneCount++;
     doneStart[r] = donePos;
-    doneLast[r] = lastRowOf[s]!;
+    doneLast[r] = 0;
     for (let j = 0; j < keyCols.length; j++) {
-      donePos = copy(doneBytes, donePos, line, cs[o + keyCols[j]!]!, ce[o + keyCols[j]!]!);
+      donePos = copy(doneBytes, donePos, bytes, fs[keyCols[j]!]!, fe[keyCols[j]!]!);
       doneBytes[donePos++] = 0;
     }
-    if (doneCount * 4 > doneTable.length) {
-      const was = doneTable;
-      doneTable = new Int32Array(was.length * 2);
-      doneBits = new Int32Array(doneTable.length / 8);
-      for (let k = 1; k < was.length; k += 2) if (was[k] !== 0) doneInsert(was[k - 1]!, was[k]! - 1);
-    }
-    doneInsert(hashOf[s]!, r);
+    doneTable[2 * i] = h;
+    doneTable[2 * i + 1] = r + 1;
+    return r;
   };
-  /** the record handed on whose key `same(j, p, q)` finds cell by cell (keyCols order) in doneBytes[p, q), or -1 */
-  const doneFind = (h: number, same: (j: number, p: number) => number): number => {
+  /** the table made twice as large once it is half full (before a search whose empty slot is used) */
+  const doneRoom = () => {
+    if ((doneCount + 1) * 4 <= doneTable.length) return;
+    const was = doneTable;
+    doneTable = new Int32Array(was.length * 2);
     const mask = (doneTable.length >> 1) - 1;
-    for (let i = h & mask; doneTable[2 * i + 1] !== 0; i = (i + 1) & mask) {
-      if (doneTable[2 * i] !== h) continue;
-      const r = doneTable[2 * i + 1]! - 1;
-      let p = doneStart[r]!;
-      let j = 0;
-      for (; j < keyCols.length && p >= 0; j++) p = same(j, p);
-      if (p >= 0) return r;
+    for (let k = 1; k < was.length; k += 2) {
+      if (was[k] === 0) continue;
+      let i = was[k - 1]! & mask;
+      while (doneTable[2 * i + 1] !== 0) i = (i + 1) & mask;
+      doneTable[2 * i] = was[k - 1]!;
+      doneTable[2 * i + 1] = was[k]!;
     }
-    return -1;
   };
   /** cell j of the row in fs/fe at doneBytes[p, …): where the next cell starts, or -1 */
   const doneRowCell = (j: number, p: number): number => {
@@ -514,8 +516,9 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         if (reader.known(key)) return DECLINED;
       }
       rowBytes = bytes;
-      const b = h & (doneBits.length * 32 - 1);
-      if ((doneBits[b >>> 5]! & (1 << (b & 31))) !== 0 && doneFind(h, doneRowCell) >= 0) return DECLINED;
+      doneRoom();
+      const at = doneFind(h, doneRowCell);
+      if (at >= 0) return DECLINED;
       if (free.length === 0) grow();
       s = free.pop()!;
       const n = end - start;
@@ -535,6 +538,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       nItems[s] = 0;
       hashOf[s] = h;
       link(s);
+      record[s] = doneAdd(h, -1 - at, bytes);
       position[s] = reader.begin(s);
       size++;
       opened = true;
@@ -654,8 +658,10 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       const parts = keyText(subject, date, respondent, instrument);
       if (parts === null || doneCount === 0) return undefined;
       textParts = parts;
-      const r = doneFind(hashText(parts), doneTextCell);
-      return r < 0 ? undefined : doneLast[r]!;
+      const at = doneFind(hashText(parts), doneTextCell);
+      // 0: still open here, or turned into longReader's (which then knows it)
+      const last = at < 0 ? 0 : doneLast[doneTable[2 * at + 1]! - 1]!;
+      return last > 0 ? last : undefined;
     },
     general(subject, date, respondent, instrument) {
       const parts = keyText(subject, date, respondent, instrument);
