@@ -1,8 +1,9 @@
 /**
- * The long-format fast path (src/io/fast-long.ts, compileFastScorer in src/scoring/score.ts) must write
- * exactly what the full path writes. Differential test: seeded random wide files (several instruments, valid
- * values mixed with blanks, out-of-range and text answers, decimal commas, formula-looking and quoted ids,
- * odd dates, wrong field counts) are scored through the CLI with and without the fast path
+ * The long-format fast path (src/io/fast-long.ts for wide input, src/io/long-fast.ts for long input,
+ * compileFastScorer in src/scoring/fast.ts) must write exactly what the full path writes. Differential test: seeded
+ * random wide files (several instruments, valid values mixed with blanks, out-of-range and text answers, decimal
+ * commas, formula-looking and quoted ids, odd dates, wrong field counts) and long files (see longFile) are scored
+ * through the CLI with and without the fast path
  * (TRIVSEL_NO_FAST_PATH=1), and stdout, stderr, the --issues file, the --out file and the exit code must be
  * byte-identical. The reference is the full path itself, so no expected values are hand-worked here.
  */
@@ -10,7 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyOverlay, defaultRegistry, getInstrument, loadInstrument, scoreFile } from "../src/index.js";
+import { applyOverlay, defaultRegistry, getInstrument, loadInstrument, scoreFile, type Registry } from "../src/index.js";
+import { scoreWriter } from "../src/io/formats.js";
 import { inProc, spawned, type Ran } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
 
@@ -394,6 +396,153 @@ describe("fast path with random site overlays", () => {
     for (const argv of [
       ["score", file, "--overlay", overlayFile, "--out", "OUT", "--issues", "ISSUES"],
       ["score", file, "--overlay", overlayFile],
+    ]) {
+      await expectSameRuns(argv);
+    }
+  });
+});
+
+/**
+ * A long file (one response per row) of about `admins` administrations over `ids` (and user definitions given as
+ * [id, item formats]): each administration's rows come shuffled, with items left out or blank, and are interleaved
+ * with those of the administrations open beside it (`spread` of them). Some rows are wrong in the ways longRowReader
+ * reports: a repeated item, an unknown item or instrument, a row for an administration handed on long before
+ * (beyond a window of `late` administrations), other grouping values than its administration's first row, a wrong
+ * field count; and some cells are quoted, odd or messy (see wideFile).
+ */
+function longFile(seed: number, admins: number, ids: readonly (string | [string, Parameters<typeof answer>[1][]])[], delimiter: string, meta: readonly string[], o: { spread: number; late: number; quoteFree: boolean }): string {
+  const rnd = mulberry32(seed);
+  const insts = ids.map((x) => {
+    if (typeof x !== "string") return { id: x[0], items: x[1].map((f, i) => ({ col: `rd${x[0].slice(5)}_${i + 1}`, format: f })) };
+    const inst = getInstrument(x);
+    return { id: x, items: inst.columns.map((c) => ({ col: c, format: (inst.items.get(c)?.format ?? { kind: "codes", codes: { "": 0, "1": 5, x: 5, "0": 0 } }) as Parameters<typeof answer>[1] })) };
+  });
+  const header = ["subject_id", "administered_on", "respondent", "instrument", "item", "value", ...meta];
+  const lines: string[] = [header.join(delimiter)];
+  const cell = (c: string) => (o.quoteFree ? unquoted(c, delimiter) : quote(c, delimiter, rnd));
+  type Open = { id: string; item: string; cells: string[]; rows: string[][] };
+  const open: Open[] = [];
+  const done: Open[] = [];
+  const emit = (a: Open, r: string[]) => {
+    let cells = [...a.cells.slice(0, 3), ...r, ...a.cells.slice(3)];
+    const f = rnd();
+    if (f < 0.004) cells = cells.slice(0, -1);
+    else if (f < 0.008) cells.push("extra");
+    // other grouping values than on the administration's first row
+    else if (f < 0.015 && meta.length > 0) cells[6] = `${cells[6]}x`;
+    lines.push(cells.map(cell).join(delimiter) + (rnd() < 0.01 ? "\r\n" : ""));
+    if (rnd() < 0.003) lines.push("");
+  };
+  let made = 0;
+  while (made < admins || open.length > 0) {
+    if (made < admins && open.length < o.spread) {
+      const inst = pick(rnd, insts);
+      const odd = rnd() < 0.1;
+      const subject = odd ? pick(rnd, SUBJECTS) : `S${String(1 + Math.floor(made / 3)).padStart(4, "0")}`;
+      const date = odd && rnd() < 0.5 ? pick(rnd, DATES) : `202${Math.floor(rnd() * 5)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 10)}`;
+      const cells = [subject, date, odd ? pick(rnd, RESPONDENTS) : pick(rnd, ["mother", "father", ""]), inst.id];
+      for (const m of meta)
+        cells.push(m === "phase" ? pick(rnd, ["", "", "start", "end"]) : m === "birth_date" ? (odd && rnd() < 0.3 ? pick(rnd, DATES) : rnd() < 0.1 ? "" : "2022-06-15") : m === "age_months" ? (odd ? pick(rnd, AGES) : "") : m === "form" ? (odd ? pick(rnd, FORMS) : "") : pick(rnd, ["", "north", "south"]));
+      const mode = rnd();
+      // clean, with items left out or blank, or messy
+      const holes = mode < 0.5 ? 0 : mode < 0.8 ? 0.15 : 0.05;
+      const rows: string[][] = [];
+      for (const it of inst.items) {
+        if (holes > 0 && rnd() < holes) {
+          if (rnd() < 0.5) rows.push([inst.id, it.col, ""]);
+          continue;
+        }
+        rows.push([inst.id, it.col, answer(rnd, it.format, delimiter, mode >= 0.8)]);
+        if (rnd() < 0.005) rows.push([inst.id, it.col, answer(rnd, it.format, delimiter, false)]);
+      }
+      if (rows.length === 0) rows.push([inst.id, inst.items[0]!.col, ""]);
+      if (rnd() < 0.01) rows.push([inst.id, `${inst.id}_99`, "1"]);
+      if (rnd() < 0.005) rows.push(["nosuch", "x_1", "1"]);
+      // shuffled
+      for (let i = rows.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+      }
+      open.push({ id: inst.id, item: inst.items[0]!.col, cells: [cells[0]!, cells[1]!, cells[2]!, ...cells.slice(4)], rows });
+      made++;
+      continue;
+    }
+    const k = Math.floor(rnd() * open.length);
+    const a = open[k]!;
+    emit(a, a.rows.pop()!);
+    if (a.rows.length === 0) {
+      open.splice(k, 1);
+      done.push(a);
+    }
+    // a row of an administration handed on long before
+    if (done.length > o.late && rnd() < 0.003) {
+      const old = done[done.length - o.late - 1 - Math.floor(rnd() * (done.length - o.late))]!;
+      emit(old, [old.id, old.item, "1"]);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * scoreFile with the CLI's long CSV writer, as `trivsel score` writes it: the lines, every issue (as JSON, so the
+ * order of its fields counts too), the summary, and how many administrations the fast path scored.
+ */
+async function longScored(file: string, registry: Registry, fastPath: boolean, longWindow?: number) {
+  let text = "";
+  const decoder = new TextDecoder();
+  const writer = scoreWriter("long", registry, (s) => void (text += s), (b) => void (text += decoder.decode(b)));
+  const issues: string[] = [];
+  let full = 0;
+  const sink = {
+    begin: writer.begin,
+    result: (r: Parameters<typeof writer.result>[0]) => (full++, writer.result(r)),
+    issue: (i: object) => void issues.push(JSON.stringify(i)),
+    longBytes: writer.longBytes!,
+  };
+  const summary = await scoreFile({ path: file }, { registry, fastPath, ...(longWindow !== undefined ? { longWindow } : {}) }, sink);
+  return { text, issues, summary, fast: summary.administrations - full };
+}
+
+const LONG_CASES: { name: string; seed: number; admins: number; ids: string[]; defs?: number[]; delimiter: string; meta: string[]; spread: number; window: number; quoteFree?: boolean; minFast?: number }[] = [
+  { name: "ORS, SRS, PSS and EPDS, comma, phase and birth_date", seed: 41, admins: 1200, ids: ["ors", "srs", "pss", "epds"], delimiter: ",", meta: ["phase", "birth_date"], spread: 12, window: 30 },
+  { name: "decimal instruments and care-index, semicolon, form/age and a grouping column", seed: 42, admins: 1000, ids: ["ors", "srs", "cors", "csrs", "care-index"], delimiter: ";", meta: ["form", "age_months", "site"], spread: 25, window: 20, minFast: 0.04 },
+  { name: "no quotes: every instrument, tab", seed: 43, admins: 1000, ids: INSTRUMENTS, delimiter: "\t", meta: ["birth_date", "site"], spread: 6, window: 8, quoteFree: true },
+  { name: "user definitions beside PSS, comma", seed: 44, admins: 1000, ids: ["pss"], defs: [11, 14, 17], delimiter: ",", meta: [], spread: 10, window: 15 },
+];
+
+describe("long input: the fast path writes exactly what the full path writes", () => {
+  it.each(LONG_CASES)("$name", async ({ seed, admins, ids, defs = [], delimiter, meta, spread, window, quoteFree, minFast = 0.2 }) => {
+    const registry = defaultRegistry();
+    const defArgs: string[] = [];
+    const all: (string | [string, Parameters<typeof answer>[1][]])[] = [...ids];
+    for (const d of defs) {
+      const { def, formats } = randomDefinition(d);
+      const defFile = join(tmp, `long-rand-${d}.json`);
+      writeFileSync(defFile, JSON.stringify(def));
+      registry.register(loadInstrument(def, { file: defFile }));
+      defArgs.push("--definition", defFile);
+      all.push([def.id as string, formats]);
+    }
+    const file = join(tmp, `long-${seed}.csv`);
+    const text = longFile(seed, admins, all, delimiter, meta, { spread, late: window + spread, quoteFree: quoteFree === true });
+    expect(text.includes('"')).toBe(!quoteFree);
+    writeFileSync(file, text);
+    // with a small window, so that rows come late and administrations are handed on while others are open
+    const fast = await longScored(file, registry, true, window);
+    const full = await longScored(file, registry, false, window);
+    // (decimal commas and quoted cells in a ; file leave most administrations to the full path)
+    expect(fast.fast).toBeGreaterThan(fast.summary.administrations * minFast);
+    expect(fast.fast).toBeLessThan(fast.summary.administrations * 0.97);
+    expect(full.fast).toBe(0);
+    expect(fast.summary).toEqual(full.summary);
+    expect(fast.issues.some((i) => i.includes("because ${window} other administrations began after those".replace("${window}", String(window))))).toBe(true);
+    expect(fast.issues).toEqual(full.issues);
+    expect(fast.text === full.text).toBe(true);
+    // and through the CLI, with the default window
+    for (const argv of [
+      ["score", file, ...defArgs, "--out", "OUT", "--issues", "ISSUES"],
+      ["score", file, ...defArgs],
+      ["score", file, ...defArgs, "--instrument", ids[0]!, "--out", "OUT"],
     ]) {
       await expectSameRuns(argv);
     }

@@ -18,7 +18,7 @@ import { cellValue, isoDateBytesState, type Plan, type ReadOptions } from "./row
  * Non-empty printable ASCII without " , ; and not starting like a formula (= + - @), in bytes[a, b): cellValue
  * and csvCell both give such a cell back as it is.
  */
-function plain(s: Uint8Array, a: number, b: number): boolean {
+export function plain(s: Uint8Array, a: number, b: number): boolean {
   if (a >= b) return false;
   const c0 = s[a]!;
   if (c0 === 61 || c0 === 43 || c0 === 45 || c0 === 64) return false;

@@ -209,13 +209,13 @@ const TEXT_COLUMNS = [
 const dateCache = new Map<string, string | null>();
 // yyyy-mm-dd with year 1900–2200, month 01–12, day 01–31: 1 = a real date, 2 = not, 0 = not yet asked
 const isoKnown = new Uint8Array(301 * 12 * 31);
-/** isoKnown for a yyyy-mm-dd date of these digits; `text` gives it as text when it was not yet asked */
-function isoKnownState(y: number, m: number, d: number, text: () => string): number {
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-  const k = ((y - 1900) * 12 + m - 1) * 31 + d - 1;
-  if (isoKnown[k] === 0) isoKnown[k] = parseIsoDate(text()) ? 1 : 2;
-  return isoKnown[k]!;
+/** the place in isoKnown of a yyyy-mm-dd date of these digits, or -1 (then not a date isoKnown holds) */
+function isoIndex(y: number, m: number, d: number): number {
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+  return ((y - 1900) * 12 + m - 1) * 31 + d - 1;
 }
+/** isoKnown[k], asked of the date's text first when it was not yet (the text is made only then) */
+const isoKnownState = (k: number, text: string): number => (isoKnown[k] = parseIsoDate(text) ? 1 : 2);
 
 /**
  * 1 when text[a, b) is a real yyyy-mm-dd date with year 1900–2200 (readMeta takes it as it is), 2 when it has
@@ -234,7 +234,8 @@ export function isoDateState(text: string, a = 0, b = text.length): number {
     else if (i < 7) m = m * 10 + c;
     else d = d * 10 + c;
   }
-  return isoKnownState(y, m, d, () => text.slice(a, b));
+  const k = isoIndex(y, m, d);
+  return k < 0 ? 0 : isoKnown[k] !== 0 ? isoKnown[k]! : isoKnownState(k, text.slice(a, b));
 }
 
 /** isoDateState of UTF-8 bytes[a, b) */
@@ -251,7 +252,8 @@ export function isoDateBytesState(bytes: Buffer, a: number, b: number): number {
     else if (i < 7) m = m * 10 + c;
     else d = d * 10 + c;
   }
-  return isoKnownState(y, m, d, () => bytes.toString("latin1", a, b));
+  const k = isoIndex(y, m, d);
+  return k < 0 ? 0 : isoKnown[k] !== 0 ? isoKnown[k]! : isoKnownState(k, bytes.toString("latin1", a, b));
 }
 
 function isoDate(text: string): string | null {
@@ -451,6 +453,45 @@ export function wideRowReader(plan: Plan, opts: ReadOptions) {
 export const LONG_OPEN_ADMINISTRATIONS = 10_000;
 
 /**
+ * An open administration of a long file held by the long fast path (src/io/long-fast.ts) instead of
+ * longReader: the rows it was given, from which longReader builds what it would have built itself.
+ */
+export interface CompactAdministration {
+  /** its first row's fields */
+  fields: string[];
+  firstRow: number;
+  lastRow: number;
+  /** each row's item, value (as cellValue gives it) and row number, in the order of the rows */
+  items: { item: string; value: string; row: number }[];
+  /** its place in longReader's order (what begin() returned) */
+  position: number;
+}
+
+/**
+ * The long fast path's administrations: open ones (in longReader's order, see begin()) and those handed on, by
+ * the cells of their key as readMeta gives them (subject, date, respondent or "", instrument).
+ */
+export interface CompactStore {
+  /** open compact administrations */
+  readonly size: number;
+  /** the open one with this key, taken out of the store's lookup (its slot stays until release()), or -1 */
+  detach(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): number;
+  /** the last row of the one with this key that was handed on, or undefined */
+  handedOn(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): number | undefined;
+  /** longReader holds an administration with this key (open or handed on): rows with it are longReader's */
+  general(subject: string | undefined, date: string | undefined, respondent: string, instrument: string): void;
+  /** the slot is handed on (to score() or release()): its key is kept to recognise a later row */
+  handOut(slot: number): void;
+  /** a slot's rows as read; the slot is freed */
+  release(slot: number): CompactAdministration;
+}
+
+/** What a long reader hands on: an administration, or the slot of a compact one (with a CompactStore) */
+export type HandedOn = AdministrationWithExtras | number;
+/** take() between hand-ons (most rows): no new array */
+const NOTHING: readonly HandedOn[] = Object.freeze([]);
+
+/**
  * Reader for a long file: responses are grouped by subject, date, respondent and instrument. An
  * administration's rows need not be adjacent, but once `window` administrations have begun after it, it is
  * handed on (take()) to be scored, oldest first, so memory does not grow with the file. A row for an
@@ -458,14 +499,28 @@ export const LONG_OPEN_ADMINISTRATIONS = 10_000;
  * is its key and last row, to recognise such a row.
  */
 export function longRowReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS) {
+  const r = longReader(plan, header, opts, window);
+  return { push: r.push, take: r.take as () => readonly AdministrationWithExtras[], finish: r.finish as () => AdministrationWithExtras[] };
+}
+
+/**
+ * longRowReader, with the administrations a CompactStore holds in the same order and window: begin() opens
+ * one for the store, a row the store did not take turns its administration into the general form (as if this
+ * reader had read all its rows), and take() and finish() hand on its slot, which `general` turns into the
+ * administration when the store cannot score it.
+ */
+export function longReader(plan: Plan, header: readonly string[], opts: ReadOptions, window = LONG_OPEN_ADMINISTRATIONS, compact?: CompactStore) {
   const idx = new Map(header.map((h, i) => [h.trim(), i]));
   /** open administrations: their first and last row, and each item's row (an object without prototype, handed on as it is) */
-  const groups = new Map<string, { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string }>();
-  /** administrations handed on: key → their last row */
+  type Group = { a: AdministrationWithExtras; firstRow: number; lastRow: number; itemRows: Record<string, number>; meta: string };
+  const groups = new Map<string, Group>();
+  /** administrations handed on: key → their last row (the store keeps those it held) */
   const handedOn = new Map<string, number>();
-  /** keys of open administrations in order of arrival, from `head` on */
-  const order: string[] = [];
+  /** open administrations in order of arrival, from `head` on: their keys, or the store's slots */
+  let order: (string | number)[] = [];
   let head = 0;
+  /** entries of `order` dropped from its start */
+  let base = 0;
   // built once, not per row (a long file has a row per item): the row being read, and a scratch issue list
   let cur: readonly string[] = [];
   const get = (col: string) => {
@@ -483,6 +538,33 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
   };
   /** a text's length before it, so that joined texts cannot be confused */
   const part = (v: string | number | undefined) => (v === undefined ? "~" : `${String(v).length}:${v}`);
+  /** the administration's details that must be the same on each of its rows (of the row in `cur`) */
+  const metaKeyOf = (meta: RowMeta): string => {
+    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex) + part(meta.coderId) + part(meta.coderCertified === undefined ? undefined : String(meta.coderCertified));
+    for (const e of plan.extras) metaKey += part(cellValue(cur[e.index], opts.delimiter));
+    return metaKey;
+  };
+  /** a new administration from its first row (in `cur`) */
+  const open = (inst: Instrument, meta: RowMeta, metaKey: string, row: number): Group => {
+    const extras = newExtras(plan);
+    for (const e of plan.extras) extras[e.name] = cellValue(cur[e.index], opts.delimiter);
+    return { a: toAdministration(inst, meta, {}, extras, row, opts), firstRow: row, lastRow: row, itemRows: Object.create(null) as Record<string, number>, meta: metaKey };
+  };
+  /** a compact administration as push() would have built it from the same rows (which it took without an issue) */
+  const expand = (c: CompactAdministration): Group => {
+    // push() may be reading another row
+    const row = cur;
+    cur = c.fields;
+    const meta = readMeta(get, c.firstRow, opts, []);
+    const g = open(opts.registry.get(get("instrument") ?? ""), meta, metaKeyOf(meta), c.firstRow);
+    cur = row;
+    for (const { item, value, row } of c.items) {
+      g.itemRows[item] = row;
+      (g.a.responses as Record<string, string>)[item] = value;
+    }
+    g.lastRow = c.lastRow;
+    return g;
+  };
   const push = (fields: readonly string[], row: number, replacementSeen = true): Issue[] => {
     if (fields.length !== plan.nColumns) return [fieldCountIssue(fields, plan, row, opts, "row not read")];
     const bad = cellProblems(fields, plan, row, opts, replacementSeen);
@@ -502,11 +584,20 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     const meta = readMeta(get, row, opts, scratch);
     const issues = scratch.length > 0 ? scratch.slice() : [];
     const key = part(meta.subjectId) + part(meta.administeredOn) + part(meta.respondent ?? "") + instId;
-    let metaKey = part(meta.phase) + part(meta.form) + part(meta.ageMonths) + part(meta.birthDate) + part(meta.gestationalWeeks) + part(meta.sex) + part(meta.coderId) + part(meta.coderCertified === undefined ? undefined : String(meta.coderCertified));
-    for (const e of plan.extras) metaKey += part(cellValue(fields[e.index], opts.delimiter));
+    const metaKey = metaKeyOf(meta);
     let g = groups.get(key);
+    if (!g && compact !== undefined) {
+      // the store's administration goes on here, in its place in the order
+      const s = compact.detach(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
+      if (s >= 0) {
+        const c = compact.release(s);
+        groups.set(key, (g = expand(c)));
+        order[c.position - base] = key;
+        compact.general(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
+      }
+    }
     if (!g) {
-      const last = handedOn.get(key);
+      const last = handedOn.get(key) ?? compact?.handedOn(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
       if (last !== undefined) {
         const issue = err(issues, row, "invalid_value", "(row)", `${meta.subjectId ?? ""}, ${meta.administeredOn ?? ""}, ${meta.respondent ?? ""}, ${instId}`, `an administration's rows within ${window.toLocaleString("en")} administrations of each other`);
         issue.message =
@@ -514,11 +605,10 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
           `because ${window.toLocaleString("en")} other administrations began after those; put each administration's rows near each other (sort the file by subject_id, administered_on, respondent, instrument)`;
         return issues;
       }
-      const extras = newExtras(plan);
-      for (const e of plan.extras) extras[e.name] = cellValue(fields[e.index], opts.delimiter);
-      g = { a: toAdministration(inst, meta, {}, extras, row, opts), firstRow: row, lastRow: row, itemRows: Object.create(null) as Record<string, number>, meta: metaKey };
+      g = open(inst, meta, metaKey, row);
       groups.set(key, g);
       order.push(key);
+      compact?.general(meta.subjectId, meta.administeredOn, meta.respondent ?? "", instId);
     } else if (g.meta !== metaKey) {
       err(issues, row, "invalid_value", "(row)", "other phase, form, age or grouping values", `the same values on every row of this administration (as on row ${g.firstRow})`);
       return issues;
@@ -534,25 +624,40 @@ export function longRowReader(plan: Plan, header: readonly string[], opts: ReadO
     g.lastRow = row;
     return issues.length > 0 ? issues : NONE;
   };
-  const handOn = (key: string): AdministrationWithExtras => {
-    const g = groups.get(key)!;
-    groups.delete(key);
-    handedOn.set(key, g.lastRow);
+  const withItemRows = (g: Group): AdministrationWithExtras => {
     if (g.a.source !== undefined) g.a.source = { ...g.a.source, itemRows: g.itemRows };
     return g.a;
   };
+  const handOn = (key: string | number): HandedOn => {
+    if (typeof key === "number") {
+      compact!.handOut(key);
+      return key;
+    }
+    const g = groups.get(key)!;
+    groups.delete(key);
+    handedOn.set(key, g.lastRow);
+    return withItemRows(g);
+  };
+  const openCount = () => groups.size + (compact?.size ?? 0);
   /** the oldest administrations beyond the window, to be scored now */
-  const take = (): AdministrationWithExtras[] => {
-    if (groups.size <= window) return [];
-    const out: AdministrationWithExtras[] = [];
+  const take = (): readonly HandedOn[] => {
+    if (openCount() <= window) return NOTHING;
+    const out: HandedOn[] = [];
     // a Map's first keys are slow to reach once many were deleted, so the order of arrival is kept apart
-    while (groups.size > window) out.push(handOn(order[head++]!));
+    while (openCount() > window) out.push(handOn(order[head++]!));
     if (head > 4096 && head * 2 > order.length) {
-      order.splice(0, head);
+      order = order.slice(head);
+      base += head;
       head = 0;
     }
     return out;
   };
-  const finish = (): AdministrationWithExtras[] => order.slice(head).map(handOn);
-  return { push, take, finish };
+  const finish = (): HandedOn[] => order.slice(head).map(handOn);
+  /** opens an administration for the store, in slot `slot`: its place in the order */
+  const begin = (slot: number): number => order.push(slot) - 1 + base;
+  /** this reader holds an administration with this key (see CompactStore.general) */
+  const known = (key: string): boolean => groups.has(key) || handedOn.has(key);
+  /** a handed-on compact administration the store could not score, as take() would have handed it on */
+  const general = (slot: number): AdministrationWithExtras => withItemRows(expand(compact!.release(slot)));
+  return { push, take, finish, begin, known, general };
 }

@@ -9,7 +9,8 @@ import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
 import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
-import { FileError, longRowReader, planHeader, wideRowReader, type AdministrationWithExtras, type WideAdministration } from "./rows.js";
+import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
+import { FileError, LONG_OPEN_ADMINISTRATIONS, longReader, planHeader, wideRowReader, type AdministrationWithExtras, type HandedOn, type WideAdministration } from "./rows.js";
 
 export interface ScoredAdministration {
   result: ScoreResult;
@@ -46,6 +47,8 @@ export interface ScoreFileOptions {
    * lines it took are reported as not read and reading goes on.
    */
   skipBrokenQuotes?: boolean;
+  /** administrations a long file may hold open (LONG_OPEN_ADMINISTRATIONS; tests make it small) */
+  longWindow?: number;
 }
 
 export interface ScoreSummary {
@@ -154,19 +157,57 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       const { plan, issues, long } = planHeader(fields, readOpts);
       sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
       for (const i of issues) emit(i);
+      // a sink that reads every record (birth dates) takes no fast path: those lines never reach onRecord
+      const longBytes = sink.record ? undefined : sink.longBytes?.bind(sink);
+      const fastPath = longBytes !== undefined && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1";
       if (long) {
-        const reader = longRowReader(plan, plan.names, readOpts);
+        // quote-free lines that read plainly are held compact (src/io/long-fast.ts), in the reader's order
+        const fast = fastPath ? fastLongInput(plan, readOpts) : null;
+        const reader = longReader(plan, plan.names, readOpts, opts.longWindow ?? LONG_OPEN_ADMINISTRATIONS, fast ?? undefined);
+        const flush = () => fast !== null && fast.pending > 0 && longBytes!(fast.take());
+        const handOn = (handed: readonly HandedOn[]) => {
+          for (let k = 0; k < handed.length; k++) {
+            const h = handed[k]!;
+            if (typeof h !== "number") {
+              // the full path's output comes after the lines gathered so far
+              flush();
+              score(h);
+            } else if (fast!.score(h)) {
+              summary.administrations++;
+              const issues = fast!.issues;
+              for (let j = 0; j < issues.length; j++) emit(issues[j]!);
+              if (fast!.pending >= FAST_PIECE_BYTES) flush();
+            } else {
+              flush();
+              score(reader.general(h));
+            }
+          }
+        };
+        if (fast !== null) {
+          fast.attach(reader);
+          flushFast = flush;
+          onLine = (bytes, start, end, row, replacementSeen) => {
+            const taken = fast.line(bytes, start, end, replacementSeen, row);
+            if (taken === DECLINED) return false;
+            summary.records++;
+            // only a new administration can take the reader beyond its window
+            if (taken === OPENED) handOn(reader.take());
+            return true;
+          };
+        }
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
           for (const i of reader.push(fields, row, replacementSeen)) emit(i);
-          for (const a of reader.take()) score(a);
+          handOn(reader.take());
         };
-        finish = () => reader.finish().forEach(score);
+        finish = () => {
+          handOn(reader.finish());
+          flush();
+        };
       } else {
         const reader = wideRowReader(plan, readOpts);
-        const longBytes = sink.record ? undefined : sink.longBytes?.bind(sink);
         let lineDeclined = false;
-        const fast = longBytes && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1" ? fastLongRows(plan, readOpts) : null;
+        const fast = fastPath ? fastLongRows(plan, readOpts) : null;
         if (fast !== null) {
           flushFast = () => fast.pending > 0 && longBytes!(fast.take());
           onLine = (bytes, start, end, row, replacementSeen) => {
