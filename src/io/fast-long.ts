@@ -29,6 +29,86 @@ export function plain(s: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
+/**
+ * Splits a quote-free line, bytes[start, end), on `delim` into exactly `n` fields: field k is bytes[fs[k], fe[k]).
+ * false when the line has another number of fields (the general path reports it).
+ */
+export function splitFields(bytes: Uint8Array, start: number, end: number, delim: number, n: number, fs: Int32Array, fe: Int32Array): boolean {
+  let k = 0;
+  fs[0] = start;
+  for (let p = start; p < end; p++)
+    if (bytes[p] === delim) {
+      if (++k === n) return false;
+      fe[k - 1] = p;
+      fs[k] = p + 1;
+    }
+  if (k !== n - 1) return false;
+  fe[k] = end;
+  return true;
+}
+
+/** x[a, b) to `to` at p (small copies: Buffer.copy costs more than the loop); returns where it ends */
+export const copyBytes = (to: Uint8Array, p: number, x: Uint8Array, a: number, b: number): number => {
+  for (let i = a; i < b; i++) to[p++] = x[i]!;
+  return p;
+};
+
+/**
+ * Long CSV lines gathered as UTF-8 bytes: an administration's cells (subject, date, respondent: plain ASCII,
+ * checked by the caller) once, then each scale's line, with those cells copied again before every line but the first.
+ */
+export class LineBytes {
+  private buf = Buffer.allocUnsafe(FAST_PIECE_BYTES * 2);
+  private pos = 0;
+  private headStart = 0;
+  private headLen = 0;
+  private first = true;
+
+  /** bytes gathered and not yet taken */
+  get pending(): number {
+    return this.pos;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** begins an administration: its subject, date and respondent cells, src[s0, s1) … */
+  head(src: Uint8Array, s0: number, s1: number, d0: number, d1: number, r0: number, r1: number): void {
+    this.headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
+    this.room(this.headLen);
+    const buf = this.buf;
+    let pos = (this.headStart = this.pos);
+    pos = copyBytes(buf, pos, src, s0, s1);
+    buf[pos++] = 44;
+    pos = copyBytes(buf, pos, src, d0, d1);
+    buf[pos++] = 44;
+    pos = copyBytes(buf, pos, src, r0, r1);
+    buf[pos++] = 44;
+    this.pos = pos;
+    this.first = true;
+  }
+
+  /** one scale's line: the rest of it after the administration's cells */
+  tail(bytes: Uint8Array): void {
+    this.room(this.headLen + bytes.length);
+    if (!this.first) this.pos = copyBytes(this.buf, this.pos, this.buf, this.headStart, this.headStart + this.headLen);
+    this.first = false;
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** the gathered bytes, which are then cleared: valid only until the next head() */
+  take(): Uint8Array {
+    const bytes = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return bytes;
+  }
+}
+
 /** an age_months cell readMeta takes without an issue, and that cellValue leaves as it is */
 const PLAIN_AGE = /^\d{1,15}(\.\d{1,15})?$/;
 
@@ -84,21 +164,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   const scored: FastScorer[] = [];
   let nScored = 0;
 
-  let buf = Buffer.allocUnsafe(FAST_PIECE_BYTES * 2);
-  let pos = 0;
-  const room = (n: number) => {
-    if (pos + n <= buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
-    buf.copy(bigger, 0, 0, pos);
-    buf = bigger;
-  };
-  /** bytes[a, b) at pos (room made by the caller) */
-  const copy = (bytes: Uint8Array, a: number, b: number) => {
-    const bb = buf;
-    let p = pos;
-    for (let i = a; i < b; i++) bb[p++] = bytes[i]!;
-    pos = p;
-  };
+  const out8 = new LineBytes();
 
   /** the current row's fields: field k is bytes[fs[k], fe[k]) */
   const fs = new Int32Array(nColumns);
@@ -182,28 +248,10 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     }
     if (nScored === 0) return false;
     out.administrations = nScored;
-    // every line starts with the administration's cells (plain ASCII, checked above), written once here and
-    // copied for the others
-    const start = pos;
-    const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
-    room(headLen);
-    copy(bytes, s0, s1);
-    buf[pos++] = 44;
-    copy(bytes, d0, d1);
-    buf[pos++] = 44;
-    copy(bytes, r0, r1);
-    buf[pos++] = 44;
-    let first = true;
+    out8.head(bytes, s0, s1, d0, d1, r0, r1);
     for (let k = 0; k < nScored; k++) {
       const tails = scored[k]!.tails;
-      for (let s = 0; s < tails.length; s++) {
-        const bytes = tails[s]!.bytes;
-        room(headLen + bytes.length);
-        if (!first) pos += buf.copy(buf, pos, start, start + headLen);
-        first = false;
-        buf.set(bytes, pos);
-        pos += bytes.length;
-      }
+      for (let s = 0; s < tails.length; s++) out8.tail(tails[s]!.bytes);
     }
     return true;
   };
@@ -212,13 +260,9 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
     administrations: 0,
     issues: rowIssues,
     get pending() {
-      return pos;
+      return out8.pending;
     },
-    take() {
-      const bytes = buf.subarray(0, pos);
-      pos = 0;
-      return bytes;
-    },
+    take: () => out8.take(),
     row(fields, replacementSeen, row = 0) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
       // the fields laid end to end as UTF-8, so that field k is bytes[fs[k], fe[k]) whatever it holds
@@ -235,17 +279,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       return take(bytes, row);
     },
     line(bytes, start, end, replacementSeen, row = 0) {
-      if (replacementSeen || iSubject < 0 || iDate < 0) return false;
-      let k = 0;
-      fs[0] = start;
-      for (let p = start; p < end; p++)
-        if (bytes[p] === delimCode) {
-          if (++k === nColumns) return false;
-          fe[k - 1] = p;
-          fs[k] = p + 1;
-        }
-      if (k !== nColumns - 1) return false;
-      fe[k] = end;
+      if (replacementSeen || iSubject < 0 || iDate < 0 || !splitFields(bytes, start, end, delimCode, nColumns, fs, fe)) return false;
       return take(bytes, row);
     },
   };

@@ -16,7 +16,7 @@
 import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
 import type { Issue } from "../schema/results.js";
 import { csvCell } from "./csv.js";
-import { FAST_PIECE_BYTES, plain } from "./fast-long.js";
+import { copyBytes, LineBytes, plain, splitFields } from "./fast-long.js";
 import { isoDateBytesState, type CompactAdministration, type CompactStore, type Plan, type ReadOptions } from "./rows.js";
 
 /** An instrument whose rows are held here: its scorer(s) and item ids */
@@ -72,11 +72,7 @@ const mix = (h: number): number => {
   return (h ^ (h >>> 16)) & 0x3fffffff;
 };
 
-/** x[a, b) to `to` at p (small copies: Buffer.copy costs more than the loop); returns where it ends */
-const copy = (to: Uint8Array, p: number, x: Uint8Array, a: number, b: number): number => {
-  for (let i = a; i < b; i++) to[p++] = x[i]!;
-  return p;
-};
+const copy = copyBytes;
 
 const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: number): boolean => {
   if (b - a !== d - c) return false;
@@ -460,17 +456,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   const part = (bytes: Buffer, a: number, b: number) => `${b - a}:${bytes.toString("latin1", a, b)}`;
 
   const line = (bytes: Buffer, start: number, end: number, replacementSeen: boolean, row: number): Taken => {
-    if (replacementSeen || !usable) return DECLINED;
-    let k = 0;
-    fs[0] = start;
-    for (let p = start; p < end; p++)
-      if (bytes[p] === delimCode) {
-        if (++k === nColumns) return DECLINED;
-        fe[k - 1] = p;
-        fs[k] = p + 1;
-      }
-    if (k !== nColumns - 1) return DECLINED;
-    fe[k] = end;
+    if (replacementSeen || !usable || !splitFields(bytes, start, end, delimCode, nColumns, fs, fe)) return DECLINED;
     const e = instrument(bytes, fs[iInst]!, fe[iInst]!);
     if (e === null) return DECLINED;
     const item = itemOf(e, bytes, fs[iItem]!, fe[iItem]!);
@@ -554,14 +540,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
   };
 
   // ---------------------------------------------------------------- scoring
-  let buf = Buffer.allocUnsafe(FAST_PIECE_BYTES * 2);
-  let pos = 0;
-  const room = (n: number) => {
-    if (pos + n <= buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
-    buf.copy(bigger, 0, 0, pos);
-    buf = bigger;
-  };
+  const out8 = new LineBytes();
   const issues: Issue[] = [];
 
   const score = (s: number): boolean => {
@@ -609,24 +588,9 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       if (issue.administeredOn === undefined) issue.administeredOn = line.toString("latin1", d0, d1);
       issues.push(issue);
     }
-    // every line starts with the administration's cells (plain ASCII), written once and copied for the others
-    const start = pos;
-    const headLen = s1 - s0 + (d1 - d0) + (r1 - r0) + 3;
-    room(headLen);
-    pos = copy(buf, pos, line, s0, s1);
-    buf[pos++] = 44;
-    pos = copy(buf, pos, line, d0, d1);
-    buf[pos++] = 44;
-    pos = copy(buf, pos, line, r0, r1);
-    buf[pos++] = 44;
+    out8.head(line, s0, s1, d0, d1, r0, r1);
     const tails = scorer.tails;
-    for (let t = 0; t < tails.length; t++) {
-      const bytes = tails[t]!.bytes;
-      room(headLen + bytes.length);
-      if (t > 0) pos = copy(buf, pos, buf, start, start + headLen);
-      buf.set(bytes, pos);
-      pos += bytes.length;
-    }
+    for (let t = 0; t < tails.length; t++) out8.tail(tails[t]!.bytes);
     freeSlot(s);
     return true;
   };
@@ -687,12 +651,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     score,
     issues,
     get pending() {
-      return pos;
+      return out8.pending;
     },
-    take() {
-      const bytes = buf.subarray(0, pos);
-      pos = 0;
-      return bytes;
-    },
+    take: () => out8.take(),
   };
 }
