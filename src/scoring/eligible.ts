@@ -91,7 +91,8 @@ const INSTRUMENT: Fields = {
   forms: each(fields({ id: any, label: any, items: any, itemCount: any, ageWindow: any, bands: each(BAND_SET), itemKeys: any })),
   // which rule may choose the form per row is the caller's (fastFormRule); a default form is read once per file
   formSelection: fields({ rule: any, params: any, default: any, source: any }),
-  scales: any,
+  // each kernel checks its own scale too (scaleFastBlocker)
+  scales: each(fields(SCALE)),
   references: any,
   licence: any,
   notes: any,
