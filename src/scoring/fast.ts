@@ -6,7 +6,7 @@ import type { FormDef } from "../schema/instrument.js";
 import type { Issue, ScaleResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { longScaleTail } from "../tables/scores.js";
-import { applyMissing, completeScale, derivedScore, finish, flagSet, newTally, OK, tally, type MissingOutcome } from "./kernel.js";
+import { applyMissing, completeScale, derivedScore, finish, flagSet, newOutcome, newTally, OK, tally } from "./kernel.js";
 import { columnMap, formPlan } from "./plan.js";
 import { isBlank, parseResponse } from "./responses.js";
 
@@ -141,7 +141,6 @@ export function compileFastScorer(
   // the instrument and form cells, as longScoreLines writes them
   const instrumentForm = `${cell(inst.id)},${cell(inst.hasForms ? form.id : null)},`;
   const encoder = new TextEncoder();
-  const STATUS_CODE: Record<string, number> = { scored: 0, prorated: 1, not_scorable: 2 };
   /**
    * A scale's line after the administration's cells follows from what finish() reads: its score, its own flags
    * that are set (a bit mask in kernel order), items answered, status, and whether it was provisional before the
@@ -150,44 +149,25 @@ export function compileFastScorer(
   const memo = scales.map(() => new Map<number, Map<number, FastTail>>());
   const lastKey = new Float64Array(nS).fill(-1);
   const lastMemo: Map<number, FastTail>[] = scales.map(() => new Map());
-  const tailOf = (s: number, score: number | null, status: ScaleResult["status"], nAnswered: number, nItems: number, provisional: boolean, mask: number): FastTail => {
-    const key = ((mask * 1024 + nAnswered) * 4 + STATUS_CODE[status]!) * 2 + (provisional ? 1 : 0);
-    let byScore = lastMemo[s]!;
-    if (key !== lastKey[s]) {
-      // rows mostly repeat the previous key (all answered, no flag set)
-      const m = memo[s]!;
-      let b = m.get(key);
-      if (b === undefined) {
-        if (m.size >= MEMO_SIZE) m.clear();
-        m.set(key, (b = new Map()));
-      }
-      lastKey[s] = key;
-      lastMemo[s] = byScore = b;
-    }
-    const scoreKey = score === null ? NaN : score;
-    let t = byScore.get(scoreKey);
-    if (t === undefined) {
-      const k = scales[s]!;
-      const flags: string[] = [];
-      k.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
-      // as the general path: the scale's result, then what the administration adds (eligible forms have no band
-      // flags and no coder), written by the long table's line writer
-      const r = finish(k, provisional, score, status, nAnswered, nItems, k.what, undefined, flags);
-      completeScale(r, k, undefined, null, selProvisional);
-      const text = longScaleTail(instrumentForm, r, cell);
-      t = { text, bytes: encoder.encode(text), prov: r.provisional };
-      if (byScore.size >= MEMO_SIZE) byScore.clear();
-      byScore.set(scoreKey, t);
-    }
-    return t;
+  /** the line of scale s, made once per memo entry (the score is `scoreKey`, NaN for none) */
+  const makeTail = (s: number, scoreKey: number, status: ScaleResult["status"], nAnswered: number, nItems: number, provisional: boolean, mask: number): FastTail => {
+    const k = scales[s]!;
+    const flags: string[] = [];
+    k.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
+    // as the general path: the scale's result, then what the administration adds (eligible forms have no band
+    // flags and no coder), written by the long table's line writer
+    const r = finish(k, provisional, scoreKey === scoreKey ? scoreKey : null, status, nAnswered, nItems, k.what, undefined, flags);
+    completeScale(r, k, undefined, null, selProvisional);
+    const text = longScaleTail(instrumentForm, r, cell);
+    return { text, bytes: encoder.encode(text), prov: r.provisional };
   };
 
   const instId = inst.id;
   const issues: Issue[] = [];
   const tallied = newTally();
-  const outcome: MissingOutcome = { score: null, status: "scored", reason: undefined };
-  // per scale of the row, what a derived scale reads of its source
-  const scoreArr: (number | null)[] = new Array<number | null>(nS).fill(null);
+  const outcome = newOutcome();
+  // per scale of the row: what a derived scale reads of its source (scoreArr is NaN for no score)
+  const scoreArr = new Float64Array(nS);
   const statusArr: ScaleResult["status"][] = new Array<ScaleResult["status"]>(nS).fill("scored");
   const nAnsweredArr = new Int32Array(nS);
   const nItemsArr = new Int32Array(nS);
@@ -199,31 +179,55 @@ export function compileFastScorer(
     const status = anyMissing ? missingItem : allAnswered;
     for (let s = 0; s < nS; s++) {
       const k = scales[s]!;
+      let mask = 0;
+      let provisional: boolean;
       if (k.def.derive) {
         const from = k.deriveFrom;
-        const nItems = nItemsArr[from]!;
-        const score = derivedScore(scoreArr[from]!, nItems);
-        tails[s] = tailOf(s, score, statusArr[from]!, nAnsweredArr[from]!, nItems, k.provisional || tails[from]!.prov, 0);
-        scoreArr[s] = score;
+        const n = nItemsArr[from]!;
+        const source = scoreArr[from]!;
+        scoreArr[s] = derivedScore(source === source ? source : null, n) ?? NaN;
         statusArr[s] = statusArr[from]!;
         nAnsweredArr[s] = nAnsweredArr[from]!;
+        nItemsArr[s] = n;
+        provisional = k.provisional || tails[from]!.prov;
+      } else {
+        tally(k, status, points, null, null, tallied);
+        if (tallied.bad) return false;
+        const nItems = k.list.length;
+        // nothing answered within what may be missing: left to the full path
+        if (tallied.nScored === 0 && nItems <= k.allowed) return false;
+        const flags = k.flags;
+        for (let j = 0; j < flags.length; j++) if (flagSet(flags[j]!, status, points, points)) mask |= 1 << j;
+        applyMissing(k, tallied, status, instId, issues, outcome);
+        scoreArr[s] = outcome.scorable ? outcome.score : NaN;
+        statusArr[s] = outcome.status;
+        nAnsweredArr[s] = tallied.nAnswered;
         nItemsArr[s] = nItems;
-        continue;
+        provisional = tallied.provisional;
       }
-      tally(k, status, points, null, null, tallied);
-      if (tallied.bad) return false;
-      const nItems = k.list.length;
-      // nothing answered within what may be missing: left to the full path
-      if (tallied.nScored === 0 && nItems <= k.allowed) return false;
-      let mask = 0;
-      const flags = k.flags;
-      for (let j = 0; j < flags.length; j++) if (flagSet(flags[j]!, status, points, points)) mask |= 1 << j;
-      applyMissing(k, tallied, status, instId, issues, outcome);
-      tails[s] = tailOf(s, outcome.score, outcome.status, tallied.nAnswered, nItems, tallied.provisional, mask);
-      scoreArr[s] = outcome.score;
-      statusArr[s] = outcome.status;
-      nAnsweredArr[s] = tallied.nAnswered;
-      nItemsArr[s] = nItems;
+      const st = statusArr[s]!;
+      const nAnswered = nAnsweredArr[s]!;
+      const key = ((mask * 1024 + nAnswered) * 4 + (st === "scored" ? 0 : st === "prorated" ? 1 : 2)) * 2 + (provisional ? 1 : 0);
+      let byScore = lastMemo[s]!;
+      if (key !== lastKey[s]) {
+        // rows mostly repeat the previous key (all answered, no flag set)
+        const m = memo[s]!;
+        let b = m.get(key);
+        if (b === undefined) {
+          if (m.size >= MEMO_SIZE) m.clear();
+          m.set(key, (b = new Map()));
+        }
+        lastKey[s] = key;
+        lastMemo[s] = byScore = b;
+      }
+      const score = scoreArr[s]!;
+      let t = byScore.get(score);
+      if (t === undefined) {
+        t = makeTail(s, score, st, nAnswered, nItemsArr[s]!, provisional, mask);
+        if (byScore.size >= MEMO_SIZE) byScore.clear();
+        byScore.set(score, t);
+      }
+      tails[s] = t;
     }
     return true;
   };

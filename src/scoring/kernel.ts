@@ -73,6 +73,7 @@ export interface Tally {
 }
 
 export const newTally = (): Tally => ({ sum: 0, nScored: 0, nAnswered: 0, provisional: false, bad: false });
+export const newOutcome = (): MissingOutcome => ({ score: 0, scorable: false, status: "scored", reason: undefined });
 
 /**
  * Sums the scale's answered items in list order, each through its recode, over a status/points pair (by form
@@ -167,7 +168,9 @@ export function scoreOf(k: ScaleKernel, sum: number, nScored: number): number {
 export const derivedScore = (score: number | null, nItems: number): number | null => (score === null || nItems === 0 ? null : clean(score / nItems));
 
 export interface MissingOutcome {
-  score: number | null;
+  /** the score when `scorable` (a number field: no allocation per row on the fast path) */
+  score: number;
+  scorable: boolean;
   status: ScaleResult["status"];
   reason: string | undefined;
 }
@@ -185,12 +188,13 @@ export function applyMissing(k: ScaleKernel, t: Tally, status: Uint8Array, instr
     for (let j = 0; j < nItems; j++) if (status[k.idx[j]!] === MISSING) unanswered.push(k.list[j]!.item);
     const reason = `${nMissing} of ${nItems} items missing (${unanswered.join(", ")}); ${def.missing!.kind === "none" ? "every item is required" : `at most ${k.allowed} may be missing`}`;
     issues.push(makeIssue("too_many_missing", "error", { instrument, scale: def.id, detail: reason }));
-    out.score = null;
+    out.scorable = false;
     out.status = "not_scorable";
     out.reason = reason;
     return;
   }
   out.score = scoreOf(k, t.sum, t.nScored);
+  out.scorable = true;
   out.status = nMissing > 0 ? "prorated" : "scored";
   out.reason = undefined;
   if (nMissing > 0) {

@@ -7,11 +7,11 @@ import type { MissingRuleImpl } from "../rules/types.js";
 import type { Issue, ScaleResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "./issues.js";
-import { applyMissing, badItems, clean, derivedScore, finish, flagSet, newTally, tally, type MissingOutcome, type ScaleKernel } from "./kernel.js";
+import { applyMissing, badItems, clean, derivedScore, finish, flagSet, newTally, tally, newOutcome, type ScaleKernel } from "./kernel.js";
 import { ruleParams, type FormPlan } from "./plan.js";
 
 const t = newTally();
-const outcome: MissingOutcome = { score: null, status: "scored", reason: undefined };
+const outcome = newOutcome();
 
 export function scoreScale(inst: Instrument, k: ScaleKernel, plan: FormPlan, done: readonly ScaleResult[], issues: Issue[]): ScaleResult {
   const def = k.def;
@@ -48,5 +48,5 @@ export function scoreScale(inst: Instrument, k: ScaleKernel, plan: FormPlan, don
     return finish(k, provisional, out.score === null ? null : clean(out.score), out.status, t.nAnswered, nItems, `${k.what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags, out.provisional);
   }
   applyMissing(k, t, status, inst.id, issues, outcome);
-  return finish(k, provisional, outcome.score, outcome.status, t.nAnswered, nItems, `${k.what}; missing: ${k.missingText}`, outcome.reason, flags);
+  return finish(k, provisional, outcome.scorable ? outcome.score : null, outcome.status, t.nAnswered, nItems, `${k.what}; missing: ${k.missingText}`, outcome.reason, flags);
 }
