@@ -191,7 +191,7 @@ export function compileFastScorer(
         nItemsArr[s] = n;
         provisional = k.provisional || tails[from]!.prov;
       } else {
-        tally(k, status, points, null, null, tallied);
+        tally(k, status, points, null, null, tallied, !anyMissing);
         if (tallied.bad) return false;
         const nItems = k.list.length;
         // nothing answered within what may be missing: left to the full path

@@ -51,6 +51,8 @@ export interface ScaleKernel {
   /** per list item, its recode (null: points as they are) and whether that recode is provisional */
   recodes: (Recode | null)[];
   provRecode: Uint8Array;
+  /** provisional when every item is answered (and so every recode applies) */
+  provisionalAll: boolean;
   /**
    * When every item is an integer item read without modifiers (its points whole and within min…max): per list
    * item, its points through its recode (or as they are) by points − min, NaN where the recode gives none; so
@@ -78,11 +80,21 @@ export const newOutcome = (): MissingOutcome => ({ score: 0, scorable: false, st
 /**
  * Sums the scale's answered items in list order, each through its recode, over a status/points pair (by form
  * item index); `broken` marks items of a violated constraint (null: none can be); `answered` gets each value summed.
+ * `allOk`: the caller knows every status is OK and nothing is broken (the fast path's complete rows).
  */
-export function tally(k: ScaleKernel, status: Uint8Array, points: Float64Array, broken: Uint8Array | null, answered: number[] | null, t: Tally): void {
+export function tally(k: ScaleKernel, status: Uint8Array, points: Float64Array, broken: Uint8Array | null, answered: number[] | null, t: Tally, allOk = false): void {
   const { idx, tables, tableMin, recodes, provRecode } = k;
   const n = idx.length;
   let sum = 0;
+  if (allOk && tables !== null && answered === null) {
+    // no status to read and no call per item: a recode that gives no value is NaN in its table, and so is the sum
+    for (let j = 0; j < n; j++) sum += tables[j]![points[idx[j]!]! - tableMin[j]!]!;
+    t.sum = sum;
+    t.nScored = t.nAnswered = n;
+    t.provisional = k.provisionalAll;
+    t.bad = sum !== sum;
+    return;
+  }
   let nScored = 0;
   let nAnswered = 0;
   let provisional = k.provisional;
@@ -286,6 +298,7 @@ export function compileKernel(inst: Instrument, scale: Scale, form: FormDef, ite
     allowed: 0,
     recodes: [],
     provRecode: new Uint8Array(0),
+    provisionalAll: false,
     tables: null,
     tableMin: new Float64Array(0),
     notFast: null,
@@ -319,6 +332,7 @@ export function compileKernel(inst: Instrument, scale: Scale, form: FormDef, ite
   }
   k.recodes = list.map((si) => si.recode);
   k.provRecode = Uint8Array.from(list, (si) => (si.recode?.source.provenance === "provisional" ? 1 : 0));
+  k.provisionalAll = k.provisional || k.provRecode.includes(1);
   const tabled = (i: number) => {
     const it = items[i];
     return it !== undefined && it.intFormat && Number.isInteger(it.min) && Number.isInteger(it.max) && it.max - it.min <= MAX_TABLE;
