@@ -4,6 +4,9 @@
  *   administration ─► select form ─► parse responses ─► check constraints ─► per scale:
  *                     (explicit,     (declared format,   (e.g. CARE-Index     recode → missing rule →
  *                      age rule)      key, modifiers)     scales sum to 14)    aggregate → band → flags
+ *
+ * This file orchestrates the phases: plan.ts (per form, once: item plans and each scale's compiled kernel),
+ * parse.ts (responses → status/points), scale.ts with kernel.ts (per scale), and then form-level results here.
  */
 import { RULES } from "../rules/index.js";
 import type { FormSelectionRule } from "../rules/types.js";
