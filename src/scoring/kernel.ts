@@ -169,13 +169,6 @@ export function flagSet(f: FlagKernel, status: Uint8Array, points: Float64Array,
   return false;
 }
 
-/** The score from answered items' sum: their mean, their sum, or prorated (mean × number of items). */
-export function scoreOf(k: ScaleKernel, sum: number, nScored: number): number {
-  const nItems = k.list.length;
-  const mean = sum / nScored;
-  return clean(k.def.aggregate === "mean" ? mean : nScored === nItems ? sum : mean * nItems);
-}
-
 /** A derived (per_item) scale's score from its source's. */
 export const derivedScore = (score: number | null, nItems: number): number | null => (score === null || nItems === 0 ? null : clean(score / nItems));
 
@@ -205,7 +198,9 @@ export function applyMissing(k: ScaleKernel, t: Tally, status: Uint8Array, instr
     out.reason = reason;
     return;
   }
-  out.score = scoreOf(k, t.sum, t.nScored);
+  // the mean of the answered items, their sum, or prorated (mean × number of items)
+  const mean = t.sum / t.nScored;
+  out.score = clean(def.aggregate === "mean" ? mean : nMissing === 0 ? t.sum : mean * nItems);
   out.scorable = true;
   out.status = nMissing > 0 ? "prorated" : "scored";
   out.reason = undefined;
