@@ -147,8 +147,9 @@ export function compileFastScorer(
    * band. Memo per scale by those as one number (answered < 1024, see eligible.ts), then by score (NaN: none).
    */
   const memo = scales.map(() => new Map<number, Map<number, FastTail>>());
-  const lastKey = new Float64Array(nS).fill(-1);
-  const lastMemo: Map<number, FastTail>[] = scales.map(() => new Map());
+  // the last key looked up, per scale and per kind of row (all answered, some blank), so the two kinds do not evict each other
+  const lastKey = new Float64Array(2 * nS).fill(-1);
+  const lastMemo: Map<number, FastTail>[] = Array.from({ length: 2 * nS }, () => new Map());
   /** the line of scale s, made once per memo entry (the score is `scoreKey`, NaN for none) */
   const makeTail = (s: number, scoreKey: number, status: ScaleResult["status"], nAnswered: number, nItems: number, provisional: boolean, mask: number): FastTail => {
     const k = scales[s]!;
@@ -208,8 +209,9 @@ export function compileFastScorer(
       const st = statusArr[s]!;
       const nAnswered = nAnsweredArr[s]!;
       const key = ((mask * 1024 + nAnswered) * 4 + (st === "scored" ? 0 : st === "prorated" ? 1 : 2)) * 2 + (provisional ? 1 : 0);
-      let byScore = lastMemo[s]!;
-      if (key !== lastKey[s]) {
+      const last = anyMissing ? nS + s : s;
+      let byScore = lastMemo[last]!;
+      if (key !== lastKey[last]) {
         // rows mostly repeat the previous key (all answered, no flag set)
         const m = memo[s]!;
         let b = m.get(key);
@@ -217,8 +219,8 @@ export function compileFastScorer(
           if (m.size >= MEMO_SIZE) m.clear();
           m.set(key, (b = new Map()));
         }
-        lastKey[s] = key;
-        lastMemo[s] = byScore = b;
+        lastKey[last] = key;
+        lastMemo[last] = byScore = b;
       }
       const score = scoreArr[s]!;
       let t = byScore.get(score);
