@@ -76,7 +76,6 @@ export function fastFormRule(inst: Instrument): { beforeBirth: string; fromBirth
   return { beforeBirth: p.beforeBirth, fromBirth: p.fromBirth };
 }
 
-
 /**
  * A FastScorer for `inst` when its columns in a wide file are `names`, or null when the fast path does not take
  * it: the form's plan is not fast-eligible (./eligible.ts), the form is chosen per row by a rule it does not
