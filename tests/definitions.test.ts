@@ -282,10 +282,17 @@ describe("a user definition (tests/fixtures/user-definitions/demo-4.json)", () =
     expect(one.scales[0]!.status).toBe("prorated");
     expect(one.scales[0]!.band?.id).toBe("high");
     expect(one.issues.map((i) => i.code)).toEqual(["missing_adjusted"]);
+    // the texts are written once (src/scoring/kernel.ts, applyMissing), for both paths: pinned here
+    expect(one.issues[0]!.message).toBe("total: 1 of 4 items missing; prorated: mean of answered × number of items");
+    expect(one.scales[0]!.rule).toBe("sum of 4 items (demo4_3 reverse); missing: prorated up to 1 missing");
     const two = scoreAdministration(inst, { instrument: "demo-4", responses: { demo4_1: 2, demo4_2: 3 } });
     expect(two.scales[0]!.score).toBeNull();
     expect(two.scales[0]!.status).toBe("not_scorable");
     expect(two.issues.map((i) => i.code)).toEqual(["too_many_missing"]);
+    expect(two.issues[0]!.message).toBe("total: 2 of 4 items missing (demo4_3, demo4_4); at most 1 may be missing");
+    const pss: Record<string, number> = {};
+    for (let i = 1; i <= 18; i++) if (i !== 4 && i !== 9) pss[`pss_${i}`] = 2;
+    expect(scoreAdministration(getInstrument("pss"), { instrument: "pss", responses: pss }).issues[0]!.message).toBe("total: 2 of 18 items missing (pss_4, pss_9); every item is required");
   });
 
   it('rejects aggregate "total", naming the field', () => {

@@ -15,6 +15,10 @@ import { applyOverlay, defaultRegistry, getInstrument, loadInstrument, scoreFile
 import { scoreWriter } from "../src/io/formats.js";
 import { inProc, spawned, type Ran } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
+import { csvCell } from "../src/io/csv.js";
+import { planFastBlocker, scaleFastBlocker } from "../src/scoring/eligible.js";
+import { compileFastScorer } from "../src/scoring/fast.js";
+import { formPlan } from "../src/scoring/plan.js";
 
 
 type Rnd = () => number;
@@ -546,5 +550,54 @@ describe("long input: the fast path writes exactly what the full path writes", (
     ]) {
       await expectSameRuns(argv);
     }
+  });
+});
+
+describe("fast-path eligibility is a closed allow-list (src/scoring/eligible.ts)", () => {
+  it("a definition feature outside the list sends every row to the full path, with the same output", async () => {
+    const { def, formats } = randomDefinition(11);
+    const items = (def.items as { id: string }[]).map((it) => it.id);
+    // a sum constraint over two items: the fast path does not check constraints
+    const constrained = { ...def, id: "rand-11c", constraints: [{ kind: "sum_equals", items: items.slice(0, 2), value: 4, source: { ref: "r", provenance: "published" } }] };
+    const defFile = join(tmp, "rand-11c.json");
+    writeFileSync(defFile, JSON.stringify(constrained));
+    const rnd = mulberry32(111);
+    let text = ["subject_id", "administered_on", ...items].join(",") + "\n";
+    for (let r = 0; r < 200; r++) text += [`S${r}`, "2024-03-15", ...items.map((_, i) => answer(rnd, formats[i]!, ",", false))].join(",") + "\n";
+    const file = join(tmp, "rand-11c.csv");
+    writeFileSync(file, text);
+    const registry = defaultRegistry();
+    const plain = loadInstrument({ ...def, id: "rand-11c" }, { file: defFile });
+    const inst = loadInstrument(constrained, { file: defFile });
+    expect(compileFastScorer(plain, plain.columns, csvCell)).not.toBeNull();
+    expect(compileFastScorer(inst, inst.columns, csvCell)).toBeNull();
+    registry.register(inst);
+    const { fast, all } = await fastAdministrations(file, registry);
+    expect(all).toBe(200);
+    expect(fast).toBe(0);
+    await expectSameRuns(["score", file, "--definition", defFile, "--out", "OUT", "--issues", "ISSUES"]);
+  });
+
+  it("a field the list does not name (as a new schema feature would be) fails closed, in a scale, a form or the instrument", () => {
+    const inst = getInstrument("pss");
+    expect(compileFastScorer(inst, inst.columns, csvCell)).not.toBeNull();
+    // the definitions are built by hand here: the schema (strict) would refuse the unknown fields
+    const withDef = (def: object) => ({ ...inst, def }) as typeof inst;
+    const cases = [
+      withDef({ ...inst.def, scales: inst.def.scales.map((s) => ({ ...s, weights: [2] })) }),
+      withDef({ ...inst.def, forms: [{ id: "all", label: "all", bands: {}, skipLogic: true }] }),
+      withDef({ ...inst.def, scoringEngine: "v2" }),
+      withDef({ ...inst.def, items: inst.def.items.map((it) => ({ ...it, weight: 2 })) }),
+      withDef({ ...inst.def, responseFormats: Object.fromEntries(Object.entries(inst.def.responseFormats).map(([k, f]) => [k, { ...f, missingCodes: ["9"] }])) }),
+      withDef({ ...inst.def, scales: inst.def.scales.map((s) => ({ ...s, missing: { kind: "impute", source: s.key } })) }),
+    ];
+    for (const c of cases) {
+      expect(planFastBlocker(c, formPlan(c, c.forms[0]!))).not.toBeNull();
+      expect(compileFastScorer(c, c.columns, csvCell)).toBeNull();
+    }
+    expect(cases.map((c) => planFastBlocker(c, formPlan(c, c.forms[0]!)))).toEqual(["scales", "forms", "scoringEngine", "items", "responseFormats", "scales"]);
+    // and a kernel refuses a scale of its own
+    const kernel = formPlan(inst, inst.forms[0]!).scales[0]!;
+    expect(scaleFastBlocker({ ...kernel, def: { ...kernel.def, weights: [2] } as typeof kernel.def }, 0)).toBe("scale total: weights");
   });
 });

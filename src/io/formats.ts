@@ -3,7 +3,7 @@ import type { Registry } from "../registry/registry.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { csvCell, CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "./csv.js";
 import { ISSUE_TABLE } from "../tables/issues.js";
-import { LONG_SCORE_TABLE } from "../tables/scores.js";
+import { LONG_SCORE_TABLE, longScaleTail } from "../tables/scores.js";
 import { columns, csvRow } from "../tables/table.js";
 
 /** The long CSV columns, from the table's declaration (src/tables/scores.ts). */
@@ -14,10 +14,10 @@ export const ISSUE_COLUMNS = columns(ISSUE_TABLE);
 /** csvRow of LONG_SCORE_TABLE for each scale, written by hand for speed (the administration's cells are quoted once); tests/tables.test.ts holds them equal. */
 export function longScoreLines(r: ScoreResult): string {
   if (r.scales.length === 0) return "";
-  const head = `${csvCell(r.subjectId)},${csvCell(r.administeredOn)},${csvCell(r.respondent)},${csvCell(r.instrument)},${csvCell(r.form)},`;
+  const head = `${csvCell(r.subjectId)},${csvCell(r.administeredOn)},${csvCell(r.respondent)},`;
+  const instrumentForm = `${csvCell(r.instrument)},${csvCell(r.form)},`;
   let out = "";
-  for (const s of r.scales)
-    out += `${head}${csvCell(s.scale)},${csvCell(s.score)},${csvCell(s.status)},${csvCell(s.band?.id)},${csvCell(s.nAnswered)},${csvCell(s.nItems)},${csvCell(s.flags.join(";"))}\n`;
+  for (const s of r.scales) out += head + longScaleTail(instrumentForm, s, csvCell);
   return out;
 }
 

@@ -27,3 +27,11 @@ export const LONG_SCORE_TABLE: Table<LongScoreRow> = {
 
 /** The long table's rows of results. */
 export const longScoreRows = (results: readonly ScoreResult[]): LongScoreRow[] => results.flatMap((result) => result.scales.map((scale) => ({ result, scale })));
+
+/**
+ * One scale's long-table line after its administration's first three cells, written by hand for speed:
+ * `instrumentForm` is the instrument and form cells with their commas; `cell` writes a cell (csvCell).
+ * longScoreLines and the compiled fast path (memoised lines) both write with it.
+ */
+export const longScaleTail = (instrumentForm: string, s: ScaleResult, cell: (v: string | number | null | undefined) => string): string =>
+  `${instrumentForm}${cell(s.scale)},${cell(s.score)},${cell(s.status)},${cell(s.band?.id)},${cell(s.nAnswered)},${cell(s.nItems)},${cell(s.flags.join(";"))}\n`;
