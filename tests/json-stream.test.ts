@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StreamedArray, writeJson } from "../src/io/json-stream.js";
+import { StreamedArray, writeJson, writeJsonLines } from "../src/io/json-stream.js";
 import { inProc, ROOT } from "./helpers/cli.js";
 
 const streamed = (value: unknown, depth?: number) => {
@@ -64,6 +64,37 @@ describe("writeJson", () => {
     expect(pieces.length).toBeGreaterThan(10);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
     expect(pieces.join("")).toBe(JSON.stringify({ analyses: rows }, null, 2) + "\n");
+  });
+});
+
+describe("writeJsonLines", () => {
+  it("one JSON.stringify per item and line, each parsed back to the item, taken while written", () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), (items) => {
+        let text = "";
+        writeJsonLines((s) => (text += s), items);
+        expect(text).toBe(items.map((x) => JSON.stringify(x) + "\n").join(""));
+        const lines = text === "" ? [] : text.slice(0, -1).split("\n");
+        expect(lines.map((l) => JSON.parse(l))).toEqual(items.map((x) => JSON.parse(JSON.stringify(x))));
+      }),
+    );
+    const taken: number[] = [];
+    const pieces: string[] = [];
+    function* gen() {
+      for (let i = 0; i < 3000; i++) {
+        taken.push(i);
+        yield { i, pad: "x".repeat(50) };
+      }
+    }
+    writeJsonLines((s) => pieces.push(s), gen());
+    expect(taken.length).toBe(3000);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.every((p) => p.length < 65536 + 100)).toBe(true);
+    expect(pieces.join("").split("\n").length).toBe(3001);
+  });
+
+  it("an item without a JSON form is an error naming it, not an empty line", () => {
+    expect(() => writeJsonLines(() => {}, [1, undefined])).toThrow("item 2 has no JSON form");
   });
 });
 

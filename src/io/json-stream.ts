@@ -85,3 +85,25 @@ function piece(v: unknown, indent: string, depth: number, out: (s: string) => vo
   out(n === 0 ? "{}" : "\n" + indent + "}");
   return true;
 }
+
+/**
+ * JSON Lines: each item as `JSON.stringify(item)` on a line of its own, taken one at a time from the iterable and
+ * written in pieces of about 64 kB, so neither the items nor the text are ever held whole. A line is exactly what
+ * JSON.parse reads back as the item; an item without a JSON form (undefined, a function) is a TypeError, not a
+ * silently empty line.
+ */
+export function writeJsonLines(write: (s: string) => void, items: Iterable<unknown>): void {
+  let chunk = "";
+  let n = 0;
+  for (const item of items) {
+    const s = JSON.stringify(item) as string | undefined;
+    if (s === undefined) throw new TypeError(`writeJsonLines: item ${n + 1} has no JSON form`);
+    n++;
+    chunk += s + "\n";
+    if (chunk.length >= 65536) {
+      write(chunk);
+      chunk = "";
+    }
+  }
+  if (chunk) write(chunk);
+}
