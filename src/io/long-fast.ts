@@ -72,7 +72,6 @@ const mix = (h: number): number => {
   return (h ^ (h >>> 16)) & 0x3fffffff;
 };
 
-const copy = copyBytes;
 
 const same = (x: Uint8Array, a: number, b: number, y: Uint8Array, c: number, d: number): boolean => {
   if (b - a !== d - c) return false;
@@ -399,7 +398,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     doneStart[r] = donePos;
     doneLast[r] = 0;
     for (let j = 0; j < keyCols.length; j++) {
-      donePos = copy(doneBytes, donePos, bytes, fs[keyCols[j]!]!, fe[keyCols[j]!]!);
+      donePos = copyBytes(doneBytes, donePos, bytes, fs[keyCols[j]!]!, fe[keyCols[j]!]!);
       doneBytes[donePos++] = 0;
     }
     doneTable[2 * i] = h;
@@ -509,7 +508,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
       s = free.pop()!;
       const n = end - start;
       if (lines[s]!.length < n) lines[s] = Buffer.allocUnsafe(Math.max(n, 64));
-      copy(lines[s]!, 0, bytes, start, end);
+      copyBytes(lines[s]!, 0, bytes, start, end);
       lineLen[s] = n;
       const o = s * nColumns;
       for (let c = 0; c < nColumns; c++) {

@@ -35,3 +35,20 @@ export class NumberColumn {
 const BLOCK_BITS = 16;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 export const int32 = (n: number) => new Int32Array(n);
+
+/** No entry: the ends of an empty chain, a point without a band. */
+export const NONE = -1;
+
+/** The ends of one list of points (a series, a rater's family) chained through a shared `next` column. */
+export interface Chain {
+  first: number;
+  last: number;
+}
+
+/** Appends point i at the end of `chain`; read a chain back with `for (i = first; i !== NONE; i = next.get(i))`. */
+export function append(next: NumberColumn, chain: Chain, i: number): void {
+  next.set(i, NONE);
+  if (chain.last === NONE) chain.first = i;
+  else next.set(chain.last, i);
+  chain.last = i;
+}

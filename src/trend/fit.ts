@@ -21,7 +21,7 @@ import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
 import { requireIterable } from "./input.js";
-import { Interner, NumberColumn, int32 } from "./columns.js";
+import { append, Interner, NONE, NumberColumn, int32 } from "./columns.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
@@ -176,7 +176,6 @@ type Band = { concern: boolean; label: string } | null;
 type Cell = { date: string; ors: number | null; srs: number | null; srsBand: Band; below9: boolean; dupes: number };
 type Fam = { subjectId: string; respondent: string; family: string; outcome: FitMeasure | null; alliance: FitMeasure | null; first: number; last: number };
 
-const NONE = -1;
 /** bits of a record's kind */
 const ALLIANCE = 1;
 const SCORED = 2;
@@ -224,10 +223,7 @@ export class FitCollector {
     else fam.alliance ??= m;
     const i = this.n++;
     const rec = this.rec;
-    rec.next.set(i, NONE);
-    if (fam.last === NONE) fam.first = i;
-    else rec.next.set(fam.last, i);
-    fam.last = i;
+    append(rec.next, fam, i);
     rec.date.set(i, this.dates.id(date, date));
     const b = total.band;
     rec.band.set(i, b === null ? NONE : this.bands.id(`${b.concern}\u0000${b.label}`, { concern: b.concern, label: b.label }));

@@ -6,7 +6,7 @@
 import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import { requireIterable } from "./input.js";
-import { Interner, NumberColumn, int32 } from "./columns.js";
+import { append, Interner, NONE, NumberColumn, int32 } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -95,7 +95,6 @@ interface SeriesHead {
   last: number;
 }
 
-const NONE = -1;
 /** series of one subject beyond which they are looked up by key */
 const MANY_SERIES = 32;
 
@@ -179,10 +178,7 @@ export class SeriesCollector {
       }
       const i = this.n++;
       const p = this.p;
-      p.next.set(i, NONE);
-      if (head.last === NONE) head.first = i;
-      else p.next.set(head.last, i);
-      head.last = i;
+      append(p.next, head, i);
       p.score.set(i, s.score);
       p.date.set(i, date);
       const band = s.band === null ? NONE : this.bandId(s.band);
