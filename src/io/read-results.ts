@@ -126,6 +126,11 @@ export async function eachResult(input: Input, registry: Registry, opts: { instr
   const birthDates = new Map<string, string>();
   let count = 0;
   let columns: { subject: number; birth: number } | undefined;
+  const birth = (subject: string | undefined, date: string | undefined): void => {
+    const id = subject?.trim();
+    const d = parseDate(date?.trim() ?? "");
+    if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+  };
   const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
     result: ({ result, extras }) => {
       count++;
@@ -139,10 +144,10 @@ export async function eachResult(input: Input, registry: Registry, opts: { instr
         columns = { subject: names.indexOf("subject_id"), birth: names.indexOf("birth_date") };
       }
       if (columns.subject < 0 || columns.birth < 0) return;
-      const id = fields[columns.subject]?.trim();
-      const d = parseDate(fields[columns.birth]?.trim() ?? "");
-      if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+      birth(fields[columns.subject], fields[columns.birth]);
     },
+    // a row on the fast path: its two cells as the reader reads them (a plain id, and an empty or yyyy-mm-dd date)
+    fastRecord: (subjectId, birthDate) => birth(subjectId, birthDate),
   });
   return { kind: "raw", birthDates, records: summary.records, count };
 }

@@ -1,0 +1,130 @@
+/**
+ * Progression commands on the fast path (results built from the compiled scorer, src/io/fast-results.ts) against
+ * the full path (TRIVSEL_NO_FAST_PATH=1): trend, fit, cohort and goals, CSV and JSON, on files with phases,
+ * birth dates, EPDS forms, blank cells and bad values. stdout, stderr, --out, --issues and the exit code must be
+ * the same bytes, and the fast path must have been taken.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { builtRows } from "../../src/io/fast-results.js";
+import { readResults } from "../../src/io/read-results.js";
+import { defaultRegistry } from "../../src/registry/registry.js";
+import type { Issue } from "../../src/schema/results.js";
+
+const DEMO = readFileSync(new URL("../../datasets/demo-cohort.csv", import.meta.url), "utf8");
+const GOALS = new URL("../../datasets/demo-goals.yaml", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "trivsel-fast-results-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** mulberry32: a seeded generator, so a failure can be reproduced */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The demo cohort with item cells blanked (rate `blank`) or spoiled (rate `bad`: a letter, a number out of range,
+ * a decimal), and some birth dates and phases blanked, so rows take both paths and scales are prorated or not
+ * scorable.
+ */
+function spoiled(seed: number, blank: number, bad: number): string {
+  const rnd = random(seed);
+  const [header, ...rows] = DEMO.trimEnd().split("\n");
+  const names = header!.split(",");
+  const meta = new Set(["subject_id", "municipality", "administered_on", "respondent", "phase", "birth_date", "gestational_weeks", "form", "coder_id", "coder_certified"]);
+  const out = rows.map((r) => {
+    const cells = r.split(",");
+    if (cells.length !== names.length) return r;
+    for (let k = 0; k < cells.length; k++) {
+      const name = names[k]!;
+      if (name === "birth_date" || name === "phase") {
+        if (rnd() < 0.05) cells[k] = "";
+        continue;
+      }
+      if (meta.has(name) || cells[k] === "") continue;
+      const x = rnd();
+      if (x < blank) cells[k] = "";
+      else if (x < blank + bad) cells[k] = ["x", "99", "1.5", " 2"][Math.floor(rnd() * 4)]!;
+    }
+    return cells.join(",");
+  });
+  return `${header}\n${out.join("\n")}\n`;
+}
+
+const files: [string, string][] = [
+  ["demo", DEMO],
+  ["blanks", spoiled(3, 0.02, 0)],
+  ["blanks and bad values", spoiled(5, 0.03, 0.01)],
+];
+
+async function cli(args: string[], fast: boolean): Promise<string> {
+  const io = memoryIo("");
+  const out = join(dir, "out");
+  const issues = join(dir, "issues.csv");
+  rmSync(out, { force: true });
+  rmSync(issues, { force: true });
+  const before = process.env.TRIVSEL_NO_FAST_PATH;
+  if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
+  else delete process.env.TRIVSEL_NO_FAST_PATH;
+  try {
+    const code = await run([...args, "--issues", issues], io);
+    const outFile = (await run([...args, "--out", out, "--quiet"], memoryIo(""))) === code ? readFileSync(out, "utf8") : "(exit code differs with --out)";
+    return JSON.stringify({ code, out: io.out, err: io.err, outFile, issues: readFileSync(issues, "utf8") }, null, 1);
+  } finally {
+    if (before === undefined) delete process.env.TRIVSEL_NO_FAST_PATH;
+    else process.env.TRIVSEL_NO_FAST_PATH = before;
+  }
+}
+
+const COMMANDS: string[][] = [
+  ["trend"],
+  ["trend", "--norms", "sample"],
+  ["trend", "--since", "birth", "--instrument", "epds"],
+  ["fit"],
+  ["cohort", "--by", "municipality", "--by", "phase"],
+  ["cohort", "--by", "municipality", "--norms", "sample"],
+  ["goals", "--goals", GOALS],
+  ["goals", "--goals", GOALS, "--norms", "sample"],
+];
+
+describe.each(files)("progression on the fast path writes what the full path writes (%s)", (name, text) => {
+  const path = join(dir, `${name.replace(/\s+/g, "-")}.csv`);
+  writeFileSync(path, text);
+
+  it.each(COMMANDS.flatMap((c) => [c, [...c, "--format", "json"]]).map((c) => [c.join(" ").replace(GOALS, "demo-goals.yaml"), c] as const))("%s", async (_, args) => {
+    const [command, ...rest] = args;
+    const argv = [command!, path, ...rest];
+    const slow = await cli(argv, false);
+    const taken = builtRows.count;
+    const fast = await cli(argv, true);
+    expect(builtRows.count).toBeGreaterThan(taken);
+    expect(fast).toBe(slow);
+  });
+
+  it("reads the same results, grouping columns, birth dates and issues", async () => {
+    const registry = defaultRegistry();
+    const read = async (fast: boolean) => {
+      const issues: Issue[] = [];
+      if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
+      try {
+        const r = await readResults({ path }, registry, {}, (i) => issues.push(i));
+        return JSON.stringify({ ...r, birthDates: [...r.birthDates], issues });
+      } finally {
+        delete process.env.TRIVSEL_NO_FAST_PATH;
+      }
+    };
+    const slow = await read(false);
+    const taken = builtRows.count;
+    const fast = await read(true);
+    expect(builtRows.count - taken).toBeGreaterThan(100);
+    expect(fast).toBe(slow);
+  });
+});
