@@ -41,7 +41,9 @@ export class FastResults {
     private readonly fast: FastLongRows,
   ) {
     this.col = (c) => plan.meta[c] ?? -1;
+    this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
   }
+  private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
   /** true: `results` holds the results of the row fast last took; false: a line of it is not known yet */
   build(row: number): boolean {
@@ -67,9 +69,29 @@ export class FastResults {
   /** the cell of meta column c of the row last taken, as the full path reads it ("" without the column) */
   cell(c: keyof Plan["meta"]): string {
     const i = this.col(c);
-    if (i < 0) return "";
+    return i < 0 ? "" : this.cellAt(i);
+  }
+
+  /** per column: the last cell read, its bytes and value (consecutive rows mostly repeat subject, respondent, group) */
+  private readonly lastBytes: (Uint8Array | undefined)[] = [];
+  private readonly lastValue: string[] = [];
+
+  /** column i of the row last taken, as cellValue reads it */
+  private cellAt(i: number): string {
     const t = this.fast.taken;
-    return cellValue(t.bytes.toString("utf8", t.fs[i]!, t.fe[i]!), this.opts.delimiter);
+    const a = t.fs[i]!;
+    const b = t.fe[i]!;
+    const bytes = t.bytes;
+    const prev = this.lastBytes[i];
+    if (prev !== undefined && prev.length === b - a) {
+      let k = 0;
+      while (k < prev.length && prev[k] === bytes[a + k]) k++;
+      if (k === prev.length) return this.lastValue[i]!;
+    }
+    const v = cellValue(bytes.toString("utf8", a, b), this.opts.delimiter);
+    this.lastBytes[i] = new Uint8Array(bytes.subarray(a, b));
+    this.lastValue[i] = v;
+    return v;
   }
 
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
@@ -78,12 +100,13 @@ export class FastResults {
     const results = this.results;
     results.length = 0;
     const extras = newExtras(this.plan);
-    for (const e of this.plan.extras) extras[e.name] = cellValue(t.bytes.toString("utf8", t.fs[e.index]!, t.fe[e.index]!), this.opts.delimiter);
+    for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
     this.extras = extras;
-    const subjectId = this.cell("subject_id");
-    const administeredOn = this.cell("administered_on");
-    const respondent = this.cell("respondent");
-    const phase = this.cell("phase");
+    const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
+    const subjectId = this.cellAt(subject);
+    const administeredOn = this.cellAt(date);
+    const respondent = iRespondent < 0 ? "" : this.cellAt(iRespondent);
+    const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
     const file = this.opts.file;
     let from = 0;
     for (let k = 0; k < n; k++) {
