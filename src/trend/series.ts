@@ -151,6 +151,15 @@ export class SeriesCollector {
     return d;
   }
 
+  /** each flag list seen, by identity (results built on the fast path share them) */
+  private readonly flagsOf = new WeakMap<readonly string[], number>();
+
+  private flagsId(flags: readonly string[]): number {
+    let k = this.flagsOf.get(flags);
+    if (k === undefined) this.flagsOf.set(flags, (k = this.flagLists.id(`${flags.length}:${flags.join("\u0000")}`, flags)));
+    return k;
+  }
+
   /** the number of series so far */
   get size(): number {
     return this.heads.length;
@@ -200,7 +209,7 @@ export class SeriesCollector {
       p.score.set(i, s.score);
       p.date.set(i, date);
       const band = s.band === null ? NONE : this.bandId(s.band);
-      const flags = s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags);
+      const flags = s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags);
       p.attr.set(i, this.attrOf(band, flags, form, phase));
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
