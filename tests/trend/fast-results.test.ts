@@ -137,3 +137,37 @@ describe.each(files)("progression on the fast path writes what the full path wri
     expect(fast).toBe(slow);
   });
 });
+
+/**
+ * A user definition whose scale is prorated (the ORS with one line allowed missing, as "orsp"): rows on the fast
+ * path then carry issues (missing_adjusted) and not-scorable scales, which must come in the full path's order.
+ */
+describe("progression on the fast path with a prorated user definition", () => {
+  const def = JSON.parse(readFileSync(new URL("../../instruments/ors.json", import.meta.url), "utf8").replace(/"ors_/g, '"orsp_')) as Record<string, unknown> & { scales: { missing: unknown }[] };
+  def.id = "orsp";
+  def.itemPrefix = "orsp_";
+  def.$schema = undefined;
+  def.scales[0]!.missing = { kind: "prorate", maxMissing: 1, source: { ref: "miller2003", provenance: "policy" } };
+  const defPath = join(dir, "orsp.json");
+  writeFileSync(defPath, JSON.stringify(def));
+  const rnd = random(17);
+  const lines = ["subject_id,municipality,administered_on,respondent,phase,orsp_1,orsp_2,orsp_3,orsp_4"];
+  for (let f = 0; f < 60; f++)
+    for (let w = 0; w < 8; w++) {
+      const cells = Array.from({ length: 4 }, () => (rnd() < 0.12 ? "" : (rnd() * 10).toFixed(1)));
+      lines.push(`P${f},${["A", "B"][f % 2]},2024-0${1 + Math.floor(w / 4)}-${String(1 + 7 * (w % 4)).padStart(2, "0")},${f % 3 ? "mother" : "father"},${w < 4 ? "pre" : "post"},${cells.join(",")}`);
+    }
+  const path = join(dir, "orsp.csv");
+  writeFileSync(path, `${lines.join("\n")}\n`);
+
+  it.each([["trend"], ["trend", "--format", "json", "--norms", "sample"], ["cohort", "--by", "municipality", "--by", "phase"]])("%s %s %s %s", async (...args: string[]) => {
+    const argv = [args[0]!, path, ...args.slice(1).filter((a) => a !== undefined), "--definition", defPath];
+    const slow = await cli(argv, false);
+    const taken = builtRows.count;
+    const fast = await cli(argv, true);
+    expect(builtRows.count).toBeGreaterThan(taken);
+    expect(slow).toContain("missing_adjusted");
+    expect(fast).toBe(slow);
+  });
+});
+
