@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { builtRows } from "../../src/io/fast-results.js";
-import { readResults } from "../../src/io/read-results.js";
+import { eachResult, readResults } from "../../src/io/read-results.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
 import type { Issue } from "../../src/schema/results.js";
 
@@ -118,14 +118,15 @@ describe.each(files)("progression on the fast path writes what the full path wri
     expect(fast).toBe(slow);
   });
 
-  it("reads the same results, grouping columns, birth dates and issues", async () => {
+  it("hands on the same results, grouping columns, birth dates and issues", async () => {
     const registry = defaultRegistry();
     const read = async (fast: boolean) => {
       const issues: Issue[] = [];
       if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
       try {
-        const r = await readResults({ path }, registry, {}, (i) => issues.push(i));
-        return JSON.stringify({ ...r, birthDates: [...r.birthDates], issues });
+        const results: string[] = [];
+        const r = await eachResult({ path }, registry, { sharedScales: true }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
+        return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
       } finally {
         delete process.env.TRIVSEL_NO_FAST_PATH;
       }
@@ -135,6 +136,10 @@ describe.each(files)("progression on the fast path writes what the full path wri
     const fast = await read(true);
     expect(builtRows.count - taken).toBeGreaterThan(100);
     expect(fast).toBe(slow);
+    // readResults keeps every result for its caller to use as it likes: none shares its scale results
+    const before = builtRows.count;
+    await readResults({ path }, registry, {}, () => {});
+    expect(builtRows.count).toBe(before);
   });
 });
 
