@@ -131,9 +131,28 @@ export interface FastLongRows {
   readonly pending: number;
   /** the gathered text as UTF-8, which is then cleared: the bytes are valid only until the next row() */
   take(): Uint8Array;
+  /** the row last taken, for results built from it (src/io/fast-results.ts): valid until the next row */
+  readonly taken: FastTaken;
 }
 
-export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
+/** What a taken row holds beside its lines: the row's bytes and fields, and its administrations' scorers. */
+export interface FastTaken {
+  bytes: Buffer;
+  /** field k is bytes[fs[k], fe[k]) */
+  readonly fs: Int32Array;
+  readonly fe: Int32Array;
+  /** per administration (the first `administrations`): its scorer, its instrument's place in the plan */
+  readonly scorers: FastScorer[];
+  readonly instrument: Int32Array;
+  /** per administration: its form chosen by fastFormRule's birth rule, 1 before birth, 2 from birth; 0 no rule */
+  readonly birth: Uint8Array;
+  /** per administration: the end of its issues in `issues` (as the result carries them: before subject and date) */
+  readonly issueEnd: Int32Array;
+  readonly issues: Issue[];
+}
+
+/** `lines`: false when only `taken` is read (no long CSV lines are gathered) */
+export function fastLongRows(plan: Plan, opts: ReadOptions, lines = true): FastLongRows {
   const col = (c: keyof Plan["meta"]) => plan.meta[c] ?? -1;
   const iSubject = col("subject_id");
   const iDate = col("administered_on");
@@ -169,11 +188,13 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
   /** the current row's fields: field k is bytes[fs[k], fe[k]) */
   const fs = new Int32Array(nColumns);
   const fe = new Int32Array(nColumns);
+  const taken: FastTaken = { bytes: Buffer.alloc(0), fs, fe, scorers: scored, instrument: new Int32Array(instruments.length), birth: new Uint8Array(instruments.length), issueEnd: new Int32Array(instruments.length), issues: [] };
   const delimCode = delimiter.charCodeAt(0);
 
   /** the row in fs/fe of `bytes` (field count checked by the caller) */
   const take = (bytes: Buffer, row: number): boolean => {
     if (rowIssues.length > 0) rowIssues.length = 0;
+    if (taken.issues.length > 0) taken.issues.length = 0;
     for (let k = 0; k < unnamed.length; k++) if (fe[unnamed[k]!] !== fs[unnamed[k]!]) return false;
     const s0 = fs[iSubject]!;
     const s1 = fe[iSubject]!;
@@ -233,6 +254,8 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       }
       if (blank === n) continue;
       if (!scorer!.score(blank > 0)) return false;
+      taken.instrument[nScored] = e;
+      taken.birth[nScored] = byBirth === null ? 0 : scorer === byBirth.before ? 1 : 2;
       scored[nScored++] = scorer!;
       // scoreWith's issues: the administration's file, row, subject and date added to each (as the full path
       // traces them), in the order made
@@ -241,13 +264,17 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
         const issue = made[k]!;
         if (file !== undefined) issue.file = file;
         issue.row = row;
+        if (!lines) taken.issues.push({ ...issue });
         if (issue.subjectId === undefined && s1 > s0) issue.subjectId = bytes.toString("utf8", s0, s1);
         if (issue.administeredOn === undefined && d1 > d0) issue.administeredOn = bytes.toString("utf8", d0, d1);
         rowIssues.push(issue);
       }
+      taken.issueEnd[nScored - 1] = taken.issues.length;
     }
     if (nScored === 0) return false;
     out.administrations = nScored;
+    taken.bytes = bytes;
+    if (!lines) return true;
     out8.head(bytes, s0, s1, d0, d1, r0, r1);
     for (let k = 0; k < nScored; k++) {
       const tails = scored[k]!.tails;
@@ -263,6 +290,7 @@ export function fastLongRows(plan: Plan, opts: ReadOptions): FastLongRows {
       return out8.pending;
     },
     take: () => out8.take(),
+    taken,
     row(fields, replacementSeen, row = 0) {
       if (replacementSeen || fields.length !== nColumns || iSubject < 0 || iDate < 0) return false;
       // the fields laid end to end as UTF-8, so that field k is bytes[fs[k], fe[k]) whatever it holds

@@ -36,6 +36,17 @@ export interface ReadResults {
 /** What eachResult tells after handing on every result: as ReadResults, with the number of results instead of them. */
 export type ResultsRead = Omit<ReadResults, "results" | "extras"> & { count: number };
 
+export interface EachResultOptions {
+  instrument?: string;
+  skipBrokenQuotes?: boolean;
+  /**
+   * true for a caller that only reads the results it is given: wide rows on the fast path then come as results
+   * built from kept scale results (src/io/fast-results.ts), whose scale results, bands and flag lists are shared
+   * between results; equal to the full path's, but not to be changed
+   */
+  sharedScales?: boolean;
+}
+
 /** A result as it is read, with its grouping columns (empty for a scored file). */
 export type OnResult = (result: ScoreResult, extras: Record<string, string>) => void;
 
@@ -118,7 +129,7 @@ export async function readResults(input: Input, registry: Registry, opts: { inst
  * Reads the file once, handing each result to `onResult` as it is scored (or read back from a scored file), so
  * a caller keeps only what it needs of them. A raw file's birth_date column is gathered in the same pass.
  */
-export async function eachResult(input: Input, registry: Registry, opts: { instrument?: string; skipBrokenQuotes?: boolean }, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
+export async function eachResult(input: Input, registry: Registry, opts: EachResultOptions, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
   checkInput(input);
   if ("chunks" in input) throw new FileError("input: progression analysis reads its input twice; give a file or text", { code: "invalid_value", severity: "error", message: "expected { path } or { text }" });
   opts ??= {};
@@ -126,6 +137,11 @@ export async function eachResult(input: Input, registry: Registry, opts: { instr
   const birthDates = new Map<string, string>();
   let count = 0;
   let columns: { subject: number; birth: number } | undefined;
+  const birth = (subject: string | undefined, date: string | undefined): void => {
+    const id = subject?.trim();
+    const d = parseDate(date?.trim() ?? "");
+    if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+  };
   const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
     result: ({ result, extras }) => {
       count++;
@@ -139,10 +155,10 @@ export async function eachResult(input: Input, registry: Registry, opts: { instr
         columns = { subject: names.indexOf("subject_id"), birth: names.indexOf("birth_date") };
       }
       if (columns.subject < 0 || columns.birth < 0) return;
-      const id = fields[columns.subject]?.trim();
-      const d = parseDate(fields[columns.birth]?.trim() ?? "");
-      if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+      birth(fields[columns.subject], fields[columns.birth]);
     },
+    // a row on the fast path: its two cells as the reader reads them (a plain id, and an empty or yyyy-mm-dd date)
+    ...(opts.sharedScales === true ? { fastRecord: (subjectId: string, birthDate: string) => birth(subjectId, birthDate) } : {}),
   });
   return { kind: "raw", birthDates, records: summary.records, count };
 }

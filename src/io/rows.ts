@@ -394,7 +394,7 @@ function fieldCountIssue(fields: readonly string[], plan: Plan, row: number, opt
 const NO_EXTRAS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
 /** a row's grouping values: an object without prototype, so that `constructor` or `__proto__` is a column like any other */
-const newExtras = (plan: Plan): Record<string, string> => (plan.extras.length === 0 ? NO_EXTRAS : (Object.create(null) as Record<string, string>));
+export const newExtras = (plan: Plan): Record<string, string> => (plan.extras.length === 0 ? NO_EXTRAS : (Object.create(null) as Record<string, string>));
 
 function cellIssue(column: string, received: string, expected: string, row: number, opts: ReadOptions): Issue {
   const issue = makeIssue("invalid_value", "error", { item: column, received, expected });

@@ -9,6 +9,7 @@ import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
 import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
+import { builtRows, FastResults } from "./fast-results.js";
 import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
 import { FileError, LONG_OPEN_ADMINISTRATIONS, longReader, planHeader, wideRowReader, type AdministrationWithExtras, type HandedOn, type WideAdministration } from "./rows.js";
 
@@ -35,6 +36,13 @@ export interface ScoreSink {
    * result() per administration. The bytes must be used (copied) before the call returns.
    */
   longBytes?(utf8: Uint8Array): void;
+  /**
+   * Offered by a sink that reads results and, of each record, only its subject_id and birth_date: wide rows the
+   * fast path takes then come as results built without scoring them again (src/io/fast-results.ts), and for each
+   * such row this is called instead of record(), with those two cells as the reader reads them ("" without the
+   * column).
+   */
+  fastRecord?(subjectId: string, birthDate: string): void;
 }
 
 export interface ScoreFileOptions {
@@ -136,11 +144,13 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
     for (const i of result.issues) emit(traced(i, result));
     sink.result({ result, extras: a.extras });
   };
-  const scoreWide = (a: WideAdministration) => {
+  const scoreWide = (a: WideAdministration): ScoredAdministration => {
     summary.administrations++;
     const result = scoreColumns(opts.registry.get(a.instrument), a, a.columns);
     for (const i of result.issues) emit(traced(i, result));
-    sink.result({ result, extras: a.extras });
+    const scored = { result, extras: a.extras };
+    sink.result(scored);
+    return scored;
   };
   let onRecord: (fields: string[], row: number, replacementSeen: boolean) => void = () => {};
   let header: string[] = [];
@@ -159,7 +169,10 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       for (const i of issues) emit(i);
       // a sink that reads every record (birth dates) takes no fast path: those lines never reach onRecord
       const longBytes = sink.record ? undefined : sink.longBytes?.bind(sink);
-      const fastPath = longBytes !== undefined && opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1";
+      const fastOn = opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1";
+      const fastPath = longBytes !== undefined && fastOn;
+      // results built from the fast path's scorers (wide input only), for a sink that asks for them
+      const fastResults = fastOn && longBytes === undefined && sink.fastRecord !== undefined;
       if (long) {
         // quote-free lines that read plainly are held compact (src/io/long-fast.ts), in the reader's order
         const fast = fastPath ? fastLongInput(plan, readOpts) : null;
@@ -207,8 +220,34 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       } else {
         const reader = wideRowReader(plan, readOpts);
         let lineDeclined = false;
-        const fast = fastPath ? fastLongRows(plan, readOpts) : null;
-        if (fast !== null) {
+        const fast = fastPath ? fastLongRows(plan, readOpts) : fastResults ? fastLongRows(plan, readOpts, false) : null;
+        const built = fastResults && fast !== null ? new FastResults(plan, readOpts, fast) : null;
+        /** the row fast last took, built: each result after its issues, as scoreWide hands them on */
+        const handOnBuilt = (): void => {
+          builtRows.count++;
+          summary.administrations += fast!.administrations;
+          const issues = fast!.issues;
+          const ends = fast!.taken.issueEnd;
+          let j = 0;
+          for (let k = 0; k < built!.results.length; k++) {
+            for (const end = ends[k]!; j < end; j++) emit(issues[j]!);
+            sink.result({ result: built!.results[k]!, extras: built!.extras });
+          }
+        };
+        if (built !== null) {
+          onLine = (bytes, start, end, row, replacementSeen) => {
+            if (!fast!.line(bytes, start, end, replacementSeen, row)) {
+              lineDeclined = true;
+              return false;
+            }
+            // a line not known yet: the same row comes to onRecord, which scores it by the full path and learns it
+            if (!built.build(row)) return false;
+            summary.records++;
+            sink.fastRecord!(built.cell("subject_id"), built.cell("birth_date"));
+            handOnBuilt();
+            return true;
+          };
+        } else if (fast !== null) {
           flushFast = () => fast.pending > 0 && longBytes!(fast.take());
           onLine = (bytes, start, end, row, replacementSeen) => {
             if (!fast.line(bytes, start, end, replacementSeen, row)) {
@@ -225,7 +264,15 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         }
         onRecord = (fields, row, replacementSeen) => {
           summary.records++;
-          if (fast !== null) {
+          let learn = false;
+          if (built !== null) {
+            const declined = lineDeclined;
+            lineDeclined = false;
+            if (!declined && fast!.row(fields, replacementSeen, row)) {
+              if (built.build(row)) return handOnBuilt();
+              learn = true;
+            }
+          } else if (fast !== null) {
             const declined = lineDeclined;
             lineDeclined = false;
             if (!declined && fast.row(fields, replacementSeen, row)) {
@@ -240,7 +287,8 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
           const out = reader(fields, row, replacementSeen);
           const subjectId = plan.meta.subject_id === undefined ? undefined : fields[plan.meta.subject_id]?.trim();
           for (const i of out.issues) emit(subjectId ? traced(i, { subjectId }) : i);
-          for (const a of out.administrations) scoreWide(a);
+          if (learn) built!.learn(row, out.administrations.map(scoreWide));
+          else for (const a of out.administrations) scoreWide(a);
         };
       }
     },

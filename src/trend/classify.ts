@@ -200,11 +200,18 @@ const scaleOf = (registry: InstrumentRegistry, inst: string, scale: string) => (
 
 /** The collector analyseTrends gathers results in: a scale whose scoring depends on the form gets a series per form. */
 export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions = {}): SeriesCollector {
+  // asked once per scale result: the answer is kept per instrument and scale (a registry does not change)
+  const known = new Map<string, boolean>();
   const perForm =
     opts.perForm ??
     ((inst: string, scale: string) => {
-      const sc = scaleOf(registry, inst, scale);
-      return sc !== undefined && scaleDependsOnForm(registry.get(inst), sc);
+      const key = `${inst}\u0000${scale}`;
+      let v = known.get(key);
+      if (v === undefined) {
+        const sc = scaleOf(registry, inst, scale);
+        known.set(key, (v = sc !== undefined && scaleDependsOnForm(registry.get(inst), sc)));
+      }
+      return v;
     });
   return new SeriesCollector({ ...opts, perForm });
 }

@@ -112,6 +112,8 @@ export class SeriesCollector {
   private readonly strings = new Interner<string>();
   private readonly bands: AppliedBand[] = [];
   private readonly bandsByRule = new Map<string, number[]>();
+  /** each band object seen, by identity */
+  private readonly bandOf = new WeakMap<AppliedBand, number>();
   private readonly bySubject: { list: number[]; keys: Map<string, number> | null }[] = [];
   private readonly flagLists = new Interner<readonly string[]>();
   private readonly noFlags = this.flagLists.id("0:", []);
@@ -136,6 +138,27 @@ export class SeriesCollector {
 
   constructor(private readonly opts: SeriesOptions = {}) {}
 
+  /** dates read so far and their day numbers (null: not a date); a file holds a few thousand distinct dates */
+  private readonly days = new Map<string, number | null>();
+
+  private dayOfText(date: string): number | null {
+    let d = this.days.get(date);
+    if (d === undefined) {
+      if (this.days.size >= 100_000) this.days.clear();
+      this.days.set(date, (d = dayOf(date)));
+    }
+    return d;
+  }
+
+  /** each flag list seen, by identity (results built on the fast path share them) */
+  private readonly flagsOf = new WeakMap<readonly string[], number>();
+
+  private flagsId(flags: readonly string[]): number {
+    let k = this.flagsOf.get(flags);
+    if (k === undefined) this.flagsOf.set(flags, (k = this.flagLists.id(`${flags.length}:${flags.join("\u0000")}`, flags)));
+    return k;
+  }
+
   /** the number of series so far */
   get size(): number {
     return this.heads.length;
@@ -147,7 +170,7 @@ export class SeriesCollector {
     const skip = (reason: SeriesSkip["reason"]): void => void this.skipped.push({ reason, instrument: r.instrument, ...(row !== undefined ? { row } : {}) });
     if (!r.subjectId) return skip("no_subject");
     if (!r.administeredOn) return skip("no_date");
-    const day = dayOf(r.administeredOn);
+    const day = this.dayOfText(r.administeredOn);
     if (day === null) return skip("invalid_date");
     // consecutive results are mostly of one subject and date: the last one is tried first
     const subject = r.subjectId === this.last.subjectId ? this.last.subject : this.subjects.id(r.subjectId, r.subjectId);
@@ -182,7 +205,7 @@ export class SeriesCollector {
       p.score.set(i, s.score);
       p.date.set(i, date);
       const band = s.band === null ? NONE : this.bandId(s.band);
-      const flags = s.flags.length === 0 ? this.noFlags : this.flagLists.id(`${s.flags.length}:${s.flags.join("\u0000")}`, s.flags);
+      const flags = s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags);
       p.attr.set(i, this.attrOf(band, flags, form, phase));
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
@@ -234,6 +257,15 @@ export class SeriesCollector {
    * then compared field by field, so two results share a band object only when their bands are equal.
    */
   private bandId(b: AppliedBand): number {
+    // results built on the fast path share their band objects
+    const same = this.bandOf.get(b);
+    if (same !== undefined) return same;
+    const k = this.bandIdOf(b);
+    this.bandOf.set(b, k);
+    return k;
+  }
+
+  private bandIdOf(b: AppliedBand): number {
     const key = `${b.id}\u0000${b.rule}`;
     let candidates = this.bandsByRule.get(key);
     if (candidates === undefined) this.bandsByRule.set(key, (candidates = []));

@@ -49,7 +49,7 @@ Example:
     const input = await job.open(positionals);
     const wanted = new Set(list.map((g) => g.measure.instrument));
     const read = new GoalResults(list, registry, { sample: normsFrom !== undefined });
-    await eachResult(input, registry, { ...job.readOptions(false), ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}) }, job.issue, (r) => read.add(r));
+    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, ...(wanted.size === 1 ? { instrument: [...wanted][0]! } : {}) }, job.issue, (r) => read.add(r));
     validateGoals(list, registry, args.goals, read.respondents);
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, read.results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: read.samples()! } : {}) });

@@ -1,0 +1,183 @@
+/**
+ * Results of wide rows on the fast path (src/io/fast-long.ts), for readers that want results rather than long
+ * CSV lines (trend, fit, cohort, goals), without scoring the rows again. A scale's result is a function of its
+ * long line, which the compiled scorer memoises as one FastTail object per distinct line (score, status, band,
+ * items answered, flags, provisional): the first time a row holds a line not yet seen, that row is scored by the
+ * full path and its scale results are kept by tail (learn()); a row whose every line is known is built from them
+ * (build()). A scale result with a `reason` (not scorable: it names the missing items) is never kept, so such
+ * rows always take the full path. learn() also builds the row it was given and compares it with the full path's
+ * results: a scorer whose results ever differ is never built from again.
+ */
+import type { FastScorer, FastTail } from "../scoring/fast.js";
+import type { ScaleResult, ScoreResult } from "../schema/results.js";
+import type { FastLongRows } from "./fast-long.js";
+import { cellValue, newExtras, type Plan, type ReadOptions } from "./rows.js";
+
+/** rows handed on as built results since the process started (tests check that the fast path is taken) */
+export const builtRows = { count: 0 };
+
+/** what the full path gave a scorer's results beside the scales and the row's cells */
+interface Known {
+  instrumentName: string;
+  definitionVersion: string;
+  form: string | null;
+  formRule: string | null;
+  /** the form selection's provisional (undefined until a result without a provisional scale showed it) */
+  selProvisional: boolean | undefined;
+}
+
+export class FastResults {
+  private readonly scales = new WeakMap<FastTail, ScaleResult>();
+  /** null: the scorer's results once differed from the full path's */
+  private readonly known = new Map<FastScorer, Known | null>();
+  /** the results of the row last built, in the full path's order, and their grouping columns */
+  readonly results: ScoreResult[] = [];
+  extras: Record<string, string> = Object.create(null) as Record<string, string>;
+  private readonly col: (c: keyof Plan["meta"]) => number;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: ReadOptions,
+    private readonly fast: FastLongRows,
+  ) {
+    this.col = (c) => plan.meta[c] ?? -1;
+    this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
+  }
+  private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
+
+  /** true: `results` holds the results of the row fast last took; false: a line of it is not known yet */
+  build(row: number): boolean {
+    const t = this.fast.taken;
+    const n = this.fast.administrations;
+    for (let k = 0; k < n; k++) {
+      const scorer = t.scorers[k]!;
+      const known = this.known.get(scorer);
+      if (!known) return false;
+      const tails = scorer.tails;
+      let prov = false;
+      for (let s = 0; s < tails.length; s++) {
+        const sc = this.scales.get(tails[s]!);
+        if (sc === undefined) return false;
+        if (sc.provisional) prov = true;
+      }
+      if (!prov && known.selProvisional === undefined) return false;
+    }
+    this.fill(row, n);
+    return true;
+  }
+
+  /** the cell of meta column c of the row last taken, as the full path reads it ("" without the column) */
+  cell(c: keyof Plan["meta"]): string {
+    const i = this.col(c);
+    return i < 0 ? "" : this.cellAt(i);
+  }
+
+  /** per column: the last cell read, its bytes and value (consecutive rows mostly repeat subject, respondent, group) */
+  private readonly lastBytes: (Uint8Array | undefined)[] = [];
+  private readonly lastValue: string[] = [];
+
+  /** column i of the row last taken, as cellValue reads it */
+  private cellAt(i: number): string {
+    const t = this.fast.taken;
+    const a = t.fs[i]!;
+    const b = t.fe[i]!;
+    const bytes = t.bytes;
+    const prev = this.lastBytes[i];
+    if (prev !== undefined && prev.length === b - a) {
+      let k = 0;
+      while (k < prev.length && prev[k] === bytes[a + k]) k++;
+      if (k === prev.length) return this.lastValue[i]!;
+    }
+    const v = cellValue(bytes.toString("utf8", a, b), this.opts.delimiter);
+    this.lastBytes[i] = new Uint8Array(bytes.subarray(a, b));
+    this.lastValue[i] = v;
+    return v;
+  }
+
+  /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
+  private fill(row: number, n: number): void {
+    const t = this.fast.taken;
+    const results = this.results;
+    results.length = 0;
+    const extras = newExtras(this.plan);
+    for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
+    this.extras = extras;
+    const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
+    const subjectId = this.cellAt(subject);
+    const administeredOn = this.cellAt(date);
+    const respondent = iRespondent < 0 ? "" : this.cellAt(iRespondent);
+    const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
+    const file = this.opts.file;
+    let from = 0;
+    for (let k = 0; k < n; k++) {
+      const scorer = t.scorers[k]!;
+      const known = this.known.get(scorer)!;
+      const tails = scorer.tails;
+      const scales: ScaleResult[] = new Array<ScaleResult>(tails.length);
+      let provisional = known.selProvisional === true;
+      for (let s = 0; s < tails.length; s++) {
+        const sc = this.scales.get(tails[s]!)!;
+        scales[s] = sc;
+        if (sc.provisional) provisional = true;
+      }
+      const birth = t.birth[k]!;
+      // the birth-relative rule's explanation (src/rules/birth-relative.ts); learn() checks it against the full path
+      const formRule = birth === 0 ? known.formRule : `administered_on ${administeredOn} is ${birth === 1 ? "before" : "on or after"} birth_date ${this.cell("birth_date")}`;
+      const end = t.issueEnd[k]!;
+      const result: ScoreResult = {
+        instrument: this.plan.instruments[t.instrument[k]!]!.inst.id,
+        instrumentName: known.instrumentName,
+        definitionVersion: known.definitionVersion,
+        form: known.form,
+        formRule,
+        scales,
+        issues: t.issues.slice(from, end),
+        provisional,
+      };
+      from = end;
+      result.subjectId = subjectId;
+      result.administeredOn = administeredOn;
+      if (respondent !== "") result.respondent = respondent;
+      if (phase !== "") result.phase = phase;
+      result.source = file !== undefined ? { file, row } : { row };
+      results.push(result);
+    }
+  }
+
+  /**
+   * The full path's results of the row fast last took (in order): their scale results are kept by the row's tails,
+   * and the row built from them must give the same results, else its scorers are never built from.
+   */
+  learn(row: number, full: readonly { result: ScoreResult; extras: Record<string, string> }[]): void {
+    const t = this.fast.taken;
+    const n = this.fast.administrations;
+    if (full.length !== n) return;
+    for (let k = 0; k < n; k++) {
+      const scorer = t.scorers[k]!;
+      const r = full[k]!.result;
+      const tails = scorer.tails;
+      if (this.known.get(scorer) === null) return;
+      if (r.instrument !== this.plan.instruments[t.instrument[k]!]!.inst.id || r.scales.length !== tails.length) return this.refuse(t.scorers, n);
+      let prov = false;
+      for (let s = 0; s < tails.length; s++) {
+        const sc = r.scales[s]!;
+        if (sc.provisional) prov = true;
+        if (sc.reason === undefined && !this.scales.has(tails[s]!)) this.scales.set(tails[s]!, sc);
+      }
+      const before = this.known.get(scorer);
+      this.known.set(scorer, {
+        instrumentName: r.instrumentName,
+        definitionVersion: r.definitionVersion,
+        form: r.form,
+        formRule: r.formRule,
+        selProvisional: prov ? before?.selProvisional : r.provisional,
+      });
+    }
+    if (!this.build(row)) return;
+    for (let k = 0; k < n; k++) if (JSON.stringify(this.results[k]) !== JSON.stringify(full[k]!.result) || JSON.stringify(this.extras) !== JSON.stringify(full[k]!.extras)) return this.refuse(t.scorers, n);
+  }
+
+  private refuse(scorers: readonly FastScorer[], n: number): void {
+    for (let k = 0; k < n; k++) this.known.set(scorers[k]!, null);
+  }
+}
