@@ -20,11 +20,13 @@
  *   npm run bench:score -- --rows 100000 --families 2000 --weeks 20 --runs 5
  *   npm run bench:score -- --only-progression --runs 1     the progression files alone (sizes: --families --weeks,
  *                                                          --large-families --large-weeks)
+ *   npm run bench:score -- --no-progression              the score files and the cold start alone
  *
- * Each measurement runs in its own child process so that peak RSS (process.resourceUsage().maxRSS)
- * belongs to that measurement alone; the kinds compared alternate, so they meet the same machine load, and the
- * best time of each is compared. CPU time (user + system) is printed beside every wall time, since the machine
- * may be shared.
+ * Every measurement is one whole process, timed from outside, start-up included: trivsel is the built CLI
+ * (`node dist/cli.js`, built first), papaparse a small Node script (bench/papaparse.mjs), R `Rscript`. Node processes
+ * report their CPU time and peak RSS at exit (bench/usage.cjs), R runs under /usr/bin/time. The kinds compared
+ * alternate, so they meet the same machine load, and the best time of each is compared. CPU time (user + system) is
+ * printed beside every wall time, since the machine may be shared.
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from "node:fs";
@@ -54,53 +56,7 @@ interface Measurement {
   rows?: number;
   exitCode?: number;
   stderr?: string;
-}
-
-// ---------------------------------------------------------------- child
-
-async function childPapaparse(file: string): Promise<Measurement> {
-  const { default: Papa } = await import("papaparse");
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  let rows = 0;
-  await new Promise<void>((resolve, reject) => {
-    // papaparse as its documentation shows for Node: a file stream (Node's default 64 KB chunks), delimiter given,
-    // chunk callback. Of the ways tried (64 KB, 1 MB, 1 MB passed on in 16K-character pieces) this was the fastest.
-    Papa.parse(createReadStream(file, { encoding: "utf8" }) as unknown as File, {
-      delimiter: ",",
-      header: false,
-      skipEmptyLines: false,
-      chunk: (res: { data: string[][] }) => {
-        rows += res.data.length;
-      },
-      complete: () => resolve(),
-      error: (e: Error) => reject(e),
-    });
-  });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(c0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKB: process.resourceUsage().maxRSS, rows };
-}
-
-/** `trivsel <args>` in-process, through the CLI's own code path */
-async function childCli(args: string[]): Promise<Measurement> {
-  const { run } = await import("../src/cli/run.js");
-  let stderr = "";
-  // silent: --out writes the scores to a file, and stderr is kept only up to a few KB for diagnosis
-  const io = {
-    stdout: () => {},
-    stderr: (s: string) => void (stderr.length < 4096 && (stderr += s)),
-    readStdin: async () => "",
-    stdinChunks: async function* () {},
-    stderrIsTTY: false,
-    cwd: process.cwd(),
-  };
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const exitCode = await run([...args, "--quiet"], io);
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(c0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKB: process.resourceUsage().maxRSS, exitCode, stderr };
+  stdout?: string;
 }
 
 // ---------------------------------------------------------------- parent
@@ -238,38 +194,56 @@ async function check(out: string, expected: Uint8Array, instrument = "pss"): Pro
   return i === expected.length ? null : `${i} output lines for ${expected.length} rows`;
 }
 
-function spawnChild(args: string[], cwd: string): Measurement {
-  const self = fileURLToPath(import.meta.url);
-  const res = spawnSync(process.execPath, ["--import", "tsx", self, "--child", ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
-  if (res.status !== 0) throw new Error(`child ${args[0]} failed (${res.status}):\n${res.stderr}`);
-  const last = res.stdout.trim().split("\n").pop()!;
-  return JSON.parse(last) as Measurement;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist/cli.js");
+const USAGE = join(ROOT, "bench/usage.cjs");
+const PAPAPARSE = join(ROOT, "bench/papaparse.mjs");
+
+/**
+ * One whole process, its wall time measured here around it. A Node process reports its own CPU time and peak RSS at
+ * exit (bench/usage.cjs, preloaded); another program runs under /usr/bin/time for them when that is installed
+ * (otherwise they are reported as 0).
+ */
+function spawnTimed(cmd: string, args: string[], cwd: string): Measurement {
+  const node = cmd === process.execPath;
+  const timed = !node && existsSync("/usr/bin/time");
+  const argv = node ? ["--require", USAGE, ...args] : args;
+  const t0 = performance.now();
+  const res = timed
+    ? spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...argv], { cwd, encoding: "utf8", maxBuffer: 1 << 24 })
+    : spawnSync(cmd, argv, { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+  const ms = performance.now() - t0;
+  if (res.error) throw new Error(`${cmd} ${args.join(" ")}: ${res.error.message}`);
+  let stderr = res.stderr ?? "";
+  let cpuMs = 0;
+  let maxRssKB = 0;
+  const u = node ? /\nBENCH-USAGE (\{.*\})\n$/.exec(stderr) : /TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
+  if (u && node) ({ cpuMs, maxRssKB } = JSON.parse(u[1]!) as { cpuMs: number; maxRssKB: number });
+  else if (u) [cpuMs, maxRssKB] = [(Number(u[1]) + Number(u[2])) * 1000, Number(u[3])];
+  if (u) stderr = stderr.slice(0, u.index);
+  return { ms, cpuMs, maxRssKB, exitCode: res.status ?? -1, stderr, stdout: res.stdout };
 }
 
 /**
- * Another program, under /usr/bin/time for its CPU time and peak RSS (when /usr/bin/time is there; otherwise CPU
- * time and RSS are reported as 0). The wall time is measured here, around the whole process.
+ * What is measured: `trivsel <args> --quiet` (the built CLI, as a user runs it; the command checks its exit code),
+ * papaparse alone on a file (bench/papaparse.mjs), or another program, which must exit with 0.
  */
-function spawnTimed(cmd: string, args: string[], cwd: string): Measurement {
-  const timed = existsSync("/usr/bin/time");
-  const t0 = performance.now();
-  const res = timed
-    ? spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 24 })
-    : spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
-  const ms = performance.now() - t0;
-  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${res.stderr}`);
-  const t = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(res.stderr ?? "");
-  return { ms, cpuMs: t ? (Number(t[1]) + Number(t[2])) * 1000 : 0, maxRssKB: t ? Number(t[3]) : 0 };
-}
+type Kind = { kind: string; trivsel: string[] } | { kind: string; papaparse: string } | { kind: string; cmd: string; args: string[] };
 
-type Kind = { kind: string; args: string[] } | { kind: string; cmd: string; args: string[] };
+function runKind(kd: Kind, cwd: string): Measurement {
+  if ("trivsel" in kd) return spawnTimed(process.execPath, [CLI, ...kd.trivsel, "--quiet"], cwd);
+  const [cmd, args] = "papaparse" in kd ? [process.execPath, [PAPAPARSE, kd.papaparse]] : [kd.cmd, kd.args];
+  const m = spawnTimed(cmd, args, cwd);
+  if (m.exitCode !== 0) throw new Error(`${kd.kind} failed (${m.exitCode}):\n${m.stderr}`);
+  return "papaparse" in kd ? { ...m, rows: Number(m.stdout) } : m;
+}
 
 /** Best time of each kind over `runs` alternating runs; RSS is the worst of any run of that kind. */
 function measure(kinds: Kind[], cwd: string, runs: number): Measurement[] {
   const best: (Measurement | undefined)[] = kinds.map(() => undefined);
   for (let k = 0; k < runs; k++)
     kinds.forEach((kd, j) => {
-      const m = "cmd" in kd ? spawnTimed(kd.cmd, kd.args, cwd) : spawnChild([kd.kind, ...kd.args], cwd);
+      const m = runKind(kd, cwd);
       process.stdout.write(`  ${kd.kind.padEnd(16)} run ${k + 1}: ${fmtS(m.ms)} (CPU ${fmtS(m.cpuMs)}), peak RSS ${mbOf(m)} MB\n`);
       const b = best[j];
       if (!b || m.ms < b.ms) best[j] = { ...m, maxRssKB: Math.max(m.maxRssKB, b?.maxRssKB ?? 0) };
@@ -314,7 +288,7 @@ async function parent(argv: string[]): Promise<number> {
   const largeFamilies = intArg(argv, "--large-families", quick ? 2_000 : 100_000);
   const largeWeeks = intArg(argv, "--large-weeks", 10);
   const onlyProgression = argv.includes("--only-progression");
-  const root = fileURLToPath(new URL("..", import.meta.url));
+  const root = ROOT;
   const cpu = cpus();
   console.log(`machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, node ${process.version}, ${process.platform}/${process.arch}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   if (quick) console.log("--quick: a smoke test on small files; start-up costs dominate, so the ratios say little");
@@ -330,6 +304,10 @@ async function parent(argv: string[]): Promise<number> {
       met: less ? ratio < limit : ratio <= limit,
     });
   };
+  // every trivsel figure is the built CLI as a user runs it (a whole process, start-up included), as are papaparse's
+  // and R's
+  const b = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stderr}`);
   const dir = mkdtempSync(join(tmpdir(), "trivsel-bench-"));
   try {
     const out = join(dir, "scores.csv");
@@ -353,8 +331,8 @@ async function parent(argv: string[]): Promise<number> {
       const incomplete = long ? 0 : expected.reduce((n, e) => n + (e === NOT_SCORABLE ? 1 : 0), 0);
       console.log(`\ninput, ${input.name}: ${records.toLocaleString("en")} rows, ${mb.toFixed(1)} MB${incomplete ? `, ${((100 * incomplete) / rows).toFixed(1)}% of rows incomplete` : ""} (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
       const kinds: Kind[] = [
-        { kind: "papaparse", args: [file] },
-        { kind: "score", args: ["score", file, "--out", out] },
+        { kind: "papaparse", papaparse: file },
+        { kind: "score", trivsel: ["score", file, "--out", out] },
       ];
       if (input.r && r.ok) kinds.push({ kind: "fread+fwrite", cmd: "Rscript", args: [join(root, "bench/fread.R"), input.r, file, join(dir, "r-out.csv"), "1"] });
       const ms = measure(kinds, root, runs);
@@ -392,12 +370,12 @@ async function parent(argv: string[]): Promise<number> {
       const kinds = ["score", "trend", "fit", "cohort", ...(json ? ["trend-json"] : [])];
       const ms = measure(
         [
-          { kind: "papaparse", args: [file] },
-          { kind: "score", args: ["score", file, "--out", o] },
-          { kind: "trend", args: ["trend", file, "--out", o] },
-          { kind: "fit", args: ["fit", file, "--out", o] },
-          { kind: "cohort", args: ["cohort", file, "--by", "municipality", "--out", o] },
-          ...(json ? [{ kind: "trend-json", args: ["trend", file, "--format", "json", "--out", o] }] : []),
+          { kind: "papaparse", papaparse: file },
+          { kind: "score", trivsel: ["score", file, "--out", o] },
+          { kind: "trend", trivsel: ["trend", file, "--out", o] },
+          { kind: "fit", trivsel: ["fit", file, "--out", o] },
+          { kind: "cohort", trivsel: ["cohort", file, "--by", "municipality", "--out", o] },
+          ...(json ? [{ kind: "trend-json", trivsel: ["trend", file, "--format", "json", "--out", o] }] : []),
         ],
         root,
         runs,
@@ -420,15 +398,15 @@ async function parent(argv: string[]): Promise<number> {
       });
       rmSync(file);
     };
-    progression(families, weeks, false);
-    if (!argv.includes("--no-large")) progression(largeFamilies, largeWeeks, true);
+    if (!argv.includes("--no-progression")) {
+      progression(families, weeks, false);
+      if (!argv.includes("--no-large")) progression(largeFamilies, largeWeeks, true);
+    }
 
     // cold start of the built CLI
     if (!onlyProgression) {
-      console.log("\ncold start: npm run build, then node dist/cli.js");
-      const b = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, encoding: "utf8" });
-      if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stderr}`);
-      const cli = join(root, "dist/cli.js");
+      console.log("\ncold start: node dist/cli.js");
+      const cli = CLI;
       const ms = measure(
         [
           { kind: "node -e 0", cmd: process.execPath, args: ["-e", "0"] },
@@ -462,17 +440,9 @@ async function parent(argv: string[]): Promise<number> {
   }
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === "--child") {
-  const [, kind, ...rest] = argv;
-  const m = kind === "papaparse" ? await childPapaparse(rest[0]!) : ["score", "trend", "fit", "cohort", "trend-json"].includes(kind!) ? await childCli(rest) : null;
-  if (!m) throw new Error(`unknown child ${kind}`);
-  process.stdout.write(JSON.stringify(m) + "\n");
-} else {
-  try {
-    process.exitCode = await parent(argv);
-  } catch (e) {
-    console.error(`bench: ${(e as Error).message}`);
-    process.exitCode = 1;
-  }
+try {
+  process.exitCode = await parent(process.argv.slice(2));
+} catch (e) {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exitCode = 1;
 }
