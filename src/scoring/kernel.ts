@@ -62,6 +62,8 @@ export interface ScaleKernel {
   tableMin: Float64Array;
   /** why the compiled fast path does not take this scale (./eligible.ts); null: it may */
   notFast: string | null;
+  /** applyMissing's too_many_missing message and reason per set of missing items (a bit per list item), made once */
+  tooMany: Map<number, { instrument: string; message: string; reason: string }>;
 }
 
 /** What tally leaves (one object per caller, reused). */
@@ -189,13 +191,31 @@ export function applyMissing(k: ScaleKernel, t: Tally, status: Uint8Array, instr
   const nItems = k.list.length;
   const nMissing = nItems - t.nScored;
   if (nMissing > k.allowed) {
-    const unanswered: string[] = [];
-    for (let j = 0; j < nItems; j++) if (status[k.idx[j]!] === MISSING) unanswered.push(k.list[j]!.item);
-    const reason = `${nMissing} of ${nItems} items missing (${unanswered.join(", ")}); ${def.missing!.kind === "none" ? "every item is required" : `at most ${k.allowed} may be missing`}`;
-    issues.push(makeIssue("too_many_missing", "error", { instrument, scale: def.id, detail: reason }));
+    // the texts depend only on which items are missing (and the instrument, fixed per kernel), so a set seen
+    // before reuses them: a file's incomplete rows repeat a few patterns
+    let made: { instrument: string; message: string; reason: string } | undefined;
+    let mask = -1;
+    if (nItems <= 30) {
+      mask = 0;
+      for (let j = 0; j < nItems; j++) if (status[k.idx[j]!] === MISSING) mask |= 1 << j;
+      made = k.tooMany.get(mask);
+      if (made !== undefined && made.instrument !== instrument) made = undefined;
+    }
+    if (made === undefined) {
+      const unanswered: string[] = [];
+      for (let j = 0; j < nItems; j++) if (status[k.idx[j]!] === MISSING) unanswered.push(k.list[j]!.item);
+      const reason = `${nMissing} of ${nItems} items missing (${unanswered.join(", ")}); ${def.missing!.kind === "none" ? "every item is required" : `at most ${k.allowed} may be missing`}`;
+      made = { instrument, message: makeIssue("too_many_missing", "error", { instrument, scale: def.id, detail: reason }).message, reason };
+      if (mask >= 0 && k.tooMany.size < 4096) k.tooMany.set(mask, made);
+    }
+    // built as makeIssue builds it, so the issue objects keep one shape
+    const issue: Issue = { code: "too_many_missing", severity: "error", message: made.message };
+    issue.instrument = instrument;
+    issue.scale = def.id;
+    issues.push(issue);
     out.scorable = false;
     out.status = "not_scorable";
-    out.reason = reason;
+    out.reason = made.reason;
     return;
   }
   // the mean of the answered items, their sum, or prorated (mean × number of items)
@@ -282,6 +302,7 @@ export function compileKernel(inst: Instrument, scale: Scale, form: FormDef, ite
     def,
     bands,
     bandRules: bands ? bands.bands.map(describeBound) : [],
+    tooMany: new Map(),
     provisional: def.key.provenance === "provisional" || form.itemCount?.source.provenance === "provisional",
     deriveFrom: def.derive ? inst.scales.findIndex((s) => s.id === def.derive!.from) : -1,
     noItemsReason: null,
