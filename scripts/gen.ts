@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatedFiles, instrumentSummaryTable, README_MARKERS, replaceBetweenMarkers } from "../src/docs/generate.js";
-import { listInstruments } from "../src/registry/registry.js";
+import { listInstruments, validatedBuiltins } from "../src/registry/registry.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const instruments = listInstruments();
@@ -23,6 +23,8 @@ function writeIfChanged(rel: string, content: string): void {
 }
 
 for (const [rel, content] of Object.entries(generatedFiles(instruments))) writeIfChanged(rel, content);
+// the built-in definitions as validated (listInstruments above validated them or threw), so a start need not again
+writeIfChanged("src/registry/builtin-validated.json", validatedBuiltins());
 
 const readmePath = join(root, "README.md");
 const readme = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : null;

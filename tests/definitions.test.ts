@@ -17,6 +17,8 @@ import {
   replaceBetweenMarkers,
 } from "../src/docs/generate.js";
 import { InstrumentDefinitionError, getInstrument, listInstruments, loadInstrument, scoreAdministration } from "../src/index.js";
+import { BUILTIN_DEFINITIONS } from "../src/registry/builtin.js";
+import { definitionHash, loadDefinitions, validatedBuiltins, type ValidatedDefinition } from "../src/registry/registry.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIR = `${ROOT}instruments/`;
@@ -350,5 +352,42 @@ describe("a user-written coded definition (tests/fixtures/user-definitions/demo-
     const d = coded();
     delete d.coding.source;
     expect(rejection(d, FILE).message).toContain("coding.source");
+  });
+});
+
+describe("the built-in definitions validated once (src/registry/builtin-validated.json)", () => {
+  const KEPT = "src/registry/builtin-validated.json";
+  const kept = (): Record<string, ValidatedDefinition> => JSON.parse(readFileSync(ROOT + KEPT, "utf8")) as Record<string, ValidatedDefinition>;
+
+  it("is a fresh generation: every definition's hash and its parse by today's schema (run `npm run gen`)", () => {
+    expect(readFileSync(ROOT + KEPT, "utf8"), `${KEPT} is stale: run npm run gen`).toBe(validatedBuiltins());
+    expect(Object.keys(kept()).sort()).toEqual(BUILTIN_DEFINITIONS.map(([f]) => f).sort());
+  });
+
+  it.each(BUILTIN_DEFINITIONS.map(([f, json]) => [f, json] as const))("%s: the kept form survives JSON unchanged, and the registry's instrument is the validated one", (file, json) => {
+    const validatedNow = loadInstrument(json, { file });
+    expect(JSON.parse(JSON.stringify(validatedNow.def))).toStrictEqual(validatedNow.def);
+    const fromCache = listInstruments().find((i) => i.id === validatedNow.id)!;
+    expect(fromCache.def).toStrictEqual(validatedNow.def);
+    expect(fromCache.forms).toStrictEqual(validatedNow.forms);
+    expect(fromCache.columns).toStrictEqual(validatedNow.columns);
+  });
+
+  it("takes the kept form only for a definition with the kept hash; a changed one is validated (and may be refused)", () => {
+    const cache = kept();
+    const pss = BUILTIN_DEFINITIONS.find(([f]) => f === "pss.json")![1] as Json;
+    const [same] = loadDefinitions([["pss.json", pss]], cache);
+    expect(same!.def).toStrictEqual(cache["pss.json"]!.def);
+    expect(definitionHash(pss)).toBe(cache["pss.json"]!.sha256);
+    // a changed definition under a kept name: validated, so a broken one is refused rather than taken from the cache
+    const broken = structuredClone(pss);
+    broken.scales[0].direction = "up";
+    expect(() => loadDefinitions([["pss.json", broken]], cache)).toThrow(InstrumentDefinitionError);
+    // a valid change is validated and used, not the kept form
+    const renamed = structuredClone(pss);
+    renamed.name = "PSS, changed";
+    expect(loadDefinitions([["pss.json", renamed]], cache)[0]!.name).toBe("PSS, changed");
+    // a kept form under another file's name is not used for this one
+    expect(loadDefinitions([["epds.json", pss]], { "epds.json": cache["epds.json"]! })[0]!.id).toBe("pss");
   });
 });

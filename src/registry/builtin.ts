@@ -1,4 +1,7 @@
-/** Every built-in definition, bundled with the library. Adding an instrument: a JSON file in instruments/ and a line here. */
+/**
+ * Every built-in definition, bundled with the library. Adding or changing an instrument: a JSON file in instruments/
+ * and a line here, then `npm run gen` (docs and the validated form in builtin-validated.json; tests check both).
+ */
 import adbb from "../../instruments/adbb.json" with { type: "json" };
 import asqSe2 from "../../instruments/asq-se-2.json" with { type: "json" };
 import careIndex from "../../instruments/care-index.json" with { type: "json" };

@@ -85,6 +85,12 @@ export function loadInstrument(json: unknown, options: { file?: string } = {}): 
   return normalize(def);
 }
 
+/**
+ * The Instrument of a definition already through loadInstrument's checks with this schema (the built-in
+ * definitions' validated form, src/registry/builtin-validated.json): normalised only, not checked again.
+ */
+export const instrumentFromValidated = (def: InstrumentDef): Instrument => normalize(def);
+
 function reverseRecode(format: ResponseFormat, source: Source): Recode {
   if (format.kind === "codes" || format.kind === "category") throw new Error("unreachable: reverse on codes is rejected by checkReferences");
   const { min, max } = format;

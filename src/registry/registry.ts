@@ -1,5 +1,8 @@
+import { createHash } from "node:crypto";
+import type { InstrumentDef } from "../schema/instrument.js";
 import { BUILTIN_DEFINITIONS } from "./builtin.js";
-import { loadInstrument, type Instrument } from "./load.js";
+import validated from "./builtin-validated.json" with { type: "json" };
+import { instrumentFromValidated, loadInstrument, type Instrument } from "./load.js";
 
 /** A set of instruments by id; the built-ins plus whatever a user registers. */
 export class Registry {
@@ -45,9 +48,30 @@ export class Registry {
 
 let builtins: Instrument[] | undefined;
 
-/** The built-in instruments, validated once on first use. */
+/** What `npm run gen` keeps of a definition that passed loadInstrument: the hash of its JSON and the parsed form. */
+export interface ValidatedDefinition {
+  sha256: string;
+  def: unknown;
+}
+
+/** sha256 of a definition's JSON text as JSON.stringify writes it (key order as in the file) */
+export const definitionHash = (json: unknown): string => createHash("sha256").update(JSON.stringify(json)).digest("hex");
+
+/**
+ * Instruments from definitions: one whose JSON has the hash kept in `cache` (made by `npm run gen`, and checked
+ * fresh against the schema by tests/definitions.test.ts) takes the parsed form kept there; any other is validated.
+ */
+export function loadDefinitions(definitions: ReadonlyArray<readonly [file: string, json: unknown]>, cache: Readonly<Record<string, ValidatedDefinition>>): Instrument[] {
+  return definitions.map(([file, json]) => {
+    const kept = Object.hasOwn(cache, file) ? cache[file] : undefined;
+    if (kept !== undefined && kept.sha256 === definitionHash(json)) return instrumentFromValidated(kept.def as InstrumentDef);
+    return loadInstrument(json, { file: `instruments/${file}` });
+  });
+}
+
+/** The built-in instruments, on first use: validated by `npm run gen` (not on every start), or here when changed since. */
 export function builtinInstruments(): Instrument[] {
-  builtins ??= BUILTIN_DEFINITIONS.map(([file, json]) => loadInstrument(json, { file: `instruments/${file}` }));
+  builtins ??= loadDefinitions(BUILTIN_DEFINITIONS, validated as Record<string, ValidatedDefinition>);
   return builtins;
 }
 
@@ -58,3 +82,13 @@ export const listInstruments = (): Instrument[] => builtinInstruments();
 
 /** @throws {RangeError} when `id` is not a built-in instrument */
 export const getInstrument = (id: string): Instrument => defaultRegistry().get(id);
+
+/** src/registry/builtin-validated.json as `npm run gen` writes it: each built-in definition validated now. */
+export function validatedBuiltins(): string {
+  const out: Record<string, ValidatedDefinition> = {};
+  for (const [file, json] of BUILTIN_DEFINITIONS) {
+    const def = loadInstrument(json, { file: `instruments/${file}` }).def;
+    out[file] = { sha256: definitionHash(json), def };
+  }
+  return JSON.stringify(out, null, 1) + "\n";
+}
