@@ -117,10 +117,10 @@ describe("--format jsonl, the rest of its contract", () => {
   });
 
   it.each([
-    ["trend", [], "trend"],
-    ["fit", [], "fit"],
-    ["cohort", [], "cohort"],
-    ["goals", ["--goals", "none.yaml"], "goals"],
+    ["trend", []],
+    ["fit", []],
+    ["cohort", []],
+    ["goals", ["--goals", "none.yaml"]],
   ] as const)("no records: %s writes an empty file (0 bytes) to --out and nothing to standard output; json an empty list", async (command, extra) => {
     const d = mkdtempSync(join(dir, "empty-"));
     writeFileSync(join(d, "none.yaml"), "goals: []\n");
