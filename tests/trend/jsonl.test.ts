@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { run } from "../../src/cli/run.js";
 import { AtomicFile, outputError } from "../../src/io/atomic.js";
+import { spawned } from "../helpers/cli.js";
 
 const DEMO = readFileSync(new URL("../../datasets/demo-cohort.csv", import.meta.url), "utf8");
 const GOALS = new URL("../../datasets/demo-goals.yaml", import.meta.url).pathname;
@@ -181,6 +182,14 @@ describe("--format jsonl, the rest of its contract", () => {
     expect(await run(["fit", "-", "--format", "jsonl", "--out", "-", "--quiet"], io)).toBe(2);
     expect(io.out).toBe((await cli(["fit", FILES.demo, "--format", "jsonl", "--quiet"])).out);
     expect(existsSync(join(process.cwd(), "-"))).toBe(false);
+  });
+
+  it("the built CLI writes the same UTF-8 lines to its standard output (an id with æ, a quote and a backslash)", async () => {
+    const argv = ["trend", FILES.spoiled, "--instrument", "ors", "--format", "jsonl"];
+    const inside = await cli(argv);
+    const outside = spawned(argv);
+    expect([outside.code, outside.out, outside.err]).toEqual([inside.code, inside.out, inside.err]);
+    expect(outside.out).toContain('"subjectId":"F\\"æ\\\\3"');
   });
 
   it("shows in the help of trend, fit, goals and cohort, and is refused with the usual message elsewhere", async () => {
