@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StreamedArray, writeJson, writeJsonLines } from "../src/io/json-stream.js";
+import { StreamedArray, writeJson, writeJsonLines, writeRecords } from "../src/io/json-stream.js";
 import { inProc, ROOT } from "./helpers/cli.js";
 
 const streamed = (value: unknown, depth?: number) => {
@@ -108,5 +108,31 @@ describe("streamed JSON of the commands (the demo cohort)", () => {
     const r = await inProc([cmd, ...demo, ...extra], { cwd: ROOT });
     expect(r.out.length).toBeGreaterThan(1000);
     expect(r.out).toBe(JSON.stringify(JSON.parse(r.out), null, 2) + "\n");
+  });
+});
+
+describe("writeRecords", () => {
+  const records = [{ a: 1, b: [1.5, "x"] }, { a: 2, b: [] }];
+  const text = (format: "json" | "jsonl", items: Iterable<unknown>, doc?: (list: StreamedArray<unknown>) => unknown) => {
+    let out = "";
+    writeRecords((s) => (out += s), format, items, doc);
+    return out;
+  };
+
+  it("json: the document around the list, as JSON.stringify(…, null, 2) writes it; jsonl: the records alone", () => {
+    expect(text("json", records)).toBe(JSON.stringify(records, null, 2) + "\n");
+    expect(text("json", records, (list) => ({ since: "intake", analyses: list, skipped: [] }))).toBe(JSON.stringify({ since: "intake", analyses: records, skipped: [] }, null, 2) + "\n");
+    expect(text("jsonl", records, (list) => ({ since: "intake", analyses: list }))).toBe('{"a":1,"b":[1.5,"x"]}\n{"a":2,"b":[]}\n');
+  });
+
+  it("no records: an empty list in json, no bytes at all in jsonl", () => {
+    expect(text("json", [], (list) => ({ analyses: list }))).toBe('{\n  "analyses": []\n}\n');
+    expect(text("jsonl", [])).toBe("");
+  });
+
+  it("writeJsonLines passes a replacer on (cohort's rounding)", () => {
+    let out = "";
+    writeJsonLines((s) => (out += s), [{ x: 1.23456789, n: 3 }], (_k, v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v));
+    expect(out).toBe('{"x":1.23,"n":3}\n');
   });
 });

@@ -9,9 +9,16 @@ export const registryOptions = {
   "replace-builtin": { type: "boolean", description: "let a --definition replace the built-in instrument with the same id" },
 } as const satisfies Options;
 
-/** --format for commands whose output is one table: csv (default) or json. */
+/** The formats of the commands whose output is one list of records (trend, fit, goals, cohort); the first is the default. */
+export const TABLE_FORMATS = ["csv", "json", "jsonl"] as const;
+
+/** --format for those commands; read it with oneOf("--format", args.format, TABLE_FORMATS). */
 export const tableFormatOption = {
-  format: { type: "string", placeholder: "csv|json", description: "output format (default csv)" },
+  format: {
+    type: "string",
+    placeholder: TABLE_FORMATS.join("|"),
+    description: "output format (default csv); jsonl: JSON Lines, each record of the json format's list on a line of its own, without the json format's other fields",
+  },
 } as const satisfies Options;
 
 export const outOption = {

@@ -87,16 +87,16 @@ function piece(v: unknown, indent: string, depth: number, out: (s: string) => vo
 }
 
 /**
- * JSON Lines: each item as `JSON.stringify(item)` on a line of its own, taken one at a time from the iterable and
- * written in pieces of about 64 kB, so neither the items nor the text are ever held whole. A line is exactly what
- * JSON.parse reads back as the item; an item without a JSON form (undefined, a function) is a TypeError, not a
- * silently empty line.
+ * JSON Lines: each item as `JSON.stringify(item, replacer)` on a line of its own, taken one at a time from the
+ * iterable and written in pieces of about 64 kB, so neither the items nor the text are ever held whole. A line is
+ * exactly what JSON.parse reads back as the item; an item without a JSON form (undefined, a function) is a
+ * TypeError, not a silently empty line. No items, no bytes.
  */
-export function writeJsonLines(write: (s: string) => void, items: Iterable<unknown>): void {
+export function writeJsonLines(write: (s: string) => void, items: Iterable<unknown>, replacer?: (key: string, value: unknown) => unknown): void {
   let chunk = "";
   let n = 0;
   for (const item of items) {
-    const s = JSON.stringify(item) as string | undefined;
+    const s = JSON.stringify(item, replacer) as string | undefined;
     if (s === undefined) throw new TypeError(`writeJsonLines: item ${n + 1} has no JSON form`);
     n++;
     chunk += s + "\n";
@@ -106,4 +106,16 @@ export function writeJsonLines(write: (s: string) => void, items: Iterable<unkno
     }
   }
   if (chunk) write(chunk);
+}
+
+/**
+ * A command's list of records as json or jsonl, written while `records` yields them. json: the document `doc`
+ * builds around the list (default: the list itself), by writeJson. jsonl: the records alone, by writeJsonLines;
+ * the document's other fields (options echoed back, the input's kind, rows left out, which are also issues) are
+ * not written, as the CSV does not write them, so every line is a record of one kind (jq -c, pandas
+ * read_json(lines=True)), and no records is an empty file.
+ */
+export function writeRecords<T>(write: (s: string) => void, format: "json" | "jsonl", records: Iterable<T>, doc: (list: StreamedArray<T>) => unknown = (list) => list): void {
+  if (format === "jsonl") writeJsonLines(write, records);
+  else writeJson(write, doc(new StreamedArray(records)));
 }

@@ -43,6 +43,9 @@ export const cohortTable = (by: readonly string[] = []): Table<CohortRow> => ({
   ],
 });
 
+/** A JSON.stringify replacer rounding every non-integer number to COHORT_DECIMALS, as the CSV rounds it. */
+export const cohortNumbers = (_k: string, v: unknown): unknown => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? Number(formatNumber(v)) : v);
+
 /** The cohort rows as JSON, numbers rounded to COHORT_DECIMALS as in the CSV. */
 export const cohortJson = (rows: readonly CohortRow[], by: readonly string[]): string =>
-  JSON.stringify({ by: by.length === 0 ? null : by.length === 1 ? by[0] : by, decimals: COHORT_DECIMALS, rows }, (_k, v) => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? Number(formatNumber(v)) : v), 2) + "\n";
+  JSON.stringify({ by: by.length === 0 ? null : by.length === 1 ? by[0] : by, decimals: COHORT_DECIMALS, rows }, cohortNumbers, 2) + "\n";

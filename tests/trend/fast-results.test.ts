@@ -1,6 +1,6 @@
 /**
  * Progression commands on the fast path (results built from the compiled scorer, src/io/fast-results.ts) against
- * the full path (TRIVSEL_NO_FAST_PATH=1): trend, fit, cohort and goals, CSV and JSON, on files with phases,
+ * the full path (TRIVSEL_NO_FAST_PATH=1): trend, fit, cohort and goals, CSV, JSON and JSON Lines, on files with phases,
  * birth dates, EPDS forms, blank cells and bad values. stdout, stderr, --out, --issues and the exit code must be
  * the same bytes, and the fast path must have been taken.
  */
@@ -104,11 +104,14 @@ const COMMANDS: string[][] = [
   ["goals", "--goals", GOALS, "--norms", "sample"],
 ];
 
+/** --format jsonl writes the json format's records: one run per command is enough */
+const JSONL = [COMMANDS[0]!, COMMANDS[3]!, COMMANDS[4]!, COMMANDS[6]!].map((c) => [...c, "--format", "jsonl"]);
+
 describe.each(files)("progression on the fast path writes what the full path writes (%s)", (name, text) => {
   const path = join(dir, `${name.replace(/\s+/g, "-")}.csv`);
   writeFileSync(path, text);
 
-  it.each(COMMANDS.flatMap((c) => [c, [...c, "--format", "json"]]).map((c) => [c.join(" ").replace(GOALS, "demo-goals.yaml"), c] as const))("%s", async (_, args) => {
+  it.each([...COMMANDS.flatMap((c) => [c, [...c, "--format", "json"]]), ...JSONL].map((c) => [c.join(" ").replace(GOALS, "demo-goals.yaml"), c] as const))("%s", async (_, args) => {
     const [command, ...rest] = args;
     const argv = [command!, path, ...rest];
     const slow = await cli(argv, false);

@@ -1,19 +1,20 @@
 import { oneOf } from "../../choice.js";
 import { eachResult } from "../../io/read-results.js";
-import { COHORT_DECIMALS, cohortJson, cohortTable } from "../../tables/cohort.js";
+import { COHORT_DECIMALS, cohortJson, cohortNumbers, cohortTable } from "../../tables/cohort.js";
 import { describeColumns, toCsv } from "../../tables/table.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
 import { CohortCells } from "../../trend/cohort.js";
 import { GroupColumns, groupingOf } from "../../trend/cohort-groups.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { cohortSummaryText } from "../../trend/summary.js";
+import { writeJsonLines } from "../../io/json-stream.js";
 import { defineCommand } from "../command.js";
-import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
+import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, TABLE_FORMATS, tableFormatOption } from "../options.js";
 
 export const cohort = defineCommand({
   name: "cohort",
   summary: "Cohort summary: verdict counts, pre–post change with 95% CI and paired effect sizes",
-  usage: "trivsel cohort <file.csv|-> [--by <column>]… [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format csv|json] [--out <file>]",
+  usage: `trivsel cohort <file.csv|-> [--by <column>]… [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format ${TABLE_FORMATS.join("|")}] [--out <file>]`,
   options: {
     ...skipBrokenQuotesOption,
     by: { type: "string", multiple: true, placeholder: "column", description: "group by a column of the raw file (e.g. municipality), or phase (the baseline's phase); several: one group per combination" },
@@ -35,7 +36,7 @@ ${describeColumns(cohortTable(["<by>"]))}
 Example:
   trivsel cohort datasets/demo-cohort.csv --by municipality --instrument ors`,
   async run({ args, positionals, job }) {
-    const format = oneOf("--format", args.format, ["csv", "json"]);
+    const format = oneOf("--format", args.format, TABLE_FORMATS);
     const registry = job.registry();
     const instrument = job.instrument();
     const by = args.by ?? [];
@@ -51,7 +52,9 @@ Example:
     const cells = new CohortCells(groupingOf(columns, read.kind, by));
     for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms })) cells.add(a);
     const rows = cells.rows();
-    job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
+    // the rows are few (one per group and measure) and held by CohortCells anyway
+    if (format === "jsonl") writeJsonLines(job.write, rows, cohortNumbers);
+    else job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
     if (!job.quiet) return cohortSummaryText(rows, collector.size);
   },
 });

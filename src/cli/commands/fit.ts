@@ -5,15 +5,15 @@ import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
 import { writeCsv } from "../../tables/table.js";
 import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures } from "../../trend/fit.js";
 import { fitSummaryText } from "../../trend/summary.js";
-import { StreamedArray, writeJson } from "../../io/json-stream.js";
+import { writeRecords } from "../../io/json-stream.js";
 import { tap } from "../../tap.js";
 import { defineCommand } from "../command.js";
-import { inputOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
+import { inputOptions, outOption, skipBrokenQuotesOption, strictOption, TABLE_FORMATS, tableFormatOption } from "../options.js";
 
 export const fit = defineCommand({
   name: "fit",
   summary: "FIT session table: the outcome and alliance measures per session and rater, with alerts and the rule that fired",
-  usage: "trivsel fit <file.csv|-> [--etr <table.csv>] [--sessions <n>] [--format csv|json] [--out <file>]",
+  usage: `trivsel fit <file.csv|-> [--etr <table.csv>] [--sessions <n>] [--format ${TABLE_FORMATS.join("|")}] [--out <file>]`,
   options: {
     ...skipBrokenQuotesOption,
     etr: { type: "string", placeholder: "table.csv", description: "expected treatment response table: columns intake,session,expected,lower" },
@@ -40,7 +40,7 @@ row for the intake value nearest the rater's intake ORS is used. --format json h
 Example:
   trivsel fit datasets/demo-cohort.csv --sessions 6`,
   async run({ args, positionals, job }) {
-    const format = oneOf("--format", args.format, ["csv", "json"]);
+    const format = oneOf("--format", args.format, TABLE_FORMATS);
     const sessions = numberChoice("--sessions", args.sessions, (x) => Number.isInteger(x) && x >= 2, "a whole number ≥ 2") ?? DEFAULT_REVIEW_SESSIONS;
     const etr = readEtrFile(job.io.cwd, args.etr);
     const registry = job.registry();
@@ -54,7 +54,7 @@ Example:
     let now = 0;
     const families = tap(collector.families(), (f) => void (f.current.length && now++));
     if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(families), job.dialect());
-    else writeJson(job.write, { etr: etr ? etr.name : null, reviewSession: sessions, families: new StreamedArray(families) });
+    else writeRecords(job.write, format, families, (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });

@@ -6,14 +6,14 @@ import { describeColumns, toCsv } from "../../tables/table.js";
 import { evaluateGoals, GoalResults, validateGoals } from "../../trend/goals.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { goalsSummary } from "../../trend/summary.js";
-import { writeJson } from "../../io/json-stream.js";
+import { writeRecords } from "../../io/json-stream.js";
 import { defineCommand, UsageError } from "../command.js";
-import { inputOptions, normsOptions, outputOptions, skipBrokenQuotesOption, tableFormatOption } from "../options.js";
+import { inputOptions, normsOptions, outputOptions, skipBrokenQuotesOption, TABLE_FORMATS, tableFormatOption } from "../options.js";
 
 export const goals = defineCommand({
   name: "goals",
   summary: "Evaluate developmental goals (udviklingsmål) from a goals file against the measurements",
-  usage: "trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--norms sample] [--format csv|json] [--out <file>]",
+  usage: `trivsel goals <file.csv|-> --goals <goals.json> [--at <date>] [--norms sample] [--format ${TABLE_FORMATS.join("|")}] [--out <file>]`,
   options: {
     ...skipBrokenQuotesOption,
     ...tableFormatOption,
@@ -39,7 +39,7 @@ ${describeColumns(GOAL_TABLE)}
 Example:
   trivsel goals datasets/demo-cohort.csv --goals goals.json --at 2025-06-01`,
   async run({ args, positionals, job }) {
-    const format = oneOf("--format", args.format, ["csv", "json"]);
+    const format = oneOf("--format", args.format, TABLE_FORMATS);
     if (!args.goals) throw new UsageError("give the goals file with --goals <file.json>");
     const at = dateChoice("--at", args.at);
     const list = readGoalsFile(job.io.cwd, args.goals);
@@ -54,7 +54,7 @@ Example:
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, read.results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: read.samples()! } : {}) });
     if (format === "csv") job.write(toCsv(GOAL_TABLE, evals, job.dialect()));
-    else writeJson(job.write, evals);
+    else writeRecords(job.write, format, evals);
     if (!job.quiet) return goalsSummary(evals);
   },
 });

@@ -7,14 +7,14 @@ import { TREND_TABLE } from "../../tables/trend.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
 import { TrendTally } from "../../trend/summary.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
-import { StreamedArray, writeJson } from "../../io/json-stream.js";
+import { writeRecords } from "../../io/json-stream.js";
 import { defineCommand } from "../command.js";
-import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, tableFormatOption } from "../options.js";
+import { inputOptions, normsOptions, outOption, skipBrokenQuotesOption, strictOption, TABLE_FORMATS, tableFormatOption } from "../options.js";
 
 export const trend = defineCommand({
   name: "trend",
   summary: "Progression per family and measure: reliable change, clinical significance, verdict, slope",
-  usage: "trivsel trend <file.csv|-> [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format csv|json] [--out <file>]",
+  usage: `trivsel trend <file.csv|-> [--instrument <id>] [--scale <id>] [--sd <x> --reliability <r> | --norms sample] [--format ${TABLE_FORMATS.join("|")}] [--out <file>]`,
   options: {
     ...skipBrokenQuotesOption,
     scale: { type: "string", placeholder: "id", description: "only this scale" },
@@ -35,7 +35,7 @@ changes, the slope's standard error, the Theil–Sen slope and notes.
 Example:
   trivsel trend datasets/demo-cohort.csv --instrument ors`,
   async run({ args, positionals, job }) {
-    const format = oneOf("--format", args.format, ["csv", "json"]);
+    const format = oneOf("--format", args.format, TABLE_FORMATS);
     const since = oneOf("--since", args.since, ["intake", "birth"]);
     const registry = job.registry();
     const instrument = job.instrument();
@@ -49,7 +49,7 @@ Example:
     const tally = new TrendTally();
     const analyses = tap(analyseCollected(collector, registry, { ...norms, birthDates: read.birthDates }), (a) => tally.add(a));
     if (format === "csv") writeCsv(job.write, TREND_TABLE, analyses, job.dialect());
-    else writeJson(job.write, { since, input: read.kind, analyses: new StreamedArray(analyses), skipped: collector.skipped });
+    else writeRecords(job.write, format, analyses, (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
     if (!job.quiet) return tally.text(collector.skipped.length, read.kind, read.count);
   },
 });
