@@ -453,6 +453,15 @@ describe("7. errors on standard output", () => {
     expect(r.stderr).toBe("rc=0\n");
   });
 
+  it("a slow reader gets every byte: standard output waits for the pipe instead of queueing in memory", () => {
+    const d = exportDir(`${ORS_HEAD}\n` + Array.from({ length: 60_000 }, (_, i) => `S${i},2025-01-01,5,${i % 11},5,5\n`).join(""));
+    const r = spawnSync("bash", ["-c", `node ${CLI} score in.csv --quiet --out out.csv; node ${CLI} score in.csv --quiet | (sleep 1; cat > piped.csv); echo "rc=\${PIPESTATUS[0]}" >&2`], { cwd: d, encoding: "utf8" });
+    expect(r.stderr).toBe("rc=0\n");
+    const piped = readFileSync(join(d, "piped.csv"));
+    expect(piped.length).toBeGreaterThan(3_000_000);
+    expect(piped.equals(readFileSync(join(d, "out.csv")))).toBe(true);
+  });
+
   it("ENOSPC (> /dev/full) says what happened, without a stack trace or 'please report it', exit 2", () => {
     const d = exportDir(`${ORS_HEAD}\nA1,2025-01-01,5,5,5,5\n`);
     const r = spawnSync("bash", ["-c", `node ${CLI} score in.csv --quiet > /dev/full`], { cwd: d, encoding: "utf8" });

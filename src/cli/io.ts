@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { outputError } from "../io/atomic.js";
 import { decodeText } from "../io/csv.js";
 /** The process surface the CLI needs, so commands can run in-process in tests. */
@@ -17,18 +18,34 @@ export interface Io {
  * Standard output that ends quietly when the reader goes away (EPIPE: `trivsel score big.csv | head -1`): what
  * follows is dropped and the run ends with its usual exit code. Any other write error (a full disk behind
  * `> file`) is said in one line, and the exit code becomes 2.
+ *
+ * Written synchronously, waiting while a pipe is full: process.stdout would queue whatever a slower reader has not
+ * taken yet (gigabytes for `trivsel trend big.csv --format json | gzip`), so memory would not stay bounded.
  */
 function stdoutWriter(): (s: string) => void {
   let closed = false;
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (closed) return;
-    closed = true;
-    if (e.code === "EPIPE") return;
-    process.stderr.write(`trivsel: cannot write standard output: ${outputError("standard output", e).message.replace(/^cannot write standard output: /, "")}\nThe output is incomplete.\n`);
-    process.exitCode = 2;
-  });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
   return (s) => {
-    if (!closed) process.stdout.write(s);
+    if (closed) return;
+    const bytes = Buffer.from(s, "utf8");
+    let at = 0;
+    while (at < bytes.length) {
+      try {
+        at += writeSync(1, bytes, at);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // a pipe set non-blocking by another reader of the descriptor: wait a moment and go on
+        if (code === "EAGAIN") {
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        closed = true;
+        if (code === "EPIPE") return;
+        process.stderr.write(`trivsel: cannot write standard output: ${outputError("standard output", e as NodeJS.ErrnoException).message.replace(/^cannot write standard output: /, "")}\nThe output is incomplete.\n`);
+        process.exitCode = 2;
+        return;
+      }
+    }
   };
 }
 
