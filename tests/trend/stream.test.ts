@@ -23,20 +23,14 @@ import { FIT_TABLE, fitRows } from "../../src/tables/fit.js";
 import { GOAL_TABLE } from "../../src/tables/goals.js";
 import { cohortJson, cohortTable } from "../../src/tables/cohort.js";
 import { parseDate, toDayNumber } from "../../src/dates.js";
+import { mulberry32 } from "../../scripts/prng.js";
 import type { ScoreResult } from "../../src/schema/results.js";
 
 const GOALS = new URL("../../datasets/demo-goals.yaml", import.meta.url).pathname;
 const DEMO = readFileSync(new URL("../../datasets/demo-cohort.csv", import.meta.url), "utf8");
 
-/** mulberry32: a seeded generator, so a failure can be reproduced */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** a seeded generator, so a failure can be reproduced */
+const random = mulberry32;
 
 /** The goals' families (F002, F005, F006) and `n` others, some twice under another id, rows shuffled. */
 function randomFile(seed: number, n: number): string {
