@@ -9,12 +9,15 @@
  * results: a scorer whose results ever differ is never built from again.
  */
 import type { FastScorer, FastTail } from "../scoring/fast.js";
-import type { ScaleResult, ScoreResult } from "../schema/results.js";
+import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { FastLongRows } from "./fast-long.js";
 import { cellValue, newExtras, type Plan, type ReadOptions } from "./rows.js";
 
 /** rows handed on as built results since the process started (tests check that the fast path is taken) */
 export const builtRows = { count: 0 };
+
+/** the issues of the many results without any: one list, frozen, since built results are only read */
+const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
 /** what the full path gave a scorer's results beside the scales and the row's cells */
 interface Known {
@@ -45,20 +48,29 @@ export class FastResults {
   }
   private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
+  /** the scale results build() found, administration after administration, for fill() */
+  private readonly found: ScaleResult[] = [];
+  /** and each administration's Known */
+  private readonly foundKnown: Known[] = [];
+
   /** true: `results` holds the results of the row fast last took; false: a line of it is not known yet */
   build(row: number): boolean {
     const t = this.fast.taken;
     const n = this.fast.administrations;
+    const found = this.found;
+    let f = 0;
     for (let k = 0; k < n; k++) {
       const scorer = t.scorers[k]!;
       const known = this.known.get(scorer);
       if (!known) return false;
+      this.foundKnown[k] = known;
       const tails = scorer.tails;
       let prov = false;
       for (let s = 0; s < tails.length; s++) {
         const sc = this.scales.get(tails[s]!);
         if (sc === undefined) return false;
         if (sc.provisional) prov = true;
+        found[f++] = sc;
       }
       if (!prov && known.selProvisional === undefined) return false;
     }
@@ -109,14 +121,14 @@ export class FastResults {
     const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
     const file = this.opts.file;
     let from = 0;
+    let f = 0;
     for (let k = 0; k < n; k++) {
-      const scorer = t.scorers[k]!;
-      const known = this.known.get(scorer)!;
-      const tails = scorer.tails;
-      const scales: ScaleResult[] = new Array<ScaleResult>(tails.length);
+      const known = this.foundKnown[k]!;
+      const nScales = t.scorers[k]!.tails.length;
+      const scales: ScaleResult[] = new Array<ScaleResult>(nScales);
       let provisional = known.selProvisional === true;
-      for (let s = 0; s < tails.length; s++) {
-        const sc = this.scales.get(tails[s]!)!;
+      for (let s = 0; s < nScales; s++) {
+        const sc = this.found[f++]!;
         scales[s] = sc;
         if (sc.provisional) provisional = true;
       }
@@ -131,7 +143,7 @@ export class FastResults {
         form: known.form,
         formRule,
         scales,
-        issues: t.issues.slice(from, end),
+        issues: end === from ? NO_ISSUES : t.issues.slice(from, end),
         provisional,
       };
       from = end;

@@ -22,8 +22,8 @@ export type XY = readonly [number, number];
 
 export function olsSlope(points: readonly XY[]): OlsSlope | null {
   return olsSlopeOf(
-    points.map((p) => p[0]),
-    points.map((p) => p[1]),
+    Float64Array.from(points, (p) => p[0]),
+    Float64Array.from(points, (p) => p[1]),
   );
 }
 
@@ -32,7 +32,7 @@ export function olsSlope(points: readonly XY[]): OlsSlope | null {
  * over its compensated mean, linearRegression centred on the means) in the same order, so every result is the same
  * to the bit.
  */
-export function olsSlopeOf(xs: ArrayLike<number>, ys: ArrayLike<number>): OlsSlope | null {
+export function olsSlopeOf(xs: Float64Array, ys: Float64Array): OlsSlope | null {
   const n = xs.length;
   if (n < 2) return null;
   const meanX0 = compensatedSum(xs) / n;
@@ -69,7 +69,7 @@ export function olsSlopeOf(xs: ArrayLike<number>, ys: ArrayLike<number>): OlsSlo
 }
 
 /** simple-statistics' sum: Kahan–Babuška compensated, as its mean uses it */
-function compensatedSum(x: ArrayLike<number>): number {
+function compensatedSum(x: Float64Array): number {
   let sum = x[0]!;
   let correction = 0;
   for (let i = 1; i < x.length; i++) {
