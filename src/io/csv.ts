@@ -584,7 +584,12 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return "";
   // a safe integer prints the same digits through String as through toFixed; -0 prints as "0" either way
   if (Number.isSafeInteger(x)) return String(x);
-  const s = x.toFixed(6).replace(/\.?0+$/, "");
+  // trailing zeros, then a bare point, cut without a regex (what /\.?0+$/ removes from toFixed's digits)
+  const t = x.toFixed(6);
+  let end = t.length;
+  while (t.charCodeAt(end - 1) === 48) end--;
+  if (t.charCodeAt(end - 1) === 46) end--;
+  const s = end === t.length ? t : t.slice(0, end);
   return s === "-0" ? "0" : s;
 }
 
