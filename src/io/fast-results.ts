@@ -106,6 +106,27 @@ export class FastResults {
     return v;
   }
 
+  /** administered_on texts by their digits as one number yyyymmdd: a file holds a few thousand distinct dates */
+  private readonly dates = new Map<number, string>();
+
+  /**
+   * The administered_on cell of the row last taken: the fast path took it as plain yyyy-mm-dd (isoDateBytesState),
+   * which cellValue leaves as it is, so one string per date does.
+   */
+  private dateAt(i: number): string {
+    const t = this.fast.taken;
+    const a = t.fs[i]!;
+    const bytes = t.bytes;
+    let key = 0;
+    for (let j = a; j < a + 10; j++) if (j !== a + 4 && j !== a + 7) key = key * 10 + bytes[j]! - 48;
+    let text = this.dates.get(key);
+    if (text === undefined) {
+      if (this.dates.size >= 100_000) this.dates.clear();
+      this.dates.set(key, (text = bytes.toString("latin1", a, a + 10)));
+    }
+    return text;
+  }
+
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
   private fill(row: number, n: number): void {
     const t = this.fast.taken;
@@ -116,7 +137,7 @@ export class FastResults {
     this.extras = extras;
     const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
     const subjectId = this.cellAt(subject);
-    const administeredOn = this.cellAt(date);
+    const administeredOn = this.dateAt(date);
     const respondent = iRespondent < 0 ? "" : this.cellAt(iRespondent);
     const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
     const file = this.opts.file;
