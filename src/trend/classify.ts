@@ -91,7 +91,7 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
 
   const first: SeriesPoint | undefined = pts[0];
   const last: SeriesPoint | undefined = pts[pts.length - 1];
-  const { steps, weeks, scores } = stepsOf(pts, basis, series.direction);
+  const { weeks, scores } = weeksAndScores(pts);
   const ts = theilSenSlopeOf(weeks, scores);
   const out: TrendAnalysis = {
     subjectId: series.subjectId,
@@ -117,7 +117,7 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
     slopePerWeek: olsSlopeOf(weeks, scores),
     theilSenPerWeek: ts?.slope ?? null,
-    steps,
+    steps: stepsOf(pts, basis, series.direction),
     ties: series.ties,
     notScorable: series.notScorable,
     notes,
@@ -151,23 +151,30 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
 let weeksOf = new Float64Array(64);
 let scoresOf = new Float64Array(64);
 
-/**
- * The steps of a series (each point with its change from the baseline and from the previous point), and its weeks
- * and scores as views valid until the next call. A step's fields are set in this order (JSON keeps it), phase and
- * form only when the point has them.
- */
-function stepsOf(pts: readonly SeriesPoint[], basis: ChangeBasis | null, direction: Series["direction"]): { steps: Step[]; weeks: Float64Array; scores: Float64Array } {
+/** The weeks and scores of a series' points, as views valid until the next call. */
+function weeksAndScores(pts: readonly SeriesPoint[]): { weeks: Float64Array; scores: Float64Array } {
   const n = pts.length;
   if (weeksOf.length < n) {
     weeksOf = new Float64Array(n * 2);
     scoresOf = new Float64Array(n * 2);
   }
+  for (let i = 0; i < n; i++) {
+    weeksOf[i] = pts[i]!.weeks;
+    scoresOf[i] = pts[i]!.score;
+  }
+  return { weeks: weeksOf.subarray(0, n), scores: scoresOf.subarray(0, n) };
+}
+
+/**
+ * The steps of a series: each point with its change from the baseline and from the previous point. A step's fields
+ * are set in this order (JSON keeps it), phase and form only when the point has them.
+ */
+function stepsOf(pts: readonly SeriesPoint[], basis: ChangeBasis | null, direction: Series["direction"]): Step[] {
+  const n = pts.length;
   const steps: Step[] = new Array<Step>(n);
   const first = pts[0];
   for (let i = 0; i < n; i++) {
     const p = pts[i]!;
-    weeksOf[i] = p.weeks;
-    scoresOf[i] = p.score;
     const step = { date: p.date, score: p.score, weeks: p.weeks } as Step;
     if (p.phase !== undefined) step.phase = p.phase;
     if (p.form !== null) step.form = p.form;
@@ -175,7 +182,7 @@ function stepsOf(pts: readonly SeriesPoint[], basis: ChangeBasis | null, directi
     step.fromPrevious = i === 0 || !basis ? null : assessChange(pts[i - 1]!.score, p.score, basis, direction);
     steps[i] = step;
   }
-  return { steps, weeks: weeksOf.subarray(0, n), scores: scoresOf.subarray(0, n) };
+  return steps;
 }
 
 /** Tolerance below which a spread counts as zero (floating-point noise of sums of tenths). */
@@ -252,11 +259,13 @@ export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions
  */
 export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: ClassifyOptions & Pick<SeriesOptions, "birthDates"> = {}): Generator<TrendAnalysis> {
   const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
+  // without sample norms every series is classified with the same options
+  const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
   for (const s of collector.series(opts.birthDates)) {
     const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
-    const norms: UserNorms = { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
-    const a = classifySeries(s, def, { ...opts, norms });
+    const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
+    const a = classifySeries(s, def, norms === undefined ? same : { ...opts, norms });
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
     yield a;
   }
