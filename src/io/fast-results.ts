@@ -13,8 +13,11 @@ import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { FastLongRows } from "./fast-long.js";
 import { cellValue, newExtras, type Plan, type ReadOptions } from "./rows.js";
 
-/** rows handed on as built results since the process started (tests check that the fast path is taken) */
-export const builtRows = { count: 0 };
+/**
+ * rows handed on as built results since the process started, and results that were objects of an earlier row set
+ * again (tests check that these paths are taken)
+ */
+export const builtRows = { count: 0, reused: 0 };
 
 /** the issues of the many results without any: one list, frozen, since built results are only read */
 const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
@@ -38,10 +41,15 @@ export class FastResults {
   extras: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly col: (c: keyof Plan["meta"]) => number;
 
+  /**
+   * reuse: the reader neither keeps nor changes a result or its extras once handed on, so each row's results and
+   * extras are the objects of the row before, set again (see pooled())
+   */
   constructor(
     private readonly plan: Plan,
     private readonly opts: ReadOptions,
     private readonly fast: FastLongRows,
+    private readonly reuse = false,
   ) {
     this.col = (c) => plan.meta[c] ?? -1;
     this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
@@ -132,7 +140,8 @@ export class FastResults {
     const t = this.fast.taken;
     const results = this.results;
     results.length = 0;
-    const extras = newExtras(this.plan);
+    // every grouping column is set, so an object of the row before holds what a new one would
+    const extras = this.reuse ? this.extras : newExtras(this.plan);
     for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
     this.extras = extras;
     const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
@@ -146,17 +155,37 @@ export class FastResults {
     for (let k = 0; k < n; k++) {
       const known = this.foundKnown[k]!;
       const nScales = t.scorers[k]!.tails.length;
-      const scales: ScaleResult[] = new Array<ScaleResult>(nScales);
+      const first = f;
+      f += nScales;
       let provisional = known.selProvisional === true;
-      for (let s = 0; s < nScales; s++) {
-        const sc = this.found[f++]!;
-        scales[s] = sc;
-        if (sc.provisional) provisional = true;
-      }
+      for (let s = first; s < f; s++) if (this.found[s]!.provisional) provisional = true;
       const birth = t.birth[k]!;
       // the birth-relative rule's explanation (src/rules/birth-relative.ts); learn() checks it against the full path
       const formRule = birth === 0 ? known.formRule : `administered_on ${administeredOn} is ${birth === 1 ? "before" : "on or after"} birth_date ${this.cell("birth_date")}`;
       const end = t.issueEnd[k]!;
+      const issues = end === from ? NO_ISSUES : t.issues.slice(from, end);
+      from = end;
+      const pooled = this.reuse ? this.pooled(k, nScales, respondent !== "", phase !== "") : undefined;
+      if (pooled !== undefined) {
+        const scales = pooled.scales as ScaleResult[];
+        for (let s = 0; s < nScales; s++) scales[s] = this.found[first + s]!;
+        pooled.instrument = this.plan.instruments[t.instrument[k]!]!.inst.id;
+        pooled.instrumentName = known.instrumentName;
+        pooled.definitionVersion = known.definitionVersion;
+        pooled.form = known.form;
+        pooled.formRule = formRule;
+        pooled.issues = issues;
+        pooled.provisional = provisional;
+        pooled.subjectId = subjectId;
+        pooled.administeredOn = administeredOn;
+        if (respondent !== "") pooled.respondent = respondent;
+        if (phase !== "") pooled.phase = phase;
+        pooled.source!.row = row;
+        results.push(pooled);
+        builtRows.reused++;
+        continue;
+      }
+      const scales = this.found.slice(first, f);
       const result: ScoreResult = {
         instrument: this.plan.instruments[t.instrument[k]!]!.inst.id,
         instrumentName: known.instrumentName,
@@ -164,17 +193,29 @@ export class FastResults {
         form: known.form,
         formRule,
         scales,
-        issues: end === from ? NO_ISSUES : t.issues.slice(from, end),
+        issues,
         provisional,
       };
-      from = end;
       result.subjectId = subjectId;
       result.administeredOn = administeredOn;
       if (respondent !== "") result.respondent = respondent;
       if (phase !== "") result.phase = phase;
       result.source = file !== undefined ? { file, row } : { row };
       results.push(result);
+      if (this.reuse) this.pool[k] = { result, respondent: respondent !== "", phase: phase !== "" };
     }
+  }
+
+  /** per administration of a row: the result last made there, and whether it has a respondent and a phase */
+  private readonly pool: { result: ScoreResult; respondent: boolean; phase: boolean }[] = [];
+
+  /**
+   * The result made for administration k of an earlier row, when it has the fields the new one has (as many scales,
+   * a respondent and a phase or not), so that setting them again makes it what a new object would be.
+   */
+  private pooled(k: number, nScales: number, respondent: boolean, phase: boolean): ScoreResult | undefined {
+    const p = this.pool[k];
+    return p !== undefined && p.result.scales.length === nScales && p.respondent === respondent && p.phase === phase ? p.result : undefined;
   }
 
   /**
