@@ -26,20 +26,28 @@ export function theilSenSlopeOf(xs: Float64Array, ys: Float64Array): { slope: nu
   const most = (n * (n - 1)) / 2;
   if (slopes.length < most) slopes = new Float64Array(most);
   let pairs = 0;
+  // a NaN slope (from a y that is not a number) is not ordered, so only the library's own steps give its answer
+  let nan = false;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const x1 = xs[i]!;
       const x2 = xs[j]!;
-      if (x1 !== x2) slopes[pairs++] = (ys[j]! - ys[i]!) / (x2 - x1);
+      if (x1 !== x2) {
+        const s = (ys[j]! - ys[i]!) / (x2 - x1);
+        if (s !== s) nan = true;
+        slopes[pairs++] = s;
+      }
     }
-  return pairs ? { slope: medianInPlace(slopes, pairs), pairs } : null;
+  return pairs ? { slope: medianInPlace(slopes, pairs, nan), pairs } : null;
 }
 
 /**
  * The median of a[0, n), reordering it: simple-statistics' median (R's type 7 quantile at 0.5, found by the same
- * Floyd–Rivest selection), so the value is the same to the bit, ties of −0 and 0 included.
+ * Floyd–Rivest selection), so the value is the same to the bit. For an even n the upper middle value is the least
+ * of those after the lower one, which the library selects again: the same value (of −0 and 0 either may come, and
+ * lower + (upper − lower)/2 is the same with both), unless there is a NaN (then its steps are followed).
  */
-function medianInPlace(a: Float64Array, n: number): number {
+function medianInPlace(a: Float64Array, n: number, nan: boolean): number {
   const idx = (n - 1) * 0.5;
   if (idx % 1 === 0) {
     quickselect(a, n, idx, 0, n - 1);
@@ -47,8 +55,15 @@ function medianInPlace(a: Float64Array, n: number): number {
   }
   const k = Math.floor(idx);
   quickselect(a, n, k, 0, n - 1);
-  quickselect(a, n, k + 1, k + 1, n - 1);
-  return a[k]! + (idx - k) * (a[k + 1]! - a[k]!);
+  let upper: number;
+  if (nan) {
+    quickselect(a, n, k + 1, k + 1, n - 1);
+    upper = a[k + 1]!;
+  } else {
+    upper = a[k + 1]!;
+    for (let i = k + 2; i < n; i++) if (a[i]! < upper) upper = a[i]!;
+  }
+  return a[k]! + (idx - k) * (upper - a[k]!);
 }
 
 /** simple-statistics 7.12 quickselect (Floyd–Rivest) on arr[0, len), step for step: arr[k] ends as in sorted order. */

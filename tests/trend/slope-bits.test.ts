@@ -61,4 +61,12 @@ describe("slopes are simple-statistics' to the bit", () => {
     expect(same(theilSenSlope(flat), theilSenReference(flat))).toBe(true);
     expect(same(olsSlope(flat), olsReference(flat))).toBe(true);
   });
+
+  it("with a y that is not a number (NaN slopes have no order: the library's selection is followed)", () => {
+    const rnd = mulberry32(15);
+    for (let t = 0; t < 300; t++) {
+      const pts: XY[] = Array.from({ length: 4 + Math.floor(rnd() * 12) }, (_, i) => [i, rnd() < 0.2 ? NaN : Math.round(rnd() * 40)] as XY);
+      expect(same(theilSenSlope(pts), theilSenReference(pts)), JSON.stringify(pts)).toBe(true);
+    }
+  });
 });
