@@ -1,5 +1,5 @@
 import { numberChoice, oneOf } from "../../choice.js";
-import { readEtrFile } from "../../io/option-files.js";
+import { readEtrFile } from "../../io/etr-file.js";
 import { eachResult } from "../../io/read-results.js";
 import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
 import { writeCsv } from "../../tables/table.js";
