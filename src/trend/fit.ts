@@ -318,6 +318,8 @@ export class FitCollector {
       if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
       if (!opts.etr) notes.push("no ETR table in use: alerts rely on the reliable-change rules");
       let prevSrs: number | null = null;
+      // the same for every session of the family: made once
+      let below9: string | undefined;
       const sessions: FitSession[] = cells.map((c, i) => {
         const session = i + 1;
         const alerts: FitAlert[] = [];
@@ -338,7 +340,7 @@ export class FitCollector {
           if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `${allianceName} ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
           prevSrs = c.srs;
         }
-        if (c.below9) alerts.push({ rule: "srs_item_below_9", message: `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})` });
+        if (c.below9) alerts.push({ rule: "srs_item_below_9", message: (below9 ??= `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})`) });
         return { session, date: c.date, ors: c.ors, srs: c.srs, orsChange, srsItemBelow9: c.below9, etr, alerts };
       });
       yield {
