@@ -315,7 +315,11 @@ describe("writing CSV cells", () => {
     for (let i = 0; i < 20000; i++) {
       const k = i % 4;
       xs.push(k === 0 ? Math.round(rnd() * 4000) / 100 - 20 : k === 1 ? (rnd() - 0.5) * 10 ** Math.floor(rnd() * 12 - 6) : k === 2 ? Math.round(rnd() * 1e6) / 1e6 + Math.floor(rnd() * 1000) : (rnd() - 0.5) * 1e-5);
+      // tenths of every size, either sign (the short way), and sums of tenths that are not tenths
+      const tenth = Math.round((rnd() - 0.5) * 10 ** Math.floor(rnd() * 13)) / 10;
+      xs.push(tenth, tenth + 0.1 + 0.2, tenth * 3 - 0.1);
     }
+    xs.push(-0.1, 0.1, -999999999.9, 999999999.9, 1e9 + 0.5, -1e9 - 0.5, 12345678.9, -0.05, 0.05);
     for (const x of xs) expect(formatNumber(x), String(x)).toBe(byRegex(x));
   });
 

@@ -589,6 +589,15 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return "";
   // a safe integer prints the same digits through String as through toFixed; -0 prints as "0" either way
   if (Number.isSafeInteger(x)) return String(x);
+  // a number of tenths (most scores and changes): toFixed(6) would give its one decimal and zeros, since below 1e9
+  // a double is within 1e-7 of the tenth it is nearest to
+  if (x < 1e9 && x > -1e9) {
+    const tenths = Math.round(x * 10);
+    if (tenths / 10 === x) {
+      const a = tenths < 0 ? -tenths : tenths;
+      return `${tenths < 0 ? "-" : ""}${(a - (a % 10)) / 10}.${a % 10}`;
+    }
+  }
   // trailing zeros, then a bare point, cut without a regex (what /\.?0+$/ removes from toFixed's digits)
   const t = x.toFixed(6);
   let end = t.length;
