@@ -143,9 +143,12 @@ export async function eachResult(input: Input, registry: Registry, opts: EachRes
   let count = 0;
   let columns: { subject: number; birth: number } | undefined;
   const birth = (subject: string | undefined, date: string | undefined): void => {
+    // most rows have no birth date, or one of a subject already known
+    if (!date) return;
     const id = subject?.trim();
-    const d = parseDate(date?.trim() ?? "");
-    if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+    if (!id || birthDates.has(id)) return;
+    const d = parseDate(date.trim());
+    if (d) birthDates.set(id, formatDate(d));
   };
   const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
     result: ({ result, extras }) => {
