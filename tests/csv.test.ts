@@ -302,6 +302,27 @@ describe("writing CSV cells", () => {
     expect(formatNumber(-1e-9)).toBe("0");
   });
 
+  it("formatNumber cuts toFixed(6)'s trailing zeros as /\\.?0+$/ does, on seeded numbers of every kind", () => {
+    const byRegex = (x: number): string => {
+      if (!Number.isFinite(x)) return "";
+      if (Number.isSafeInteger(x)) return String(x);
+      const s = x.toFixed(6).replace(/\.?0+$/, "");
+      return s === "-0" ? "0" : s;
+    };
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const xs = [100.0000001, -100.0000001, 1e-7, -1e-7, 0.5, -0.5, 10.1, 1e21 + 0.5, 2 ** 53 + 0.5, 123456.0000004, 0.0000005, -0.0000005];
+    for (let i = 0; i < 20000; i++) {
+      const k = i % 4;
+      xs.push(k === 0 ? Math.round(rnd() * 4000) / 100 - 20 : k === 1 ? (rnd() - 0.5) * 10 ** Math.floor(rnd() * 12 - 6) : k === 2 ? Math.round(rnd() * 1e6) / 1e6 + Math.floor(rnd() * 1000) : (rnd() - 0.5) * 1e-5);
+      // tenths of every size, either sign (the short way), and sums of tenths that are not tenths
+      const tenth = Math.round((rnd() - 0.5) * 10 ** Math.floor(rnd() * 13)) / 10;
+      xs.push(tenth, tenth + 0.1 + 0.2, tenth * 3 - 0.1);
+    }
+    xs.push(-0.1, 0.1, -999999999.9, 999999999.9, 1e9 + 0.5, -1e9 - 0.5, 12345678.9, -0.05, 0.05);
+    for (const x of xs) expect(formatNumber(x), String(x)).toBe(byRegex(x));
+  });
+
   it("csvLine joins with commas and ends in \\n", () => {
     expect(csvLine(["a", 1, null, true, "=x"])).toBe("a,1,,true,'=x\n");
   });

@@ -577,14 +577,33 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const csvLine = (cells: readonly (string | number | boolean | null | undefined)[]): string => cells.map(csvCell).join(",") + "\n";
+export function csvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
+  // concatenated in a loop: no array of cells per line (tables of a million lines)
+  let line = "";
+  for (let i = 0; i < cells.length; i++) line += i === 0 ? csvCell(cells[i]) : "," + csvCell(cells[i]);
+  return line + "\n";
+}
 
 /** Up to 6 decimals, no trailing zeros, no exponent: stable across runs and platforms. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return "";
   // a safe integer prints the same digits through String as through toFixed; -0 prints as "0" either way
   if (Number.isSafeInteger(x)) return String(x);
-  const s = x.toFixed(6).replace(/\.?0+$/, "");
+  // a number of tenths (most scores and changes): toFixed(6) would give its one decimal and zeros, since below 1e9
+  // a double is within 1e-7 of the tenth it is nearest to
+  if (x < 1e9 && x > -1e9) {
+    const tenths = Math.round(x * 10);
+    if (tenths / 10 === x) {
+      const a = tenths < 0 ? -tenths : tenths;
+      return `${tenths < 0 ? "-" : ""}${(a - (a % 10)) / 10}.${a % 10}`;
+    }
+  }
+  // trailing zeros, then a bare point, cut without a regex (what /\.?0+$/ removes from toFixed's digits)
+  const t = x.toFixed(6);
+  let end = t.length;
+  while (t.charCodeAt(end - 1) === 48) end--;
+  if (t.charCodeAt(end - 1) === 46) end--;
+  const s = end === t.length ? t : t.slice(0, end);
   return s === "-0" ? "0" : s;
 }
 

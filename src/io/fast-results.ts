@@ -9,12 +9,18 @@
  * results: a scorer whose results ever differ is never built from again.
  */
 import type { FastScorer, FastTail } from "../scoring/fast.js";
-import type { ScaleResult, ScoreResult } from "../schema/results.js";
+import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { FastLongRows } from "./fast-long.js";
 import { cellValue, newExtras, type Plan, type ReadOptions } from "./rows.js";
 
-/** rows handed on as built results since the process started (tests check that the fast path is taken) */
-export const builtRows = { count: 0 };
+/**
+ * rows handed on as built results since the process started, and results that were objects of an earlier row set
+ * again (tests check that these paths are taken)
+ */
+export const builtRows = { count: 0, reused: 0 };
+
+/** the issues of the many results without any: one list, frozen, since built results are only read */
+const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
 /** what the full path gave a scorer's results beside the scales and the row's cells */
 interface Known {
@@ -35,30 +41,44 @@ export class FastResults {
   extras: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly col: (c: keyof Plan["meta"]) => number;
 
+  /**
+   * reuse: the reader neither keeps nor changes a result or its extras once handed on, so each row's results and
+   * extras are the objects of the row before, set again (see pooled())
+   */
   constructor(
     private readonly plan: Plan,
     private readonly opts: ReadOptions,
     private readonly fast: FastLongRows,
+    private readonly reuse = false,
   ) {
     this.col = (c) => plan.meta[c] ?? -1;
     this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
   }
   private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
+  /** the scale results build() found, administration after administration, for fill() */
+  private readonly found: ScaleResult[] = [];
+  /** and each administration's Known */
+  private readonly foundKnown: Known[] = [];
+
   /** true: `results` holds the results of the row fast last took; false: a line of it is not known yet */
   build(row: number): boolean {
     const t = this.fast.taken;
     const n = this.fast.administrations;
+    const found = this.found;
+    let f = 0;
     for (let k = 0; k < n; k++) {
       const scorer = t.scorers[k]!;
       const known = this.known.get(scorer);
       if (!known) return false;
+      this.foundKnown[k] = known;
       const tails = scorer.tails;
       let prov = false;
       for (let s = 0; s < tails.length; s++) {
         const sc = this.scales.get(tails[s]!);
         if (sc === undefined) return false;
         if (sc.provisional) prov = true;
+        found[f++] = sc;
       }
       if (!prov && known.selProvisional === undefined) return false;
     }
@@ -68,7 +88,8 @@ export class FastResults {
 
   /** the cell of meta column c of the row last taken, as the full path reads it ("" without the column) */
   cell(c: keyof Plan["meta"]): string {
-    const i = this.col(c);
+    // the two asked of every row (read-results' fastRecord) without looking them up
+    const i = c === "subject_id" ? this.cols.subject : c === "birth_date" ? this.cols.birth : this.col(c);
     return i < 0 ? "" : this.cellAt(i);
   }
 
@@ -94,36 +115,78 @@ export class FastResults {
     return v;
   }
 
+  /** administered_on texts by their digits as one number yyyymmdd: a file holds a few thousand distinct dates */
+  private readonly dates = new Map<number, string>();
+
+  /**
+   * The administered_on cell of the row last taken: the fast path took it as plain yyyy-mm-dd (isoDateBytesState),
+   * which cellValue leaves as it is, so one string per date does.
+   */
+  private dateAt(i: number): string {
+    const t = this.fast.taken;
+    const a = t.fs[i]!;
+    const bytes = t.bytes;
+    let key = 0;
+    for (let j = a; j < a + 10; j++) if (j !== a + 4 && j !== a + 7) key = key * 10 + bytes[j]! - 48;
+    let text = this.dates.get(key);
+    if (text === undefined) {
+      if (this.dates.size >= 100_000) this.dates.clear();
+      this.dates.set(key, (text = bytes.toString("latin1", a, a + 10)));
+    }
+    return text;
+  }
+
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
   private fill(row: number, n: number): void {
     const t = this.fast.taken;
     const results = this.results;
     results.length = 0;
-    const extras = newExtras(this.plan);
+    // every grouping column is set, so an object of the row before holds what a new one would
+    const extras = this.reuse ? this.extras : newExtras(this.plan);
     for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
     this.extras = extras;
     const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
     const subjectId = this.cellAt(subject);
-    const administeredOn = this.cellAt(date);
+    const administeredOn = this.dateAt(date);
     const respondent = iRespondent < 0 ? "" : this.cellAt(iRespondent);
     const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
     const file = this.opts.file;
     let from = 0;
+    let f = 0;
     for (let k = 0; k < n; k++) {
-      const scorer = t.scorers[k]!;
-      const known = this.known.get(scorer)!;
-      const tails = scorer.tails;
-      const scales: ScaleResult[] = new Array<ScaleResult>(tails.length);
+      const known = this.foundKnown[k]!;
+      const nScales = t.scorers[k]!.tails.length;
+      const first = f;
+      f += nScales;
       let provisional = known.selProvisional === true;
-      for (let s = 0; s < tails.length; s++) {
-        const sc = this.scales.get(tails[s]!)!;
-        scales[s] = sc;
-        if (sc.provisional) provisional = true;
-      }
+      for (let s = first; s < f; s++) if (this.found[s]!.provisional) provisional = true;
       const birth = t.birth[k]!;
       // the birth-relative rule's explanation (src/rules/birth-relative.ts); learn() checks it against the full path
       const formRule = birth === 0 ? known.formRule : `administered_on ${administeredOn} is ${birth === 1 ? "before" : "on or after"} birth_date ${this.cell("birth_date")}`;
       const end = t.issueEnd[k]!;
+      const issues = end === from ? NO_ISSUES : t.issues.slice(from, end);
+      from = end;
+      const pooled = this.reuse ? this.pooled(k, nScales, respondent !== "", phase !== "") : undefined;
+      if (pooled !== undefined) {
+        const scales = pooled.scales as ScaleResult[];
+        for (let s = 0; s < nScales; s++) scales[s] = this.found[first + s]!;
+        pooled.instrument = this.plan.instruments[t.instrument[k]!]!.inst.id;
+        pooled.instrumentName = known.instrumentName;
+        pooled.definitionVersion = known.definitionVersion;
+        pooled.form = known.form;
+        pooled.formRule = formRule;
+        pooled.issues = issues;
+        pooled.provisional = provisional;
+        pooled.subjectId = subjectId;
+        pooled.administeredOn = administeredOn;
+        if (respondent !== "") pooled.respondent = respondent;
+        if (phase !== "") pooled.phase = phase;
+        pooled.source!.row = row;
+        results.push(pooled);
+        builtRows.reused++;
+        continue;
+      }
+      const scales = this.found.slice(first, f);
       const result: ScoreResult = {
         instrument: this.plan.instruments[t.instrument[k]!]!.inst.id,
         instrumentName: known.instrumentName,
@@ -131,17 +194,29 @@ export class FastResults {
         form: known.form,
         formRule,
         scales,
-        issues: t.issues.slice(from, end),
+        issues,
         provisional,
       };
-      from = end;
       result.subjectId = subjectId;
       result.administeredOn = administeredOn;
       if (respondent !== "") result.respondent = respondent;
       if (phase !== "") result.phase = phase;
       result.source = file !== undefined ? { file, row } : { row };
       results.push(result);
+      if (this.reuse) this.pool[k] = { result, respondent: respondent !== "", phase: phase !== "" };
     }
+  }
+
+  /** per administration of a row: the result last made there, and whether it has a respondent and a phase */
+  private readonly pool: { result: ScoreResult; respondent: boolean; phase: boolean }[] = [];
+
+  /**
+   * The result made for administration k of an earlier row, when it has the fields the new one has (as many scales,
+   * a respondent and a phase or not), so that setting them again makes it what a new object would be.
+   */
+  private pooled(k: number, nScales: number, respondent: boolean, phase: boolean): ScoreResult | undefined {
+    const p = this.pool[k];
+    return p !== undefined && p.result.scales.length === nScales && p.respondent === respondent && p.phase === phase ? p.result : undefined;
   }
 
   /**

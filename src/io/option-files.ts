@@ -5,12 +5,9 @@
  */
 import { readOptionFile } from "./registry-files.js";
 import { parseGoalsText, type Goal } from "../trend/goals.js";
-import { parseEtrTable, type EtrTable } from "../trend/fit.js";
 
 export { readOptionFile, registryFromFiles, type RegistryFiles } from "./registry-files.js";
+export { readEtrFile } from "./etr-file.js";
 
 /** A goals file (JSON or YAML); none → no goals. */
 export const readGoalsFile = (cwd: string, file: string | undefined): Goal[] => (file === undefined ? [] : readOptionFile(cwd, file, (t) => parseGoalsText(t, file)));
-
-/** An expected-treatment-response table; none → undefined. */
-export const readEtrFile = (cwd: string, file: string | undefined): EtrTable | undefined => (file === undefined ? undefined : readOptionFile(cwd, file, (t) => parseEtrTable(t, file)));

@@ -45,6 +45,11 @@ export interface EachResultOptions {
    * between results; equal to the full path's, but not to be changed
    */
   sharedScales?: boolean;
+  /**
+   * with sharedScales: true for a caller that reads each result and its extras in the callback and keeps neither
+   * (it may keep their strings): results built on the fast path are then the same objects from row to row
+   */
+  transient?: boolean;
 }
 
 /** A result as it is read, with its grouping columns (empty for a scored file). */
@@ -138,9 +143,12 @@ export async function eachResult(input: Input, registry: Registry, opts: EachRes
   let count = 0;
   let columns: { subject: number; birth: number } | undefined;
   const birth = (subject: string | undefined, date: string | undefined): void => {
+    // most rows have no birth date, or one of a subject already known
+    if (!date) return;
     const id = subject?.trim();
-    const d = parseDate(date?.trim() ?? "");
-    if (id && d && !birthDates.has(id)) birthDates.set(id, formatDate(d));
+    if (!id || birthDates.has(id)) return;
+    const d = parseDate(date.trim());
+    if (d) birthDates.set(id, formatDate(d));
   };
   const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
     result: ({ result, extras }) => {
@@ -158,7 +166,7 @@ export async function eachResult(input: Input, registry: Registry, opts: EachRes
       birth(fields[columns.subject], fields[columns.birth]);
     },
     // a row on the fast path: its two cells as the reader reads them (a plain id, and an empty or yyyy-mm-dd date)
-    ...(opts.sharedScales === true ? { fastRecord: (subjectId: string, birthDate: string) => birth(subjectId, birthDate) } : {}),
+    ...(opts.sharedScales === true ? { fastRecord: (subjectId: string, birthDate: string) => birth(subjectId, birthDate), transientResults: opts.transient === true } : {}),
   });
   return { kind: "raw", birthDates, records: summary.records, count };
 }

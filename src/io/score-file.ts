@@ -43,6 +43,11 @@ export interface ScoreSink {
    * column).
    */
   fastRecord?(subjectId: string, birthDate: string): void;
+  /**
+   * With fastRecord: true when the sink reads each result and its extras during result() and neither keeps nor
+   * changes them; the results built from the fast path then reuse their objects from row to row.
+   */
+  transientResults?: boolean;
 }
 
 export interface ScoreFileOptions {
@@ -221,7 +226,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         const reader = wideRowReader(plan, readOpts);
         let lineDeclined = false;
         const fast = fastPath ? fastLongRows(plan, readOpts) : fastResults ? fastLongRows(plan, readOpts, false) : null;
-        const built = fastResults && fast !== null ? new FastResults(plan, readOpts, fast) : null;
+        const built = fastResults && fast !== null ? new FastResults(plan, readOpts, fast, sink.transientResults === true) : null;
         /** the row fast last took, built: each result after its issues, as scoreWide hands them on */
         const handOnBuilt = (): void => {
           builtRows.count++;

@@ -1,5 +1,5 @@
 /** The FIT session table: one row per subject × rater × FIT family × session (`trivsel fit`, fitSessions). */
-import type { FitFamily, FitSession } from "../trend/fit.js";
+import type { FitAlert, FitFamily, FitSession } from "../trend/fit.js";
 import { respondentColumn, subjectColumn, type Table } from "./table.js";
 
 export interface FitRow {
@@ -15,6 +15,13 @@ export function* eachFitRow(families: Iterable<FitFamily>): Generator<FitRow> {
   for (const family of families) for (const session of family.sessions) yield { family, session };
 }
 
+/** the alerts' rules joined by ";" (a row of the table each session: without arrays) */
+function alertRules(alerts: readonly FitAlert[]): string {
+  let out = "";
+  for (let i = 0; i < alerts.length; i++) out += i === 0 ? alerts[i]!.rule : ";" + alerts[i]!.rule;
+  return out;
+}
+
 export const FIT_TABLE: Table<FitRow> = {
   row: "subject × rater × FIT family × session",
   columns: [
@@ -27,7 +34,7 @@ export const FIT_TABLE: Table<FitRow> = {
     { name: "srs", meaning: "the alliance measure's total (SRS, CSRS, …)", unit: "points", get: (r) => r.session.srs },
     { name: "etr_expected", meaning: "expected outcome at this session from the --etr table", unit: "points", get: (r) => r.session.etr?.expected },
     { name: "etr_lower", meaning: "the --etr table's lower boundary", unit: "points", get: (r) => r.session.etr?.lower },
-    { name: "alerts", meaning: "the rules that fired, separated by ;", get: (r) => r.session.alerts.map((a) => a.rule).join(";") },
+    { name: "alerts", meaning: "the rules that fired, separated by ;", get: (r) => alertRules(r.session.alerts) },
     { name: "outcome_measure", meaning: "the outcome instrument", get: (r) => r.family.outcomeInstrument },
     { name: "alliance_measure", meaning: "the alliance instrument", get: (r) => r.family.allianceInstrument },
   ],

@@ -3,7 +3,7 @@
  * JSON writers, the data dictionary, the `--help` column lists and the readers of the table all use it, so a
  * column is named in one place.
  */
-import { CSV_DIALECTS, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
+import { CSV_DIALECTS, csvCell, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -41,7 +41,14 @@ export const toRows = <R>(t: Table<R>, rows: Iterable<R>): Record<string, Cell>[
 export const csvHeader = <R>(t: Table<R>, d: CsvDialect = CSV_DIALECTS.standard): string => csvHeaderIn(d, columns(t));
 
 /** One CSV line per row. */
-export const csvRow = <R>(t: Table<R>, r: R, d: CsvDialect = CSV_DIALECTS.standard): string => csvLineIn(d, t.columns.map((c) => c.get(r)));
+export function csvRow<R>(t: Table<R>, r: R, d: CsvDialect = CSV_DIALECTS.standard): string {
+  if (d.name !== "standard") return csvLineIn(d, t.columns.map((c) => c.get(r)));
+  // csvLine's text, without an array of cells per row
+  const columns = t.columns;
+  let line = "";
+  for (let i = 0; i < columns.length; i++) line += i === 0 ? csvCell(columns[i]!.get(r)) : "," + csvCell(columns[i]!.get(r));
+  return line + "\n";
+}
 
 /** The whole table as CSV text, in the standard dialect unless `d` says otherwise (e.g. excel-da). */
 export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): string {

@@ -18,7 +18,7 @@ import { sampleStandardDeviation } from "simple-statistics";
 import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type NormsSource, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
 import { SeriesCollector, type Series, type SeriesOptions, type SeriesPoint, type SeriesSkip } from "./series.js";
-import { olsSlope, theilSenSlope, type OlsSlope } from "./slope.js";
+import { olsSlopeOf, theilSenSlopeOf, type OlsSlope } from "./slope.js";
 import { requireIterable } from "./input.js";
 
 export const CATEGORIES = ["recovered", "improved", "unchanged", "deteriorated", "insufficient_data", "changed", "no_norms"] as const;
@@ -91,10 +91,8 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
 
   const first: SeriesPoint | undefined = pts[0];
   const last: SeriesPoint | undefined = pts[pts.length - 1];
-  const assess = (x: SeriesPoint, y: SeriesPoint) => (basis ? assessChange(x.score, y.score, basis, series.direction) : null);
-  const steps: Step[] = pts.map((p, i) => ({ date: p.date, score: p.score, weeks: p.weeks, ...(p.phase !== undefined ? { phase: p.phase } : {}), ...(p.form !== null ? { form: p.form } : {}), fromBaseline: i === 0 ? null : assess(first!, p), fromPrevious: i === 0 ? null : assess(pts[i - 1]!, p) }));
-  const xy = pts.map((p) => [p.weeks, p.score] as const);
-  const ts = theilSenSlope(xy);
+  const { weeks, scores } = weeksAndScores(pts);
+  const ts = theilSenSlopeOf(weeks, scores);
   const out: TrendAnalysis = {
     subjectId: series.subjectId,
     respondent: series.respondent,
@@ -117,9 +115,9 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     criterion,
     baselineClinical: first && criterion ? inClinicalRange(first, criterion, series.direction) : null,
     latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
-    slopePerWeek: olsSlope(xy),
+    slopePerWeek: olsSlopeOf(weeks, scores),
     theilSenPerWeek: ts?.slope ?? null,
-    steps,
+    steps: stepsOf(pts, basis, series.direction),
     ties: series.ties,
     notScorable: series.notScorable,
     notes,
@@ -147,6 +145,44 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     if (out.baselineClinical === null || out.latestClinical === null) notes.push("clinical range unknown (no band or cutoff): recovery not assessed");
   }
   return out;
+}
+
+/** each point's weeks and score, for the slopes: kept between series, so a series costs no allocation for them */
+let weeksOf = new Float64Array(64);
+let scoresOf = new Float64Array(64);
+
+/** The weeks and scores of a series' points, as views valid until the next call. */
+function weeksAndScores(pts: readonly SeriesPoint[]): { weeks: Float64Array; scores: Float64Array } {
+  const n = pts.length;
+  if (weeksOf.length < n) {
+    weeksOf = new Float64Array(n * 2);
+    scoresOf = new Float64Array(n * 2);
+  }
+  for (let i = 0; i < n; i++) {
+    weeksOf[i] = pts[i]!.weeks;
+    scoresOf[i] = pts[i]!.score;
+  }
+  return { weeks: weeksOf.subarray(0, n), scores: scoresOf.subarray(0, n) };
+}
+
+/**
+ * The steps of a series: each point with its change from the baseline and from the previous point. A step's fields
+ * are set in this order (JSON keeps it), phase and form only when the point has them.
+ */
+function stepsOf(pts: readonly SeriesPoint[], basis: ChangeBasis | null, direction: Series["direction"]): Step[] {
+  const n = pts.length;
+  const steps: Step[] = new Array<Step>(n);
+  const first = pts[0];
+  for (let i = 0; i < n; i++) {
+    const p = pts[i]!;
+    const step = { date: p.date, score: p.score, weeks: p.weeks } as Step;
+    if (p.phase !== undefined) step.phase = p.phase;
+    if (p.form !== null) step.form = p.form;
+    step.fromBaseline = i === 0 || !basis ? null : assessChange(first!.score, p.score, basis, direction);
+    step.fromPrevious = i === 0 || !basis ? null : assessChange(pts[i - 1]!.score, p.score, basis, direction);
+    steps[i] = step;
+  }
+  return steps;
 }
 
 /** Tolerance below which a spread counts as zero (floating-point noise of sums of tenths). */
@@ -201,15 +237,16 @@ const scaleOf = (registry: InstrumentRegistry, inst: string, scale: string) => (
 /** The collector analyseTrends gathers results in: a scale whose scoring depends on the form gets a series per form. */
 export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions = {}): SeriesCollector {
   // asked once per scale result: the answer is kept per instrument and scale (a registry does not change)
-  const known = new Map<string, boolean>();
+  const known = new Map<string, Map<string, boolean>>();
   const perForm =
     opts.perForm ??
     ((inst: string, scale: string) => {
-      const key = `${inst}\u0000${scale}`;
-      let v = known.get(key);
+      let scales = known.get(inst);
+      if (scales === undefined) known.set(inst, (scales = new Map()));
+      let v = scales.get(scale);
       if (v === undefined) {
         const sc = scaleOf(registry, inst, scale);
-        known.set(key, (v = sc !== undefined && scaleDependsOnForm(registry.get(inst), sc)));
+        scales.set(scale, (v = sc !== undefined && scaleDependsOnForm(registry.get(inst), sc)));
       }
       return v;
     });
@@ -222,11 +259,13 @@ export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions
  */
 export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: ClassifyOptions & Pick<SeriesOptions, "birthDates"> = {}): Generator<TrendAnalysis> {
   const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
+  // without sample norms every series is classified with the same options
+  const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
   for (const s of collector.series(opts.birthDates)) {
     const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
-    const norms: UserNorms = { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
-    const a = classifySeries(s, def, { ...opts, norms });
+    const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
+    const a = classifySeries(s, def, norms === undefined ? same : { ...opts, norms });
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
     yield a;
   }

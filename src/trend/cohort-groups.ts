@@ -27,15 +27,30 @@ export function cohortGrouping(read: { kind: "raw" | "scored"; results: readonly
 export class GroupColumns {
   readonly names = new Set<string>();
   readonly values = new Map<string, Map<string, string>>();
+  /** the columns of `by` and their maps, in order */
+  private readonly columns: { name: string; values: Map<string, string> }[] = [];
+  /**
+   * the last extras object whose columns were read: eachResult's transient reader hands on one object, holding the
+   * same columns, for every row built from the fast path, so its column names are read once
+   */
+  private lastExtras: Readonly<Record<string, string>> | undefined;
   constructor(readonly by: readonly string[]) {
-    for (const name of by) this.values.set(name, new Map());
+    for (const name of by) {
+      const values = new Map<string, string>();
+      this.values.set(name, values);
+      this.columns.push({ name, values });
+    }
   }
   add(subjectId: string | undefined, extras: Readonly<Record<string, string>>): void {
-    for (const name in extras) this.names.add(name);
+    if (extras !== this.lastExtras) {
+      for (const name in extras) this.names.add(name);
+      this.lastExtras = extras;
+    }
     if (!subjectId) return;
-    for (const [name, m] of this.values) {
+    for (let k = 0; k < this.columns.length; k++) {
+      const { name, values } = this.columns[k]!;
       const v = extras[name];
-      if (v && !m.has(subjectId)) m.set(subjectId, v);
+      if (v && !values.has(subjectId)) values.set(subjectId, v);
     }
   }
 }

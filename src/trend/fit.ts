@@ -15,7 +15,7 @@
  * The intake is the rater's first session with an ORS; sessions are the rater's distinct dates with an
  * ORS or SRS, numbered from 1 (intake).
  */
-import type { ScoreResult } from "../schema/results.js";
+import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
@@ -207,16 +207,33 @@ export class FitCollector {
   add(r: ScoreResult): void {
     const m = this.measures.get(r.instrument);
     if (!m || !r.subjectId || !r.administeredOn) return;
-    const total = r.scales.find((s) => s.scale === m.scale);
-    const ymd = parseDate(r.administeredOn);
-    if (!total || !ymd) return;
-    const date = formatDate(ymd);
-    const key = JSON.stringify([r.subjectId, r.respondent ?? "", m.family]);
-    let f = this.fams.get(key);
-    if (f === undefined) {
-      f = this.list.length;
-      this.fams.set(key, f);
-      this.list.push({ subjectId: r.subjectId, respondent: r.respondent ?? "", family: m.family, outcome: null, alliance: null, first: NONE, last: NONE });
+    let total: ScaleResult | undefined;
+    for (const s of r.scales)
+      if (s.scale === m.scale) {
+        total = s;
+        break;
+      }
+    if (!total) return;
+    const date = this.dateId(r.administeredOn);
+    if (date === NONE) return;
+    const respondent = r.respondent ?? "";
+    // consecutive results are mostly of one rater and family (ORS then SRS): the last one is tried first
+    const last = this.last;
+    let f: number;
+    if (r.subjectId === last.subjectId && respondent === last.respondent && m.family === last.family) f = last.fam;
+    else {
+      const key = JSON.stringify([r.subjectId, respondent, m.family]);
+      let found = this.fams.get(key);
+      if (found === undefined) {
+        found = this.list.length;
+        this.fams.set(key, found);
+        this.list.push({ subjectId: r.subjectId, respondent, family: m.family, outcome: null, alliance: null, first: NONE, last: NONE });
+      }
+      f = found;
+      last.subjectId = r.subjectId;
+      last.respondent = respondent;
+      last.family = m.family;
+      last.fam = f;
     }
     const fam = this.list[f]!;
     if (m.role === "outcome") fam.outcome ??= m;
@@ -224,11 +241,36 @@ export class FitCollector {
     const i = this.n++;
     const rec = this.rec;
     append(rec.next, fam, i);
-    rec.date.set(i, this.dates.id(date, date));
+    rec.date.set(i, date);
     const b = total.band;
-    rec.band.set(i, b === null ? NONE : this.bands.id(`${b.concern}\u0000${b.label}`, { concern: b.concern, label: b.label }));
+    rec.band.set(i, b === null ? NONE : this.bandId(b));
     rec.score.set(i, total.score ?? 0);
     rec.kind.set(i, (m.role === "outcome" ? 0 : ALLIANCE) | (total.score !== null ? SCORED : 0) | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
+  }
+
+  private readonly last = { subjectId: "", respondent: "", family: "", fam: NONE };
+
+  /** date texts read so far, each as its number in dates (written yyyy-mm-dd), NONE when not a date */
+  private readonly dateIds = new Map<string, number>();
+
+  private dateId(text: string): number {
+    let k = this.dateIds.get(text);
+    if (k === undefined) {
+      if (this.dateIds.size >= 100_000) this.dateIds.clear();
+      const ymd = parseDate(text);
+      const date = ymd ? formatDate(ymd) : "";
+      this.dateIds.set(text, (k = ymd ? this.dates.id(date, date) : NONE));
+    }
+    return k;
+  }
+
+  /** each band object seen, by identity (results built on the fast path share them) */
+  private readonly bandOf = new WeakMap<AppliedBand, number>();
+
+  private bandId(b: AppliedBand): number {
+    let k = this.bandOf.get(b);
+    if (k === undefined) this.bandOf.set(b, (k = this.bands.id(`${b.concern}\u0000${b.label}`, { concern: b.concern, label: b.label })));
+    return k;
   }
 
   /** A rater series' session cells, from its records in file order. */
@@ -276,6 +318,8 @@ export class FitCollector {
       if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
       if (!opts.etr) notes.push("no ETR table in use: alerts rely on the reliable-change rules");
       let prevSrs: number | null = null;
+      // the same for every session of the family: made once
+      let below9: string | undefined;
       const sessions: FitSession[] = cells.map((c, i) => {
         const session = i + 1;
         const alerts: FitAlert[] = [];
@@ -296,7 +340,7 @@ export class FitCollector {
           if (prevSrs !== null && prevSrs - c.srs >= drop - EPS) alerts.push({ rule: "srs_drop", message: `${allianceName} ${c.srs} dropped ${Math.round((prevSrs - c.srs) * 10) / 10} from ${prevSrs} at the previous session (alert from a drop of ${drop})` });
           prevSrs = c.srs;
         }
-        if (c.below9) alerts.push({ rule: "srs_item_below_9", message: `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})` });
+        if (c.below9) alerts.push({ rule: "srs_item_below_9", message: (below9 ??= `a ${allianceName} line is below the item cutoff (flag ${fam.alliance!.itemFlag})`) });
         return { session, date: c.date, ors: c.ors, srs: c.srs, orsChange, srsItemBelow9: c.below9, etr, alerts };
       });
       yield {

@@ -120,7 +120,7 @@ export class SeriesCollector {
   private readonly heads: SeriesHead[] = [];
   private n = 0;
   private index = 0;
-  private readonly last = { subjectId: "", subject: NONE, date: "", dateId: NONE };
+  private readonly last: { subjectId: string; subject: number; date: string; dateId: number; form: string | undefined; formId: number; phase: string | undefined; phaseId: number } = { subjectId: "", subject: NONE, date: "", dateId: NONE, form: undefined, formId: NONE, phase: undefined, phaseId: NONE };
   /** the day number of each interned date (by its number in strings) */
   private readonly dayOfDate: number[] = [];
   /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
@@ -138,16 +138,20 @@ export class SeriesCollector {
 
   constructor(private readonly opts: SeriesOptions = {}) {}
 
-  /** dates read so far and their day numbers (null: not a date); a file holds a few thousand distinct dates */
-  private readonly days = new Map<string, number | null>();
+  /** dates read so far, each as its number in strings (NONE: not a date); a file holds a few thousand distinct dates */
+  private readonly dateIds = new Map<string, number>();
 
-  private dayOfText(date: string): number | null {
-    let d = this.days.get(date);
-    if (d === undefined) {
-      if (this.days.size >= 100_000) this.days.clear();
-      this.days.set(date, (d = dayOf(date)));
+  /** the date's number in strings, its day number in dayOfDate; NONE when the text is not a date */
+  private dateId(text: string): number {
+    let k = this.dateIds.get(text);
+    if (k === undefined) {
+      if (this.dateIds.size >= 100_000) this.dateIds.clear();
+      const day = dayOf(text);
+      k = day === null ? NONE : this.strings.id(text, text);
+      if (day !== null) this.dayOfDate[k] = day;
+      this.dateIds.set(text, k);
     }
-    return d;
+    return k;
   }
 
   /** each flag list seen, by identity (results built on the fast path share them) */
@@ -167,12 +171,14 @@ export class SeriesCollector {
   add(r: ScoreResult): void {
     const inputIndex = this.index++;
     const row = r.source?.row;
-    const skip = (reason: SeriesSkip["reason"]): void => void this.skipped.push({ reason, instrument: r.instrument, ...(row !== undefined ? { row } : {}) });
-    if (!r.subjectId) return skip("no_subject");
-    if (!r.administeredOn) return skip("no_date");
-    const day = this.dayOfText(r.administeredOn);
-    if (day === null) return skip("invalid_date");
+    if (!r.subjectId) return this.skip("no_subject", r.instrument, row);
+    if (!r.administeredOn) return this.skip("no_date", r.instrument, row);
     // consecutive results are mostly of one subject and date: the last one is tried first
+    const date = r.administeredOn === this.last.date ? this.last.dateId : this.dateId(r.administeredOn);
+    this.last.date = r.administeredOn;
+    this.last.dateId = date;
+    if (date === NONE) return this.skip("invalid_date", r.instrument, row);
+    const day = this.dayOfDate[date]!;
     const subject = r.subjectId === this.last.subjectId ? this.last.subject : this.subjects.id(r.subjectId, r.subjectId);
     this.last.subjectId = r.subjectId;
     this.last.subject = subject;
@@ -184,12 +190,8 @@ export class SeriesCollector {
     if (opts.instrument !== undefined && r.instrument !== opts.instrument) return;
     if (opts.form !== undefined && r.form !== opts.form) return;
     const respondent = r.respondent ?? "";
-    const date = r.administeredOn === this.last.date ? this.last.dateId : this.strings.id(r.administeredOn, r.administeredOn);
-    this.last.date = r.administeredOn;
-    this.last.dateId = date;
-    this.dayOfDate[date] = day;
-    const form = r.form === null ? NONE : this.strings.id(r.form, r.form);
-    const phase = r.phase === undefined ? NONE : this.strings.id(r.phase, r.phase);
+    const form = r.form === null ? NONE : r.form === this.last.form ? this.last.formId : this.formId(r.form);
+    const phase = r.phase === undefined ? NONE : r.phase === this.last.phase ? this.last.phaseId : this.phaseId(r.phase);
     for (const s of r.scales) {
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
       const seriesForm = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
@@ -210,6 +212,20 @@ export class SeriesCollector {
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
     }
+  }
+
+  private skip(reason: SeriesSkip["reason"], instrument: string, row: number | undefined): void {
+    this.skipped.push({ reason, instrument, ...(row !== undefined ? { row } : {}) });
+  }
+
+  private formId(form: string): number {
+    this.last.form = form;
+    return (this.last.formId = this.strings.id(form, form));
+  }
+
+  private phaseId(phase: string): number {
+    this.last.phase = phase;
+    return (this.last.phaseId = this.strings.id(phase, phase));
   }
 
   /**
@@ -288,25 +304,34 @@ export class SeriesCollector {
       let reference: Reference = { kind: "intake", date: this.intakeDate[h.subject]! };
       const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
       if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
-      const refDay = dayOf(reference.date)!;
-      const entries: { day: number; point: SeriesPoint }[] = [];
+      const refDay = this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay[h.subject]!;
+      const points: SeriesPoint[] = [];
+      // in date order unless a point is earlier than the one before; two points on one day may be a tie
+      let sorted = true;
+      let sameDay = false;
+      let before = -Infinity;
       for (let i = h.first; i !== NONE; i = p.next.get(i)) {
         const date = p.date.get(i);
-        const day = this.dayOfDate[date]!;
-        const days = day - refDay;
+        const days = this.dayOfDate[date]! - refDay;
+        if (days < before) sorted = false;
+        else if (days === before) sameDay = true;
+        before = days;
         const a = this.attrs[p.attr.get(i)]!;
         const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
         if (a.phase !== NONE) point.phase = str[a.phase]!;
         if (p.row.get(i) !== NONE) point.row = p.row.get(i);
-        entries.push({ day, point });
+        points.push(point);
       }
       // Array.prototype.sort is stable, so administrations on the same date stay in input order
-      entries.sort((a, b) => a.day - b.day);
-      const points = entries.map((e) => e.point);
-      const counts = new Map<string, number>();
-      for (const pt of points) counts.set(pt.date, (counts.get(pt.date) ?? 0) + 1);
-      const ties = [...counts].filter(([, n]) => n > 1).map(([d]) => d);
-      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties, notScorable: h.notScorable };
+      if (!sorted) points.sort((a, b) => a.days - b.days);
+      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties: sorted && !sameDay ? [] : tiesOf(points), notScorable: h.notScorable };
     }
   }
+}
+
+/** The dates with more than one point, in order of first appearance (points sorted by day). */
+function tiesOf(points: readonly SeriesPoint[]): string[] {
+  const counts = new Map<string, number>();
+  for (const pt of points) counts.set(pt.date, (counts.get(pt.date) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([d]) => d);
 }

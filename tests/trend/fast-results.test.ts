@@ -13,6 +13,7 @@ import { memoryIo } from "../../src/cli/io.js";
 import { builtRows } from "../../src/io/fast-results.js";
 import { eachResult, readResults } from "../../src/io/read-results.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
+import { registryFromFiles } from "../../src/io/registry-files.js";
 import type { Issue } from "../../src/schema/results.js";
 
 const DEMO = readFileSync(new URL("../../datasets/demo-cohort.csv", import.meta.url), "utf8");
@@ -123,12 +124,12 @@ describe.each(files)("progression on the fast path writes what the full path wri
 
   it("hands on the same results, grouping columns, birth dates and issues", async () => {
     const registry = defaultRegistry();
-    const read = async (fast: boolean) => {
+    const read = async (fast: boolean, transient = false) => {
       const issues: Issue[] = [];
       if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
       try {
         const results: string[] = [];
-        const r = await eachResult({ path }, registry, { sharedScales: true }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
+        const r = await eachResult({ path }, registry, { sharedScales: true, transient }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
         return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
       } finally {
         delete process.env.TRIVSEL_NO_FAST_PATH;
@@ -139,6 +140,10 @@ describe.each(files)("progression on the fast path writes what the full path wri
     const fast = await read(true);
     expect(builtRows.count - taken).toBeGreaterThan(100);
     expect(fast).toBe(slow);
+    // a caller that keeps nothing gets the objects of the row before, set again: the same results as it reads them
+    const reused = builtRows.reused;
+    expect(await read(true, true)).toBe(slow);
+    expect(builtRows.reused - reused).toBeGreaterThan(100);
     // readResults keeps every result for its caller to use as it likes: none shares its scale results
     const before = builtRows.count;
     await readResults({ path }, registry, {}, () => {});
@@ -176,6 +181,27 @@ describe("progression on the fast path with a prorated user definition", () => {
     expect(builtRows.count).toBeGreaterThan(taken);
     expect(slow).toContain("missing_adjusted");
     expect(fast).toBe(slow);
+  });
+
+  it("hands on the same results and issues, also to a caller that keeps nothing (objects set again row after row)", async () => {
+    const registry = registryFromFiles(dir, { definitions: [defPath] });
+    const read = async (fast: boolean, transient: boolean) => {
+      const issues: Issue[] = [];
+      if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
+      try {
+        const results: string[] = [];
+        const r = await eachResult({ path }, registry, { sharedScales: true, transient }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
+        return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
+      } finally {
+        delete process.env.TRIVSEL_NO_FAST_PATH;
+      }
+    };
+    const slow = await read(false, false);
+    expect(slow).toContain("missing_adjusted");
+    const reused = builtRows.reused;
+    expect(await read(true, true)).toBe(slow);
+    expect(builtRows.reused - reused).toBeGreaterThan(100);
+    expect(await read(true, false)).toBe(slow);
   });
 });
 

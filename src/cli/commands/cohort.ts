@@ -45,7 +45,7 @@ Example:
     // results are reduced as they are read (series points, each subject's group); analyses are counted, not kept
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}) });
     const columns = new GroupColumns(by);
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true }, job.issue, (r, extras) => {
+    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true }, job.issue, (r, extras) => {
       collector.add(r);
       columns.add(r.subjectId, extras);
     });

@@ -1,5 +1,5 @@
 import { numberChoice, oneOf } from "../../choice.js";
-import { readEtrFile } from "../../io/option-files.js";
+import { readEtrFile } from "../../io/etr-file.js";
 import { eachResult } from "../../io/read-results.js";
 import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
 import { writeCsv } from "../../tables/table.js";
@@ -49,7 +49,7 @@ Example:
     const measures = fitMeasures(registry);
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
-    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
+    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
     // each rater series is built, written and let go in turn
     let now = 0;
     const families = tap(collector.families(), (f) => void (f.current.length && now++));

@@ -45,7 +45,7 @@ Example:
     const input = await job.open(positionals);
     // each result is reduced as it is read; each series is analysed, written and let go in turn
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since });
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true }, job.issue, (r) => collector.add(r));
+    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true }, job.issue, (r) => collector.add(r));
     const tally = new TrendTally();
     const analyses = tap(analyseCollected(collector, registry, { ...norms, birthDates: read.birthDates }), (a) => tally.add(a));
     if (format === "csv") writeCsv(job.write, TREND_TABLE, analyses, job.dialect());
