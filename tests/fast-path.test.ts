@@ -234,6 +234,23 @@ describe("fast path writes exactly what the full path writes", () => {
     expect(a.code).toBe(0);
   });
 
+  it("short decimal cells are read by their bytes: every cell of up to 4 characters of a small alphabet, as the full path reads it", async () => {
+    // ORS items are 0–10 to one decimal; cells that differ in any byte (and so must not share a memo entry) sit side
+    // by side: "7.3" "7.30" "07.3" ".3" "3." "1e1" "-0" "+5" "10.1" " 5" …, each in the same column of many rows
+    const alphabet = ["0", "0", "1", "3", "5", "7", ".", ".", "-", "+", "e", " ", "a", "9"];
+    const cells: string[] = [];
+    const rnd = mulberry32(99);
+    for (let n = 1; n <= 4; n++) for (let k = 0; k < 400; k++) cells.push(Array.from({ length: n }, () => pick(rnd, alphabet)).join(""));
+    cells.push("7.3", "7.30", "07.3", ".3", "3.", "1e1", "-0", "+5", "10.1", "10.0", "10", "0.05", "00000", "000000", "0000000", "0000001", "0000003", "0000005", "0000007", "5.5555", "5.55555");
+    const header = "subject_id,administered_on,ors_1,ors_2,ors_3,ors_4";
+    const rows = cells.map((c, i) => `S${i},2025-01-15,${c},${pick(rnd, ["1", "1.0", "01", "0.1", "10", "1.5"])},5,${pick(rnd, ["2.5", "2.50", "2.05", "25"])}`);
+    const file = join(tmp, "short-cells.csv");
+    writeFileSync(file, `${header}\n${[...rows, ...rows.reverse()].join("\n")}\n`);
+    const { fast } = await fastAdministrations(file);
+    expect(fast).toBeGreaterThan(300);
+    await expectSameRuns(["score", file, "--out", "OUT", "--issues", "ISSUES"]);
+  });
+
   it("TRIVSEL_NO_FAST_PATH and fastPath: false turn it off", async () => {
     const file = join(tmp, "clean.csv");
     expect((await fastAdministrations(file)).fast).toBe(2);

@@ -112,6 +112,10 @@ export class LineBytes {
 /** an age_months cell readMeta takes without an issue, and that cellValue leaves as it is */
 const PLAIN_AGE = /^\d{1,15}(\.\d{1,15})?$/;
 
+/** cells of at most this many bytes are looked up by their bytes (a number < 2^53: 1 and then 6 bytes) */
+const SHORT_CELL = 6;
+const SHORT_CELL_MEMO = 10_000;
+
 /** gathered text is handed on once it reaches this many bytes */
 export const FAST_PIECE_BYTES = 1 << 15;
 
@@ -179,6 +183,13 @@ export function fastLongRows(plan: Plan, opts: ReadOptions, lines = true): FastL
     const cols = scorer ? Int32Array.from(scorer.items, (id) => index.get(id)!) : Int32Array.from(columns, (c) => c.index);
     return { scorer, byBirth: scorer && byBirth ? (byBirth as { before: FastScorer; after: FastScorer }) : null, cols, intItem: scorer?.intItem ?? new Uint8Array(0), min: scorer?.min ?? none, max: scorer?.max ?? none };
   });
+  // per scorer and item: the points of a short cell by its bytes (scorer.parse is pure); NaN: not the fast path's
+  const shortMemo = new Map<FastScorer, Map<number, number>[]>();
+  const shortCells = (scorer: FastScorer): Map<number, number>[] => {
+    let m = shortMemo.get(scorer);
+    if (m === undefined) shortMemo.set(scorer, (m = scorer.items.map(() => new Map())));
+    return m;
+  };
   /** instruments scored in the current row: the first nScored */
   const scored: FastScorer[] = [];
   let nScored = 0;
@@ -250,6 +261,19 @@ export function fastLongRows(plan: Plan, opts: ReadOptions, lines = true): FastL
           }
           if (x < min[i]! || x > max[i]!) return false;
           points[i] = x;
+        } else if (b - a <= SHORT_CELL) {
+          // a short cell ("7.3", "10"): its points by its bytes as one number, so no string is made per cell
+          let key = 1;
+          for (let j = a; j < b; j++) key = key * 256 + bytes[j]!;
+          const memo = shortCells(scorer)[i]!;
+          let v = memo.get(key);
+          if (v === undefined) {
+            v = scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter)) ? points[i]! : NaN;
+            if (memo.size >= SHORT_CELL_MEMO) memo.clear();
+            memo.set(key, v);
+          }
+          if (v !== v) return false;
+          points[i] = v;
         } else if (!scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter))) return false;
       }
       if (blank === n) continue;
