@@ -12,7 +12,20 @@ import type { ItemPlan } from "./plan.js";
 
 /** Removes binary floating-point noise (0.1 + 0.2) without touching real precision. */
 // Integers below 1e12 come back unchanged from toPrecision(12), except -0, which becomes 0 (x + 0 does the same).
-export const clean = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e12 ? x + 0 : Number(x.toPrecision(12)));
+export const clean = (x: number): number => (Number.isInteger(x) && Math.abs(x) < 1e12 ? x + 0 : cleanFraction(x));
+
+// sums of decimal items take few distinct values (a 0–40 scale in tenths, with their float noise), and toPrecision
+// costs about ten map lookups
+const cleaned = new Map<number, number>();
+function cleanFraction(x: number): number {
+  let c = cleaned.get(x);
+  if (c === undefined) {
+    c = Number(x.toPrecision(12));
+    if (cleaned.size >= 4096) cleaned.clear();
+    cleaned.set(x, c);
+  }
+  return c;
+}
 
 /** An item's state in a status array: answered with valid points, blank, or an invalid response. */
 export const OK = 0;
