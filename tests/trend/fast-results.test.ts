@@ -4,6 +4,7 @@
  * birth dates, EPDS forms, blank cells and bad values. stdout, stderr, --out, --issues and the exit code must be
  * the same bytes, and the fast path must have been taken.
  */
+import { mulberry32 } from "../../scripts/prng.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,15 +22,8 @@ const GOALS = new URL("../../datasets/demo-goals.yaml", import.meta.url).pathnam
 const dir = mkdtempSync(join(tmpdir(), "trivsel-fast-results-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: a seeded generator, so a failure can be reproduced */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** a seeded generator, so a failure can be reproduced */
+const random = mulberry32;
 
 /**
  * The demo cohort with item cells blanked (rate `blank`) or spoiled (rate `bad`: a letter, a number out of range,
