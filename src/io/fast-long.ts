@@ -11,7 +11,9 @@
  */
 import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
 import type { Issue } from "../schema/results.js";
+import { remember } from "../memo.js";
 import { csvCell } from "./csv.js";
+import { MAX_PACKED_BYTES, packCell } from "./packed-cells.js";
 import { cellValue, isoDateBytesState, type Plan, type ReadOptions } from "./rows.js";
 
 /**
@@ -112,8 +114,6 @@ export class LineBytes {
 /** an age_months cell readMeta takes without an issue, and that cellValue leaves as it is */
 const PLAIN_AGE = /^\d{1,15}(\.\d{1,15})?$/;
 
-/** cells of at most this many bytes are looked up by their bytes (a number < 2^53: 1 and then 6 bytes) */
-const SHORT_CELL = 6;
 const SHORT_CELL_MEMO = 10_000;
 
 /** gathered text is handed on once it reaches this many bytes */
@@ -261,17 +261,12 @@ export function fastLongRows(plan: Plan, opts: ReadOptions, lines = true): FastL
           }
           if (x < min[i]! || x > max[i]!) return false;
           points[i] = x;
-        } else if (b - a <= SHORT_CELL) {
-          // a short cell ("7.3", "10"): its points by its bytes as one number, so no string is made per cell
-          let key = 1;
-          for (let j = a; j < b; j++) key = key * 256 + bytes[j]!;
+        } else if (b - a <= MAX_PACKED_BYTES) {
+          // a short cell ("7.3", "10"): its points by its packed bytes, so no string is made per cell
+          const key = packCell(bytes, a, b);
           const memo = shortCells(scorer)[i]!;
           let v = memo.get(key);
-          if (v === undefined) {
-            v = scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter)) ? points[i]! : NaN;
-            if (memo.size >= SHORT_CELL_MEMO) memo.clear();
-            memo.set(key, v);
-          }
+          if (v === undefined) v = remember(memo, key, scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter)) ? points[i]! : NaN, SHORT_CELL_MEMO);
           if (v !== v) return false;
           points[i] = v;
         } else if (!scorer.parse(i, cellValue(bytes.toString("utf8", a, b), delimiter))) return false;

@@ -8,6 +8,7 @@
  * rows always take the full path. learn() also builds the row it was given and compares it with the full path's
  * results: a scorer whose results ever differ is never built from again.
  */
+import { remember } from "../memo.js";
 import type { FastScorer, FastTail } from "../scoring/fast.js";
 import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { FastLongRows } from "./fast-long.js";
@@ -128,12 +129,7 @@ export class FastResults {
     const bytes = t.bytes;
     let key = 0;
     for (let j = a; j < a + 10; j++) if (j !== a + 4 && j !== a + 7) key = key * 10 + bytes[j]! - 48;
-    let text = this.dates.get(key);
-    if (text === undefined) {
-      if (this.dates.size >= 100_000) this.dates.clear();
-      this.dates.set(key, (text = bytes.toString("latin1", a, a + 10)));
-    }
-    return text;
+    return this.dates.get(key) ?? remember(this.dates, key, bytes.toString("latin1", a, a + 10), 100_000);
   }
 
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */

@@ -13,6 +13,8 @@
  * scorer writes its long CSV lines; what it declines (all items blank, a form it cannot choose, values it does
  * not score) is handed to the full path in the general form.
  */
+import { remember } from "../memo.js";
+import { MAX_PACKED_BYTES, packCell } from "./packed-cells.js";
 import { compileFastScorer, fastFormRule, type FastScorer } from "../scoring/fast.js";
 import type { Issue } from "../schema/results.js";
 import { csvCell } from "./csv.js";
@@ -35,8 +37,6 @@ interface Entry {
   lastItem: number;
 }
 
-/** a value cell of at most this many bytes is packed in a number (1 then 8 bits per byte: under 2^53) */
-const MAX_VALUE_BYTES = 6;
 /** the packed code of an empty value */
 const BLANK = 0;
 const MEMO_SIZE = 10_000;
@@ -197,8 +197,7 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
         }
         if (ok && x >= s.min[i]! && x <= s.max[i]!) v = x;
       } else if (s.parse(i, bytes.toString("latin1", a, b))) v = s.points[i]!;
-      if (m.size >= MEMO_SIZE) m.clear();
-      m.set(code, v);
+      remember(m, code, v, MEMO_SIZE);
     }
     return v;
   };
@@ -466,9 +465,8 @@ export function fastLongInput(plan: Plan, opts: ReadOptions): FastLongInput {
     let code = BLANK;
     let points = 0;
     if (v1 > v0) {
-      if (v1 - v0 > MAX_VALUE_BYTES || !metaPlain(bytes, v0, v1)) return DECLINED;
-      code = 1;
-      for (let p = v0; p < v1; p++) code = code * 256 + bytes[p]!;
+      if (v1 - v0 > MAX_PACKED_BYTES || !metaPlain(bytes, v0, v1)) return DECLINED;
+      code = packCell(bytes, v0, v1);
       points = pointsOf(e, item, code, bytes, v0, v1);
       if (points !== points) return DECLINED;
     }

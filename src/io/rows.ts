@@ -5,6 +5,7 @@
  *   header ─► plan (meta columns, items per instrument, unknown/duplicate columns)
  *   row    ─► per instrument with any answered cell: one Administration (+ row issues)
  */
+import { remember } from "../memo.js";
 import { formatDate, parseDate, parseIsoDate } from "../dates.js";
 import type { Registry } from "../registry/registry.js";
 import type { Instrument } from "../registry/load.js";
@@ -264,9 +265,7 @@ function isoDate(text: string): string | null {
   let iso = dateCache.get(text);
   if (iso === undefined) {
     const d = parseDate(text);
-    iso = d ? formatDate(d) : null;
-    if (dateCache.size >= 10_000) dateCache.clear();
-    dateCache.set(text, iso);
+    iso = remember(dateCache, text, d ? formatDate(d) : null, 10_000);
   }
   return iso;
 }

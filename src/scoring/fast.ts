@@ -2,6 +2,7 @@
  * The compiled fast path for batch long-CSV output (see the section comment below). Internal: the
  * reference is scoreAdministration in ./score.ts, and tests/fast-path.test.ts holds the two together.
  */
+import { remember } from "../memo.js";
 import type { FormDef } from "../schema/instrument.js";
 import type { Issue, ScaleResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
@@ -128,9 +129,7 @@ export function compileFastScorer(
     if (v === undefined) {
       const it = plan.items[i]!;
       const p = isBlank(text) ? null : parseResponse(text, it.format, it.id, it.key);
-      v = p !== null && p.kind === "ok" ? p.points : NaN;
-      if (m.size >= MEMO_SIZE) m.clear();
-      m.set(text, v);
+      v = remember(m, text, p !== null && p.kind === "ok" ? p.points : NaN, MEMO_SIZE);
     }
     if (v !== v) return false;
     points[i] = v;
@@ -213,22 +212,12 @@ export function compileFastScorer(
       if (key !== lastKey[last]) {
         // rows mostly repeat the previous key (all answered, no flag set)
         const m = memo[s]!;
-        let b = m.get(key);
-        if (b === undefined) {
-          if (m.size >= MEMO_SIZE) m.clear();
-          m.set(key, (b = new Map()));
-        }
+        const b = m.get(key) ?? remember(m, key, new Map<number, FastTail>(), MEMO_SIZE);
         lastKey[last] = key;
         lastMemo[last] = byScore = b;
       }
       const score = scoreArr[s]!;
-      let t = byScore.get(score);
-      if (t === undefined) {
-        t = makeTail(s, score, st, nAnswered, nItemsArr[s]!, provisional, mask);
-        if (byScore.size >= MEMO_SIZE) byScore.clear();
-        byScore.set(score, t);
-      }
-      tails[s] = t;
+      tails[s] = byScore.get(score) ?? remember(byScore, score, makeTail(s, score, st, nAnswered, nItemsArr[s]!, provisional, mask), MEMO_SIZE);
     }
     return true;
   };

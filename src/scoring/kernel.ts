@@ -4,6 +4,7 @@
  * the plan's status/points arrays, the compiled fast path (./fast.ts) over arrays it fills from bytes. So the
  * sums, recodes, flags, the missing-item rule and its issue texts, bands and provisional flags exist once.
  */
+import { remember } from "../memo.js";
 import type { BandSet, FormDef, ScaleDef } from "../schema/instrument.js";
 import type { AppliedBand, Issue, ScaleResult } from "../schema/results.js";
 import { bandsFor, describeBound, scaleItems, type Instrument, type Recode, type Scale, type ScaleItem } from "../registry/load.js";
@@ -18,13 +19,7 @@ export const clean = (x: number): number => (Number.isInteger(x) && Math.abs(x) 
 // costs about ten map lookups
 const cleaned = new Map<number, number>();
 function cleanFraction(x: number): number {
-  let c = cleaned.get(x);
-  if (c === undefined) {
-    c = Number(x.toPrecision(12));
-    if (cleaned.size >= 4096) cleaned.clear();
-    cleaned.set(x, c);
-  }
-  return c;
+  return cleaned.get(x) ?? remember(cleaned, x, Number(x.toPrecision(12)), 4096);
 }
 
 /** An item's state in a status array: answered with valid points, blank, or an invalid response. */
@@ -219,7 +214,7 @@ export function applyMissing(k: ScaleKernel, t: Tally, status: Uint8Array, instr
       for (let j = 0; j < nItems; j++) if (status[k.idx[j]!] === MISSING) unanswered.push(k.list[j]!.item);
       const reason = `${nMissing} of ${nItems} items missing (${unanswered.join(", ")}); ${def.missing!.kind === "none" ? "every item is required" : `at most ${k.allowed} may be missing`}`;
       made = { instrument, message: makeIssue("too_many_missing", "error", { instrument, scale: def.id, detail: reason }).message, reason };
-      if (mask >= 0 && k.tooMany.size < 4096) k.tooMany.set(mask, made);
+      if (mask >= 0) remember(k.tooMany, mask, made, 4096);
     }
     // built as makeIssue builds it, so the issue objects keep one shape
     const issue: Issue = { code: "too_many_missing", severity: "error", message: made.message };

@@ -15,6 +15,7 @@
  * The intake is the rater's first session with an ORS; sessions are the rater's distinct dates with an
  * ORS or SRS, numbered from 1 (intake).
  */
+import { remember } from "../memo.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { defaultRegistry } from "../registry/registry.js";
@@ -254,14 +255,11 @@ export class FitCollector {
   private readonly dateIds = new Map<string, number>();
 
   private dateId(text: string): number {
-    let k = this.dateIds.get(text);
-    if (k === undefined) {
-      if (this.dateIds.size >= 100_000) this.dateIds.clear();
-      const ymd = parseDate(text);
-      const date = ymd ? formatDate(ymd) : "";
-      this.dateIds.set(text, (k = ymd ? this.dates.id(date, date) : NONE));
-    }
-    return k;
+    const known = this.dateIds.get(text);
+    if (known !== undefined) return known;
+    const ymd = parseDate(text);
+    const date = ymd ? formatDate(ymd) : "";
+    return remember(this.dateIds, text, ymd ? this.dates.id(date, date) : NONE, 100_000);
   }
 
   /** each band object seen, by identity (results built on the fast path share them) */

@@ -3,6 +3,7 @@
  * whose scoring depends on the form), ordered by date,
  * with time since a reference date (the subject's intake or the child's birth).
  */
+import { remember } from "../memo.js";
 import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import { requireIterable } from "./input.js";
@@ -143,15 +144,12 @@ export class SeriesCollector {
 
   /** the date's number in strings, its day number in dayOfDate; NONE when the text is not a date */
   private dateId(text: string): number {
-    let k = this.dateIds.get(text);
-    if (k === undefined) {
-      if (this.dateIds.size >= 100_000) this.dateIds.clear();
-      const day = dayOf(text);
-      k = day === null ? NONE : this.strings.id(text, text);
-      if (day !== null) this.dayOfDate[k] = day;
-      this.dateIds.set(text, k);
-    }
-    return k;
+    const known = this.dateIds.get(text);
+    if (known !== undefined) return known;
+    const day = dayOf(text);
+    const k = day === null ? NONE : this.strings.id(text, text);
+    if (day !== null) this.dayOfDate[k] = day;
+    return remember(this.dateIds, text, k, 100_000);
   }
 
   /** each flag list seen, by identity (results built on the fast path share them) */

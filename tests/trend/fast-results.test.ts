@@ -13,7 +13,7 @@ import { run } from "../../src/cli/run.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { builtRows } from "../../src/io/fast-results.js";
 import { eachResult, readResults } from "../../src/io/read-results.js";
-import { defaultRegistry } from "../../src/registry/registry.js";
+import { defaultRegistry, type Registry } from "../../src/registry/registry.js";
 import { registryFromFiles } from "../../src/io/registry-files.js";
 import type { Issue } from "../../src/schema/results.js";
 
@@ -99,6 +99,19 @@ const COMMANDS: string[][] = [
   ["goals", "--goals", GOALS, "--norms", "sample"],
 ];
 
+/** Everything eachResult hands on for `path` (results, grouping columns, birth dates, issues), as one JSON text. */
+async function handedOn(path: string, registry: Registry, fast: boolean, transient: boolean): Promise<string> {
+  const issues: Issue[] = [];
+  if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
+  try {
+    const results: string[] = [];
+    const r = await eachResult({ path }, registry, { sharedScales: true, transient }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
+    return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
+  } finally {
+    delete process.env.TRIVSEL_NO_FAST_PATH;
+  }
+}
+
 /** --format jsonl writes the json format's records: one run per command is enough */
 const JSONL = [COMMANDS[0]!, COMMANDS[3]!, COMMANDS[4]!, COMMANDS[6]!].map((c) => [...c, "--format", "jsonl"]);
 
@@ -118,17 +131,7 @@ describe.each(files)("progression on the fast path writes what the full path wri
 
   it("hands on the same results, grouping columns, birth dates and issues", async () => {
     const registry = defaultRegistry();
-    const read = async (fast: boolean, transient = false) => {
-      const issues: Issue[] = [];
-      if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
-      try {
-        const results: string[] = [];
-        const r = await eachResult({ path }, registry, { sharedScales: true, transient }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
-        return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
-      } finally {
-        delete process.env.TRIVSEL_NO_FAST_PATH;
-      }
-    };
+    const read = (fast: boolean, transient = false) => handedOn(path, registry, fast, transient);
     const slow = await read(false);
     const taken = builtRows.count;
     const fast = await read(true);
@@ -179,17 +182,7 @@ describe("progression on the fast path with a prorated user definition", () => {
 
   it("hands on the same results and issues, also to a caller that keeps nothing (objects set again row after row)", async () => {
     const registry = registryFromFiles(dir, { definitions: [defPath] });
-    const read = async (fast: boolean, transient: boolean) => {
-      const issues: Issue[] = [];
-      if (!fast) process.env.TRIVSEL_NO_FAST_PATH = "1";
-      try {
-        const results: string[] = [];
-        const r = await eachResult({ path }, registry, { sharedScales: true, transient }, (i) => issues.push(i), (result, extras) => results.push(JSON.stringify([result, extras])));
-        return JSON.stringify({ ...r, results, birthDates: [...r.birthDates], issues });
-      } finally {
-        delete process.env.TRIVSEL_NO_FAST_PATH;
-      }
-    };
+    const read = (fast: boolean, transient: boolean) => handedOn(path, registry, fast, transient);
     const slow = await read(false, false);
     expect(slow).toContain("missing_adjusted");
     const reused = builtRows.reused;
