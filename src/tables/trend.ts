@@ -1,5 +1,5 @@
 /** The trend table: one row per subject × respondent × instrument × scale × form (`trivsel trend`, analyseTrends). */
-import type { TrendAnalysis } from "../trend/classify.js";
+import type { TrendSummary } from "../trend/classify.js";
 import { formatNormsSource } from "../trend/reliable-change.js";
 import { measureColumns, respondentColumn, subjectColumn, type Table } from "./table.js";
 
@@ -9,7 +9,7 @@ export const NORMS_MEANING = `where the reliable-change basis came from: definit
     reliability stored in the definition), or none; "provisional" is added when an unverified number (e.g. a
     recalled reliability) went into it`;
 
-export const TREND_TABLE: Table<TrendAnalysis> = {
+export const TREND_TABLE: Table<TrendSummary> = {
   row: "subject × respondent × instrument × scale × form",
   columns: [
     subjectColumn((a) => a.subjectId),

@@ -69,6 +69,12 @@ export interface TrendAnalysis {
   notes: string[];
 }
 
+/**
+ * An analysis without the two parts that cost most and only JSON, charts and reports read (the Theil–Sen slope,
+ * O(n²) in the points, and the steps, objects per point): what the CSV table and cohort need.
+ */
+export type TrendSummary = Omit<TrendAnalysis, "theilSenPerWeek" | "steps">;
+
 export interface ClassifyOptions {
   /** user SD / reliability (e.g. --sd, --reliability) */
   norms?: UserNorms;
@@ -78,6 +84,15 @@ export interface ClassifyOptions {
 }
 
 export function classifySeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendAnalysis {
+  return analyseSeries(series, def, opts, true) as TrendAnalysis;
+}
+
+/** classifySeries without the Theil–Sen slope and the steps (see TrendSummary); every other field the same. */
+export function summariseSeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendSummary {
+  return analyseSeries(series, def, opts, false);
+}
+
+function analyseSeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions, detail: boolean): TrendSummary | TrendAnalysis {
   const pts = series.points;
   const notes: string[] = [];
   const b = changeBasis(def, opts.norms);
@@ -92,8 +107,8 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
   const first: SeriesPoint | undefined = pts[0];
   const last: SeriesPoint | undefined = pts[pts.length - 1];
   const { weeks, scores } = weeksAndScores(pts);
-  const ts = theilSenSlopeOf(weeks, scores);
-  const out: TrendAnalysis = {
+  // fields are set in TrendAnalysis' order (JSON keeps it); a summary leaves two out
+  const out: TrendSummary & Partial<Pick<TrendAnalysis, "theilSenPerWeek" | "steps">> = {
     subjectId: series.subjectId,
     respondent: series.respondent,
     instrument: series.instrument,
@@ -116,12 +131,14 @@ export function classifySeries(series: Series, def: ScaleDef | undefined, opts: 
     baselineClinical: first && criterion ? inClinicalRange(first, criterion, series.direction) : null,
     latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
     slopePerWeek: olsSlopeOf(weeks, scores),
-    theilSenPerWeek: ts?.slope ?? null,
-    steps: stepsOf(pts, basis, series.direction),
-    ties: series.ties,
-    notScorable: series.notScorable,
-    notes,
-  };
+  } as TrendSummary;
+  if (detail) {
+    out.theilSenPerWeek = theilSenSlopeOf(weeks, scores)?.slope ?? null;
+    out.steps = stepsOf(pts, basis, series.direction);
+  }
+  out.ties = series.ties;
+  out.notScorable = series.notScorable;
+  out.notes = notes;
   if (pts.length < 2) {
     notes.unshift(pts.length === 0 ? "no scorable administration" : "only one administration: no change to assess");
     return out;
@@ -253,11 +270,17 @@ export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions
   return new SeriesCollector({ ...opts, perForm });
 }
 
+type CollectedOptions = ClassifyOptions & Pick<SeriesOptions, "birthDates">;
+
 /**
  * analyseTrends over a trendCollector that has every result: the analyses one at a time, in analyseTrends' order,
  * so a caller can write each and let it go. --norms sample first takes the baselines of every series.
  */
-export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: ClassifyOptions & Pick<SeriesOptions, "birthDates"> = {}): Generator<TrendAnalysis> {
+export function analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts?: CollectedOptions & { detail?: true }): Generator<TrendAnalysis>;
+/** detail false: summaries (the CSV table, cohort), without the Theil–Sen slope and the steps */
+export function analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: CollectedOptions & { detail: boolean }): Generator<TrendSummary>;
+export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: CollectedOptions & { detail?: boolean } = {}): Generator<TrendSummary | TrendAnalysis> {
+  const detail = opts.detail !== false;
   const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
@@ -265,7 +288,7 @@ export function* analyseCollected(collector: SeriesCollector, registry: Instrume
     const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
-    const a = classifySeries(s, def, norms === undefined ? same : { ...opts, norms });
+    const a = analyseSeries(s, def, norms === undefined ? same : { ...opts, norms }, detail);
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
     yield a;
   }

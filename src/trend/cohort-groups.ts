@@ -2,7 +2,7 @@
 import { ChoiceError } from "../choice.js";
 import type { ScoreResult } from "../schema/results.js";
 import { didYouMeanHint } from "../text/did-you-mean.js";
-import type { TrendAnalysis } from "./classify.js";
+import type { TrendAnalysis, TrendSummary } from "./classify.js";
 import type { GroupOf } from "./cohort.js";
 
 /** Group names with a meaning of their own: phase (the baseline's phase) and respondent (rows are per respondent anyway). */
@@ -63,9 +63,16 @@ export function groupingOf(columns: GroupColumns, kind: "raw" | "scored", by: re
   return (a) => Object.fromEntries(by.map((name, k) => [name, one[k]!(a)]));
 }
 
-function groupBy(columns: GroupColumns, kind: "raw" | "scored", by: string): (a: TrendAnalysis) => string | null {
+/** --by phase reads the baseline's step: analyses, not summaries (cohort asks for them then) */
+export const groupsNeedSteps = (by: readonly string[]): boolean => by.includes("phase");
+
+function groupBy(columns: GroupColumns, kind: "raw" | "scored", by: string): (a: TrendSummary | TrendAnalysis) => string | null {
   if (by === "respondent") return () => null;
-  if (by === "phase") return (a) => a.steps[0]?.phase ?? null;
+  if (by === "phase")
+    return (a) => {
+      if (!("steps" in a)) throw new Error("cohort grouping by phase: an analysis without its steps (a summary) was given");
+      return a.steps[0]?.phase ?? null;
+    };
   if (kind === "scored") throw new ChoiceError(`--by ${by}: a scored file has no grouping columns; give the raw file`);
   if (!columns.names.has(by)) {
     const names = [...columns.names];

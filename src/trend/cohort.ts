@@ -13,7 +13,7 @@ import { meanConfidenceInterval } from "../stats/mean-confidence-interval.js";
 import { tQuantile } from "../stats/t-quantile.js";
 
 export { tQuantile };
-import { CATEGORIES, ZERO_SPREAD, type Category, type TrendAnalysis } from "./classify.js";
+import { CATEGORIES, ZERO_SPREAD, type Category, type TrendSummary } from "./classify.js";
 import { formatNormsSource } from "./reliable-change.js";
 import { requireIterable } from "./input.js";
 
@@ -57,10 +57,10 @@ export interface CohortRow {
   groups?: Record<string, string | null>;
   instrument: string;
   scale: string;
-  /** the form, for a scale scored differently per form (see TrendAnalysis.form); else null */
+  /** the form, for a scale scored differently per form (see TrendSummary.form); else null */
   form: string | null;
   respondent: string;
-  direction: TrendAnalysis["direction"];
+  direction: TrendSummary["direction"];
   nSeries: number;
   /** series with a baseline and a later follow-up */
   nFollowUp: number;
@@ -76,7 +76,7 @@ export interface CohortRow {
 }
 
 /** What to give so a scale without norms gets verdicts, from the no_norms reason of its series. */
-function hintFor(a: TrendAnalysis): string {
+function hintFor(a: TrendSummary): string {
   const why = a.notes.find((n) => n.startsWith("no norms")) ?? "";
   const flags = `--instrument ${a.instrument} --scale ${a.scale}`;
   if (/no published SD/.test(why)) return `${a.instrument}.${a.scale} has a reliability in its definition but no SD: add --norms sample (SD of the file's baselines), or --sd with ${flags}`;
@@ -84,9 +84,9 @@ function hintFor(a: TrendAnalysis): string {
 }
 
 /** A series' group: one value, or one value per grouping column (see cohortGrouping). */
-export type GroupOf = (a: TrendAnalysis) => string | null | Readonly<Record<string, string | null>>;
+export type GroupOf = (a: TrendSummary) => string | null | Readonly<Record<string, string | null>>;
 
-export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: GroupOf = () => null): CohortRow[] {
+export function cohortSummary(analyses: readonly TrendSummary[], groupOf: GroupOf = () => null): CohortRow[] {
   requireIterable("cohortSummary", "analyses", analyses, "an array of trend analyses (analyseTrends gives one)");
   const cells = new CohortCells(groupOf);
   for (const a of analyses) cells.add(a);
@@ -96,13 +96,13 @@ export function cohortSummary(analyses: readonly TrendAnalysis[], groupOf: Group
 interface Cell {
   group: string | null;
   groups?: Record<string, string | null>;
-  first: TrendAnalysis;
+  first: TrendSummary;
   nSeries: number;
   counts: Record<Category, number>;
   /** latest − baseline of each series with a follow-up, in order */
   diffs: number[];
   judged: number;
-  firstNoNorms: TrendAnalysis | undefined;
+  firstNoNorms: TrendSummary | undefined;
   norms: Set<string>;
 }
 
@@ -114,7 +114,7 @@ export class CohortCells {
   private readonly cells = new Map<string, Cell>();
   constructor(private readonly groupOf: GroupOf = () => null) {}
 
-  add(a: TrendAnalysis): void {
+  add(a: TrendSummary): void {
     const g = this.groupOf(a);
     const key = JSON.stringify([g, a.instrument, a.scale, a.form, a.respondent]);
     let c = this.cells.get(key);

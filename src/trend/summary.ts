@@ -1,11 +1,11 @@
 /** Short summaries of analysis results for people (the CLI's closing lines on standard error). */
-import type { TrendAnalysis } from "./classify.js";
+import type { TrendSummary } from "./classify.js";
 import type { CohortRow } from "./cohort.js";
 import type { FitFamily } from "./fit.js";
 import type { GoalEvaluation } from "./goals.js";
 
 /** Series, what was left out, ties, and why series got no verdict (one line per reason, with its count). */
-export function trendSummary(analyses: readonly TrendAnalysis[], skipped: readonly unknown[], read: { kind: "raw" | "scored"; results: readonly unknown[] }): string {
+export function trendSummary(analyses: readonly TrendSummary[], skipped: readonly unknown[], read: { kind: "raw" | "scored"; results: readonly unknown[] }): string {
   const tally = new TrendTally();
   for (const a of analyses) tally.add(a);
   return tally.text(skipped.length, read.kind, read.results.length);
@@ -17,7 +17,7 @@ export class TrendTally {
   private ties = 0;
   private readonly why = new Map<string, number>();
 
-  add(a: TrendAnalysis): void {
+  add(a: TrendSummary): void {
     this.series++;
     if (a.ties.length) this.ties++;
     const reason = a.category === "insufficient_data" ? `insufficient_data: ${a.notes[0] ?? ""}` : a.category === "no_norms" ? `no_norms, ${a.instrument}.${a.scale}: ${a.notes.filter((n) => /^(no norms|--norms sample)/.test(n)).join("; ")}` : null;

@@ -119,3 +119,27 @@ describe("verdicts", () => {
     expect(analyses[0]!.slopePerWeek!.slope).toBe(6);
   });
 });
+
+describe("summaries (the CSV table and cohort)", () => {
+  it("are the analyses without the Theil–Sen slope and the steps, field for field and in the same order", async () => {
+    const { summariseSeries } = await import("../../src/trend/classify.js");
+    const { mulberry32 } = await import("../../scripts/prng.js");
+    const rnd = mulberry32(7);
+    const results = [];
+    for (let f = 0; f < 30; f++)
+      for (let w = 0; w < 1 + Math.floor(rnd() * 6); w++) {
+        // some same-day pairs (ties) and unanswered items (not scorable)
+        const day = String(1 + Math.floor(rnd() * 27)).padStart(2, "0");
+        const item = () => (rnd() < 0.05 ? (undefined as unknown as number) : Math.round(rnd() * 100) / 10);
+        results.push(ors(`F${f}`, `2024-02-${day}`, [item(), item(), item(), item()], rnd() < 0.5 ? "mother" : "father"));
+      }
+    const { series } = buildSeries(results, { instrument: "ors" });
+    expect(series.length).toBeGreaterThan(40);
+    for (const norms of [undefined, { sd: 6, reliability: 0.8 }])
+      for (const s of series) {
+        const { theilSenPerWeek, steps, ...rest } = classifySeries(s, def("ors"), norms ? { norms } : {});
+        expect(steps).toHaveLength(s.points.length);
+        expect(JSON.stringify(summariseSeries(s, def("ors"), norms ? { norms } : {}))).toBe(JSON.stringify(rest));
+      }
+  });
+});

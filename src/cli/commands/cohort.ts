@@ -4,7 +4,7 @@ import { COHORT_DECIMALS, cohortJson, cohortNumbers, cohortTable } from "../../t
 import { describeColumns, toCsv } from "../../tables/table.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
 import { CohortCells } from "../../trend/cohort.js";
-import { GroupColumns, groupingOf } from "../../trend/cohort-groups.js";
+import { GroupColumns, groupingOf, groupsNeedSteps } from "../../trend/cohort-groups.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { cohortSummaryText } from "../../trend/summary.js";
 import { writeJsonLines } from "../../io/json-stream.js";
@@ -50,7 +50,7 @@ Example:
       columns.add(r.subjectId, extras);
     });
     const cells = new CohortCells(groupingOf(columns, read.kind, by));
-    for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms })) cells.add(a);
+    for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms, detail: groupsNeedSteps(by) })) cells.add(a);
     const rows = cells.rows();
     // the rows are few (one per group and measure) and held by CohortCells anyway
     if (format === "jsonl") writeJsonLines(job.write, rows, cohortNumbers);

@@ -47,9 +47,10 @@ Example:
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since });
     const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true }, job.issue, (r) => collector.add(r));
     const tally = new TrendTally();
-    const analyses = tap(analyseCollected(collector, registry, { ...norms, birthDates: read.birthDates }), (a) => tally.add(a));
-    if (format === "csv") writeCsv(job.write, TREND_TABLE, analyses, job.dialect());
-    else writeRecords(job.write, format, analyses, (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
+    const opts = { ...norms, birthDates: read.birthDates };
+    // the CSV table needs summaries only (no Theil–Sen slope, no steps)
+    if (format === "csv") writeCsv(job.write, TREND_TABLE, tap(analyseCollected(collector, registry, { ...opts, detail: false }), (a) => tally.add(a)), job.dialect());
+    else writeRecords(job.write, format, tap(analyseCollected(collector, registry, opts), (a) => tally.add(a)), (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
     if (!job.quiet) return tally.text(collector.skipped.length, read.kind, read.count);
   },
 });
