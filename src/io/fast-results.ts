@@ -18,7 +18,39 @@ import { cellValue, newExtras, type Plan, type ReadOptions } from "./rows.js";
  * rows handed on as built results since the process started, and results that were objects of an earlier row set
  * again (tests check that these paths are taken)
  */
-export const builtRows = { count: 0, reused: 0 };
+export const builtRows = { count: 0, reused: 0, direct: 0 };
+
+/**
+ * A row built on the fast path as a collector reads it without result objects (see FastResults.view()): the
+ * fields add(result) reads, per administration, and each scale result with a number that stands for it. The
+ * object is set again for every row: read it during the call it is given to, keep only its strings and numbers.
+ */
+export interface BuiltRow {
+  /** the scale ids are numbers of this source's kept scale results: a collector fed from another must not mix them */
+  readonly source: object;
+  row: number;
+  subjectId: string;
+  administeredOn: string;
+  /** "" without the column (or an empty cell), as a result then has none */
+  respondent: string;
+  phase: string;
+  extras: Record<string, string>;
+  /** administrations of the row */
+  count: number;
+  readonly instrument: string[];
+  readonly form: (string | null)[];
+  /** administration k's scale results are scales[first[k] .. first[k + 1]) */
+  readonly first: number[];
+  readonly scales: ScaleResult[];
+  /** per scale result: its number, the same for the same (shared) scale result object, from 0 up */
+  readonly scaleIds: number[];
+}
+
+/** a kept scale result and its number (BuiltRow.scaleIds) */
+interface Kept {
+  result: ScaleResult;
+  id: number;
+}
 
 /** the issues of the many results without any: one list, frozen, since built results are only read */
 const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
@@ -34,7 +66,9 @@ interface Known {
 }
 
 export class FastResults {
-  private readonly scales = new WeakMap<FastTail, ScaleResult>();
+  private readonly scales = new WeakMap<FastTail, Kept>();
+  /** the numbers given to kept scale results so far */
+  private keptCount = 0;
   /** null: the scorer's results once differed from the full path's */
   private readonly known = new Map<FastScorer, Known | null>();
   /** the results of the row last built, in the full path's order, and their grouping columns */
@@ -57,8 +91,9 @@ export class FastResults {
   }
   private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
-  /** the scale results build() found, administration after administration, for fill() */
+  /** the scale results build() found, administration after administration, for fill(), and their numbers */
   private readonly found: ScaleResult[] = [];
+  private readonly foundIds: number[] = [];
   /** and each administration's Known */
   private readonly foundKnown: Known[] = [];
 
@@ -76,15 +111,54 @@ export class FastResults {
       const tails = scorer.tails;
       let prov = false;
       for (let s = 0; s < tails.length; s++) {
-        const sc = this.scales.get(tails[s]!);
-        if (sc === undefined) return false;
-        if (sc.provisional) prov = true;
-        found[f++] = sc;
+        const kept = this.scales.get(tails[s]!);
+        if (kept === undefined) return false;
+        if (kept.result.provisional) prov = true;
+        this.foundIds[f] = kept.id;
+        found[f++] = kept.result;
       }
       if (!prov && known.selProvisional === undefined) return false;
     }
-    this.fill(row, n);
+    this.builtRow = row;
     return true;
+  }
+
+  /** the row build() last built */
+  private builtRow = 0;
+
+  /** `results` (and `extras`) of the row build() last built */
+  fill(): void {
+    this.fillResults(this.builtRow, this.fast.administrations);
+  }
+
+  /** what view() hands on, set again for every row */
+  private readonly viewed: BuiltRow = { source: this, row: 0, subjectId: "", administeredOn: "", respondent: "", phase: "", extras: Object.create(null) as Record<string, string>, count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
+
+  /**
+   * The row build() last built, as a BuiltRow: the fields fill() would put on its results, without making them.
+   * `withExtras` false: the grouping columns are not read (extras stays empty).
+   */
+  view(withExtras: boolean): BuiltRow {
+    const t = this.fast.taken;
+    const n = this.fast.administrations;
+    const v = this.viewed;
+    const { subject, date, respondent, phase } = this.cols;
+    v.row = this.builtRow;
+    v.subjectId = this.cellAt(subject);
+    v.administeredOn = this.dateAt(date);
+    v.respondent = respondent < 0 ? "" : this.cellAt(respondent);
+    v.phase = phase < 0 ? "" : this.cellAt(phase);
+    if (withExtras) for (const e of this.plan.extras) v.extras[e.name] = this.cellAt(e.index);
+    v.count = n;
+    let f = 0;
+    for (let k = 0; k < n; k++) {
+      v.instrument[k] = this.plan.instruments[t.instrument[k]!]!.inst.id;
+      v.form[k] = this.foundKnown[k]!.form;
+      f += t.scorers[k]!.tails.length;
+      v.first[k + 1] = f;
+    }
+    builtRows.direct++;
+    return v;
   }
 
   /** the cell of meta column c of the row last taken, as the full path reads it ("" without the column) */
@@ -133,10 +207,11 @@ export class FastResults {
   }
 
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
-  private fill(row: number, n: number): void {
+  private fillResults(row: number, n: number): void {
     const t = this.fast.taken;
     const results = this.results;
-    results.length = 0;
+    // set in place: setting an array's length is slow, and rows mostly hold as many administrations
+    if (results.length !== n) results.length = n;
     // every grouping column is set, so an object of the row before holds what a new one would
     const extras = this.reuse ? this.extras : newExtras(this.plan);
     for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
@@ -178,7 +253,7 @@ export class FastResults {
         if (respondent !== "") pooled.respondent = respondent;
         if (phase !== "") pooled.phase = phase;
         pooled.source!.row = row;
-        results.push(pooled);
+        results[k] = pooled;
         builtRows.reused++;
         continue;
       }
@@ -198,7 +273,7 @@ export class FastResults {
       if (respondent !== "") result.respondent = respondent;
       if (phase !== "") result.phase = phase;
       result.source = file !== undefined ? { file, row } : { row };
-      results.push(result);
+      results[k] = result;
       if (this.reuse) this.pool[k] = { result, respondent: respondent !== "", phase: phase !== "" };
     }
   }
@@ -233,7 +308,7 @@ export class FastResults {
       for (let s = 0; s < tails.length; s++) {
         const sc = r.scales[s]!;
         if (sc.provisional) prov = true;
-        if (sc.reason === undefined && !this.scales.has(tails[s]!)) this.scales.set(tails[s]!, sc);
+        if (sc.reason === undefined && !this.scales.has(tails[s]!)) this.scales.set(tails[s]!, { result: sc, id: this.keptCount++ });
       }
       const before = this.known.get(scorer);
       this.known.set(scorer, {
@@ -245,6 +320,7 @@ export class FastResults {
       });
     }
     if (!this.build(row)) return;
+    this.fill();
     for (let k = 0; k < n; k++) if (JSON.stringify(this.results[k]) !== JSON.stringify(full[k]!.result) || JSON.stringify(this.extras) !== JSON.stringify(full[k]!.extras)) return this.refuse(t.scorers, n);
   }
 

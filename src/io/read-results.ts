@@ -9,6 +9,7 @@ import { formatDate, parseDate } from "../dates.js";
 import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "./csv.js";
 import { LONG_SCORE_COLUMNS } from "./formats.js";
 import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "./score-file.js";
+import type { BuiltRow } from "./fast-results.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
 import { cellValue, FileError, isoDateState } from "./rows.js";
@@ -50,6 +51,11 @@ export interface EachResultOptions {
    * (it may keep their strings): results built on the fast path are then the same objects from row to row
    */
   transient?: boolean;
+  /**
+   * with sharedScales: rows built on the fast path come here as one BuiltRow each (src/io/fast-results.ts), not as
+   * results; `extras` false when the caller does not read the grouping columns
+   */
+  built?: { row(view: BuiltRow): void; extras: boolean };
 }
 
 /** A result as it is read, with its grouping columns (empty for a scored file). */
@@ -167,8 +173,20 @@ export async function eachResult(input: Input, registry: Registry, opts: EachRes
     },
     // a row on the fast path: its two cells as the reader reads them (a plain id, and an empty or yyyy-mm-dd date)
     ...(opts.sharedScales === true ? { fastRecord: (subjectId: string, birthDate: string) => birth(subjectId, birthDate), transientResults: opts.transient === true } : {}),
+    ...(opts.sharedScales === true && opts.built !== undefined ? { built: countBuilt(opts.built, (n) => (count += n)) } : {}),
   });
   return { kind: "raw", birthDates, records: summary.records, count };
+}
+
+/** `built`, counting the administrations of each row it is given */
+function countBuilt(built: NonNullable<EachResultOptions["built"]>, count: (n: number) => void): NonNullable<EachResultOptions["built"]> {
+  return {
+    row: (v) => {
+      count(v.count);
+      built.row(v);
+    },
+    extras: built.extras,
+  };
 }
 
 const STATUSES: readonly string[] = ["scored", "prorated", "not_scorable"];

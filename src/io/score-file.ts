@@ -9,7 +9,7 @@ import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
 import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
-import { builtRows, FastResults } from "./fast-results.js";
+import { builtRows, FastResults, type BuiltRow } from "./fast-results.js";
 import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
 import { FileError, LONG_OPEN_ADMINISTRATIONS, longReader, planHeader, wideRowReader, type AdministrationWithExtras, type HandedOn, type WideAdministration } from "./rows.js";
 
@@ -48,6 +48,11 @@ export interface ScoreSink {
    * changes them; the results built from the fast path then reuse their objects from row to row.
    */
   transientResults?: boolean;
+  /**
+   * With fastRecord: each row built on the fast path comes to `row` as one BuiltRow (src/io/fast-results.ts),
+   * instead of result() per administration; `extras` false: the sink does not read the grouping columns.
+   */
+  built?: { row(view: BuiltRow): void; extras: boolean };
 }
 
 export interface ScoreFileOptions {
@@ -228,15 +233,27 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         const fast = fastPath ? fastLongRows(plan, readOpts) : fastResults ? fastLongRows(plan, readOpts, false) : null;
         const built = fastResults && fast !== null ? new FastResults(plan, readOpts, fast, sink.transientResults === true) : null;
         /** the row fast last took, built: each result after its issues, as scoreWide hands them on */
+        // a sink that keeps nothing is handed one object, set again per result
+        const handed: { result: ScoreResult; extras: Record<string, string> } | null = sink.transientResults === true ? { result: undefined as unknown as ScoreResult, extras: {} } : null;
         const handOnBuilt = (): void => {
           builtRows.count++;
           summary.administrations += fast!.administrations;
           const issues = fast!.issues;
+          if (sink.built !== undefined) {
+            for (let j = 0; j < issues.length; j++) emit(issues[j]!);
+            return sink.built.row(built!.view(sink.built.extras));
+          }
+          built!.fill();
           const ends = fast!.taken.issueEnd;
           let j = 0;
           for (let k = 0; k < built!.results.length; k++) {
             for (const end = ends[k]!; j < end; j++) emit(issues[j]!);
-            sink.result({ result: built!.results[k]!, extras: built!.extras });
+            if (handed === null) sink.result({ result: built!.results[k]!, extras: built!.extras });
+            else {
+              handed.result = built!.results[k]!;
+              handed.extras = built!.extras;
+              sink.result(handed);
+            }
           }
         };
         if (built !== null) {

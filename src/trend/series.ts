@@ -6,6 +6,7 @@
 import { remember } from "../memo.js";
 import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
+import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
 import { append, Interner, NONE, NumberColumn, int32 } from "./columns.js";
 
@@ -96,6 +97,19 @@ interface SeriesHead {
   last: number;
 }
 
+/** What SeriesCollector works out of one scale result, kept by its id (addBuilt). */
+interface KeptScale {
+  instrument: string;
+  /** whether its series is split per form (SeriesOptions.perForm) */
+  perForm: boolean;
+  band: number;
+  flags: number;
+  /** the point attribute (attrOf) for the last form and phase it was asked for (NONE - 1: none yet) */
+  form: number;
+  phase: number;
+  attr: number;
+}
+
 /** series of one subject beyond which they are looked up by key */
 const MANY_SERIES = 32;
 
@@ -167,49 +181,91 @@ export class SeriesCollector {
   }
 
   add(r: ScoreResult): void {
+    this.administration(r.subjectId, r.administeredOn, r.instrument, r.form, r.respondent ?? "", r.phase, r.source?.row, r.scales, 0, r.scales.length, null);
+  }
+
+  /** the source of the scale ids addBuilt() has read; its ids are numbers in `kept` */
+  private source: object | null = null;
+  /** per scale id of `source`: what add() works out of that scale result, worked out once */
+  private kept: (KeptScale | undefined)[] = [];
+
+  /**
+   * A row built on the fast path (src/io/fast-results.ts), as add() would read its results: the scale results
+   * come with ids, so what add() works out of each (band, flags, whether its series is per form) is worked out once.
+   */
+  addBuilt(v: BuiltRow): void {
+    if (v.source !== this.source) {
+      this.source = v.source;
+      this.kept = [];
+    }
+    const phase = v.phase === "" ? undefined : v.phase;
+    for (let k = 0; k < v.count; k++) this.administration(v.subjectId, v.administeredOn, v.instrument[k]!, v.form[k]!, v.respondent, phase, v.row, v.scales, v.first[k]!, v.first[k + 1]!, v.scaleIds);
+  }
+
+  /** a result's fields, its scale results scales[from, to) (with their ids in `ids`, or null) */
+  private administration(subjectId: string | undefined, administeredOn: string | undefined, instrument: string, form: string | null, respondent: string, phase: string | undefined, row: number | undefined, scales: readonly ScaleResult[], from: number, to: number, ids: readonly number[] | null): void {
     const inputIndex = this.index++;
-    const row = r.source?.row;
-    if (!r.subjectId) return this.skip("no_subject", r.instrument, row);
-    if (!r.administeredOn) return this.skip("no_date", r.instrument, row);
+    if (!subjectId) return this.skip("no_subject", instrument, row);
+    if (!administeredOn) return this.skip("no_date", instrument, row);
+    const last = this.last;
     // consecutive results are mostly of one subject and date: the last one is tried first
-    const date = r.administeredOn === this.last.date ? this.last.dateId : this.dateId(r.administeredOn);
-    this.last.date = r.administeredOn;
-    this.last.dateId = date;
-    if (date === NONE) return this.skip("invalid_date", r.instrument, row);
+    const date = administeredOn === last.date ? last.dateId : this.dateId(administeredOn);
+    last.date = administeredOn;
+    last.dateId = date;
+    if (date === NONE) return this.skip("invalid_date", instrument, row);
     const day = this.dayOfDate[date]!;
-    const subject = r.subjectId === this.last.subjectId ? this.last.subject : this.subjects.id(r.subjectId, r.subjectId);
-    this.last.subjectId = r.subjectId;
-    this.last.subject = subject;
+    const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId, subjectId);
+    last.subjectId = subjectId;
+    last.subject = subject;
     if (subject === this.intakeDay.length || day < this.intakeDay[subject]!) {
       this.intakeDay[subject] = day;
-      this.intakeDate[subject] = r.administeredOn;
+      this.intakeDate[subject] = administeredOn;
     }
     const opts = this.opts;
-    if (opts.instrument !== undefined && r.instrument !== opts.instrument) return;
-    if (opts.form !== undefined && r.form !== opts.form) return;
-    const respondent = r.respondent ?? "";
-    const form = r.form === null ? NONE : r.form === this.last.form ? this.last.formId : this.formId(r.form);
-    const phase = r.phase === undefined ? NONE : r.phase === this.last.phase ? this.last.phaseId : this.phaseId(r.phase);
-    for (const s of r.scales) {
+    if (opts.instrument !== undefined && instrument !== opts.instrument) return;
+    if (opts.form !== undefined && form !== opts.form) return;
+    const formId = form === null ? NONE : form === last.form ? last.formId : this.formId(form);
+    const phaseId = phase === undefined ? NONE : phase === last.phase ? last.phaseId : this.phaseId(phase);
+    const p = this.p;
+    for (let j = from; j < to; j++) {
+      const s = scales[j]!;
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
-      const seriesForm = opts.perForm?.(r.instrument, s.scale) ? r.form : null;
-      const k = this.seriesOf(subject, respondent, r.instrument, s.scale, seriesForm, s.direction);
+      const kept = ids === null ? undefined : this.keptScale(ids[j]!, instrument, s);
+      const perForm = kept !== undefined ? kept.perForm : opts.perForm?.(instrument, s.scale) === true;
+      const k = this.seriesOf(subject, respondent, instrument, s.scale, perForm ? form : null, s.direction);
       const head = this.heads[k]!;
       if (s.score === null) {
         head.notScorable++;
         continue;
       }
       const i = this.n++;
-      const p = this.p;
       append(p.next, head, i);
       p.score.set(i, s.score);
       p.date.set(i, date);
-      const band = s.band === null ? NONE : this.bandId(s.band);
-      const flags = s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags);
-      p.attr.set(i, this.attrOf(band, flags, form, phase));
+      let attr: number;
+      if (kept === undefined) attr = this.attrOf(s.band === null ? NONE : this.bandId(s.band), s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags), formId, phaseId);
+      else if (kept.form === formId && kept.phase === phaseId) attr = kept.attr;
+      else {
+        attr = kept.attr = this.attrOf(kept.band, kept.flags, formId, phaseId);
+        kept.form = formId;
+        kept.phase = phaseId;
+      }
+      p.attr.set(i, attr);
       p.row.set(i, row === undefined ? NONE : row);
       p.input.set(i, inputIndex);
     }
+  }
+
+  /** What add() works out of scale result s (number id of the source) for an instrument's results, kept by id. */
+  private keptScale(id: number, instrument: string, s: ScaleResult): KeptScale {
+    const known = this.kept[id];
+    // an id stands for one scale result object, hence one instrument: checked all the same, as it costs nothing
+    if (known !== undefined && known.instrument === instrument) return known;
+    const band = s.band === null ? NONE : this.bandId(s.band);
+    const flags = s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags);
+    const kept: KeptScale = { instrument, perForm: this.opts.perForm?.(instrument, s.scale) === true, band, flags, form: NONE - 1, phase: NONE - 1, attr: NONE };
+    this.kept[id] = kept;
+    return kept;
   }
 
   private skip(reason: SeriesSkip["reason"], instrument: string, row: number | undefined): void {

@@ -124,8 +124,11 @@ describe.each(files)("progression on the fast path writes what the full path wri
     const argv = [command!, path, ...rest];
     const slow = await cli(argv, false);
     const taken = builtRows.count;
+    const direct = builtRows.direct;
     const fast = await cli(argv, true);
     expect(builtRows.count).toBeGreaterThan(taken);
+    // trend and cohort read built rows without result objects (SeriesCollector.addBuilt)
+    if (command === "trend" || command === "cohort") expect(builtRows.direct).toBeGreaterThan(direct);
     expect(fast).toBe(slow);
   });
 
@@ -174,8 +177,10 @@ describe("progression on the fast path with a prorated user definition", () => {
     const argv = [args[0]!, path, ...args.slice(1).filter((a) => a !== undefined), "--definition", defPath];
     const slow = await cli(argv, false);
     const taken = builtRows.count;
+    const direct = builtRows.direct;
     const fast = await cli(argv, true);
     expect(builtRows.count).toBeGreaterThan(taken);
+    expect(builtRows.direct).toBeGreaterThan(direct);
     expect(slow).toContain("missing_adjusted");
     expect(fast).toBe(slow);
   });

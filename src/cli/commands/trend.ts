@@ -45,7 +45,7 @@ Example:
     const input = await job.open(positionals);
     // each result is reduced as it is read; each series is analysed, written and let go in turn
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since });
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true }, job.issue, (r) => collector.add(r));
+    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, job.issue, (r) => collector.add(r));
     const tally = new TrendTally();
     const opts = { ...norms, birthDates: read.birthDates };
     // the CSV table needs summaries only (no Theil–Sen slope, no steps)
