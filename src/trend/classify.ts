@@ -17,7 +17,7 @@ import { clinicalCriterion, inClinicalRange, type Criterion, type Cutoffs } from
 import { sampleStandardDeviation } from "simple-statistics";
 import { scaleDependsOnForm, type Instrument } from "../registry/load.js";
 import { assessChange, changeBasis, type ChangeBasis, type ChangeResult, type NormsSource, type ReliableVerdict, type UserNorms } from "./reliable-change.js";
-import { SeriesCollector, type Series, type SeriesOptions, type SeriesPoint, type SeriesSkip } from "./series.js";
+import { SeriesCollector, type Series, type SeriesOptions, type SeriesOutline, type SeriesPoint, type SeriesSkip } from "./series.js";
 import { olsSlopeOf, theilSenSlopeOf, type OlsSlope } from "./slope.js";
 import { requireIterable } from "./input.js";
 
@@ -84,16 +84,24 @@ export interface ClassifyOptions {
 }
 
 export function classifySeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendAnalysis {
-  return analyseSeries(series, def, opts, true) as TrendAnalysis;
+  return analyseSeries(outlineOf(series), def, opts, series.points) as TrendAnalysis;
 }
 
 /** classifySeries without the Theil–Sen slope and the steps (see TrendSummary); every other field the same. */
-export function summariseSeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendSummary {
-  return analyseSeries(series, def, opts, false);
+export function summariseSeries(series: Series | SeriesOutline, def: ScaleDef | undefined, opts: ClassifyOptions = {}): TrendSummary {
+  return analyseSeries("points" in series ? outlineOf(series) : series, def, opts, null);
 }
 
-function analyseSeries(series: Series, def: ScaleDef | undefined, opts: ClassifyOptions, detail: boolean): TrendSummary | TrendAnalysis {
+/** A series' outline, its weeks and scores in the shared scratch (valid until the next call). */
+function outlineOf(series: Series): SeriesOutline {
   const pts = series.points;
+  const { weeks, scores } = weeksAndScores(pts);
+  return { ...series, n: pts.length, first: pts[0], last: pts[pts.length - 1], weeks, scores };
+}
+
+/** The analysis of a series; with its points (`pts`) the Theil–Sen slope and the steps too. */
+function analyseSeries(series: SeriesOutline, def: ScaleDef | undefined, opts: ClassifyOptions, pts: readonly SeriesPoint[] | null): TrendSummary | TrendAnalysis {
+  const n = series.n;
   const notes: string[] = [];
   const b = changeBasis(def, opts.norms);
   const basis = b.basis;
@@ -104,9 +112,7 @@ function analyseSeries(series: Series, def: ScaleDef | undefined, opts: Classify
   if (series.ties.length) notes.push(`more than one administration on ${series.ties.join(", ")}: kept in file order (baseline is the first, latest the last)`);
   if (series.notScorable) notes.push(`${series.notScorable} administration(s) not scorable and left out`);
 
-  const first: SeriesPoint | undefined = pts[0];
-  const last: SeriesPoint | undefined = pts[pts.length - 1];
-  const { weeks, scores } = weeksAndScores(pts);
+  const { first, last, weeks, scores } = series;
   // fields are set in TrendAnalysis' order (JSON keeps it); a summary leaves two out
   const out: TrendSummary & Partial<Pick<TrendAnalysis, "theilSenPerWeek" | "steps">> = {
     subjectId: series.subjectId,
@@ -116,12 +122,12 @@ function analyseSeries(series: Series, def: ScaleDef | undefined, opts: Classify
     form: series.form,
     direction: series.direction,
     reference: series.reference,
-    n: pts.length,
+    n,
     firstDate: first?.date ?? null,
     lastDate: last?.date ?? null,
     baseline: first?.score ?? null,
     latest: last?.score ?? null,
-    change: first && last && pts.length > 1 ? last.score - first.score : null,
+    change: first && last && n > 1 ? last.score - first.score : null,
     rci: null,
     reliableChange: null,
     category: "insufficient_data",
@@ -132,15 +138,15 @@ function analyseSeries(series: Series, def: ScaleDef | undefined, opts: Classify
     latestClinical: last && criterion ? inClinicalRange(last, criterion, series.direction) : null,
     slopePerWeek: olsSlopeOf(weeks, scores),
   } as TrendSummary;
-  if (detail) {
+  if (pts !== null) {
     out.theilSenPerWeek = theilSenSlopeOf(weeks, scores)?.slope ?? null;
     out.steps = stepsOf(pts, basis, series.direction);
   }
   out.ties = series.ties;
   out.notScorable = series.notScorable;
   out.notes = notes;
-  if (pts.length < 2) {
-    notes.unshift(pts.length === 0 ? "no scorable administration" : "only one administration: no change to assess");
+  if (n < 2) {
+    notes.unshift(n === 0 ? "no scorable administration" : "only one administration: no change to assess");
     return out;
   }
   if (first!.date === last!.date) {
@@ -284,11 +290,12 @@ export function* analyseCollected(collector: SeriesCollector, registry: Instrume
   const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
-  for (const s of collector.series(opts.birthDates)) {
+  for (const s of detail ? collector.series(opts.birthDates) : collector.outlines(opts.birthDates)) {
     const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
-    const a = analyseSeries(s, def, norms === undefined ? same : { ...opts, norms }, detail);
+    const o = norms === undefined ? same : { ...opts, norms };
+    const a = "points" in s ? classifySeries(s, def, o) : analyseSeries(s, def, o, null);
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
     yield a;
   }

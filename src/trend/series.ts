@@ -47,6 +47,18 @@ export interface Series {
   notScorable: number;
 }
 
+/**
+ * What an analysis reads of a series (SeriesCollector.outlines()): its fields but the points, and of the points
+ * (in date order) the first, the last, and each one's weeks and score.
+ */
+export interface SeriesOutline extends Omit<Series, "points"> {
+  n: number;
+  first: SeriesPoint | undefined;
+  last: SeriesPoint | undefined;
+  weeks: Float64Array;
+  scores: Float64Array;
+}
+
 export interface SeriesOptions {
   instrument?: string;
   scale?: string;
@@ -348,38 +360,140 @@ export class SeriesCollector {
     return this.bands.length - 1;
   }
 
-  /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
-  *series(birthDates = this.opts.birthDates): Generator<Series> {
-    const births = birthDates instanceof Map ? birthDates : new Map(Object.entries(birthDates ?? {}));
+  /** the birth dates series() and outlines() take, as a map */
+  private births(birthDates: SeriesOptions["birthDates"]): ReadonlyMap<string, string> {
+    return birthDates instanceof Map ? birthDates : new Map(Object.entries(birthDates ?? {}));
+  }
+
+  /** a series' reference date, and its day number */
+  private referenceOf(h: SeriesHead, subjectId: string, births: ReadonlyMap<string, string>): { reference: Reference; refDay: number } {
+    let reference: Reference = { kind: "intake", date: this.intakeDate[h.subject]! };
+    const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
+    if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
+    return { reference, refDay: this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay[h.subject]! };
+  }
+
+  /** point i of the collector as a SeriesPoint, days counted from refDay */
+  private pointAt(i: number, refDay: number): SeriesPoint {
     const p = this.p;
     const str = this.strings.values;
+    const date = p.date.get(i);
+    const days = this.dayOfDate[date]! - refDay;
+    const a = this.attrs[p.attr.get(i)]!;
+    const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
+    if (a.phase !== NONE) point.phase = str[a.phase]!;
+    if (p.row.get(i) !== NONE) point.row = p.row.get(i);
+    return point;
+  }
+
+  /** per point of the series outlines() is at: its number, day and date (grown as needed, kept between series) */
+  private scratch = { index: new Int32Array(64), days: new Float64Array(64), weeks: new Float64Array(64), scores: new Float64Array(64) };
+
+  /**
+   * series() without a SeriesPoint per point: each series' fields, its first and last point, and its points' weeks
+   * and scores in date order (views valid until the next series is taken). What a summary reads of a series.
+   */
+  *outlines(birthDates = this.opts.birthDates): Generator<SeriesOutline> {
+    const births = this.births(birthDates);
+    const p = this.p;
     for (const h of this.heads) {
       const subjectId = this.subjects.values[h.subject]!;
-      let reference: Reference = { kind: "intake", date: this.intakeDate[h.subject]! };
-      const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
-      if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
-      const refDay = this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay[h.subject]!;
+      const { reference, refDay } = this.referenceOf(h, subjectId, births);
+      let n = 0;
+      let sorted = true;
+      let sameDay = false;
+      let before = -Infinity;
+      for (let i = h.first; i !== NONE; i = p.next.get(i)) {
+        const days = this.dayOfDate[p.date.get(i)]! - refDay;
+        if (days < before) sorted = false;
+        else if (days === before) sameDay = true;
+        before = days;
+        if (n === this.scratch.index.length) this.growScratch();
+        this.scratch.index[n] = i;
+        this.scratch.days[n++] = days;
+      }
+      const { index, days, weeks, scores } = this.scratch;
+      // stable, as series() sorts: administrations on one date stay in input order
+      if (!sorted) sortByDays(index, days, n);
+      for (let k = 0; k < n; k++) {
+        weeks[k] = days[k]! / 7;
+        scores[k] = p.score.get(index[k]!);
+      }
+      const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
+      const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
+      const ties = sorted && !sameDay ? [] : this.tiesAt(index, n);
+      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, ties, notScorable: h.notScorable, n, first, last, weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) };
+    }
+  }
+
+  private growScratch(): void {
+    const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    const s = this.scratch;
+    this.scratch = { index: grow(s.index), days: grow(s.days), weeks: new Float64Array(s.weeks.length * 2), scores: new Float64Array(s.scores.length * 2) };
+  }
+
+  /** tiesOf for points index[0, n), by their dates */
+  private tiesAt(index: Int32Array, n: number): string[] {
+    const counts = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const d = this.p.date.get(index[k]!);
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    return [...counts].filter(([, c]) => c > 1).map(([d]) => this.strings.values[d]!);
+  }
+
+  /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
+  *series(birthDates = this.opts.birthDates): Generator<Series> {
+    const births = this.births(birthDates);
+    const p = this.p;
+    for (const h of this.heads) {
+      const subjectId = this.subjects.values[h.subject]!;
+      const { reference, refDay } = this.referenceOf(h, subjectId, births);
       const points: SeriesPoint[] = [];
       // in date order unless a point is earlier than the one before; two points on one day may be a tie
       let sorted = true;
       let sameDay = false;
       let before = -Infinity;
       for (let i = h.first; i !== NONE; i = p.next.get(i)) {
-        const date = p.date.get(i);
-        const days = this.dayOfDate[date]! - refDay;
-        if (days < before) sorted = false;
-        else if (days === before) sameDay = true;
-        before = days;
-        const a = this.attrs[p.attr.get(i)]!;
-        const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
-        if (a.phase !== NONE) point.phase = str[a.phase]!;
-        if (p.row.get(i) !== NONE) point.row = p.row.get(i);
+        const point = this.pointAt(i, refDay);
+        if (point.days < before) sorted = false;
+        else if (point.days === before) sameDay = true;
+        before = point.days;
         points.push(point);
       }
       // Array.prototype.sort is stable, so administrations on the same date stay in input order
       if (!sorted) points.sort((a, b) => a.days - b.days);
       yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties: sorted && !sameDay ? [] : tiesOf(points), notScorable: h.notScorable };
     }
+  }
+}
+
+/** Sorts index[0, n) and days[0, n) together by days, stably (short series by insertion: mostly in order). */
+function sortByDays(index: Int32Array, days: Float64Array, n: number): void {
+  if (n > 32) {
+    // Array.prototype.sort is stable
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => days[a]! - days[b]!);
+    const i = order.map((k) => index[k]!);
+    const d = order.map((k) => days[k]!);
+    index.set(i);
+    days.set(d);
+    return;
+  }
+  for (let k = 1; k < n; k++) {
+    const d = days[k]!;
+    const i = index[k]!;
+    let j = k - 1;
+    while (j >= 0 && days[j]! > d) {
+      days[j + 1] = days[j]!;
+      index[j + 1] = index[j]!;
+      j--;
+    }
+    days[j + 1] = d;
+    index[j + 1] = i;
   }
 }
 

@@ -143,3 +143,38 @@ describe("summaries (the CSV table and cohort)", () => {
       }
   });
 });
+
+describe("series outlines (what summaries read, without a point object per point)", () => {
+  it("give the summaries series() gives: dates out of order, ties, not scorable, short and long series", async () => {
+    const { summariseSeries, trendCollector } = await import("../../src/trend/classify.js");
+    const { mulberry32 } = await import("../../scripts/prng.js");
+    const rnd = mulberry32(11);
+    const results = [];
+    // families with 1–80 administrations (insertion sort up to 32 points, Array sort beyond), dates in any order
+    for (let f = 0; f < 40; f++) {
+      const n = f % 8 === 0 ? 40 + Math.floor(rnd() * 40) : 1 + Math.floor(rnd() * 12);
+      for (let w = 0; w < n; w++) {
+        const d = new Date(Date.UTC(2024, 0, 1) + Math.floor(rnd() * (f % 3 === 0 ? 20 : 300)) * 86400000).toISOString().slice(0, 10);
+        const item = () => (rnd() < 0.04 ? (undefined as unknown as number) : Math.round(rnd() * 100) / 10);
+        results.push(ors(`F${f}`, d, [item(), item(), item(), item()], rnd() < 0.3 ? "father" : "mother"));
+      }
+    }
+    for (const since of ["intake", "birth"] as const) {
+      const opts = { since, birthDates: { F1: "2024-03-01", F2: "2023-12-24" } };
+      const c = trendCollector(reg, opts);
+      for (const r of results) c.add(r);
+      const series = [...c.series()];
+      // weeks and scores are views valid until the next outline: copied as each comes
+      const outlines = Array.from(c.outlines(), (o) => ({ ...o, weeks: [...o.weeks], scores: [...o.scores] }));
+      expect(outlines).toHaveLength(series.length);
+      expect(series.some((s) => s.ties.length > 0) && series.some((s) => s.points.length > 32) && series.some((s) => s.notScorable > 0)).toBe(true);
+      series.forEach((s, k) => {
+        const o = outlines[k]!;
+        expect(o.weeks).toEqual(s.points.map((p) => p.weeks));
+        expect(o.scores).toEqual(s.points.map((p) => p.score));
+        expect([o.first, o.last, o.ties, o.reference]).toEqual([s.points[0], s.points[s.points.length - 1], s.ties, s.reference]);
+        expect(JSON.stringify(summariseSeries({ ...o, weeks: Float64Array.from(o.weeks), scores: Float64Array.from(o.scores) }, def("ors"), { norms: { sd: 6, reliability: 0.8 } }))).toBe(JSON.stringify(summariseSeries(s, def("ors"), { norms: { sd: 6, reliability: 0.8 } })));
+      });
+    }
+  });
+});
