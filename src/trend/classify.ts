@@ -100,13 +100,12 @@ function outlineOf(series: Series): SeriesOutline {
 }
 
 /** The analysis of a series; with its points (`pts`) the Theil–Sen slope and the steps too. */
-function analyseSeries(series: SeriesOutline, def: ScaleDef | undefined, opts: ClassifyOptions, pts: readonly SeriesPoint[] | null): TrendSummary | TrendAnalysis {
+function analyseSeries(series: SeriesOutline, def: ScaleDef | undefined, opts: ClassifyOptions, pts: readonly SeriesPoint[] | null, bases?: Bases): TrendSummary | TrendAnalysis {
   const n = series.n;
   const notes: string[] = [];
-  const b = changeBasis(def, opts.norms);
+  const { b, c } = bases !== undefined ? bases.of(def, series.direction) : { b: changeBasis(def, opts.norms), c: clinicalCriterion(def, series.direction, opts.cutoff) };
   const basis = b.basis;
   if (b.basis === null) notes.push(b.reason);
-  const c = clinicalCriterion(def, series.direction, opts.cutoff);
   const criterion = c.criterion;
   if (c.criterion === null) notes.push(c.reason);
   if (series.ties.length) notes.push(`more than one administration on ${series.ties.join(", ")}: kept in file order (baseline is the first, latest the last)`);
@@ -279,6 +278,22 @@ export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions
 type CollectedOptions = ClassifyOptions & Pick<SeriesOptions, "birthDates">;
 
 /**
+ * changeBasis and clinicalCriterion for one set of options that does not change, per definition and direction:
+ * the series of a scale share them (and their description texts), as the analyses only read them.
+ */
+class Bases {
+  private readonly known = new Map<ScaleDef | undefined, Map<Series["direction"], { b: ReturnType<typeof changeBasis>; c: ReturnType<typeof clinicalCriterion> }>>();
+  constructor(private readonly opts: ClassifyOptions) {}
+  of(def: ScaleDef | undefined, direction: Series["direction"]): { b: ReturnType<typeof changeBasis>; c: ReturnType<typeof clinicalCriterion> } {
+    let byDirection = this.known.get(def);
+    if (byDirection === undefined) this.known.set(def, (byDirection = new Map()));
+    let both = byDirection.get(direction);
+    if (both === undefined) byDirection.set(direction, (both = { b: changeBasis(def, this.opts.norms), c: clinicalCriterion(def, direction, this.opts.cutoff) }));
+    return both;
+  }
+}
+
+/**
  * analyseTrends over a trendCollector that has every result: the analyses one at a time, in analyseTrends' order,
  * so a caller can write each and let it go. --norms sample first takes the baselines of every series.
  */
@@ -290,12 +305,14 @@ export function* analyseCollected(collector: SeriesCollector, registry: Instrume
   const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
+  const bases = new Bases(same);
   for (const s of detail ? collector.series(opts.birthDates) : collector.outlines(opts.birthDates)) {
     const def = scaleOf(registry, s.instrument, s.scale)?.def;
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
     const o = norms === undefined ? same : { ...opts, norms };
-    const a = "points" in s ? classifySeries(s, def, o) : analyseSeries(s, def, o, null);
+    const shared = norms === undefined ? bases : undefined;
+    const a = "points" in s ? analyseSeries(outlineOf(s), def, o, s.points, shared) : analyseSeries(s, def, o, null, shared);
     if (a.category === "no_norms" && sample && sample.sd === null) a.notes.push(sample.reason);
     yield a;
   }

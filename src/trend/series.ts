@@ -8,7 +8,7 @@ import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
-import { append, Interner, NONE, NumberColumn, int32 } from "./columns.js";
+import { Interner, NONE, type Chain } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -109,6 +109,67 @@ interface SeriesHead {
   last: number;
 }
 
+const BLOCK_BITS = 16;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+
+/**
+ * Every series' points, 28 bytes each, in blocks of typed arrays (memory grows with the data, never by copying
+ * it), each series a chain through `next`: read one back with `for (i = first; i !== NONE; i = next(i))`.
+ */
+class Points {
+  private readonly nexts: Int32Array[] = [];
+  private readonly scores: Float64Array[] = [];
+  private readonly dates: Int32Array[] = [];
+  private readonly attrs: Int32Array[] = [];
+  private readonly rows: Int32Array[] = [];
+  private readonly inputs: Int32Array[] = [];
+  private n = 0;
+
+  /** a new point at the end of `chain` */
+  push(chain: Chain, score: number, date: number, attr: number, row: number, input: number): void {
+    const i = this.n++;
+    const b = i >>> BLOCK_BITS;
+    const o = i & BLOCK_MASK;
+    if (b === this.nexts.length) {
+      const size = 1 << BLOCK_BITS;
+      this.nexts.push(new Int32Array(size));
+      this.scores.push(new Float64Array(size));
+      this.dates.push(new Int32Array(size));
+      this.attrs.push(new Int32Array(size));
+      this.rows.push(new Int32Array(size));
+      this.inputs.push(new Int32Array(size));
+    }
+    this.nexts[b]![o] = NONE;
+    this.scores[b]![o] = score;
+    this.dates[b]![o] = date;
+    this.attrs[b]![o] = attr;
+    this.rows[b]![o] = row;
+    this.inputs[b]![o] = input;
+    const last = chain.last;
+    if (last === NONE) chain.first = i;
+    else this.nexts[last >>> BLOCK_BITS]![last & BLOCK_MASK] = i;
+    chain.last = i;
+  }
+  next(i: number): number {
+    return this.nexts[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  score(i: number): number {
+    return this.scores[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  date(i: number): number {
+    return this.dates[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  attr(i: number): number {
+    return this.attrs[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  row(i: number): number {
+    return this.rows[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+  input(i: number): number {
+    return this.inputs[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+  }
+}
+
 /** What SeriesCollector works out of one scale result, kept by its id (addBuilt). */
 interface KeptScale {
   instrument: string;
@@ -145,7 +206,6 @@ export class SeriesCollector {
   private readonly flagLists = new Interner<readonly string[]>();
   private readonly noFlags = this.flagLists.id("0:", []);
   private readonly heads: SeriesHead[] = [];
-  private n = 0;
   private index = 0;
   private readonly last: { subjectId: string; subject: number; date: string; dateId: number; form: string | undefined; formId: number; phase: string | undefined; phaseId: number } = { subjectId: "", subject: NONE, date: "", dateId: NONE, form: undefined, formId: NONE, phase: undefined, phaseId: NONE };
   /** the day number of each interned date (by its number in strings) */
@@ -153,15 +213,7 @@ export class SeriesCollector {
   /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
   private readonly attrs: { band: number; flags: number; form: number; phase: number }[] = [];
   private readonly attrIds = new Map<number | string, number>();
-  /** 28 bytes a point */
-  private readonly p = {
-    next: new NumberColumn(int32),
-    score: new NumberColumn((n) => new Float64Array(n)),
-    date: new NumberColumn(int32),
-    attr: new NumberColumn(int32),
-    row: new NumberColumn(int32),
-    input: new NumberColumn(int32),
-  };
+  private readonly p = new Points();
 
   constructor(private readonly opts: SeriesOptions = {}) {}
 
@@ -250,10 +302,6 @@ export class SeriesCollector {
         head.notScorable++;
         continue;
       }
-      const i = this.n++;
-      append(p.next, head, i);
-      p.score.set(i, s.score);
-      p.date.set(i, date);
       let attr: number;
       if (kept === undefined) attr = this.attrOf(s.band === null ? NONE : this.bandId(s.band), s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags), formId, phaseId);
       else if (kept.form === formId && kept.phase === phaseId) attr = kept.attr;
@@ -262,9 +310,7 @@ export class SeriesCollector {
         kept.form = formId;
         kept.phase = phaseId;
       }
-      p.attr.set(i, attr);
-      p.row.set(i, row === undefined ? NONE : row);
-      p.input.set(i, inputIndex);
+      p.push(head, s.score, date, attr, row === undefined ? NONE : row, inputIndex);
     }
   }
 
@@ -377,12 +423,12 @@ export class SeriesCollector {
   private pointAt(i: number, refDay: number): SeriesPoint {
     const p = this.p;
     const str = this.strings.values;
-    const date = p.date.get(i);
+    const date = p.date(i);
     const days = this.dayOfDate[date]! - refDay;
-    const a = this.attrs[p.attr.get(i)]!;
-    const point: SeriesPoint = { date: str[date]!, score: p.score.get(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input.get(i) };
+    const a = this.attrs[p.attr(i)]!;
+    const point: SeriesPoint = { date: str[date]!, score: p.score(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input(i) };
     if (a.phase !== NONE) point.phase = str[a.phase]!;
-    if (p.row.get(i) !== NONE) point.row = p.row.get(i);
+    if (p.row(i) !== NONE) point.row = p.row(i);
     return point;
   }
 
@@ -403,8 +449,8 @@ export class SeriesCollector {
       let sorted = true;
       let sameDay = false;
       let before = -Infinity;
-      for (let i = h.first; i !== NONE; i = p.next.get(i)) {
-        const days = this.dayOfDate[p.date.get(i)]! - refDay;
+      for (let i = h.first; i !== NONE; i = p.next(i)) {
+        const days = this.dayOfDate[p.date(i)]! - refDay;
         if (days < before) sorted = false;
         else if (days === before) sameDay = true;
         before = days;
@@ -417,7 +463,7 @@ export class SeriesCollector {
       if (!sorted) sortByDays(index, days, n);
       for (let k = 0; k < n; k++) {
         weeks[k] = days[k]! / 7;
-        scores[k] = p.score.get(index[k]!);
+        scores[k] = p.score(index[k]!);
       }
       const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
       const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
@@ -440,7 +486,7 @@ export class SeriesCollector {
   private tiesAt(index: Int32Array, n: number): string[] {
     const counts = new Map<number, number>();
     for (let k = 0; k < n; k++) {
-      const d = this.p.date.get(index[k]!);
+      const d = this.p.date(index[k]!);
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
     return [...counts].filter(([, c]) => c > 1).map(([d]) => this.strings.values[d]!);
@@ -458,7 +504,7 @@ export class SeriesCollector {
       let sorted = true;
       let sameDay = false;
       let before = -Infinity;
-      for (let i = h.first; i !== NONE; i = p.next.get(i)) {
+      for (let i = h.first; i !== NONE; i = p.next(i)) {
         const point = this.pointAt(i, refDay);
         if (point.days < before) sorted = false;
         else if (point.days === before) sameDay = true;
