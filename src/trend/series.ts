@@ -248,6 +248,9 @@ export class SeriesCollector {
     this.administration(r.subjectId, r.administeredOn, r.instrument, r.form, r.respondent ?? "", r.phase, r.source?.row, r.scales, 0, r.scales.length, null);
   }
 
+  /** per place of a scale result in a row (or result): the series the last one there went to, and its key */
+  private readonly slots: ({ subject: number; respondent: string; instrument: string; scale: string; form: string | null; series: number } | undefined)[] = [];
+
   /** the source of the scale ids addBuilt() has read; its ids are numbers in `kept` */
   private source: object | null = null;
   /** per scale id of `source`: what add() works out of that scale result, worked out once */
@@ -296,7 +299,15 @@ export class SeriesCollector {
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
       const kept = ids === null ? undefined : this.keptScale(ids[j]!, instrument, s);
       const perForm = kept !== undefined ? kept.perForm : opts.perForm?.(instrument, s.scale) === true;
-      const k = this.seriesOf(subject, respondent, instrument, s.scale, perForm ? form : null, s.direction);
+      const seriesForm = perForm ? form : null;
+      // rows of one rater in a row mostly hold the same series at the same place: tried first
+      const slot = this.slots[j];
+      let k: number;
+      if (slot !== undefined && slot.subject === subject && slot.scale === s.scale && slot.instrument === instrument && slot.respondent === respondent && slot.form === seriesForm) k = slot.series;
+      else {
+        k = this.seriesOf(subject, respondent, instrument, s.scale, seriesForm, s.direction);
+        this.slots[j] = { subject, respondent, instrument, scale: s.scale, form: seriesForm, series: k };
+      }
       const head = this.heads[k]!;
       if (s.score === null) {
         head.notScorable++;
