@@ -306,8 +306,16 @@ export function* analyseCollected(collector: SeriesCollector, registry: Instrume
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
   const bases = new Bases(same);
+  // a registry does not change: each scale's definition is looked up once
+  const defs = new Map<string, Map<string, ScaleDef | undefined>>();
+  const defOf = (inst: string, scale: string): ScaleDef | undefined => {
+    let scales = defs.get(inst);
+    if (scales === undefined) defs.set(inst, (scales = new Map()));
+    if (!scales.has(scale)) scales.set(scale, scaleOf(registry, inst, scale)?.def);
+    return scales.get(scale);
+  };
   for (const s of detail ? collector.series(opts.birthDates) : collector.outlines(opts.birthDates)) {
-    const def = scaleOf(registry, s.instrument, s.scale)?.def;
+    const def = defOf(s.instrument, s.scale);
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
     const o = norms === undefined ? same : { ...opts, norms };

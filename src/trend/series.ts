@@ -210,6 +210,8 @@ export class SeriesCollector {
   private readonly last: { subjectId: string; subject: number; date: string; dateId: number; form: string | undefined; formId: number; phase: string | undefined; phaseId: number } = { subjectId: "", subject: NONE, date: "", dateId: NONE, form: undefined, formId: NONE, phase: undefined, phaseId: NONE };
   /** the day number of each interned date (by its number in strings) */
   private readonly dayOfDate: number[] = [];
+  /** dates, numbered from 0 up (so dayOfDate has no holes) */
+  private readonly dates = new Interner<string>();
   /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
   private readonly attrs: { band: number; flags: number; form: number; phase: number }[] = [];
   private readonly attrIds = new Map<number | string, number>();
@@ -220,12 +222,12 @@ export class SeriesCollector {
   /** dates read so far, each as its number in strings (NONE: not a date); a file holds a few thousand distinct dates */
   private readonly dateIds = new Map<string, number>();
 
-  /** the date's number in strings, its day number in dayOfDate; NONE when the text is not a date */
+  /** the date's number in dates, its day number in dayOfDate; NONE when the text is not a date */
   private dateId(text: string): number {
     const known = this.dateIds.get(text);
     if (known !== undefined) return known;
     const day = dayOf(text);
-    const k = day === null ? NONE : this.strings.id(text, text);
+    const k = day === null ? NONE : this.dates.id(text, text);
     if (day !== null) this.dayOfDate[k] = day;
     return remember(this.dateIds, text, k, 100_000);
   }
@@ -437,7 +439,7 @@ export class SeriesCollector {
     const date = p.date(i);
     const days = this.dayOfDate[date]! - refDay;
     const a = this.attrs[p.attr(i)]!;
-    const point: SeriesPoint = { date: str[date]!, score: p.score(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input(i) };
+    const point: SeriesPoint = { date: this.dates.values[date]!, score: p.score(i), band: a.band === NONE ? null : this.bands[a.band]!, flags: this.flagLists.values[a.flags]!, form: a.form === NONE ? null : str[a.form]!, days, weeks: days / 7, inputIndex: p.input(i) };
     if (a.phase !== NONE) point.phase = str[a.phase]!;
     if (p.row(i) !== NONE) point.row = p.row(i);
     return point;
@@ -460,16 +462,18 @@ export class SeriesCollector {
       let sorted = true;
       let sameDay = false;
       let before = -Infinity;
+      const dayOfDate = this.dayOfDate;
+      let { index, days } = this.scratch;
       for (let i = h.first; i !== NONE; i = p.next(i)) {
-        const days = this.dayOfDate[p.date(i)]! - refDay;
-        if (days < before) sorted = false;
-        else if (days === before) sameDay = true;
-        before = days;
-        if (n === this.scratch.index.length) this.growScratch();
-        this.scratch.index[n] = i;
-        this.scratch.days[n++] = days;
+        const d = dayOfDate[p.date(i)]! - refDay;
+        if (d < before) sorted = false;
+        else if (d === before) sameDay = true;
+        before = d;
+        if (n === index.length) ({ index, days } = this.growScratch());
+        index[n] = i;
+        days[n++] = d;
       }
-      const { index, days, weeks, scores } = this.scratch;
+      const { weeks, scores } = this.scratch;
       // stable, as series() sorts: administrations on one date stay in input order
       if (!sorted) sortByDays(index, days, n);
       for (let k = 0; k < n; k++) {
@@ -483,14 +487,14 @@ export class SeriesCollector {
     }
   }
 
-  private growScratch(): void {
+  private growScratch(): SeriesCollector["scratch"] {
     const grow = <T extends Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(a.length * 2);
       b.set(a);
       return b;
     };
     const s = this.scratch;
-    this.scratch = { index: grow(s.index), days: grow(s.days), weeks: new Float64Array(s.weeks.length * 2), scores: new Float64Array(s.scores.length * 2) };
+    return (this.scratch = { index: grow(s.index), days: grow(s.days), weeks: new Float64Array(s.weeks.length * 2), scores: new Float64Array(s.scores.length * 2) });
   }
 
   /** tiesOf for points index[0, n), by their dates */
@@ -500,7 +504,7 @@ export class SeriesCollector {
       const d = this.p.date(index[k]!);
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
-    return [...counts].filter(([, c]) => c > 1).map(([d]) => this.strings.values[d]!);
+    return [...counts].filter(([, c]) => c > 1).map(([d]) => this.dates.values[d]!);
   }
 
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
