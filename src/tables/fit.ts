@@ -10,9 +10,23 @@ export interface FitRow {
 /** The rows of fitSessions' families, in order. */
 export const fitRows = (families: readonly FitFamily[]): FitRow[] => families.flatMap((family) => family.sessions.map((session) => ({ family, session })));
 
-/** fitRows as the families come (each built when taken). */
-export function* eachFitRow(families: Iterable<FitFamily>): Generator<FitRow> {
-  for (const family of families) for (const session of family.sessions) yield { family, session };
+/**
+ * fitRows as the families come (each built when taken), each family shown to `see` first. Every row is one
+ * object, set again for the next: for a writer that reads a row before it takes the next (writeCsv).
+ */
+export function* eachFitRow(families: Iterable<FitFamily>, see?: (family: FitFamily) => void): Generator<FitRow> {
+  let row: FitRow | undefined;
+  for (const family of families) {
+    see?.(family);
+    for (const session of family.sessions) {
+      if (row === undefined) row = { family, session };
+      else {
+        row.family = family;
+        row.session = session;
+      }
+      yield row;
+    }
+  }
 }
 
 /** the alerts' rules joined by ";" (a row of the table each session: without arrays) */
