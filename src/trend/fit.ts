@@ -398,22 +398,30 @@ export class FitCollector {
   /** a series' session cells, column by column (reused): date number, totals, alliance band, item flag, repeats */
   private readonly cell = { date: [] as number[], ors: [] as (number | null)[], srs: [] as (number | null)[], band: [] as number[], below9: [] as boolean[], dupes: [] as number[] };
 
+  /** each date's place among the dates read (by its yyyy-mm-dd text), made again when dates were added since */
+  private rank = new Int32Array(0);
+
+  private dateRanks(): Int32Array {
+    const dates = this.dates.values;
+    if (this.rank.length !== dates.length) {
+      const ids = dates.map((_, i) => i).sort((a, b) => (dates[a]! < dates[b]! ? -1 : dates[a]! > dates[b]! ? 1 : 0));
+      this.rank = new Int32Array(dates.length);
+      ids.forEach((id, r) => (this.rank[id] = r));
+    }
+    return this.rank;
+  }
+
   /** Fills `cell` with a rater series' sessions, in date order, from its records in file order; returns their number. */
   private cells(fam: Fam): number {
     const rec = this.rec;
-    const dates = this.dates.values;
+    const rank = this.dateRanks();
     const order = this.order;
     let k = 0;
     // records come mostly in date order: an insertion sort, stable, so a date's records stay in file order
     for (let i = fam.first; i !== NONE; i = rec.next.get(i)) {
-      const d = rec.date.get(i);
-      const text = dates[d]!;
+      const r = rank[rec.date.get(i)]!;
       let j = k++;
-      for (; j > 0; j--) {
-        const p = rec.date.get(order[j - 1]!);
-        if (p === d || dates[p]! <= text) break;
-        order[j] = order[j - 1]!;
-      }
+      for (; j > 0 && rank[rec.date.get(order[j - 1]!)]! > r; j--) order[j] = order[j - 1]!;
       order[j] = i;
     }
     const c = this.cell;
