@@ -187,6 +187,8 @@ type Fam = { subjectId: string; respondent: string; family: string; outcome: Fit
 const ALLIANCE = 1;
 const SCORED = 2;
 const BELOW9 = 4;
+/** above the kind's bits: the alliance band's number + 1 (0: none) */
+const BAND_SHIFT = 3;
 
 /** What a rater series' alert messages read besides the session: the same for every session of the series. */
 interface AlertContext {
@@ -290,7 +292,7 @@ export class FitCollector {
   private readonly dates = new Interner<string>();
   private readonly bands = new Interner<Band>();
   private n = 0;
-  private readonly rec = { next: new NumberColumn(int32), date: new NumberColumn(int32), kind: new NumberColumn(int32), band: new NumberColumn(int32), score: new NumberColumn((k) => new Float64Array(k)) };
+  private readonly rec = { next: new NumberColumn(int32), date: new NumberColumn(int32), kind: new NumberColumn(int32), score: new NumberColumn((k) => new Float64Array(k)) };
   constructor(private readonly opts: FitOptions = {}) {
     this.measures = new Map((opts.measures ?? fitMeasures(defaultRegistry())).map((m) => [m.instrument, m]));
   }
@@ -335,12 +337,11 @@ export class FitCollector {
     if (m.role === "outcome") {
       fam.outcome ??= m;
       rec.kind.set(i, scored);
-      rec.band.set(i, NONE);
     } else {
       fam.alliance ??= m;
-      rec.kind.set(i, ALLIANCE | scored | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
       const b = total.band;
-      rec.band.set(i, b === null ? NONE : this.bandId(b));
+      const band = b === null ? NONE : this.bandId(b);
+      rec.kind.set(i, ((band + 1) << BAND_SHIFT) | ALLIANCE | scored | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
     }
   }
 
@@ -451,7 +452,7 @@ export class FitCollector {
         if (c.srs[s] !== null && score !== null) c.dupes[s]!++;
         if (score !== null) {
           c.srs[s] = score;
-          c.band[s] = rec.band.get(i);
+          c.band[s] = (kind >> BAND_SHIFT) - 1;
         }
         c.below9[s] = (kind & BELOW9) !== 0;
       }
