@@ -50,10 +50,9 @@ Example:
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
     await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
-    // each rater series is built, written and let go in turn
+    // each rater series is built, written and let go in turn; the table reads the alerts' rules, not their messages
     let now = 0;
     const see = (f: FitFamily) => void (f.current.length && now++);
-    // the table has the alerts' rules, not their messages: those are made only if read
     if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(collector.families("lazy"), see), job.dialect());
     else writeRecords(job.write, format, tap(collector.families(), see), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
