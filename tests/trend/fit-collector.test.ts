@@ -10,8 +10,8 @@ import { mulberry32 } from "../../scripts/prng.js";
 import { formatDate, parseDate } from "../../src/dates.js";
 import { getInstrument, scoreAdministration, type ScoreResult } from "../../src/index.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
-import { eachFitRow, fitRows } from "../../src/tables/fit.js";
-import { DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP, etrFor, FALLBACK_ORS_POINTS, FitCollector, fitMeasures, type EtrTable, type FitAlert, type FitFamily, type FitMeasure, type FitOptions, type FitSession } from "../../src/trend/fit.js";
+import { eachFitRow, FIT_TABLE, fitRows } from "../../src/tables/fit.js";
+import { DEFAULT_REVIEW_SESSIONS, DEFAULT_SRS_DROP, etrFor, FALLBACK_ORS_POINTS, FIT_RULES, FitCollector, fitMeasures, type EtrTable, type FitAlert, type FitFamily, type FitMeasure, type FitOptions, type FitSession } from "../../src/trend/fit.js";
 
 const EPS = 1e-9;
 
@@ -225,5 +225,23 @@ describe("FitCollector", () => {
     for (const r of eachFitRow(families, (f) => seen.push(f))) got.push([r.family, r.session]);
     expect(got).toEqual(fitRows(families).map((r) => [r.family, r.session]));
     expect(seen).toEqual(families);
+  });
+
+  it("the table's alerts column: each list of rules joined, whatever lists came before (remembered joins)", () => {
+    const column = FIT_TABLE.columns.find((c) => c.name === "alerts")!;
+    const rnd = mulberry32(17);
+    const rules: string[] = [...FIT_RULES, "a_rule_of_a_hand_made_row", "another_one"];
+    for (let k = 0; k < 3000; k++) {
+      // lists repeat, differ only in order, hold a rule twice or an unknown one, or are longer than any session's
+      const n = rnd() < 0.1 ? 11 + Math.floor(rnd() * 15) : Math.floor(rnd() * 5);
+      const alerts = Array.from({ length: n }, () => ({ rule: rules[Math.floor(rnd() * (rnd() < 0.2 ? rules.length : FIT_RULES.length))]!, message: "" })) as FitAlert[];
+      const row = { family: {} as FitFamily, session: { alerts } as FitSession };
+      expect(column.get(row)).toBe(alerts.map((a) => a.rule).join(";"));
+    }
+    // long lists that differ only at their end (a key of too many digits would make them one)
+    for (const last of ["below_etr", "srs_item_below_9"] as const) {
+      const alerts = [...Array.from({ length: 19 }, () => ({ rule: "srs_drop" as const, message: "" })), { rule: last, message: "" }];
+      expect(column.get({ family: {} as FitFamily, session: { alerts } as unknown as FitSession })).toBe(`${"srs_drop;".repeat(19)}${last}`);
+    }
   });
 });
