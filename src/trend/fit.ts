@@ -226,8 +226,9 @@ function alertMessage(rule: FitRule, x: AlertContext, s: FitSession, prevSrs: nu
 }
 
 /**
- * An alert whose message is made when read (the CSV table reads only the rule), from the session's values as they
- * were built; JSON gets both, as for a plain alert.
+ * An alert whose message is made when read (the CSV table reads only the rule), from its session's values at that
+ * time; JSON gets both, as for a plain alert. Spread or Object.keys see only the rule: families() hands these
+ * on only when asked ("lazy").
  */
 class LazyAlert implements FitAlert {
   readonly #x: AlertContext;
