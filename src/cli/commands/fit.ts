@@ -3,7 +3,7 @@ import { readEtrFile } from "../../io/etr-file.js";
 import { eachResult } from "../../io/read-results.js";
 import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
 import { writeCsv } from "../../tables/table.js";
-import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures } from "../../trend/fit.js";
+import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures, type FitFamily } from "../../trend/fit.js";
 import { fitSummaryText } from "../../trend/summary.js";
 import { writeRecords } from "../../io/json-stream.js";
 import { tap } from "../../tap.js";
@@ -50,11 +50,11 @@ Example:
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
     await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
-    // each rater series is built, written and let go in turn
+    // each rater series is built, written and let go in turn; the table reads the alerts' rules, not their messages
     let now = 0;
-    const families = tap(collector.families(), (f) => void (f.current.length && now++));
-    if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(families), job.dialect());
-    else writeRecords(job.write, format, families, (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
+    const see = (f: FitFamily) => void (f.current.length && now++);
+    if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(collector.families("lazy"), see), job.dialect());
+    else writeRecords(job.write, format, tap(collector.families(), see), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });
