@@ -1,6 +1,7 @@
 /** Grouping for cohort summaries: by a column of the raw file (a subject's first non-empty value), or by phase. */
 import { ChoiceError } from "../choice.js";
 import type { ScoreResult } from "../schema/results.js";
+import type { BuiltRow } from "../io/fast-results.js";
 import { didYouMeanHint } from "../text/did-you-mean.js";
 import type { TrendAnalysis, TrendSummary } from "./classify.js";
 import type { GroupOf } from "./cohort.js";
@@ -41,6 +42,11 @@ export class GroupColumns {
       this.columns.push({ name, values });
     }
   }
+  /** a row built on the fast path: its administrations share its subject and grouping columns, so once a row */
+  addBuilt(v: BuiltRow): void {
+    if (v.count > 0) this.add(v.subjectId, v.extras);
+  }
+
   add(subjectId: string | undefined, extras: Readonly<Record<string, string>>): void {
     if (extras !== this.lastExtras) {
       for (const name in extras) this.names.add(name);

@@ -17,6 +17,7 @@
  */
 import { remember } from "../memo.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
+import type { BuiltRow } from "../io/fast-results.js";
 import type { Instrument } from "../registry/load.js";
 import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
@@ -304,26 +305,34 @@ export class FitCollector {
   }
 
   add(r: ScoreResult): void {
-    const m = this.measures.get(r.instrument);
-    if (!m || !r.subjectId || !r.administeredOn) return;
+    this.administration(r.instrument, r.subjectId, r.administeredOn, r.respondent ?? "", r.scales, 0, r.scales.length);
+  }
+
+  /** A row built on the fast path (src/io/fast-results.ts), as add() would read its results, without them. */
+  addBuilt(v: BuiltRow): void {
+    for (let k = 0; k < v.count; k++) this.administration(v.instrument[k]!, v.subjectId, v.administeredOn, v.respondent, v.scales, v.first[k]!, v.first[k + 1]!);
+  }
+
+  /** a result's fields, its scale results scales[from, to) */
+  private administration(instrument: string, subjectId: string | undefined, administeredOn: string | undefined, respondent: string, scales: readonly ScaleResult[], from: number, to: number): void {
+    const m = this.measures.get(instrument);
+    if (!m || !subjectId || !administeredOn) return;
     let total: ScaleResult | undefined;
-    const scales = r.scales;
-    for (let k = 0; k < scales.length; k++)
+    for (let k = from; k < to; k++)
       if (scales[k]!.scale === m.scale) {
         total = scales[k];
         break;
       }
     if (!total) return;
-    const date = this.dateId(r.administeredOn);
+    const date = this.dateId(administeredOn);
     if (date === NONE) return;
-    const respondent = r.respondent ?? "";
     // consecutive results are mostly of one rater and family (ORS then SRS): the last one is tried first
     const last = this.last;
     let f: number;
-    if (r.subjectId === last.subjectId && respondent === last.respondent && m.family === last.family) f = last.fam;
+    if (subjectId === last.subjectId && respondent === last.respondent && m.family === last.family) f = last.fam;
     else {
-      f = this.famId(r.subjectId, respondent, m.family);
-      last.subjectId = r.subjectId;
+      f = this.famId(subjectId, respondent, m.family);
+      last.subjectId = subjectId;
       last.respondent = respondent;
       last.family = m.family;
       last.fam = f;

@@ -3,7 +3,6 @@ import { eachResult } from "../../io/read-results.js";
 import { COHORT_DECIMALS, cohortJson, cohortNumbers, cohortTable } from "../../tables/cohort.js";
 import { describeColumns, toCsv } from "../../tables/table.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
-import type { BuiltRow } from "../../io/fast-results.js";
 import { CohortCells } from "../../trend/cohort.js";
 import { GroupColumns, groupingOf, groupsNeedSteps } from "../../trend/cohort-groups.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
@@ -46,12 +45,7 @@ Example:
     // results are reduced as they are read (series points, each subject's group); analyses are counted, not kept
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}) });
     const columns = new GroupColumns(by);
-    // a built row's administrations share its subject and grouping columns: the columns are read once a row
-    const built = { row: (v: BuiltRow) => (collector.addBuilt(v), v.count > 0 && columns.add(v.subjectId, v.extras)), extras: by.length > 0 };
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built }, job.issue, (r, extras) => {
-      collector.add(r);
-      columns.add(r.subjectId, extras);
-    });
+    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => (collector.addBuilt(v), columns.addBuilt(v)), extras: by.length > 0 } }, job.issue, (r, extras) => (collector.add(r), columns.add(r.subjectId, extras)));
     const cells = new CohortCells(groupingOf(columns, read.kind, by));
     for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms, detail: groupsNeedSteps(by) })) cells.add(a);
     const rows = cells.rows();

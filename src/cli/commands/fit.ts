@@ -49,7 +49,7 @@ Example:
     const measures = fitMeasures(registry);
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
-    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
+    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
     // each rater series is built, written and let go in turn; the table reads the alerts' rules, not their messages
     let now = 0;
     const see = (f: FitFamily) => void (f.current.length && now++);
