@@ -103,6 +103,26 @@ describe("CSV as bytes", () => {
     }
   });
 
+  it("writes sums and differences of tenths, and numbers close to a tenth, as formatNumber does", () => {
+    const xs: number[] = [];
+    for (let a = -400; a <= 400; a++) for (let b = -400; b <= 400; b += 7) xs.push(a / 10 + b / 10, a / 10 - b / 10, (a / 10) * 3 - b / 10, (a + b / 10) / 10);
+    // either side of the bounds: 1e-9 from a tenth, 1e6, toFixed(6)'s rounding
+    for (const t of [0, 0.1, -0.1, 3, -3, 12.3, 999999.9, -999999.9, 1e6, -1e6, 1e6 + 0.1, 5e5 + 0.3, 1e9 - 0.1])
+      for (const e of [0, 1e-12, 5e-10, 9.99e-10, 1e-9, 1.01e-9, 1e-8, 4.9e-7, 5e-7, 5.1e-7]) xs.push(t + e, t - e);
+    // a few doubles either side of tenths
+    const f = new Float64Array(1);
+    const bits = new BigInt64Array(f.buffer);
+    const step = (x: number, k: number) => ((f[0] = x), (bits[0] += BigInt(x >= 0 ? k : -k)), f[0]!);
+    for (let i = -100000; i <= 100000; i += 7) for (const k of [-3, -2, -1, 1, 2, 3]) xs.push(step(i / 10, k), step(i / 10 + 5e5, k));
+    for (const d of Object.values(CSV_DIALECTS)) {
+      const t = tableOf(1);
+      const rows = xs.map((x) => [x]);
+      const text = Buffer.from(toCsv(t, rows, d), "utf8");
+      const { bytes } = bytesOf(t, rows, d);
+      if (!bytes.equals(text)) expect.fail(`${d.name}: ${firstDifference(bytes, text)}`);
+    }
+  });
+
   it("hands on pieces no larger than its buffer, except one cell that is larger", () => {
     const t = tableOf(3);
     const rows = Array.from({ length: 20000 }, (_, i) => ["F" + i, i / 10, "a;b"]);

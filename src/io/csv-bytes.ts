@@ -24,11 +24,22 @@ for (const c of '",\r\n;\t') QUOTES[c.charCodeAt(0)] = 1;
 const FORMULA = new Uint8Array(128);
 for (const c of "=+-@\t\r") FORMULA[c.charCodeAt(0)] = 1;
 
-/** The decimal digits of a whole number 0 ≤ a < 2^53 at buf[at…); returns the end. */
+/** The decimal digits of a whole number 0 ≤ a < 2^53 (String(a)) at buf[at…); returns the end. */
 function writeDigits(buf: Buffer, at: number, a: number): number {
   let n = 1;
   for (let p = 10; p <= a; p *= 10) n++;
   const end = at + n;
+  if (a < 2147483648) {
+    // in 32-bit integers: a double's % is a slow call
+    let v = a | 0;
+    for (let i = end - 1; i > at; i--) {
+      const q = (v / 10) | 0;
+      buf[i] = 48 + v - q * 10;
+      v = q;
+    }
+    buf[at] = 48 + v;
+    return end;
+  }
   for (let i = end - 1; i >= at; i--) {
     const d = a % 10;
     buf[i] = 48 + d;
@@ -96,7 +107,11 @@ export class CsvBytes {
     this.used = 0;
   }
 
-  /** formatNumber's text: its whole-number and tenths cases as digits, else its own text */
+  /**
+   * formatNumber's text: whole numbers and tenths as digits, else its own text. A number within 1e-9 of a tenth T,
+   * below 1e6 (a sum or difference of tenths, as 0.7000000000000011), is T too: the double nearest T is within
+   * 6e-11 of it there, so x is within 5e-7 of T and toFixed(6) rounds it to T, whose zeros formatNumber cuts.
+   */
   private number(x: number): void {
     if (this.used + NUMBER_BYTES > this.buf.length) this.flush();
     const buf = this.buf;
@@ -109,14 +124,18 @@ export class CsvBytes {
     }
     if (x < 1e9 && x > -1e9) {
       const tenths = Math.round(x * 10);
-      if (tenths / 10 === x) {
+      const near = tenths / 10;
+      if (near === x || (x < 1e6 && x > -1e6 && x - near < 1e-9 && near - x < 1e-9)) {
+        // -0 has no sign; a whole T no point
         let at = this.used;
         if (tenths < 0) buf[at++] = 45;
         const a = tenths < 0 ? -tenths : tenths;
         const d = a % 10;
         at = writeDigits(buf, at, (a - d) / 10);
-        buf[at++] = this.point;
-        buf[at++] = 48 + d;
+        if (d !== 0) {
+          buf[at++] = this.point;
+          buf[at++] = 48 + d;
+        }
         this.used = at;
         return;
       }

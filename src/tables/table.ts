@@ -64,13 +64,14 @@ export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIA
  */
 export function csvWriter<R>(t: Table<R>, sink: (bytes: Uint8Array) => void, d: CsvDialect = CSV_DIALECTS.standard) {
   const out = new CsvBytes(d, sink);
-  const columns = t.columns;
+  // the getters alone: columns made in different places have different shapes
+  const gets = t.columns.map((c) => c.get);
   return {
     header(): void {
       out.text(csvHeader(t, d));
     },
     row(r: R): void {
-      for (let i = 0; i < columns.length; i++) out.cell(columns[i]!.get(r));
+      for (let i = 0; i < gets.length; i++) out.cell(gets[i]!(r));
       out.endLine();
     },
     end(): void {
