@@ -112,7 +112,7 @@ describe("CSV as bytes", () => {
     // a few doubles either side of tenths
     const f = new Float64Array(1);
     const bits = new BigInt64Array(f.buffer);
-    const step = (x: number, k: number) => ((f[0] = x), (bits[0] += BigInt(x >= 0 ? k : -k)), f[0]!);
+    const step = (x: number, k: number) => ((f[0] = x), (bits[0] = bits[0]! + BigInt(x >= 0 ? k : -k)), f[0]);
     for (let i = -100000; i <= 100000; i += 7) for (const k of [-3, -2, -1, 1, 2, 3]) xs.push(step(i / 10, k), step(i / 10 + 5e5, k));
     for (const d of Object.values(CSV_DIALECTS)) {
       const t = tableOf(1);
