@@ -5,6 +5,7 @@
  * holds the bytes equal to the text's on random cells in both dialects.
  */
 import { remember } from "../memo.js";
+import { ByteChunks } from "./byte-chunks.js";
 import { csvCell, formatNumber, type CsvDialect } from "./csv.js";
 
 export type CsvValue = string | number | boolean | null | undefined;
@@ -49,36 +50,22 @@ function writeDigits(buf: Buffer, at: number, a: number): number {
 }
 
 /**
- * A CSV output in a dialect as bytes: cells and line ends are written into a buffer that is handed to `sink` when
- * full and by flush(). `sink` gets whole characters (pieces end between cells) and must copy what it keeps.
+ * A CSV output in a dialect as bytes: text (a header line, at the start of a line), cells and line ends, handed to
+ * `sink` in pieces of whole characters when the buffer is full and by flush().
  */
-export class CsvBytes {
-  private readonly buf = Buffer.allocUnsafe(CSV_BYTES_CAPACITY);
-  private used = 0;
+export class CsvBytes extends ByteChunks {
   private lineStart = true;
   private readonly memo = new Map<string, Uint8Array>();
   private readonly delimiter: number;
   private readonly point: number;
   private readonly eol: Buffer;
 
-  constructor(
-    d: CsvDialect,
-    private readonly sink: (bytes: Uint8Array) => void,
-  ) {
+  constructor(d: CsvDialect, sink: (bytes: Uint8Array) => void) {
+    super(sink, CSV_BYTES_CAPACITY);
     this.delimiter = d.delimiter.charCodeAt(0);
     // csvLineIn writes a number's point as a comma in a decimal-comma dialect, and never quotes it
     this.point = d.decimalComma ? 44 : 46;
     this.eol = Buffer.from(d.eol, "latin1");
-  }
-
-  /** Text as it is (a header line, with its byte-order mark), at the start of a line. */
-  text(s: string): void {
-    const max = s.length * 3;
-    if (this.used + max > this.buf.length) {
-      this.flush();
-      if (max > this.buf.length) return this.sink(Buffer.from(s, "utf8"));
-    }
-    this.used += this.buf.write(s, this.used, "utf8");
   }
 
   /** The next cell of the line: the delimiter (but first on a line), then the cell as csvLineIn writes it. */
@@ -98,13 +85,6 @@ export class CsvBytes {
     if (this.used + 2 > this.buf.length) this.flush();
     for (let i = 0; i < this.eol.length; i++) this.buf[this.used++] = this.eol[i]!;
     this.lineStart = true;
-  }
-
-  /** Hands on what is gathered. */
-  flush(): void {
-    if (this.used === 0) return;
-    this.sink(this.buf.subarray(0, this.used));
-    this.used = 0;
   }
 
   /**

@@ -53,7 +53,7 @@ Example:
     for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms })) cells.add(a);
     const rows = cells.rows();
     // the rows are few (one per group and measure) and held by CohortCells anyway
-    if (format === "jsonl") writeJsonLines(job.write, rows, cohortNumbers);
+    if (format === "jsonl") writeJsonLines(job.writeBytes, rows, cohortNumbers);
     else if (format === "csv") writeCsv(job.writeBytes, cohortTable(by), rows, job.dialect());
     else job.write(cohortJson(rows, by));
     if (!job.quiet) return cohortSummaryText(rows, collector.size);

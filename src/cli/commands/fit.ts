@@ -54,7 +54,7 @@ Example:
     let now = 0;
     const families = tap(collector.families(), (f) => void (f.current.length && now++));
     if (format === "csv") writeCsv(job.writeBytes, FIT_TABLE, eachFitRow(families), job.dialect());
-    else writeRecords(job.write, format, families, (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
+    else writeRecords(job, format, families, (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });

@@ -54,7 +54,7 @@ Example:
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, read.results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: read.samples()! } : {}) });
     if (format === "csv") writeCsv(job.writeBytes, GOAL_TABLE, evals, job.dialect());
-    else writeRecords(job.write, format, evals);
+    else writeRecords(job, format, evals);
     if (!job.quiet) return goalsSummary(evals);
   },
 });

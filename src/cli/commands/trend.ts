@@ -49,7 +49,7 @@ Example:
     const tally = new TrendTally();
     const analyses = tap(analyseCollected(collector, registry, { ...norms, birthDates: read.birthDates }), (a) => tally.add(a));
     if (format === "csv") writeCsv(job.writeBytes, TREND_TABLE, analyses, job.dialect());
-    else writeRecords(job.write, format, analyses, (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
+    else writeRecords(job, format, analyses, (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
     if (!job.quiet) return tally.text(collector.skipped.length, read.kind, read.count);
   },
 });
