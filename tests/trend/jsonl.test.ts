@@ -162,11 +162,12 @@ describe("--format jsonl, the rest of its contract", () => {
     writeFileSync(join(d, "in.csv"), DEMO);
     writeFileSync(join(d, "many.json"), manyGoals());
     writeFileSync(join(d, "out.jsonl"), "yesterday's lines\n");
-    const write = AtomicFile.prototype.write;
+    // JSON Lines reach the file as bytes
+    const writeBytes = AtomicFile.prototype.writeBytes;
     let pieces = 0;
-    vi.spyOn(AtomicFile.prototype, "write").mockImplementation(function (this: AtomicFile, s: string) {
+    vi.spyOn(AtomicFile.prototype, "writeBytes").mockImplementation(function (this: AtomicFile, b: Uint8Array) {
       if (this.path.endsWith("out.jsonl") && ++pieces === 2) throw outputError(this.path, Object.assign(new Error("no space"), { code: "ENOSPC" }));
-      write.call(this, s);
+      writeBytes.call(this, b);
     });
     const r = await cli([command, "in.csv", ...extra, "--format", "jsonl", "--out", "out.jsonl", "--quiet"], d);
     expect(pieces).toBe(2);

@@ -1,7 +1,7 @@
 import { oneOf } from "../../choice.js";
 import { eachResult } from "../../io/read-results.js";
 import { COHORT_DECIMALS, cohortJson, cohortNumbers, cohortTable } from "../../tables/cohort.js";
-import { describeColumns, writeCsv } from "../../tables/table.js";
+import { describeColumns, toCsv } from "../../tables/table.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
 import { CohortCells } from "../../trend/cohort.js";
 import { GroupColumns, groupingOf } from "../../trend/cohort-groups.js";
@@ -54,8 +54,7 @@ Example:
     const rows = cells.rows();
     // the rows are few (one per group and measure) and held by CohortCells anyway
     if (format === "jsonl") writeJsonLines(job.writeBytes, rows, cohortNumbers);
-    else if (format === "csv") writeCsv(job.writeBytes, cohortTable(by), rows, job.dialect());
-    else job.write(cohortJson(rows, by));
+    else job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
     if (!job.quiet) return cohortSummaryText(rows, collector.size);
   },
 });
