@@ -1,5 +1,10 @@
 import { isUtf8 } from "node:buffer";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { AtomicFile, outputError } from "../src/io/atomic.js";
+import { inProc, ROOT } from "./helpers/cli.js";
 import { mulberry32 } from "../scripts/prng.js";
 import { CSV_BYTES_CAPACITY } from "../src/io/csv-bytes.js";
 import { CSV_DIALECTS, type CsvDialect } from "../src/io/csv.js";
@@ -129,5 +134,39 @@ describe("CSV as bytes", () => {
     const { pieces } = bytesOf(t, rows, CSV_DIALECTS.standard);
     expect(pieces.length).toBeGreaterThan(5);
     for (const p of pieces) expect(p.length).toBeLessThanOrEqual(CSV_BYTES_CAPACITY);
+  });
+});
+
+describe("the commands' CSV as bytes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trivsel-csv-bytes-"));
+  const demo = join(ROOT, "datasets/demo-cohort.csv");
+  afterEach(() => vi.restoreAllMocks());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([["trend"], ["fit"]])("%s: the same bytes to --out as to standard output, in both dialects", async (command) => {
+    for (const dialect of ["standard", "excel-da"]) {
+      const out = join(dir, `${command}-${dialect}.csv`);
+      const toStdout = await inProc([command, demo, "--dialect", dialect, "--quiet"]);
+      expect((await inProc([command, demo, "--dialect", dialect, "--out", out, "--quiet"])).code).toBe(toStdout.code);
+      expect(readFileSync(out)).toEqual(Buffer.from(toStdout.out, "utf8"));
+      expect(toStdout.out.length).toBeGreaterThan(CSV_BYTES_CAPACITY);
+    }
+  });
+
+  it.each([["trend"], ["fit"]])("%s: a disk full after the first piece leaves the old --out file as it was and no temporary file", async (command) => {
+    const d = mkdtempSync(join(dir, "full-"));
+    writeFileSync(join(d, "out.csv"), "yesterday's rows\n");
+    const writeBytes = AtomicFile.prototype.writeBytes;
+    let pieces = 0;
+    vi.spyOn(AtomicFile.prototype, "writeBytes").mockImplementation(function (this: AtomicFile, b: Uint8Array) {
+      if (++pieces === 2) throw outputError(this.path, Object.assign(new Error("no space"), { code: "ENOSPC" }));
+      writeBytes.call(this, b);
+    });
+    const r = await inProc([command, demo, "--out", join(d, "out.csv"), "--quiet"]);
+    expect(pieces).toBe(2);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("out.csv: the disk is full");
+    expect(readdirSync(d)).toEqual(["out.csv"]);
+    expect(readFileSync(join(d, "out.csv"), "utf8")).toBe("yesterday's rows\n");
   });
 });
