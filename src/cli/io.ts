@@ -74,6 +74,7 @@ export function memoryIo(stdin = ""): Io & { out: string; err: string } {
     out: "",
     err: "",
     stdout: (s: string) => void (io.out += s),
+    stdoutBytes: (b: Uint8Array) => void (io.out += Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")),
     stderr: (s: string) => void (io.err += s),
     readStdin: async () => stdin,
     // in small chunks, so that tests meet rows split between chunks as a pipe gives them

@@ -63,7 +63,7 @@ async function cli(argv: string[], cwd = dir): Promise<{ code: number; out: stri
   const io = memoryIo("");
   io.cwd = cwd;
   const pieces: number[] = [];
-  const code = await run(argv, { ...io, stdout: (s) => (pieces.push(s.length), io.stdout(s)) });
+  const code = await run(argv, { ...io, stdout: (s) => (pieces.push(s.length), io.stdout(s)), stdoutBytes: (b) => (pieces.push(b.length), io.stdoutBytes!(b)) });
   return { code, out: io.out, err: io.err, pieces };
 }
 
