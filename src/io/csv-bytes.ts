@@ -15,7 +15,7 @@ export const CSV_BYTES_CAPACITY = 1 << 16;
 const MEMO_SIZE = 4096;
 /** longer cells are encoded each time: the memo's memory stays small */
 const MEMO_MAX_CHARS = 256;
-/** formatNumber's text is at most a sign, 21 digits, a point and 6 decimals */
+/** formatNumber's text is at most a sign, 21 digits, a point and 6 decimals (an exponent form is shorter) */
 const NUMBER_BYTES = 32;
 
 /** ASCII codes csvCell quotes a cell for (its NEEDS_QUOTES: " , CR LF ; tab) */
@@ -133,7 +133,7 @@ export class CsvBytes extends ByteChunks {
   private string(s: string): void {
     const n = s.length;
     if (n === 0) return;
-    // printable ASCII that csvCell leaves as it is: copied code by code
+    // ASCII that csvCell leaves as it is (no quote, delimiter or line break; no formula start): copied code by code
     const first = s.charCodeAt(0);
     if (n <= this.buf.length && (first > 127 || FORMULA[first] === 0)) {
       if (this.used + n > this.buf.length) this.flush();

@@ -60,7 +60,7 @@ export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIA
 
 /**
  * A table's CSV as UTF-8 bytes, row by row: the bytes of csvHeader and csvRow's text, written into a reused buffer
- * and handed to `sink` in pieces of about 64 kB (see CsvBytes). end() hands on the rest.
+ * and handed to `sink` in pieces of at most 64 kB (see CsvBytes). end() hands on the rest.
  */
 export function csvWriter<R>(t: Table<R>, sink: (bytes: Uint8Array) => void, d: CsvDialect = CSV_DIALECTS.standard) {
   const out = new CsvBytes(d, sink);
