@@ -4,6 +4,8 @@ import { decodeText } from "../io/csv.js";
 /** The process surface the CLI needs, so commands can run in-process in tests. */
 export interface Io {
   stdout(s: string): void;
+  /** UTF-8 bytes of whole characters to standard output, in order with stdout's text (copied: the caller may reuse them) */
+  stdoutBytes?(bytes: Uint8Array): void;
   stderr(s: string): void;
   readStdin(): Promise<string>;
   /** standard input as it arrives, for commands that read it once (score, validate) */
@@ -22,12 +24,11 @@ export interface Io {
  * Written synchronously, waiting while a pipe is full: process.stdout would queue whatever a slower reader has not
  * taken yet (gigabytes for `trivsel trend big.csv --format json | gzip`), so memory would not stay bounded.
  */
-function stdoutWriter(): (s: string) => void {
+function stdoutWriter(): (bytes: Uint8Array) => void {
   let closed = false;
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  return (s) => {
+  return (bytes) => {
     if (closed) return;
-    const bytes = Buffer.from(s, "utf8");
     let at = 0;
     while (at < bytes.length) {
       try {
@@ -50,8 +51,10 @@ function stdoutWriter(): (s: string) => void {
 }
 
 export function nodeIo(): Io {
+  const stdoutBytes = stdoutWriter();
   return {
-    stdout: stdoutWriter(),
+    stdout: (s) => stdoutBytes(Buffer.from(s, "utf8")),
+    stdoutBytes,
     stderr: (s) => void process.stderr.write(s),
     readStdin: async () => {
       const chunks: Buffer[] = [];
@@ -71,6 +74,7 @@ export function memoryIo(stdin = ""): Io & { out: string; err: string } {
     out: "",
     err: "",
     stdout: (s: string) => void (io.out += s),
+    stdoutBytes: (b: Uint8Array) => void (io.out += Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")),
     stderr: (s: string) => void (io.err += s),
     readStdin: async () => stdin,
     // in small chunks, so that tests meet rows split between chunks as a pipe gives them

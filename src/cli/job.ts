@@ -105,8 +105,10 @@ export class Job {
     else this.io.stdout(s);
   };
 
+  /** As write, for UTF-8 bytes of whole characters (copied: the caller may reuse them). */
   writeBytes = (b: Uint8Array): void => {
     if (this.target) this.target.writeBytes(b);
+    else if (!this.held && this.io.stdoutBytes) this.io.stdoutBytes(b);
     else this.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
   };
 

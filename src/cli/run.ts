@@ -67,7 +67,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   // a file refused halfway may already have sent rows to standard output: then "nothing was written" is not true
   let wroteStdout = false;
   const outer = io;
-  io = { ...outer, stdout: (s: string) => ((wroteStdout = true), outer.stdout(s)) };
+  const bytes = outer.stdoutBytes;
+  io = { ...outer, stdout: (s: string) => ((wroteStdout = true), outer.stdout(s)), ...(bytes ? { stdoutBytes: (b: Uint8Array) => ((wroteStdout = true), bytes(b)) } : {}) };
   const nothing = () => (wroteStdout ? "No file was written; standard output holds only what came before the error: do not use it.\n" : "Nothing was written.\n");
   try {
     const cmd = await entry.load();

@@ -10,7 +10,7 @@ import { FileError, META_COLUMNS } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue } from "../schema/results.js";
 import { DICTIONARY_COLUMNS, dictionaryRows, exportTable, type ExportHead, type ExportTable, type ExportRow } from "../tables/export.js";
-import { csvHeader, csvRow } from "../tables/table.js";
+import { csvWriter } from "../tables/table.js";
 import { pseudonym, PSEUDONYM_ALPHABET } from "./pseudonym.js";
 
 export { pseudonym, PSEUDONYM_ALPHABET };
@@ -188,6 +188,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
   let errors = 0;
   let extras: string[] = [];
   let table: ExportTable | undefined;
+  let writer: ReturnType<typeof csvWriter<ExportRow>> | undefined;
   const cpr = (row: number | string, column: string) =>
     new ExportError(
       `${input.name ?? ("path" in input ? input.path : "input")}: row ${row}, column ${column}: a value looks like a Danish CPR number (ddmmyy-xxxx); export stopped and nothing was written. ` +
@@ -210,7 +211,8 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
             throw new ExportError(`the name of grouping column ${k + 1} of the export looks like a Danish CPR number; export stopped and nothing was written. Rename the column in the input${pseudonymized ? " or leave it out of --keep" : ""}`);
         });
         table = exportTable(extras, { pseudonymized, relativeDates: !!opts.relativeDates });
-        out.write(csvHeader(table, dialect));
+        writer = csvWriter(table, (b) => out.writeBytes(b), dialect);
+        writer.header();
       },
       issue: (i) => {
         if (i.severity === "error") errors++;
@@ -239,7 +241,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
         });
         const subject = r.subjectId === undefined ? undefined : pseudonymized ? pseudonym(r.subjectId, key) : r.subjectId;
         const emit = (line: ExportRow) => {
-          out.write(csvRow(table!, line, dialect));
+          writer!.row(line);
           rows++;
         };
         // only the fields the table declares: the subject id in a row is the one made fit to go out above
@@ -249,6 +251,7 @@ export async function exportCohort(input: Input, opts: ExportOptions): Promise<S
         for (const classification of r.classifications ?? []) emit({ head, classification });
       },
     });
+    writer?.end();
     if (opts.strict && errors > 0) throw new ExportError(`${errors} errors in the input and --strict: nothing was written`);
     dict = new AtomicFile(dictPath);
     dict.write(csvHeaderIn(dialect, [...DICTIONARY_COLUMNS]));

@@ -1,3 +1,5 @@
+import { ByteChunks } from "./byte-chunks.js";
+
 /**
  * `JSON.stringify(value, null, 2) + "\n"`, written in pieces: the same bytes without ever holding them in one
  * string, which for a large cohort exceeds V8's string limit ("Invalid string length"). Arrays and plain objects
@@ -88,24 +90,28 @@ function piece(v: unknown, indent: string, depth: number, out: (s: string) => vo
 
 /**
  * JSON Lines: each item as `JSON.stringify(item, replacer)` on a line of its own, taken one at a time from the
- * iterable and written in pieces of about 64 kB, so neither the items nor the text are ever held whole. A line is
- * exactly what JSON.parse reads back as the item; an item without a JSON form (undefined, a function) is a
- * TypeError, not a silently empty line. No items, no bytes.
+ * iterable and written as UTF-8 bytes in pieces of at most 64 kB (each line encoded as it comes, not gathered
+ * into a long text first), so neither the items nor the text are ever held whole. A line is exactly what
+ * JSON.parse reads back as the item; an item without a JSON form (undefined, a function) is a TypeError, not a
+ * silently empty line. No items, no bytes.
  */
-export function writeJsonLines(write: (s: string) => void, items: Iterable<unknown>, replacer?: (key: string, value: unknown) => unknown): void {
-  let chunk = "";
+export function writeJsonLines(sink: (bytes: Uint8Array) => void, items: Iterable<unknown>, replacer?: (key: string, value: unknown) => unknown): void {
+  const out = new ByteChunks(sink);
   let n = 0;
   for (const item of items) {
     const s = JSON.stringify(item, replacer) as string | undefined;
     if (s === undefined) throw new TypeError(`writeJsonLines: item ${n + 1} has no JSON form`);
     n++;
-    chunk += s + "\n";
-    if (chunk.length >= 65536) {
-      write(chunk);
-      chunk = "";
-    }
+    out.text(s);
+    out.text("\n");
   }
-  if (chunk) write(chunk);
+  out.flush();
+}
+
+/** Where a command's records go: as text, or as UTF-8 bytes of whole characters (a Job has both). */
+export interface RecordsOutput {
+  write(s: string): void;
+  writeBytes(bytes: Uint8Array): void;
 }
 
 /**
@@ -115,7 +121,7 @@ export function writeJsonLines(write: (s: string) => void, items: Iterable<unkno
  * not written, as the CSV does not write them, so every line is a record of one kind (jq -c, pandas
  * read_json(lines=True)), and no records is an empty file.
  */
-export function writeRecords<T>(write: (s: string) => void, format: "json" | "jsonl", records: Iterable<T>, doc: (list: StreamedArray<T>) => unknown = (list) => list): void {
-  if (format === "jsonl") writeJsonLines(write, records);
-  else writeJson(write, doc(new StreamedArray(records)));
+export function writeRecords<T>(out: RecordsOutput, format: "json" | "jsonl", records: Iterable<T>, doc: (list: StreamedArray<T>) => unknown = (list) => list): void {
+  if (format === "jsonl") writeJsonLines(out.writeBytes, records);
+  else writeJson(out.write, doc(new StreamedArray(records)));
 }

@@ -30,7 +30,10 @@ export function* eachFitRow(families: Iterable<FitFamily>, see?: (family: FitFam
   }
 }
 
-/** the alerts' rules joined by ";" (a row of the table each session: without arrays) */
+/**
+ * the alerts' rules joined by ";" (a row of the table each session: without arrays); the same list is the same
+ * string, so the CSV writer finds its bytes without reading the text again
+ */
 function alertRules(alerts: readonly FitAlert[]): string {
   if (alerts.length < 2) return alerts.length === 0 ? "" : alerts[0]!.rule;
   // the few lists of rules a session has, each joined once: by their places in FIT_RULES as digits

@@ -3,6 +3,7 @@
  * JSON writers, the data dictionary, the `--help` column lists and the readers of the table all use it, so a
  * column is named in one place.
  */
+import { CsvBytes } from "../io/csv-bytes.js";
 import { CSV_DIALECTS, csvCell, csvHeaderIn, csvLineIn, type CsvDialect } from "../io/csv.js";
 
 export type Cell = string | number | boolean | null | undefined;
@@ -58,19 +59,36 @@ export function toCsv<R>(t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIA
 }
 
 /**
- * toCsv written in pieces of about 64 kB as the rows come (an iterable that builds each row when taken), so
- * neither the rows nor the text of a large table are held at once: the same bytes as toCsv.
+ * A table's CSV as UTF-8 bytes, row by row: the bytes of csvHeader and csvRow's text, written into a reused buffer
+ * and handed to `sink` in pieces of at most 64 kB (see CsvBytes). end() hands on the rest.
  */
-export function writeCsv<R>(write: (s: string) => void, t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): void {
-  let chunk = csvHeader(t, d);
-  for (const r of rows) {
-    chunk += csvRow(t, r, d);
-    if (chunk.length >= 65536) {
-      write(chunk);
-      chunk = "";
-    }
-  }
-  if (chunk) write(chunk);
+export function csvWriter<R>(t: Table<R>, sink: (bytes: Uint8Array) => void, d: CsvDialect = CSV_DIALECTS.standard) {
+  const out = new CsvBytes(d, sink);
+  // the getters alone: columns made in different places have different shapes
+  const gets = t.columns.map((c) => c.get);
+  return {
+    header(): void {
+      out.text(csvHeader(t, d));
+    },
+    row(r: R): void {
+      for (let i = 0; i < gets.length; i++) out.cell(gets[i]!(r));
+      out.endLine();
+    },
+    end(): void {
+      out.flush();
+    },
+  };
+}
+
+/**
+ * toCsv's bytes written as the rows come (an iterable that builds each row when taken), so neither the rows nor
+ * the text of a large table are held at once.
+ */
+export function writeCsv<R>(sink: (bytes: Uint8Array) => void, t: Table<R>, rows: Iterable<R>, d: CsvDialect = CSV_DIALECTS.standard): void {
+  const w = csvWriter(t, sink, d);
+  w.header();
+  for (const r of rows) w.row(r);
+  w.end();
 }
 
 /** The columns for a help text: one `name: meaning (unit)` per line, indented. */

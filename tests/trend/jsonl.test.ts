@@ -63,7 +63,7 @@ async function cli(argv: string[], cwd = dir): Promise<{ code: number; out: stri
   const io = memoryIo("");
   io.cwd = cwd;
   const pieces: number[] = [];
-  const code = await run(argv, { ...io, stdout: (s) => (pieces.push(s.length), io.stdout(s)) });
+  const code = await run(argv, { ...io, stdout: (s) => (pieces.push(s.length), io.stdout(s)), stdoutBytes: (b) => (pieces.push(b.length), io.stdoutBytes!(b)) });
   return { code, out: io.out, err: io.err, pieces };
 }
 
@@ -162,11 +162,12 @@ describe("--format jsonl, the rest of its contract", () => {
     writeFileSync(join(d, "in.csv"), DEMO);
     writeFileSync(join(d, "many.json"), manyGoals());
     writeFileSync(join(d, "out.jsonl"), "yesterday's lines\n");
-    const write = AtomicFile.prototype.write;
+    // JSON Lines reach the file as bytes
+    const writeBytes = AtomicFile.prototype.writeBytes;
     let pieces = 0;
-    vi.spyOn(AtomicFile.prototype, "write").mockImplementation(function (this: AtomicFile, s: string) {
+    vi.spyOn(AtomicFile.prototype, "writeBytes").mockImplementation(function (this: AtomicFile, b: Uint8Array) {
       if (this.path.endsWith("out.jsonl") && ++pieces === 2) throw outputError(this.path, Object.assign(new Error("no space"), { code: "ENOSPC" }));
-      write.call(this, s);
+      writeBytes.call(this, b);
     });
     const r = await cli([command, "in.csv", ...extra, "--format", "jsonl", "--out", "out.jsonl", "--quiet"], d);
     expect(pieces).toBe(2);

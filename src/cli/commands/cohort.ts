@@ -50,7 +50,7 @@ Example:
     for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms, detail: groupsNeedSteps(by) })) cells.add(a);
     const rows = cells.rows();
     // the rows are few (one per group and measure) and held by CohortCells anyway
-    if (format === "jsonl") writeJsonLines(job.write, rows, cohortNumbers);
+    if (format === "jsonl") writeJsonLines(job.writeBytes, rows, cohortNumbers);
     else job.write(format === "csv" ? toCsv(cohortTable(by), rows, job.dialect()) : cohortJson(rows, by));
     if (!job.quiet) return cohortSummaryText(rows, collector.size);
   },

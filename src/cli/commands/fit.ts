@@ -53,8 +53,8 @@ Example:
     // each rater series is built, written and let go in turn; the table reads the alerts' rules, not their messages
     let now = 0;
     const see = (f: FitFamily) => void (f.current.length && now++);
-    if (format === "csv") writeCsv(job.write, FIT_TABLE, eachFitRow(collector.families("lazy"), see), job.dialect());
-    else writeRecords(job.write, format, tap(collector.families(), see), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
+    if (format === "csv") writeCsv(job.writeBytes, FIT_TABLE, eachFitRow(collector.families("lazy"), see), job.dialect());
+    else writeRecords(job, format, tap(collector.families(), see), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });

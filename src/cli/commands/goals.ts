@@ -2,7 +2,7 @@ import { dateChoice, oneOf } from "../../choice.js";
 import { readGoalsFile } from "../../io/option-files.js";
 import { eachResult } from "../../io/read-results.js";
 import { GOAL_TABLE } from "../../tables/goals.js";
-import { describeColumns, toCsv } from "../../tables/table.js";
+import { describeColumns, writeCsv } from "../../tables/table.js";
 import { evaluateGoals, GoalResults, validateGoals } from "../../trend/goals.js";
 import { chooseNorms } from "../../trend/norms-choice.js";
 import { goalsSummary } from "../../trend/summary.js";
@@ -53,8 +53,8 @@ Example:
     validateGoals(list, registry, args.goals, read.respondents);
     const scaleDef = (i: string, s: string) => registry.get(i).scales.find((x) => x.id === s)?.def;
     const evals = evaluateGoals(list, read.results, scaleDef, { ...(at !== undefined ? { at } : {}), ...(normsFrom !== undefined ? { samples: read.samples()! } : {}) });
-    if (format === "csv") job.write(toCsv(GOAL_TABLE, evals, job.dialect()));
-    else writeRecords(job.write, format, evals);
+    if (format === "csv") writeCsv(job.writeBytes, GOAL_TABLE, evals, job.dialect());
+    else writeRecords(job, format, evals);
     if (!job.quiet) return goalsSummary(evals);
   },
 });

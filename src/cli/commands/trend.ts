@@ -49,8 +49,8 @@ Example:
     const tally = new TrendTally();
     const opts = { ...norms, birthDates: read.birthDates };
     // the CSV table needs summaries only (no Theil–Sen slope, no steps)
-    if (format === "csv") writeCsv(job.write, TREND_TABLE, tap(analyseCollected(collector, registry, { ...opts, detail: false }), (a) => tally.add(a)), job.dialect());
-    else writeRecords(job.write, format, tap(analyseCollected(collector, registry, opts), (a) => tally.add(a)), (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
+    if (format === "csv") writeCsv(job.writeBytes, TREND_TABLE, tap(analyseCollected(collector, registry, { ...opts, detail: false }), (a) => tally.add(a)), job.dialect());
+    else writeRecords(job, format, tap(analyseCollected(collector, registry, opts), (a) => tally.add(a)), (list) => ({ since, input: read.kind, analyses: list, skipped: collector.skipped }));
     if (!job.quiet) return tally.text(collector.skipped.length, read.kind, read.count);
   },
 });
