@@ -16,6 +16,33 @@ export class Interner<T> {
 }
 
 /**
+ * An Interner for many distinct strings (subjects): found by a 30-bit hash of the text first, a small integer
+ * key, which a Map compares without reading the strings it holds; a hash taken by another string sends a string
+ * to a second Map by its text.
+ */
+export class ManyStrings {
+  private readonly byHash = new Map<number, number>();
+  private readonly collided = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    h &= 0x3fffffff;
+    const k = this.byHash.get(h);
+    if (k === undefined) {
+      // a string in `collided` found its hash taken, and hashes stay taken: a hash not seen is a new string
+      this.byHash.set(h, this.values.length);
+      return this.values.push(s) - 1;
+    }
+    if (this.values[k] === s) return k;
+    const c = this.collided.get(s);
+    if (c !== undefined) return c;
+    this.collided.set(s, this.values.length);
+    return this.values.push(s) - 1;
+  }
+}
+
+/**
  * A growable column of numbers in blocks of typed arrays: memory grows with the data, never by copying it into
  * one twice as large (which would hold both at once).
  */

@@ -8,7 +8,7 @@ import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
-import { Interner, NONE, type Chain } from "./columns.js";
+import { Interner, ManyStrings, NONE, type Chain } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -193,7 +193,7 @@ const MANY_SERIES = 32;
  */
 export class SeriesCollector {
   readonly skipped: SeriesSkip[] = [];
-  private readonly subjects = new Interner<string>();
+  private readonly subjects = new ManyStrings();
   /** per subject number: its first day and that day's date as written */
   private readonly intakeDay: number[] = [];
   private readonly intakeDate: string[] = [];
@@ -283,7 +283,7 @@ export class SeriesCollector {
     last.dateId = date;
     if (date === NONE) return this.skip("invalid_date", instrument, row);
     const day = this.dayOfDate[date]!;
-    const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId, subjectId);
+    const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId);
     last.subjectId = subjectId;
     last.subject = subject;
     if (subject === this.intakeDay.length || day < this.intakeDay[subject]!) {
