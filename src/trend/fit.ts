@@ -23,7 +23,7 @@ import { defaultRegistry } from "../registry/registry.js";
 import { parseText } from "../io/csv.js";
 import { formatDate, parseDate } from "../dates.js";
 import { requireIterable } from "./input.js";
-import { append, Interner, NONE, NumberColumn, int32 } from "./columns.js";
+import { append, Interner, ManyStrings, NONE, NumberColumn, int32 } from "./columns.js";
 
 export const DEFAULT_REVIEW_SESSIONS = 6;
 export const DEFAULT_SRS_DROP = 1;
@@ -287,7 +287,9 @@ class EtrIndex {
  */
 export class FitCollector {
   /** each subject's first rater series (the others follow through Fam.sibling) */
-  private readonly bySubject = new Map<string, number>();
+  /** subjects by number (ManyStrings), and each one's first rater series */
+  private readonly subjects = new ManyStrings();
+  private readonly firstFam: number[] = [];
   private readonly list: Fam[] = [];
   private readonly measures: Map<string, FitMeasure>;
   /** each distinct date and alliance band once, referred to by number */
@@ -360,8 +362,9 @@ export class FitCollector {
   /** the rater series of subject × respondent × family, made when first met */
   private famId(subjectId: string, respondent: string, family: string): number {
     const f = this.list.length;
-    const first = this.bySubject.get(subjectId);
-    if (first === undefined) this.bySubject.set(subjectId, f);
+    const subject = this.subjects.id(subjectId);
+    const first = this.firstFam[subject];
+    if (first === undefined) this.firstFam[subject] = f;
     else
       for (let g = first; ; ) {
         const fam = this.list[g]!;
