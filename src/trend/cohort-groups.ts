@@ -35,6 +35,8 @@ export class GroupColumns {
    * same columns, for every row built from the fast path, so its column names are read once
    */
   private lastExtras: Readonly<Record<string, string>> | undefined;
+  /** the last subject whose every column has its value */
+  private done: string | undefined;
   constructor(readonly by: readonly string[]) {
     for (const name of by) {
       const values = new Map<string, string>();
@@ -53,11 +55,17 @@ export class GroupColumns {
       this.lastExtras = extras;
     }
     if (!subjectId) return;
+    // rows of one subject come mostly together: once each column has its value, the subject's later rows change nothing
+    if (subjectId === this.done) return;
+    let complete = true;
     for (let k = 0; k < this.columns.length; k++) {
       const { name, values } = this.columns[k]!;
+      if (values.has(subjectId)) continue;
       const v = extras[name];
-      if (v && !values.has(subjectId)) values.set(subjectId, v);
+      if (v) values.set(subjectId, v);
+      else complete = false;
     }
+    this.done = complete ? subjectId : undefined;
   }
 }
 

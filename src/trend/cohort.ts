@@ -14,7 +14,7 @@ import { tQuantile } from "../stats/t-quantile.js";
 
 export { tQuantile };
 import { CATEGORIES, ZERO_SPREAD, type Category, type TrendSummary } from "./classify.js";
-import { formatNormsSource } from "./reliable-change.js";
+import { formatNormsSource, type NormsSource } from "./reliable-change.js";
 import { requireIterable } from "./input.js";
 
 
@@ -93,6 +93,9 @@ export function cohortSummary(analyses: readonly TrendSummary[], groupOf: GroupO
   return cells.rows();
 }
 
+/** cells remembered by their key fields (CohortCells.recent): more than the measures × groups of most files */
+const RECENT_CELLS = 32;
+
 interface Cell {
   group: string | null;
   groups?: Record<string, string | null>;
@@ -114,8 +117,42 @@ export class CohortCells {
   private readonly cells = new Map<string, Cell>();
   constructor(private readonly groupOf: GroupOf = () => null) {}
 
+  /** the cells last added to with one group (not several), by their key fields: tried before building a key */
+  private readonly recent: { g: string | null; instrument: string; scale: string; form: string | null; respondent: string; cell: Cell }[] = [];
+  private next = 0;
+  /** the last norms source written, and its text */
+  private lastNorms: NormsSource | undefined;
+  private lastNormsText = "";
+
   add(a: TrendSummary): void {
     const g = this.groupOf(a);
+    let c: Cell | undefined;
+    const one = g === null || typeof g === "string";
+    if (one)
+      for (const r of this.recent)
+        if (r.g === g && r.instrument === a.instrument && r.scale === a.scale && r.form === a.form && r.respondent === a.respondent) {
+          c = r.cell;
+          break;
+        }
+    if (!c) c = this.cellOf(g, a);
+    c.nSeries++;
+    const n = a.norms;
+    const last = this.lastNorms;
+    // compared by value: the text is a function of these three fields
+    if (last === undefined || last.kind !== n.kind || last.n !== n.n || last.provisional !== n.provisional) {
+      this.lastNorms = { ...n };
+      this.lastNormsText = formatNormsSource(n);
+    }
+    c.norms.add(this.lastNormsText);
+    if (!(a.n >= 2 && a.firstDate !== a.lastDate)) return;
+    c.counts[a.category]++;
+    c.diffs.push(a.latest! - a.baseline!);
+    if (a.category !== "no_norms") c.judged++;
+    else c.firstNoNorms ??= a;
+  }
+
+  /** the cell of group g and a's measure and respondent, made on its first analysis */
+  private cellOf(g: ReturnType<GroupOf>, a: TrendSummary): Cell {
     const key = JSON.stringify([g, a.instrument, a.scale, a.form, a.respondent]);
     let c = this.cells.get(key);
     if (!c) {
@@ -124,13 +161,11 @@ export class CohortCells {
       const counts = Object.fromEntries(CATEGORIES.map((k) => [k, 0])) as Record<Category, number>;
       this.cells.set(key, (c = { group: joined, ...(several ? { groups: { ...g } } : {}), first: a, nSeries: 0, counts, diffs: [], judged: 0, firstNoNorms: undefined, norms: new Set() }));
     }
-    c.nSeries++;
-    c.norms.add(formatNormsSource(a.norms));
-    if (!(a.n >= 2 && a.firstDate !== a.lastDate)) return;
-    c.counts[a.category]++;
-    c.diffs.push(a.latest! - a.baseline!);
-    if (a.category !== "no_norms") c.judged++;
-    else c.firstNoNorms ??= a;
+    if (g === null || typeof g === "string") {
+      this.recent[this.next] = { g, instrument: a.instrument, scale: a.scale, form: a.form, respondent: a.respondent, cell: c };
+      this.next = (this.next + 1) % RECENT_CELLS;
+    }
+    return c;
   }
 
   rows(): CohortRow[] {

@@ -126,3 +126,51 @@ F2,Vejle,2024-02-01,mother,6,6,6,6
     expect(bad.err).toMatch(/--sd and --reliability need --instrument and --scale/);
   });
 });
+
+describe("cohort cells on many groups and norms (cells found by their key fields first, norms texts remembered)", () => {
+  it("count each analysis in its own cell and list every norms source, as counted here directly", async () => {
+    const { formatNormsSource } = await import("../../src/trend/reliable-change.js");
+    const { mulberry32 } = await import("../../scripts/prng.js");
+    const rnd = mulberry32(23);
+    const { analyses } = analyseTrends(Array.from({ length: 400 }, (_, i) => ors(`F${i % 90}`, `2024-0${1 + (i % 6)}-0${1 + Math.floor(i / 90)}`, [5, 5, 5, 5].map(() => Math.round(rnd() * 100) / 10) as [number, number, number, number], ["mother", "father", "nurse"][i % 3])), defaultRegistry());
+    // 40 groups × 3 respondents: more cells than are remembered; norms sources that differ in kind, n or provisional
+    const norms = [{ kind: "definition", provisional: false }, { kind: "sample", n: 5, provisional: false }, { kind: "sample", n: 7, provisional: false }, { kind: "sample", n: 7, provisional: true }, { kind: "user", provisional: false }] as const;
+    const many = analyses.flatMap((a, k) => [0, 1, 2].map((j) => ({ ...a, subjectId: `${a.subjectId}-${j}`, norms: { ...norms[(k + j) % norms.length]! } })));
+    const groupOf = (a: { subjectId: string }) => (a.subjectId.endsWith("-2") ? null : `G${Number(a.subjectId.slice(1, a.subjectId.indexOf("-"))) % 40}`);
+    const rows = cohortSummary(many, groupOf);
+    const expected = new Map<string, { n: number; followUp: number; norms: Set<string> }>();
+    for (const a of many) {
+      const key = JSON.stringify([groupOf(a), a.respondent]);
+      const e = expected.get(key) ?? { n: 0, followUp: 0, norms: new Set<string>() };
+      e.n++;
+      if (a.n >= 2 && a.firstDate !== a.lastDate) e.followUp++;
+      e.norms.add(formatNormsSource(a.norms));
+      expected.set(key, e);
+    }
+    expect(rows.length).toBe(expected.size);
+    expect(rows.length).toBeGreaterThan(40);
+    for (const r of rows) {
+      const e = expected.get(JSON.stringify([r.group, r.respondent]))!;
+      expect([r.nSeries, r.nFollowUp, r.norms]).toEqual([e.n, e.followUp, [...e.norms].sort()]);
+    }
+  });
+});
+
+describe("grouping columns", () => {
+  it("take a subject's first non-empty value per column, also when its first rows leave a column empty", async () => {
+    const { GroupColumns } = await import("../../src/trend/cohort-groups.js");
+    const c = new GroupColumns(["municipality", "team"]);
+    const rows: [string, Record<string, string>][] = [
+      ["F1", { municipality: "", team: "A" }],
+      ["F1", { municipality: "Odense", team: "B" }],
+      ["F1", { municipality: "Aarhus", team: "" }],
+      ["F2", { municipality: "Esbjerg", team: "" }],
+      ["F2", { municipality: "Aalborg", team: "" }],
+      ["F2", { municipality: "Vejle", team: "C" }],
+      ["F1", { municipality: "Skive", team: "D" }],
+    ];
+    for (const [s, x] of rows) c.add(s, x);
+    expect([...c.values.get("municipality")!]).toEqual([["F1", "Odense"], ["F2", "Esbjerg"]]);
+    expect([...c.values.get("team")!]).toEqual([["F1", "A"], ["F2", "C"]]);
+  });
+});
