@@ -15,7 +15,7 @@ describe("ManyStrings (subjects numbered by a hash first)", () => {
     let collisions = 0;
     for (const t of texts) byHash.set(hash(t), (byHash.get(hash(t)) ?? 0) + 1);
     for (const n of byHash.values()) if (n > 1) collisions++;
-    // 120,000 strings in 2^30 hashes: a few pairs share one, so the second map is used
+    // 120,000 strings in 2^30 hashes: a few pairs share one, and must still get numbers of their own
     expect(collisions).toBeGreaterThan(0);
     const m = new ManyStrings();
     texts.forEach((t, i) => expect(m.id(t)).toBe(i));
