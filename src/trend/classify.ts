@@ -96,7 +96,8 @@ export function summariseSeries(series: Series | SeriesOutline, def: ScaleDef | 
 function outlineOf(series: Series): SeriesOutline {
   const pts = series.points;
   const { weeks, scores } = weeksAndScores(pts);
-  return { ...series, n: pts.length, first: pts[0], last: pts[pts.length - 1], weeks, scores };
+  const { subjectId, respondent, instrument, scale, form, direction, reference, ties, notScorable } = series;
+  return { subjectId, respondent, instrument, scale, form, direction, reference, ties, notScorable, n: pts.length, first: pts[0], last: pts[pts.length - 1], weeks, scores };
 }
 
 /** The analysis of a series; with its points (`pts`) the Theil–Sen slope and the steps too. */
