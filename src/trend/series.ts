@@ -267,8 +267,18 @@ export class SeriesCollector {
       this.source = v.source;
       this.kept = [];
     }
+    const n = v.count;
+    // a row without administrations gives no results: nothing to count, not even its date as an intake
+    if (n === 0) return;
     const phase = v.phase === "" ? undefined : v.phase;
-    for (let k = 0; k < v.count; k++) this.administration(v.subjectId, v.administeredOn, v.instrument[k]!, v.form[k]!, v.respondent, phase, v.row, v.scales, v.first[k]!, v.first[k + 1]!, v.scaleIds);
+    // a row's administrations share its subject and date: looked up once (a row without them: each one skipped)
+    const subject = v.subjectId && v.administeredOn ? this.subjectOn(v.subjectId, v.administeredOn) : NONE;
+    if (subject === NONE) {
+      for (let k = 0; k < n; k++) this.administration(v.subjectId, v.administeredOn, v.instrument[k]!, v.form[k]!, v.respondent, phase, v.row, v.scales, v.first[k]!, v.first[k + 1]!, v.scaleIds);
+      return;
+    }
+    const date = this.last.dateId;
+    for (let k = 0; k < n; k++) this.scalesOf(this.index++, subject, date, v.instrument[k]!, v.form[k]!, v.respondent, phase, v.row, v.scales, v.first[k]!, v.first[k + 1]!, v.scaleIds);
   }
 
   /** a result's fields, its scale results scales[from, to) (with their ids in `ids`, or null) */
@@ -276,12 +286,22 @@ export class SeriesCollector {
     const inputIndex = this.index++;
     if (!subjectId) return this.skip("no_subject", instrument, row);
     if (!administeredOn) return this.skip("no_date", instrument, row);
+    const subject = this.subjectOn(subjectId, administeredOn);
+    if (subject === NONE) return this.skip("invalid_date", instrument, row);
+    this.scalesOf(inputIndex, subject, this.last.dateId, instrument, form, respondent, phase, row, scales, from, to, ids);
+  }
+
+  /**
+   * The subject's number, its intake moved to this date if earlier, and the date's number in last.dateId; NONE (and
+   * nothing changed but last.date) when the text is not a date.
+   */
+  private subjectOn(subjectId: string, administeredOn: string): number {
     const last = this.last;
     // consecutive results are mostly of one subject and date: the last one is tried first
     const date = administeredOn === last.date ? last.dateId : this.dateId(administeredOn);
     last.date = administeredOn;
     last.dateId = date;
-    if (date === NONE) return this.skip("invalid_date", instrument, row);
+    if (date === NONE) return NONE;
     const day = this.dayOfDate[date]!;
     const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId);
     last.subjectId = subjectId;
@@ -290,6 +310,12 @@ export class SeriesCollector {
       this.intakeDay[subject] = day;
       this.intakeDate[subject] = administeredOn;
     }
+    return subject;
+  }
+
+  /** the points of an administration (input number inputIndex) of a subject on a date, as administration() reads it */
+  private scalesOf(inputIndex: number, subject: number, date: number, instrument: string, form: string | null, respondent: string, phase: string | undefined, row: number | undefined, scales: readonly ScaleResult[], from: number, to: number, ids: readonly number[] | null): void {
+    const last = this.last;
     const opts = this.opts;
     if (opts.instrument !== undefined && instrument !== opts.instrument) return;
     if (opts.form !== undefined && form !== opts.form) return;
