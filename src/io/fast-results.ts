@@ -139,6 +139,12 @@ export class FastResults {
    * `withExtras` false: the grouping columns are not read (extras stays empty).
    */
   view(withExtras: boolean): BuiltRow {
+    builtRows.direct++;
+    return this.readRow(withExtras);
+  }
+
+  /** the fields of the row build() last built, into `viewed` (shared by view() and fillResults()) */
+  private readRow(withExtras: boolean): BuiltRow {
     const t = this.fast.taken;
     const n = this.fast.administrations;
     const v = this.viewed;
@@ -157,7 +163,6 @@ export class FastResults {
       f += t.scorers[k]!.tails.length;
       v.first[k + 1] = f;
     }
-    builtRows.direct++;
     return v;
   }
 
@@ -216,19 +221,15 @@ export class FastResults {
     const extras = this.reuse ? this.extras : newExtras(this.plan);
     for (const e of this.plan.extras) extras[e.name] = this.cellAt(e.index);
     this.extras = extras;
-    const { subject, date, respondent: iRespondent, phase: iPhase } = this.cols;
-    const subjectId = this.cellAt(subject);
-    const administeredOn = this.dateAt(date);
-    const respondent = iRespondent < 0 ? "" : this.cellAt(iRespondent);
-    const phase = iPhase < 0 ? "" : this.cellAt(iPhase);
+    const v = this.readRow(false);
+    const { subjectId, administeredOn, respondent, phase } = v;
     const file = this.opts.file;
     let from = 0;
-    let f = 0;
     for (let k = 0; k < n; k++) {
       const known = this.foundKnown[k]!;
-      const nScales = t.scorers[k]!.tails.length;
-      const first = f;
-      f += nScales;
+      const first = v.first[k]!;
+      const f = v.first[k + 1]!;
+      const nScales = f - first;
       let provisional = known.selProvisional === true;
       for (let s = first; s < f; s++) if (this.found[s]!.provisional) provisional = true;
       const birth = t.birth[k]!;
@@ -241,7 +242,7 @@ export class FastResults {
       if (pooled !== undefined) {
         const scales = pooled.scales as ScaleResult[];
         for (let s = 0; s < nScales; s++) scales[s] = this.found[first + s]!;
-        pooled.instrument = this.plan.instruments[t.instrument[k]!]!.inst.id;
+        pooled.instrument = v.instrument[k]!;
         pooled.instrumentName = known.instrumentName;
         pooled.definitionVersion = known.definitionVersion;
         pooled.form = known.form;
@@ -259,7 +260,7 @@ export class FastResults {
       }
       const scales = this.found.slice(first, f);
       const result: ScoreResult = {
-        instrument: this.plan.instruments[t.instrument[k]!]!.inst.id,
+        instrument: v.instrument[k]!,
         instrumentName: known.instrumentName,
         definitionVersion: known.definitionVersion,
         form: known.form,

@@ -255,25 +255,27 @@ export function analyseTrends(
   return { analyses: [...analyseCollected(collector, registry, opts)], skipped: collector.skipped };
 }
 
-const scaleOf = (registry: InstrumentRegistry, inst: string, scale: string) => (registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined);
+/**
+ * What the analysis asks of a registry's scales, by instrument and scale id, each worked out once (a registry does
+ * not change): its definition, and whether its scoring depends on the form. Unknown scales: undefined and false.
+ */
+function scaleFacts(registry: InstrumentRegistry): (inst: string, scale: string) => { def: ScaleDef | undefined; perForm: boolean } {
+  const known = new Map<string, { def: ScaleDef | undefined; perForm: boolean }>();
+  return (inst, scale) => {
+    const key = `${inst}\u0000${scale}`;
+    let facts = known.get(key);
+    if (facts === undefined) {
+      const sc = registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined;
+      known.set(key, (facts = { def: sc?.def, perForm: sc !== undefined && scaleDependsOnForm(registry.get(inst), sc) }));
+    }
+    return facts;
+  };
+}
 
 /** The collector analyseTrends gathers results in: a scale whose scoring depends on the form gets a series per form. */
 export function trendCollector(registry: InstrumentRegistry, opts: SeriesOptions = {}): SeriesCollector {
-  // asked once per scale result: the answer is kept per instrument and scale (a registry does not change)
-  const known = new Map<string, Map<string, boolean>>();
-  const perForm =
-    opts.perForm ??
-    ((inst: string, scale: string) => {
-      let scales = known.get(inst);
-      if (scales === undefined) known.set(inst, (scales = new Map()));
-      let v = scales.get(scale);
-      if (v === undefined) {
-        const sc = scaleOf(registry, inst, scale);
-        scales.set(scale, (v = sc !== undefined && scaleDependsOnForm(registry.get(inst), sc)));
-      }
-      return v;
-    });
-  return new SeriesCollector({ ...opts, perForm });
+  const facts = scaleFacts(registry);
+  return new SeriesCollector({ ...opts, perForm: opts.perForm ?? ((inst, scale) => facts(inst, scale).perForm) });
 }
 
 type CollectedOptions = ClassifyOptions & Pick<SeriesOptions, "birthDates">;
@@ -307,16 +309,9 @@ export function* analyseCollected(collector: SeriesCollector, registry: Instrume
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
   const bases = new Bases(same);
-  // a registry does not change: each scale's definition is looked up once
-  const defs = new Map<string, Map<string, ScaleDef | undefined>>();
-  const defOf = (inst: string, scale: string): ScaleDef | undefined => {
-    let scales = defs.get(inst);
-    if (scales === undefined) defs.set(inst, (scales = new Map()));
-    if (!scales.has(scale)) scales.set(scale, scaleOf(registry, inst, scale)?.def);
-    return scales.get(scale);
-  };
+  const facts = scaleFacts(registry);
   for (const s of detail ? collector.series(opts.birthDates) : collector.outlines(opts.birthDates)) {
-    const def = defOf(s.instrument, s.scale);
+    const def = facts(s.instrument, s.scale).def;
     const sample = samples?.get(sampleKey(s));
     const norms: UserNorms | undefined = samples === null ? undefined : { ...opts.norms, ...(sample && sample.sd !== null ? { sample: { sd: sample.sd, n: sample.n } } : {}) };
     const o = norms === undefined ? same : { ...opts, norms };

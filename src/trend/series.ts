@@ -208,7 +208,7 @@ export class SeriesCollector {
   private readonly heads: SeriesHead[] = [];
   private index = 0;
   private readonly last: { subjectId: string; subject: number; date: string; dateId: number; form: string | undefined; formId: number; phase: string | undefined; phaseId: number } = { subjectId: "", subject: NONE, date: "", dateId: NONE, form: undefined, formId: NONE, phase: undefined, phaseId: NONE };
-  /** the day number of each interned date (by its number in strings) */
+  /** the day number of each date (by its number in dates) */
   private readonly dayOfDate: number[] = [];
   /** dates, numbered from 0 up (so dayOfDate has no holes) */
   private readonly dates = new Interner<string>();
@@ -219,7 +219,7 @@ export class SeriesCollector {
 
   constructor(private readonly opts: SeriesOptions = {}) {}
 
-  /** dates read so far, each as its number in strings (NONE: not a date); a file holds a few thousand distinct dates */
+  /** dates read so far, each as its number in dates (NONE: not a date); a file holds a few thousand distinct dates */
   private readonly dateIds = new Map<string, number>();
 
   /** the date's number in dates, its day number in dayOfDate; NONE when the text is not a date */
@@ -484,46 +484,55 @@ export class SeriesCollector {
     for (const h of this.heads) {
       const subjectId = this.subjects.values[h.subject]!;
       const { reference, refDay } = this.referenceOf(h, subjectId, births);
-      let n = 0;
-      let sorted = true;
-      let sameDay = false;
-      let before = -Infinity;
-      const dayOfDate = this.dayOfDate;
-      let { index, days } = this.scratch;
-      for (let i = h.first; i !== NONE; i = p.next(i)) {
-        const d = dayOfDate[p.date(i)]! - refDay;
-        if (d < before) sorted = false;
-        else if (d === before) sameDay = true;
-        before = d;
-        if (n === index.length) ({ index, days } = this.growScratch());
-        index[n] = i;
-        days[n++] = d;
-      }
-      const { weeks, scores } = this.scratch;
-      // stable, as series() sorts: administrations on one date stay in input order
-      if (!sorted) sortByDays(index, days, n);
+      const { n, ties } = this.ordered(h, refDay);
+      const { index, days, weeks, scores } = this.scratch;
       for (let k = 0; k < n; k++) {
         weeks[k] = days[k]! / 7;
         scores[k] = p.score(index[k]!);
       }
       const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
       const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
-      const ties = sorted && !sameDay ? [] : this.tiesAt(index, n);
       yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, ties, notScorable: h.notScorable, n, first, last, weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) };
     }
   }
 
-  private growScratch(): SeriesCollector["scratch"] {
-    const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    const s = this.scratch;
-    return (this.scratch = { index: grow(s.index), days: grow(s.days), weeks: new Float64Array(s.weeks.length * 2), scores: new Float64Array(s.scores.length * 2) });
+  /**
+   * A series' points in date order, into scratch.index (and their days since refDay into scratch.days), stably:
+   * administrations on one date stay in input order. ties: the dates with more than one point.
+   */
+  private ordered(h: SeriesHead, refDay: number): { n: number; ties: string[] } {
+    const p = this.p;
+    const dayOfDate = this.dayOfDate;
+    let { index, days } = this.scratch;
+    let n = 0;
+    // in date order unless a point is earlier than the one before; two points on one day may be a tie
+    let sorted = true;
+    let sameDay = false;
+    let before = -Infinity;
+    for (let i = h.first; i !== NONE; i = p.next(i)) {
+      const d = dayOfDate[p.date(i)]! - refDay;
+      if (d < before) sorted = false;
+      else if (d === before) sameDay = true;
+      before = d;
+      if (n === index.length) ({ index, days } = this.growScratch());
+      index[n] = i;
+      days[n++] = d;
+    }
+    if (!sorted) sortByDays(index, days, n);
+    return { n, ties: sorted && !sameDay ? [] : this.tiesAt(index, n) };
   }
 
-  /** tiesOf for points index[0, n), by their dates */
+  private growScratch(): SeriesCollector["scratch"] {
+    const s = this.scratch;
+    const size = s.index.length * 2;
+    const index = new Int32Array(size);
+    const days = new Float64Array(size);
+    index.set(s.index);
+    days.set(s.days);
+    return (this.scratch = { index, days, weeks: new Float64Array(size), scores: new Float64Array(size) });
+  }
+
+  /** The dates with more than one point among index[0, n) (in date order), in order of first appearance. */
   private tiesAt(index: Int32Array, n: number): string[] {
     const counts = new Map<number, number>();
     for (let k = 0; k < n; k++) {
@@ -536,25 +545,14 @@ export class SeriesCollector {
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
   *series(birthDates = this.opts.birthDates): Generator<Series> {
     const births = this.births(birthDates);
-    const p = this.p;
     for (const h of this.heads) {
       const subjectId = this.subjects.values[h.subject]!;
       const { reference, refDay } = this.referenceOf(h, subjectId, births);
+      const { n, ties } = this.ordered(h, refDay);
+      const index = this.scratch.index;
       const points: SeriesPoint[] = [];
-      // in date order unless a point is earlier than the one before; two points on one day may be a tie
-      let sorted = true;
-      let sameDay = false;
-      let before = -Infinity;
-      for (let i = h.first; i !== NONE; i = p.next(i)) {
-        const point = this.pointAt(i, refDay);
-        if (point.days < before) sorted = false;
-        else if (point.days === before) sameDay = true;
-        before = point.days;
-        points.push(point);
-      }
-      // Array.prototype.sort is stable, so administrations on the same date stay in input order
-      if (!sorted) points.sort((a, b) => a.days - b.days);
-      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties: sorted && !sameDay ? [] : tiesOf(points), notScorable: h.notScorable };
+      for (let k = 0; k < n; k++) points.push(this.pointAt(index[k]!, refDay));
+      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties, notScorable: h.notScorable };
     }
   }
 }
@@ -582,11 +580,4 @@ function sortByDays(index: Int32Array, days: Float64Array, n: number): void {
     days[j + 1] = d;
     index[j + 1] = i;
   }
-}
-
-/** The dates with more than one point, in order of first appearance (points sorted by day). */
-function tiesOf(points: readonly SeriesPoint[]): string[] {
-  const counts = new Map<string, number>();
-  for (const pt of points) counts.set(pt.date, (counts.get(pt.date) ?? 0) + 1);
-  return [...counts].filter(([, n]) => n > 1).map(([d]) => d);
 }

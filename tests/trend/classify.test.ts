@@ -168,6 +168,9 @@ describe("series outlines (what summaries read, without a point object per point
       const outlines = Array.from(c.outlines(), (o) => ({ ...o, weeks: [...o.weeks], scores: [...o.scores] }));
       expect(outlines).toHaveLength(series.length);
       expect(series.some((s) => s.ties.length > 0) && series.some((s) => s.points.length > 32) && series.some((s) => s.notScorable > 0)).toBe(true);
+      // in date order, and stably: administrations on one date in input order
+      for (const s of series) s.points.forEach((q, k) => k > 0 && expect(s.points[k - 1]!.days < q.days || (s.points[k - 1]!.days === q.days && s.points[k - 1]!.inputIndex < q.inputIndex)).toBe(true));
+      expect(series.reduce((n, s) => n + s.points.length + s.notScorable, 0)).toBe(results.filter((r) => r.respondent !== undefined).length);
       series.forEach((s, k) => {
         const o = outlines[k]!;
         expect(o.weeks).toEqual(s.points.map((p) => p.weeks));
