@@ -39,8 +39,8 @@ export interface ScoreSink {
   /**
    * Offered by a sink that reads results and, of each record, only its subject_id and birth_date: wide rows the
    * fast path takes then come as results built without scoring them again (src/io/fast-results.ts), and for each
-   * such row this is called instead of record(), with those two cells as the reader reads them ("" without the
-   * column).
+   * such row this is called instead of record(), with those two cells as the reader reads them; not called when the
+   * file has no birth_date column (record() would have given an empty date).
    */
   fastRecord?(subjectId: string, birthDate: string): void;
   /**
@@ -232,6 +232,8 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
         let lineDeclined = false;
         const fast = fastPath ? fastLongRows(plan, readOpts) : fastResults ? fastLongRows(plan, readOpts, false) : null;
         const built = fastResults && fast !== null ? new FastResults(plan, readOpts, fast, sink.transientResults === true) : null;
+        // without the column every row's birth date is empty: nothing for fastRecord to read
+        const births = plan.meta.birth_date !== undefined;
         /** the row fast last took, built: each result after its issues, as scoreWide hands them on */
         // a sink that keeps nothing is handed one object, set again per result
         const handed: { result: ScoreResult; extras: Record<string, string> } | null = sink.transientResults === true ? { result: undefined as unknown as ScoreResult, extras: {} } : null;
@@ -265,7 +267,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
             // a line not known yet: the same row comes to onRecord, which scores it by the full path and learns it
             if (!built.build(row)) return false;
             summary.records++;
-            sink.fastRecord!(built.cell("subject_id"), built.cell("birth_date"));
+            if (births) sink.fastRecord!(built.cell("subject_id"), built.cell("birth_date"));
             handOnBuilt();
             return true;
           };
