@@ -8,7 +8,7 @@ import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
-import { Interner, ManyStrings, NONE, type Chain } from "./columns.js";
+import { int32, Interner, ManyStrings, NONE, NumberColumn } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -96,19 +96,6 @@ export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions 
   return { series: [...collector.series()], skipped: collector.skipped };
 }
 
-interface SeriesHead {
-  subject: number;
-  respondent: string;
-  instrument: string;
-  scale: string;
-  form: string | null;
-  direction: ScaleResult["direction"];
-  notScorable: number;
-  /** first and last point of the series in input order (a chain through PointColumns.next), -1 when none */
-  first: number;
-  last: number;
-}
-
 const BLOCK_BITS = 16;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
@@ -125,8 +112,8 @@ class Points {
   private readonly inputs: Int32Array[] = [];
   private n = 0;
 
-  /** a new point at the end of `chain` */
-  push(chain: Chain, score: number, date: number, attr: number, row: number, input: number): void {
+  /** a new point after point `last` of its chain (NONE: the first); returns its number */
+  push(last: number, score: number, date: number, attr: number, row: number, input: number): number {
     const i = this.n++;
     const b = i >>> BLOCK_BITS;
     const o = i & BLOCK_MASK;
@@ -145,10 +132,8 @@ class Points {
     this.attrs[b]![o] = attr;
     this.rows[b]![o] = row;
     this.inputs[b]![o] = input;
-    const last = chain.last;
-    if (last === NONE) chain.first = i;
-    else this.nexts[last >>> BLOCK_BITS]![last & BLOCK_MASK] = i;
-    chain.last = i;
+    if (last !== NONE) this.nexts[last >>> BLOCK_BITS]![last & BLOCK_MASK] = i;
+    return i;
   }
   next(i: number): number {
     return this.nexts[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
@@ -170,6 +155,41 @@ class Points {
   }
 }
 
+/** What tells series of a subject apart: respondent, instrument, scale and form (null unless split per form). */
+interface SeriesKey {
+  respondent: string;
+  instrument: string;
+  scale: string;
+  form: string | null;
+}
+
+/**
+ * The series' heads as columns of numbers (a series is a number, in order of first appearance), so that many
+ * series cost no objects: its subject, key (SeriesKey by number), direction, points left out as not scorable, its
+ * first and last point, and the next series of its subject.
+ */
+class Heads {
+  n = 0;
+  readonly subject = new NumberColumn(int32);
+  readonly key = new NumberColumn(int32);
+  readonly direction = new NumberColumn(int32);
+  readonly notScorable = new NumberColumn(int32);
+  readonly first = new NumberColumn(int32);
+  readonly last = new NumberColumn(int32);
+  readonly sibling = new NumberColumn(int32);
+  add(subject: number, key: number, direction: number): number {
+    const k = this.n++;
+    this.subject.set(k, subject);
+    this.key.set(k, key);
+    this.direction.set(k, direction);
+    this.notScorable.set(k, 0);
+    this.first.set(k, NONE);
+    this.last.set(k, NONE);
+    this.sibling.set(k, NONE);
+    return k;
+  }
+}
+
 /** What SeriesCollector works out of one scale result, kept by its id (addBuilt). */
 interface KeptScale {
   instrument: string;
@@ -181,6 +201,10 @@ interface KeptScale {
   form: number;
   phase: number;
   attr: number;
+  /** the series key (SeriesCollector.keyOf) for the last respondent and form it was asked for (undefined: none yet) */
+  keyRespondent: string | undefined;
+  keyForm: string | null | undefined;
+  key: number;
 }
 
 /** series of one subject beyond which they are looked up by key */
@@ -194,18 +218,25 @@ const MANY_SERIES = 32;
 export class SeriesCollector {
   readonly skipped: SeriesSkip[] = [];
   private readonly subjects = new ManyStrings();
-  /** per subject number: its first day and that day's date as written */
-  private readonly intakeDay: number[] = [];
-  private readonly intakeDate: string[] = [];
+  /** per subject number: its first day, that day's date (its number in dates), its first and last series, and how many */
+  private readonly intakeDay = new NumberColumn(int32);
+  private readonly intakeDate = new NumberColumn(int32);
+  private readonly subjectFirst = new NumberColumn(int32);
+  private readonly subjectLast = new NumberColumn(int32);
+  private readonly subjectSeries = new NumberColumn(int32);
+  /** the series of a subject with more than MANY_SERIES, by key */
+  private readonly many = new Map<number, Map<number, number>>();
   private readonly strings = new Interner<string>();
   private readonly bands: AppliedBand[] = [];
   private readonly bandsByRule = new Map<string, number[]>();
   /** each band object seen, by identity */
   private readonly bandOf = new WeakMap<AppliedBand, number>();
-  private readonly bySubject: { list: number[]; keys: Map<string, number> | null }[] = [];
   private readonly flagLists = new Interner<readonly string[]>();
   private readonly noFlags = this.flagLists.id("0:", []);
-  private readonly heads: SeriesHead[] = [];
+  private readonly heads = new Heads();
+  /** series keys by number */
+  private readonly keys = new Interner<SeriesKey>();
+  private readonly directions = new Interner<ScaleResult["direction"]>();
   private index = 0;
   private readonly last: { subjectId: string; subject: number; date: string; dateId: number; form: string | undefined; formId: number; phase: string | undefined; phaseId: number } = { subjectId: "", subject: NONE, date: "", dateId: NONE, form: undefined, formId: NONE, phase: undefined, phaseId: NONE };
   /** the day number of each date (by its number in dates) */
@@ -243,15 +274,20 @@ export class SeriesCollector {
 
   /** the number of series so far */
   get size(): number {
-    return this.heads.length;
+    return this.heads.n;
   }
 
   add(r: ScoreResult): void {
     this.administration(r.subjectId, r.administeredOn, r.instrument, r.form, r.respondent ?? "", r.phase, r.source?.row, r.scales, 0, r.scales.length, null);
   }
 
-  /** per place of a scale result in a row (or result): the series the last one there went to, and its key */
-  private readonly slots: ({ subject: number; respondent: string; instrument: string; scale: string; form: string | null; series: number } | undefined)[] = [];
+  /**
+   * per place of a scale result in a row (or result): the subject and key of the series the last one there went
+   * to, and that series (rows of one rater mostly hold the same series at the same place)
+   */
+  private slotSubject = new Int32Array(8).fill(NONE);
+  private slotKey = new Int32Array(8);
+  private slotSeries = new Int32Array(8);
 
   /** the source of the scale ids addBuilt() has read; its ids are numbers in `kept` */
   private source: object | null = null;
@@ -291,6 +327,9 @@ export class SeriesCollector {
     this.scalesOf(inputIndex, subject, this.last.dateId, instrument, form, respondent, phase, row, scales, from, to, ids);
   }
 
+  /** subjects numbered so far */
+  private nSubjects = 0;
+
   /**
    * The subject's number, its intake moved to this date if earlier, and the date's number in last.dateId; NONE (and
    * nothing changed but last.date) when the text is not a date.
@@ -306,10 +345,14 @@ export class SeriesCollector {
     const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId);
     last.subjectId = subjectId;
     last.subject = subject;
-    if (subject === this.intakeDay.length || day < this.intakeDay[subject]!) {
-      this.intakeDay[subject] = day;
-      this.intakeDate[subject] = administeredOn;
-    }
+    if (subject === this.nSubjects) {
+      this.nSubjects++;
+      this.subjectFirst.set(subject, NONE);
+      this.subjectLast.set(subject, NONE);
+      this.subjectSeries.set(subject, 0);
+    } else if (day >= this.intakeDay.get(subject)) return subject;
+    this.intakeDay.set(subject, day);
+    this.intakeDate.set(subject, date);
     return subject;
   }
 
@@ -322,23 +365,30 @@ export class SeriesCollector {
     const formId = form === null ? NONE : form === last.form ? last.formId : this.formId(form);
     const phaseId = phase === undefined ? NONE : phase === last.phase ? last.phaseId : this.phaseId(phase);
     const p = this.p;
+    const heads = this.heads;
+    if (to > this.slotKey.length) this.growSlots(to);
     for (let j = from; j < to; j++) {
       const s = scales[j]!;
       if (opts.scale !== undefined && s.scale !== opts.scale) continue;
       const kept = ids === null ? undefined : this.keptScale(ids[j]!, instrument, s);
-      const perForm = kept !== undefined ? kept.perForm : opts.perForm?.(instrument, s.scale) === true;
-      const seriesForm = perForm ? form : null;
-      // rows of one rater in a row mostly hold the same series at the same place: tried first
-      const slot = this.slots[j];
-      let k: number;
-      if (slot !== undefined && slot.subject === subject && slot.scale === s.scale && slot.instrument === instrument && slot.respondent === respondent && slot.form === seriesForm) k = slot.series;
+      let key: number;
+      if (kept === undefined) key = this.keyAt(j, respondent, instrument, s.scale, opts.perForm?.(instrument, s.scale) === true ? form : null);
+      else if (kept.keyRespondent === respondent && kept.keyForm === form) key = kept.key;
       else {
-        k = this.seriesOf(subject, respondent, instrument, s.scale, seriesForm, s.direction);
-        this.slots[j] = { subject, respondent, instrument, scale: s.scale, form: seriesForm, series: k };
+        key = kept.key = this.keyOf(respondent, instrument, s.scale, kept.perForm ? form : null);
+        kept.keyRespondent = respondent;
+        kept.keyForm = form;
       }
-      const head = this.heads[k]!;
+      let k: number;
+      if (this.slotSubject[j] === subject && this.slotKey[j] === key) k = this.slotSeries[j]!;
+      else {
+        k = this.seriesOf(subject, key, s.direction);
+        this.slotSubject[j] = subject;
+        this.slotKey[j] = key;
+        this.slotSeries[j] = k;
+      }
       if (s.score === null) {
-        head.notScorable++;
+        heads.notScorable.set(k, heads.notScorable.get(k) + 1);
         continue;
       }
       let attr: number;
@@ -349,8 +399,24 @@ export class SeriesCollector {
         kept.form = formId;
         kept.phase = phaseId;
       }
-      p.push(head, s.score, date, attr, row === undefined ? NONE : row, inputIndex);
+      const before = heads.last.get(k);
+      const i = p.push(before, s.score, date, attr, row === undefined ? NONE : row, inputIndex);
+      if (before === NONE) heads.first.set(k, i);
+      heads.last.set(k, i);
     }
+  }
+
+  private growSlots(n: number): void {
+    const size = Math.max(n, 2 * this.slotKey.length);
+    const subject = new Int32Array(size).fill(NONE);
+    const key = new Int32Array(size);
+    const series = new Int32Array(size);
+    subject.set(this.slotSubject);
+    key.set(this.slotKey);
+    series.set(this.slotSeries);
+    this.slotSubject = subject;
+    this.slotKey = key;
+    this.slotSeries = series;
   }
 
   /** What add() works out of scale result s (number id of the source) for an instrument's results, kept by id. */
@@ -360,9 +426,26 @@ export class SeriesCollector {
     if (known !== undefined && known.instrument === instrument) return known;
     const band = s.band === null ? NONE : this.bandId(s.band);
     const flags = s.flags.length === 0 ? this.noFlags : this.flagsId(s.flags);
-    const kept: KeptScale = { instrument, perForm: this.opts.perForm?.(instrument, s.scale) === true, band, flags, form: NONE - 1, phase: NONE - 1, attr: NONE };
+    const kept: KeptScale = { instrument, perForm: this.opts.perForm?.(instrument, s.scale) === true, band, flags, form: NONE - 1, phase: NONE - 1, attr: NONE, keyRespondent: undefined, keyForm: undefined, key: NONE };
     this.kept[id] = kept;
     return kept;
+  }
+
+  /** per place of a scale result: the key keyAt() gave there last, and what it was asked */
+  private readonly atKey: { respondent: string; instrument: string; scale: string; form: string | null; key: number }[] = [];
+
+  /** keyOf() for the scale result at place j of a result (results of one rater mostly ask the same there) */
+  private keyAt(j: number, respondent: string, instrument: string, scale: string, form: string | null): number {
+    const l = this.atKey[j];
+    if (l !== undefined && l.respondent === respondent && l.instrument === instrument && l.scale === scale && l.form === form) return l.key;
+    const key = this.keyOf(respondent, instrument, scale, form);
+    this.atKey[j] = { respondent, instrument, scale, form, key };
+    return key;
+  }
+
+  /** the number of a series key */
+  private keyOf(respondent: string, instrument: string, scale: string, form: string | null): number {
+    return this.keys.id(JSON.stringify([respondent, instrument, scale, form]), { respondent, instrument, scale, form });
   }
 
   private skip(reason: SeriesSkip["reason"], instrument: string, row: number | undefined): void {
@@ -380,28 +463,28 @@ export class SeriesCollector {
   }
 
   /**
-   * The series' number, a new one on its first point. A subject has a few series: they are found by comparing
-   * fields, without building a key, unless the subject has many (then by a key, so the search stays short).
+   * The number of the subject's series with this key, a new one on its first point. A subject has a few series:
+   * they are found along its chain, unless it has many (then by key, so the search stays short).
    */
-  private seriesOf(subject: number, respondent: string, instrument: string, scale: string, form: string | null, direction: ScaleResult["direction"]): number {
-    let mine = this.bySubject[subject];
-    if (mine === undefined) this.bySubject[subject] = mine = { list: [], keys: null };
-    const key = mine.keys === null ? "" : JSON.stringify([respondent, instrument, scale, form]);
-    if (mine.keys === null) {
-      for (const k of mine.list) {
-        const h = this.heads[k]!;
-        if (h.instrument === instrument && h.scale === scale && h.form === form && h.respondent === respondent) return k;
-      }
-    } else {
-      const k = mine.keys.get(key);
+  private seriesOf(subject: number, key: number, direction: ScaleResult["direction"]): number {
+    const heads = this.heads;
+    const many = this.subjectSeries.get(subject) > MANY_SERIES ? this.many.get(subject)! : undefined;
+    if (many !== undefined) {
+      const k = many.get(key);
       if (k !== undefined) return k;
-    }
-    const k = this.heads.length;
-    this.heads.push({ subject, respondent, instrument, scale, form, direction, notScorable: 0, first: NONE, last: NONE });
-    if (mine.keys !== null) mine.keys.set(key, k);
-    else if (mine.list.push(k) > MANY_SERIES) {
-      mine.keys = new Map(mine.list.map((j) => { const h = this.heads[j]!; return [JSON.stringify([h.respondent, h.instrument, h.scale, h.form]), j]; }));
-      mine.list = [];
+    } else for (let g = this.subjectFirst.get(subject); g !== NONE; g = heads.sibling.get(g)) if (heads.key.get(g) === key) return g;
+    const k = heads.add(subject, key, this.directions.id(direction, direction));
+    const tail = this.subjectLast.get(subject);
+    if (tail === NONE) this.subjectFirst.set(subject, k);
+    else heads.sibling.set(tail, k);
+    this.subjectLast.set(subject, k);
+    const count = this.subjectSeries.get(subject) + 1;
+    this.subjectSeries.set(subject, count);
+    if (many !== undefined) many.set(key, k);
+    else if (count > MANY_SERIES) {
+      const byKey = new Map<number, number>();
+      for (let g = this.subjectFirst.get(subject); g !== NONE; g = heads.sibling.get(g)) byKey.set(heads.key.get(g), g);
+      this.many.set(subject, byKey);
     }
     return k;
   }
@@ -450,12 +533,12 @@ export class SeriesCollector {
     return birthDates instanceof Map ? birthDates : new Map(Object.entries(birthDates ?? {}));
   }
 
-  /** a series' reference date, and its day number */
-  private referenceOf(h: SeriesHead, subjectId: string, births: ReadonlyMap<string, string>): { reference: Reference; refDay: number } {
-    let reference: Reference = { kind: "intake", date: this.intakeDate[h.subject]! };
+  /** the reference date of a subject's series, and its day number */
+  private referenceOf(subject: number, subjectId: string, births: ReadonlyMap<string, string>): { reference: Reference; refDay: number } {
+    let reference: Reference = { kind: "intake", date: this.dates.values[this.intakeDate.get(subject)]! };
     const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
     if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
-    return { reference, refDay: this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay[h.subject]! };
+    return { reference, refDay: this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay.get(subject) };
   }
 
   /** point i of the collector as a SeriesPoint, days counted from refDay */
@@ -481,10 +564,12 @@ export class SeriesCollector {
   *outlines(birthDates = this.opts.birthDates): Generator<SeriesOutline> {
     const births = this.births(birthDates);
     const p = this.p;
-    for (const h of this.heads) {
-      const subjectId = this.subjects.values[h.subject]!;
-      const { reference, refDay } = this.referenceOf(h, subjectId, births);
-      const { n, ties } = this.ordered(h, refDay);
+    const heads = this.heads;
+    for (let h = 0; h < heads.n; h++) {
+      const subject = heads.subject.get(h);
+      const subjectId = this.subjects.values[subject]!;
+      const { reference, refDay } = this.referenceOf(subject, subjectId, births);
+      const { n, ties } = this.ordered(heads.first.get(h), refDay);
       const { index, days, weeks, scores } = this.scratch;
       for (let k = 0; k < n; k++) {
         weeks[k] = days[k]! / 7;
@@ -492,7 +577,8 @@ export class SeriesCollector {
       }
       const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
       const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
-      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, ties, notScorable: h.notScorable, n, first, last, weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) };
+      const key = this.keys.values[heads.key.get(h)]!;
+      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, ties, notScorable: heads.notScorable.get(h), n, first, last, weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) };
     }
   }
 
@@ -500,7 +586,7 @@ export class SeriesCollector {
    * A series' points in date order, into scratch.index (and their days since refDay into scratch.days), stably:
    * administrations on one date stay in input order. ties: the dates with more than one point.
    */
-  private ordered(h: SeriesHead, refDay: number): { n: number; ties: string[] } {
+  private ordered(first: number, refDay: number): { n: number; ties: string[] } {
     const p = this.p;
     const dayOfDate = this.dayOfDate;
     let { index, days } = this.scratch;
@@ -509,7 +595,7 @@ export class SeriesCollector {
     let sorted = true;
     let sameDay = false;
     let before = -Infinity;
-    for (let i = h.first; i !== NONE; i = p.next(i)) {
+    for (let i = first; i !== NONE; i = p.next(i)) {
       const d = dayOfDate[p.date(i)]! - refDay;
       if (d < before) sorted = false;
       else if (d === before) sameDay = true;
@@ -545,14 +631,17 @@ export class SeriesCollector {
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
   *series(birthDates = this.opts.birthDates): Generator<Series> {
     const births = this.births(birthDates);
-    for (const h of this.heads) {
-      const subjectId = this.subjects.values[h.subject]!;
-      const { reference, refDay } = this.referenceOf(h, subjectId, births);
-      const { n, ties } = this.ordered(h, refDay);
+    const heads = this.heads;
+    for (let h = 0; h < heads.n; h++) {
+      const subject = heads.subject.get(h);
+      const subjectId = this.subjects.values[subject]!;
+      const { reference, refDay } = this.referenceOf(subject, subjectId, births);
+      const { n, ties } = this.ordered(heads.first.get(h), refDay);
       const index = this.scratch.index;
       const points: SeriesPoint[] = [];
       for (let k = 0; k < n; k++) points.push(this.pointAt(index[k]!, refDay));
-      yield { subjectId, respondent: h.respondent, instrument: h.instrument, scale: h.scale, form: h.form, direction: h.direction, reference, points, ties, notScorable: h.notScorable };
+      const key = this.keys.values[heads.key.get(h)]!;
+      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, points, ties, notScorable: heads.notScorable.get(h) };
     }
   }
 }
