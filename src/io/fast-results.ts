@@ -31,6 +31,8 @@ export interface BuiltRow {
   row: number;
   subjectId: string;
   administeredOn: string;
+  /** administeredOn's digits as one number, yyyymmdd (the fast path takes only plain yyyy-mm-dd dates) */
+  dateKey: number;
   /** "" without the column (or an empty cell), as a result then has none */
   respondent: string;
   phase: string;
@@ -51,6 +53,9 @@ interface Kept {
   result: ScaleResult;
   id: number;
 }
+
+const RECENT_BITS = 12;
+const RECENT_DATES = 1 << RECENT_BITS;
 
 /** the issues of the many results without any: one list, frozen, since built results are only read */
 const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
@@ -132,7 +137,7 @@ export class FastResults {
   }
 
   /** what view() hands on, set again for every row */
-  private readonly viewed: BuiltRow = { source: this, row: 0, subjectId: "", administeredOn: "", respondent: "", phase: "", extras: Object.create(null) as Record<string, string>, count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
+  private readonly viewed: BuiltRow = { source: this, row: 0, subjectId: "", administeredOn: "", dateKey: 0, respondent: "", phase: "", extras: Object.create(null) as Record<string, string>, count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
 
   /**
    * The row build() last built, as a BuiltRow: the fields fill() would put on its results, without making them.
@@ -152,6 +157,7 @@ export class FastResults {
     v.row = this.builtRow;
     v.subjectId = this.cellAt(subject);
     v.administeredOn = this.dateAt(date);
+    v.dateKey = this.dateKey;
     v.respondent = respondent < 0 ? "" : this.cellAt(respondent);
     v.phase = phase < 0 ? "" : this.cellAt(phase);
     if (withExtras) for (const e of this.plan.extras) v.extras[e.name] = this.cellAt(e.index);
@@ -197,6 +203,11 @@ export class FastResults {
 
   /** administered_on texts by their digits as one number yyyymmdd: a file holds a few thousand distinct dates */
   private readonly dates = new Map<number, string>();
+  /** the last dates read, direct-mapped by their key: most rows find theirs here, without the map */
+  private readonly recentKeys = new Int32Array(RECENT_DATES).fill(-1);
+  private readonly recentDates: string[] = new Array<string>(RECENT_DATES).fill("");
+  /** the key of the date dateAt() read last */
+  private dateKey = 0;
 
   /**
    * The administered_on cell of the row last taken: the fast path took it as plain yyyy-mm-dd (isoDateBytesState),
@@ -208,7 +219,13 @@ export class FastResults {
     const bytes = t.bytes;
     let key = 0;
     for (let j = a; j < a + 10; j++) if (j !== a + 4 && j !== a + 7) key = key * 10 + bytes[j]! - 48;
-    return this.dates.get(key) ?? remember(this.dates, key, bytes.toString("latin1", a, a + 10), 100_000);
+    this.dateKey = key;
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - RECENT_BITS);
+    if (this.recentKeys[slot] === key) return this.recentDates[slot]!;
+    const text = this.dates.get(key) ?? remember(this.dates, key, bytes.toString("latin1", a, a + 10), 100_000);
+    this.recentKeys[slot] = key;
+    this.recentDates[slot] = text;
+    return text;
   }
 
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */

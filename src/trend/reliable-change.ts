@@ -8,6 +8,7 @@ import type { Norm, ScaleDef, Source } from "../schema/instrument.js";
 import type { ScaleResult } from "../schema/results.js";
 import { jacobsonTruax, RCI_CRITICAL } from "../stats/jacobson-truax.js";
 import { rci } from "../stats/rci.js";
+import { remember } from "../memo.js";
 
 export { jacobsonTruax, RCI_CRITICAL, rci };
 export type { JacobsonTruax } from "../stats/jacobson-truax.js";
@@ -37,7 +38,14 @@ export interface NormsSource {
 }
 
 /** The CSV form of a norms source: kind, then n=… for a sample, then "provisional" when it is. */
-export const formatNormsSource = (s: NormsSource): string => [s.kind, s.n !== undefined ? `n=${s.n}` : "", s.provisional ? "provisional" : ""].filter(Boolean).join(" ");
+export const formatNormsSource = (s: NormsSource): string => {
+  if (s.n !== undefined) return normsText(s);
+  // one per kind without n (a table writes it on every row): made once
+  const texts = plainNorms.get(s.kind) ?? remember(plainNorms, s.kind, [normsText({ kind: s.kind, provisional: false }), normsText({ kind: s.kind, provisional: true })], 64);
+  return texts[s.provisional ? 1 : 0];
+};
+const normsText = (s: NormsSource): string => [s.kind, s.n !== undefined ? `n=${s.n}` : "", s.provisional ? "provisional" : ""].filter(Boolean).join(" ");
+const plainNorms = new Map<string, [string, string]>();
 
 /** Norm preferred for S_diff: Jacobson & Truax use the pre-treatment (clinical) population's SD. */
 const NORM_ORDER: Norm["kind"][] = ["clinical", "general", "functional"];

@@ -207,6 +207,9 @@ interface KeptScale {
   key: number;
 }
 
+const RECENT_BITS = 12;
+const RECENT_DATES = 1 << RECENT_BITS;
+
 /** series of one subject beyond which they are looked up by key */
 const MANY_SERIES = 32;
 
@@ -263,6 +266,20 @@ export class SeriesCollector {
     return remember(this.dateIds, text, k, 100_000);
   }
 
+  /** dateId() of the last dates given with their key (BuiltRow.dateKey), direct-mapped by key */
+  private readonly keyOfDate = new Int32Array(RECENT_DATES).fill(-1);
+  private readonly idOfDate = new Int32Array(RECENT_DATES);
+
+  /** dateId(text) of a date whose digits are `key` (yyyymmdd), found by the number, not the text, mostly */
+  private dateOfKey(key: number, text: string): number {
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - RECENT_BITS);
+    if (this.keyOfDate[slot] === key) return this.idOfDate[slot]!;
+    const id = this.dateId(text);
+    this.keyOfDate[slot] = key;
+    this.idOfDate[slot] = id;
+    return id;
+  }
+
   /** each flag list seen, by identity (results built on the fast path share them) */
   private readonly flagsOf = new WeakMap<readonly string[], number>();
 
@@ -308,7 +325,7 @@ export class SeriesCollector {
     if (n === 0) return;
     const phase = v.phase === "" ? undefined : v.phase;
     // a row's administrations share its subject and date: looked up once (a row without them: each one skipped)
-    const subject = v.subjectId && v.administeredOn ? this.subjectOn(v.subjectId, v.administeredOn) : NONE;
+    const subject = v.subjectId && v.administeredOn ? this.subjectOn(v.subjectId, v.administeredOn, v.dateKey) : NONE;
     if (subject === NONE) {
       for (let k = 0; k < n; k++) this.administration(v.subjectId, v.administeredOn, v.instrument[k]!, v.form[k]!, v.respondent, phase, v.row, v.scales, v.first[k]!, v.first[k + 1]!, v.scaleIds);
       return;
@@ -334,10 +351,10 @@ export class SeriesCollector {
    * The subject's number, its intake moved to this date if earlier, and the date's number in last.dateId; NONE (and
    * nothing changed but last.date) when the text is not a date.
    */
-  private subjectOn(subjectId: string, administeredOn: string): number {
+  private subjectOn(subjectId: string, administeredOn: string, dateKey = -1): number {
     const last = this.last;
     // consecutive results are mostly of one subject and date: the last one is tried first
-    const date = administeredOn === last.date ? last.dateId : this.dateId(administeredOn);
+    const date = administeredOn === last.date ? last.dateId : dateKey < 0 ? this.dateId(administeredOn) : this.dateOfKey(dateKey, administeredOn);
     last.date = administeredOn;
     last.dateId = date;
     if (date === NONE) return NONE;

@@ -58,3 +58,19 @@ describe("Jacobson–Truax cutoffs", () => {
     expect(jacobsonTruaxCutoffs({ mean: 20, sd: 5 }, { mean: 32, sd: 3 }, "higher_is_better")).toEqual({ a: 30, b: 26, c: 27.5 });
   });
 });
+
+describe("formatNormsSource", () => {
+  it("writes kind, n= and provisional, in that order, whatever was written before (its texts are remembered per kind)", async () => {
+    const { formatNormsSource } = await import("../../src/index.js");
+    const cases: [Parameters<typeof formatNormsSource>[0], string][] = [
+      [{ kind: "definition", provisional: false }, "definition"],
+      [{ kind: "definition", provisional: true }, "definition provisional"],
+      [{ kind: "sample", n: 12, provisional: false }, "sample n=12"],
+      [{ kind: "sample", n: 0, provisional: true }, "sample n=0 provisional"],
+      [{ kind: "user", provisional: true }, "user provisional"],
+      [{ kind: "none", provisional: false }, "none"],
+    ];
+    // twice, in both orders: a remembered text never stands for another source
+    for (const list of [cases, [...cases].reverse(), cases]) for (const [s, text] of list) expect(formatNormsSource(s)).toBe(text);
+  });
+});
