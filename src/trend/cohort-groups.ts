@@ -5,6 +5,7 @@ import type { BuiltRow } from "../io/fast-results.js";
 import { didYouMeanHint } from "../text/did-you-mean.js";
 import type { TrendAnalysis, TrendSummary } from "./classify.js";
 import type { GroupOf } from "./cohort.js";
+import { ManyStrings, NONE } from "./columns.js";
 
 /** Group names with a meaning of their own: phase (the baseline's phase) and respondent (rows are per respondent anyway). */
 export const BUILTIN_GROUPS = ["phase", "respondent"] as const;
@@ -27,22 +28,19 @@ export function cohortGrouping(read: { kind: "raw" | "scored"; results: readonly
  */
 export class GroupColumns {
   readonly names = new Set<string>();
-  readonly values = new Map<string, Map<string, string>>();
-  /** the columns of `by` and their maps, in order */
-  private readonly columns: { name: string; values: Map<string, string> }[] = [];
+  /** subjects by number; per column of `by`, in order: each subject's value by number ("" none yet) */
+  private readonly subjects = new ManyStrings();
+  private readonly columns: { name: string; values: string[] }[] = [];
   /**
    * the last extras object whose columns were read: eachResult's transient reader hands on one object, holding the
    * same columns, for every row built from the fast path, so its column names are read once
    */
   private lastExtras: Readonly<Record<string, string>> | undefined;
-  /** the last subject whose every column has its value */
-  private done: string | undefined;
+  /** the last subject added and its number, and whether every column has its value */
+  private readonly last = { subjectId: "", subject: NONE, complete: false };
+  private count = 0;
   constructor(readonly by: readonly string[]) {
-    for (const name of by) {
-      const values = new Map<string, string>();
-      this.values.set(name, values);
-      this.columns.push({ name, values });
-    }
+    for (const name of by) this.columns.push({ name, values: [] });
   }
   /** a row built on the fast path: its administrations share its subject and grouping columns, so once a row */
   addBuilt(v: BuiltRow): void {
@@ -55,17 +53,50 @@ export class GroupColumns {
       this.lastExtras = extras;
     }
     if (!subjectId) return;
+    const last = this.last;
     // rows of one subject come mostly together: once each column has its value, the subject's later rows change nothing
-    if (subjectId === this.done) return;
+    if (subjectId === last.subjectId && last.complete) return;
+    let subject = last.subject;
+    if (subjectId !== last.subjectId) {
+      subject = this.subjects.id(subjectId);
+      // numbers come from 0 up: a new subject's number is the next
+      if (subject === this.count) {
+        this.count++;
+        for (const c of this.columns) c.values.push("");
+      }
+      last.subjectId = subjectId;
+      last.subject = subject;
+    }
     let complete = true;
     for (let k = 0; k < this.columns.length; k++) {
       const { name, values } = this.columns[k]!;
-      if (values.has(subjectId)) continue;
+      if (values[subject] !== "") continue;
       const v = extras[name];
-      if (v) values.set(subjectId, v);
+      if (v) values[subject] = v;
       else complete = false;
     }
-    this.done = complete ? subjectId : undefined;
+    last.complete = complete;
+  }
+
+  /** the subject's first non-empty value in column `name` of `by`; undefined when it has none */
+  value(name: string, subjectId: string): string | undefined {
+    const column = this.columns.find((c) => c.name === name);
+    const subject = this.subjects.find(subjectId);
+    return column === undefined || subject === NONE ? undefined : column.values[subject] || undefined;
+  }
+
+  /** value() for one column, as a function of the subject (series come mostly subject after subject: the last is kept) */
+  valueOf(name: string): (subjectId: string) => string | undefined {
+    const column = this.columns.find((c) => c.name === name);
+    if (column === undefined) return () => undefined;
+    let lastId: string | undefined;
+    let lastValue: string | undefined;
+    return (subjectId) => {
+      if (subjectId === lastId) return lastValue;
+      const subject = this.subjects.find(subjectId);
+      lastId = subjectId;
+      return (lastValue = subject === NONE ? undefined : column.values[subject] || undefined);
+    };
   }
 }
 
@@ -93,6 +124,6 @@ function groupBy(columns: GroupColumns, kind: "raw" | "scored", by: string): (a:
     throw new ChoiceError(`--by: the file has no column ${JSON.stringify(by)}; grouping columns: ${names.join(", ") || "none"}${didYouMeanHint(by, [...names, ...BUILTIN_GROUPS])}`);
   }
   // a subject's group: its first non-empty value in the column
-  const groupOfSubject = columns.values.get(by)!;
-  return (a) => groupOfSubject.get(a.subjectId) ?? null;
+  const groupOfSubject = columns.valueOf(by);
+  return (a) => groupOfSubject(a.subjectId) ?? null;
 }

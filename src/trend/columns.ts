@@ -26,9 +26,7 @@ export class ManyStrings {
   private ids = new Int32Array(1 << 12);
   private hashes = new Int32Array(1 << 12);
   id(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-    h &= 0x3fffffff;
+    const h = hashOf(s);
     const mask = this.ids.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.ids[slot]!;
@@ -40,6 +38,16 @@ export class ManyStrings {
         if (2 * this.values.length > this.ids.length) this.grow();
         return k;
       }
+      if (this.hashes[slot] === h && this.values[id - 1] === s) return id - 1;
+    }
+  }
+  /** the string's number, NONE when it has none */
+  find(s: string): number {
+    const h = hashOf(s);
+    const mask = this.ids.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.ids[slot]!;
+      if (id === 0) return NONE;
       if (this.hashes[slot] === h && this.values[id - 1] === s) return id - 1;
     }
   }
@@ -57,6 +65,13 @@ export class ManyStrings {
       this.hashes[slot] = hashes[j]!;
     }
   }
+}
+
+/** FNV-1a over the UTF-16 code units, to 30 bits */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h & 0x3fffffff;
 }
 
 /**

@@ -170,7 +170,11 @@ describe("grouping columns", () => {
       ["F1", { municipality: "Skive", team: "D" }],
     ];
     for (const [s, x] of rows) c.add(s, x);
-    expect([...c.values.get("municipality")!]).toEqual([["F1", "Odense"], ["F2", "Esbjerg"]]);
-    expect([...c.values.get("team")!]).toEqual([["F1", "A"], ["F2", "C"]]);
+    const values = (name: string) => ["F1", "F2", "F3"].map((s) => c.value(name, s));
+    expect(values("municipality")).toEqual(["Odense", "Esbjerg", undefined]);
+    expect(values("team")).toEqual(["A", "C", undefined]);
+    const team = c.valueOf("team");
+    expect(["F2", "F2", "F1", "F3", "F1"].map(team)).toEqual(["C", "C", "A", undefined, "A"]);
+    expect(c.value("other", "F1")).toBeUndefined();
   });
 });

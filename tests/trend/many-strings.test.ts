@@ -22,6 +22,11 @@ describe("ManyStrings (subjects numbered by a hash first)", () => {
     // again, as new string objects, in another order
     for (let i = texts.length - 1; i >= 0; i -= 7) expect(m.id(`${texts[i]!}`.slice(0))).toBe(i);
     expect(m.values).toEqual(texts);
+    // find() gives the same numbers and adds nothing; a string never added has none (-1)
+    for (let i = 0; i < texts.length; i += 11) expect(m.find(`${texts[i]!}`.slice(0))).toBe(i);
+    expect([m.find("new"), m.find(""), m.find(`${texts[0]!}x`)]).toEqual([-1, -1, -1]);
+    expect(m.values.length).toBe(texts.length);
     expect(m.id("new")).toBe(texts.length);
+    expect(m.find("new")).toBe(texts.length);
   });
 });
