@@ -259,15 +259,29 @@ export function analyseTrends(
  * What the analysis asks of a registry's scales, by instrument and scale id, each worked out once (a registry does
  * not change): its definition, and whether its scoring depends on the form. Unknown scales: undefined and false.
  */
+/** scale facts remembered by their ids (scaleFacts): a few measures per file mostly */
+const RECENT_FACTS = 4;
+
 function scaleFacts(registry: InstrumentRegistry): (inst: string, scale: string) => { def: ScaleDef | undefined; perForm: boolean } {
-  const known = new Map<string, { def: ScaleDef | undefined; perForm: boolean }>();
+  type Facts = { def: ScaleDef | undefined; perForm: boolean };
+  const known = new Map<string, Map<string, Facts>>();
+  // asked per series, which come measure after measure of a subject: the last few answers are kept by their ids
+  const recent: { inst: string; scale: string; facts: Facts }[] = [];
+  let next = 0;
   return (inst, scale) => {
-    const key = `${inst}\u0000${scale}`;
-    let facts = known.get(key);
+    for (let k = 0; k < recent.length; k++) {
+      const r = recent[k]!;
+      if (r.inst === inst && r.scale === scale) return r.facts;
+    }
+    let byScale = known.get(inst);
+    if (byScale === undefined) known.set(inst, (byScale = new Map()));
+    let facts = byScale.get(scale);
     if (facts === undefined) {
       const sc = registry.has(inst) ? registry.get(inst).scales.find((s) => s.id === scale) : undefined;
-      known.set(key, (facts = { def: sc?.def, perForm: sc !== undefined && scaleDependsOnForm(registry.get(inst), sc) }));
+      byScale.set(scale, (facts = { def: sc?.def, perForm: sc !== undefined && scaleDependsOnForm(registry.get(inst), sc) }));
     }
+    recent[next] = { inst, scale, facts };
+    next = (next + 1) % RECENT_FACTS;
     return facts;
   };
 }

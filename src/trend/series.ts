@@ -595,7 +595,8 @@ export class SeriesCollector {
       const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
       const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
       const key = this.keys.values[heads.key.get(h)]!;
-      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, ties, notScorable: heads.notScorable.get(h), n, first, last, weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) };
+      const views = this.viewsOf(n);
+      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, ties, notScorable: heads.notScorable.get(h), n, first, last, weeks: views.weeks, scores: views.scores };
     }
   }
 
@@ -625,6 +626,16 @@ export class SeriesCollector {
     return { n, ties: sorted && !sameDay ? [] : this.tiesAt(index, n) };
   }
 
+  /** per length n: views of scratch.weeks and scratch.scores [0, n) (a subarray costs more than a series' sums) */
+  private views: ({ weeks: Float64Array; scores: Float64Array } | undefined)[] = [];
+
+  private viewsOf(n: number): { weeks: Float64Array; scores: Float64Array } {
+    const known = this.views[n];
+    if (known !== undefined) return known;
+    const { weeks, scores } = this.scratch;
+    return (this.views[n] = { weeks: weeks.subarray(0, n), scores: scores.subarray(0, n) });
+  }
+
   private growScratch(): SeriesCollector["scratch"] {
     const s = this.scratch;
     const size = s.index.length * 2;
@@ -632,6 +643,8 @@ export class SeriesCollector {
     const days = new Float64Array(size);
     index.set(s.index);
     days.set(s.days);
+    // views of the old arrays would no longer be the scratch
+    this.views = [];
     return (this.scratch = { index, days, weeks: new Float64Array(size), scores: new Float64Array(size) });
   }
 
