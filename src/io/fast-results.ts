@@ -54,6 +54,52 @@ interface Kept {
   id: number;
 }
 
+/**
+ * The last few distinct cells of a column by their bytes, each with its value: a cell found here costs no string
+ * and no copy. The one found or added last is tried first.
+ */
+export class RecentCells {
+  /** per kept cell: its bytes at the start of a buffer reused when it fits, their length, its value */
+  private readonly bytes: Uint8Array[] = [];
+  private readonly lengths = new Int32Array(RECENT_CELLS);
+  private readonly values: string[] = [];
+  private last = 0;
+  private next = 0;
+
+  /** the value of bytes[a, b) when they are among the cells kept */
+  find(bytes: Uint8Array, a: number, b: number): string | undefined {
+    const n = this.values.length;
+    const len = b - a;
+    for (let j = 0, k = this.last; j < n; j++, k = k + 1 === n ? 0 : k + 1) {
+      if (this.lengths[k] !== len) continue;
+      const kept = this.bytes[k]!;
+      let p = 0;
+      while (p < len && kept[p] === bytes[a + p]) p++;
+      if (p === len) {
+        this.last = k;
+        return this.values[k];
+      }
+    }
+    return undefined;
+  }
+
+  /** keeps bytes[a, b) (copied) and their value, in place of the oldest when full */
+  add(bytes: Uint8Array, a: number, b: number, value: string): void {
+    const k = this.next;
+    this.next = (k + 1) % RECENT_CELLS;
+    const len = b - a;
+    let kept = this.bytes[k];
+    if (kept === undefined || kept.length < len) this.bytes[k] = kept = new Uint8Array(Math.max(len, 16));
+    for (let p = 0; p < len; p++) kept[p] = bytes[a + p]!;
+    this.lengths[k] = len;
+    this.values[k] = value;
+    this.last = k;
+  }
+}
+
+/** cells kept per column: more than the groups (municipalities, teams) of most files */
+const RECENT_CELLS = 8;
+
 const RECENT_BITS = 12;
 const RECENT_DATES = 1 << RECENT_BITS;
 
@@ -179,9 +225,8 @@ export class FastResults {
     return i < 0 ? "" : this.cellAt(i);
   }
 
-  /** per column: the last cell read, its bytes and value (consecutive rows mostly repeat subject, respondent, group) */
-  private readonly lastBytes: (Uint8Array | undefined)[] = [];
-  private readonly lastValue: string[] = [];
+  /** per column: the last few cells read (consecutive rows mostly repeat subject, respondent, group) */
+  private readonly recentCells: (RecentCells | undefined)[] = [];
 
   /** column i of the row last taken, as cellValue reads it */
   private cellAt(i: number): string {
@@ -189,15 +234,11 @@ export class FastResults {
     const a = t.fs[i]!;
     const b = t.fe[i]!;
     const bytes = t.bytes;
-    const prev = this.lastBytes[i];
-    if (prev !== undefined && prev.length === b - a) {
-      let k = 0;
-      while (k < prev.length && prev[k] === bytes[a + k]) k++;
-      if (k === prev.length) return this.lastValue[i]!;
-    }
+    const recent = this.recentCells[i] ?? (this.recentCells[i] = new RecentCells());
+    const known = recent.find(bytes, a, b);
+    if (known !== undefined) return known;
     const v = cellValue(bytes.toString("utf8", a, b), this.opts.delimiter);
-    this.lastBytes[i] = new Uint8Array(bytes.subarray(a, b));
-    this.lastValue[i] = v;
+    recent.add(bytes, a, b, v);
     return v;
   }
 
