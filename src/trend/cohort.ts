@@ -14,7 +14,7 @@ import { tQuantile } from "../stats/t-quantile.js";
 
 export { tQuantile };
 import { CATEGORIES, ZERO_SPREAD, type Category, type TrendSummary } from "./classify.js";
-import { formatNormsSource, type NormsSource } from "./reliable-change.js";
+import { formatNormsSource } from "./reliable-change.js";
 import { requireIterable } from "./input.js";
 
 
@@ -120,9 +120,6 @@ export class CohortCells {
   /** the cells last added to with one group (not several), by their key fields: tried before building a key */
   private readonly recent: { g: string | null; instrument: string; scale: string; form: string | null; respondent: string; cell: Cell }[] = [];
   private next = 0;
-  /** the last norms source written, and its text */
-  private lastNorms: NormsSource | undefined;
-  private lastNormsText = "";
 
   add(a: TrendSummary): void {
     const g = this.groupOf(a);
@@ -136,14 +133,8 @@ export class CohortCells {
         }
     if (!c) c = this.cellOf(g, a);
     c.nSeries++;
-    const n = a.norms;
-    const last = this.lastNorms;
-    // compared by value: the text is a function of these three fields
-    if (last === undefined || last.kind !== n.kind || last.n !== n.n || last.provisional !== n.provisional) {
-      this.lastNorms = { ...n };
-      this.lastNormsText = formatNormsSource(n);
-    }
-    c.norms.add(this.lastNormsText);
+    // the texts of sources without n are made once (formatNormsSource)
+    c.norms.add(formatNormsSource(a.norms));
     if (!(a.n >= 2 && a.firstDate !== a.lastDate)) return;
     c.counts[a.category]++;
     c.diffs.push(a.latest! - a.baseline!);
