@@ -25,6 +25,21 @@ describe("the report's Danish", () => {
     expect(noteText(en, "en")).toBe(en);
   });
 
+  it("a missing-items reason names the form as the page calls it, when told how", () => {
+    const reg = defaultRegistry();
+    const en = "3 of 16 items missing; at most 2 allowed on form 2 (mn-dhs: Scoring Guidelines; secondary)";
+    const name = (f: string) => formLabel(reg.get("asq-se-2"), f, "da");
+    expect(noteText(en, "da", name)).toBe("3 af 16 spørgsmål mangler; højst 2 må mangle på skema for 2 måneder (mn-dhs: Scoring Guidelines; sekundær kilde)");
+    expect(noteText(en, "en", name)).toBe(en);
+    // other notes are untouched by it
+    expect(noteText("invalid response to pss_6", "da", name)).toBe("ugyldigt svar på pss_6");
+    // so is an issue's reason, named by the issue's instrument
+    const issue = { code: "too_many_missing", severity: "error", instrument: "asq-se-2", scale: "total", message: `total is not scorable: ${en}` } as const;
+    const names = (inst: string, f: string) => formLabel(reg.get(inst), f, "da");
+    expect(issueText(issue, "da", names)).toBe(`total: for mange svar mangler; ${noteText(en, "da", name)}`);
+    expect(issueText(issue, "da")).toBe(`total: for mange svar mangler; ${noteText(en, "da")}`);
+  });
+
   it("a note no pattern knows stays as written rather than being lost", () => {
     expect(noteText("something new", "da")).toBe("something new");
   });

@@ -107,21 +107,39 @@ function translate(rules: readonly Rule[], text: string): string | undefined {
   return undefined;
 }
 
-/** A note or a reason in the page's language; a sentence no rule knows stays as written. */
-export function noteText(text: string, lang: Lang): string {
+/**
+ * A note or a reason in the page's language; a sentence no rule knows stays as written. `formName`: what the page
+ * calls a form of the result's instrument (formLabel), so a reason names "skema for 2 måneder", not the id "2".
+ */
+export function noteText(text: string, lang: Lang, formName?: (form: string) => string): string {
   if (lang === "en") return text;
-  return translate(SENTENCES, text) ?? text;
+  const da = translate(SENTENCES, text) ?? text;
+  return formName === undefined ? da : withForm(da, text, formName);
 }
+
+/** the Danish `da` of `text` naming its form by formName, where the text names one by id */
+function withForm(da: string, text: string, formName: (form: string) => string): string {
+  const form = FORM_IN_REASON.exec(text);
+  return form === null ? da : da.replace(` på skema ${form[1]} (`, ` på ${formName(form[1]!)} (`);
+}
+
+/** the form a missing-items reason names (see the Danish rule for "… allowed on form …") */
+const FORM_IN_REASON = /; at most \d+ allowed on form (\S+) \(/;
 
 export const severityText = (s: Severity, lang: Lang): string => (lang === "en" ? s : SEVERITY[s]);
 
-/** An issue's message in the page's language: in Danish its kind, then the value found, what was expected or why. */
-export function issueText(i: Issue, lang: Lang): string {
+/**
+ * An issue's message in the page's language: in Danish its kind, then the value found, what was expected or why.
+ * `formName`: as for noteText, for the issue's instrument.
+ */
+export function issueText(i: Issue, lang: Lang, formName?: (instrument: string, form: string) => string): string {
   if (lang === "en") return i.message;
   // the detail of a scale-level issue is the message after "<scale>: " or "<scale> is not scorable: "
   // and of a column issue, what follows the last "; "
   const detail = i.scale !== undefined ? /^\S+(?: is not scorable)?: (.*)$/.exec(i.message)?.[1] : /; ([^;]*)$/.exec(i.message)?.[1];
-  const why = detail !== undefined ? translate(SENTENCES, detail) : undefined;
+  const inst = i.instrument;
+  const translated = detail !== undefined ? translate(SENTENCES, detail) : undefined;
+  const why = translated !== undefined && formName !== undefined && inst !== undefined ? withForm(translated, detail!, (f) => formName(inst, f)) : translated;
   const parts = [`${i.received !== undefined ? `${JSON.stringify(i.received)}: ` : ""}${ISSUES[i.code] ?? i.code}`];
   if (i.expected !== undefined) parts.push(`forventet ${translate(EXPECTED, i.expected) ?? i.expected}`);
   if (why !== undefined) parts.push(why);

@@ -186,6 +186,7 @@ async function familyPage(ctx: FamilyContext): Promise<{ html: string; summary: 
   const { subjectId, results, input, lang } = ctx;
   const w = words[lang];
   const reg = input.registry;
+  const formOf = formNamer(reg, lang);
   const dates = results.map((r) => iso(r.administeredOn)).filter((d): d is string => d !== null).sort();
   const first = dates[0] ?? null;
   const last = dates[dates.length - 1] ?? null;
@@ -349,7 +350,7 @@ ${provisional.size ? html`<ul>${[...provisional.values()].map((p) => html`<li cl
 ${
   missing.length
     ? html`<table><thead><tr><th scope="col">${w.date}</th><th scope="col">${w.measure}</th><th scope="col">${w.respondent}</th><th scope="col">${w.answered}</th><th scope="col">${w.status}</th></tr></thead><tbody>
-${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.administeredOn, lang) : "–"}</td><td>${scaleLabel(r.instrument, s.scale, s.label, lang)}</td><td>${respondentLabel(r.respondent ?? "", lang)}</td><td class="num">${s.nAnswered} / ${s.nItems}</td><td>${s.status === "prorated" ? w.prorated : w.notScorable}${s.reason ? `: ${noteText(s.reason, lang)}` : ""}</td></tr>`)}
+${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.administeredOn, lang) : "–"}</td><td>${scaleLabel(r.instrument, s.scale, s.label, lang)}</td><td>${respondentLabel(r.respondent ?? "", lang)}</td><td class="num">${s.nAnswered} / ${s.nItems}</td><td>${s.status === "prorated" ? w.prorated : w.notScorable}${s.reason ? `: ${noteText(s.reason, lang, (f) => formOf(r.instrument, f))}` : ""}</td></tr>`)}
 </tbody></table>`
     : html`<p>${w.none}</p>`
 }
@@ -357,7 +358,7 @@ ${missing.map(({ r, s }) => html`<tr><td>${r.administeredOn ? formatDateLong(r.a
 ${
   ctx.issues.length
     ? html`<table><thead><tr><th scope="col">${w.row}</th><th scope="col">${w.column}</th><th scope="col">${w.severity}</th><th scope="col">${w.message}</th></tr></thead><tbody>
-${ctx.issues.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang)}</td></tr>`)}
+${ctx.issues.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang, formOf)}</td></tr>`)}
 </tbody></table>`
     : html`<p>${w.none}</p>`
 }
@@ -510,7 +511,14 @@ const scaleName = (reg: Registry, instrument: string, scale: string, lang: Lang)
   return scaleLabel(instrument, scale, def?.label ?? `${instrument} ${scale}`, lang);
 };
 
+/** what a page calls a form of an instrument (the form's id for an instrument the registry does not have) */
+const formNamer =
+  (reg: Registry, lang: Lang) =>
+  (instrument: string, form: string): string =>
+    reg.has(instrument) ? formLabel(reg.get(instrument), form, lang) : lang === "da" ? `skema ${form}` : `form ${form}`;
+
 function indexPage(families: FamilySummary[], unplaced: Issue[], input: ReportInput, lang: Lang, at: string | null, cohort: readonly Html[]): string {
+  const formOf = formNamer(input.registry, lang);
   const w = words[lang];
   const body = html`<header class="page"><h1>${w.indexTitle}</h1>
 <p class="meta">${input.source ? html`${w.source}: <code>${input.source}</code> · ` : ""}${families.length} ${w.families}${at ? ` · ${w.statusAt} ${formatDateLong(at, lang)}` : ""}</p></header>
@@ -521,7 +529,7 @@ ${families.map((f) => html`<tr><th scope="row"><a href="${f.file}">${f.subjectId
 ${
   unplaced.length
     ? html`<section id="issues"><h2>${w.issuesTitle}</h2><p class="small">${w.unplacedIntro}</p><table><thead><tr><th scope="col">${w.row}</th><th scope="col">${w.column}</th><th scope="col">${w.severity}</th><th scope="col">${w.message}</th></tr></thead><tbody>
-${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang)}</td></tr>`)}
+${unplaced.map((i) => html`<tr><td class="num">${i.row ?? ""}</td><td>${i.item ?? ""}</td><td>${severityText(i.severity, lang)}</td><td>${issueText(i, lang, formOf)}</td></tr>`)}
 </tbody></table></section>`
     : ""
 }
