@@ -7,6 +7,9 @@
  * (build()). A scale result with a `reason` (not scorable: it names the missing items) is never kept, so such
  * rows always take the full path. learn() also builds the row it was given and compares it with the full path's
  * results: a scorer whose results ever differ is never built from again.
+ * Once the full path has given a scorer's first row, a line not met yet is built from the scale result the scorer
+ * made with it (FastTail.result, the general path's for that line), so most lines need no row scored twice; each
+ * row the full path scores checks those results too.
  */
 import { remember } from "../memo.js";
 import type { FastScorer, FastTail } from "../scoring/fast.js";
@@ -162,7 +165,9 @@ export class FastResults {
       const tails = scorer.tails;
       let prov = false;
       for (let s = 0; s < tails.length; s++) {
-        const kept = this.scales.get(tails[s]!);
+        const tail = tails[s]!;
+        // a line not met yet: its scale result as the scorer made it, once the general path has vouched for the scorer
+        const kept = this.scales.get(tail) ?? (tail.result === null ? undefined : this.keep(tail, tail.result));
         if (kept === undefined) return false;
         if (kept.result.provisional) prov = true;
         this.foundIds[f] = kept.id;
@@ -176,6 +181,12 @@ export class FastResults {
 
   /** the row build() last built */
   private builtRow = 0;
+
+  private keep(tail: FastTail, result: ScaleResult): Kept {
+    const kept = { result, id: this.keptCount++ };
+    this.scales.set(tail, kept);
+    return kept;
+  }
 
   /** `results` (and `extras`) of the row build() last built */
   fill(): void {
@@ -366,8 +377,11 @@ export class FastResults {
       let prov = false;
       for (let s = 0; s < tails.length; s++) {
         const sc = r.scales[s]!;
+        const tail = tails[s]!;
         if (sc.provisional) prov = true;
-        if (sc.reason === undefined && !this.scales.has(tails[s]!)) this.scales.set(tails[s]!, { result: sc, id: this.keptCount++ });
+        // the scorer's own result for the line must be the general path's, or the scorer is never built from
+        if (tail.result !== null && JSON.stringify(tail.result) !== JSON.stringify(sc)) return this.refuse(t.scorers, n);
+        if (sc.reason === undefined && !this.scales.has(tail)) this.keep(tail, sc);
       }
       const before = this.known.get(scorer);
       this.known.set(scorer, {

@@ -30,6 +30,12 @@ export interface FastTail {
   readonly bytes: Uint8Array;
   /** the scale result's `provisional` (a derived scale reads it) */
   readonly prov: boolean;
+  /**
+   * The scale result the general path gives for this line (scoreScale, then what the administration adds), shared by
+   * every row with the line; null when it would carry a `reason` (not scorable: it names the row's missing items).
+   * src/io/fast-results.ts checks it against the general path's whenever it scores a row of this scorer.
+   */
+  readonly result: ScaleResult | null;
 }
 
 export interface FastScorer {
@@ -155,10 +161,12 @@ export function compileFastScorer(
     k.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
     // as the general path: the scale's result, then what the administration adds (eligible forms have no band
     // flags and no coder), written by the long table's line writer
-    const r = finish(k, provisional, scoreKey === scoreKey ? scoreKey : null, status, nAnswered, nItems, k.what, undefined, flags);
+    // the rule as scoreScale words it (not on the line): a derived scale's from its source, else the missing rule's
+    const rule = k.def.derive ? `${scales[k.deriveFrom]!.def.id} score divided by its ${nItems} items` : `${k.what}; missing: ${k.missingText}`;
+    const r = finish(k, provisional, scoreKey === scoreKey ? scoreKey : null, status, nAnswered, nItems, rule, undefined, flags);
     completeScale(r, k, undefined, null, selProvisional);
     const text = longScaleTail(instrumentForm, r, cell);
-    return { text, bytes: encoder.encode(text), prov: r.provisional };
+    return { text, bytes: encoder.encode(text), prov: r.provisional, result: status === "not_scorable" ? null : r };
   };
 
   const instId = inst.id;
