@@ -82,17 +82,31 @@ export class NumberColumn {
   private readonly blocks: (Int32Array | Float64Array)[] = [];
   constructor(private readonly make: (n: number) => Int32Array | Float64Array) {}
   get(i: number): number {
-    return this.blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.blocks[b]![i - blockStart(b)]!;
   }
   set(i: number, x: number): void {
-    const b = i >>> BLOCK_BITS;
-    if (b === this.blocks.length) this.blocks.push(this.make(1 << BLOCK_BITS));
-    this.blocks[b]![i & BLOCK_MASK] = x;
+    const b = blockOf(i);
+    if (b === this.blocks.length) this.blocks.push(this.make(blockSize(b)));
+    this.blocks[b]![i - blockStart(b)] = x;
   }
 }
 
-const BLOCK_BITS = 16;
-const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+// Blocks of a column grow from 2^12 entries, doubling, to 2^18, then stay at 2^18: a small collector stays small,
+// and a large one allocates few blocks (each allocation of outside memory brings the next full GC nearer).
+const FIRST_BITS = 12;
+const LAST_BITS = 18;
+/** blocks that double, and the entries they hold together */
+const GROWING = LAST_BITS - FIRST_BITS + 1;
+const GROWN = (1 << FIRST_BITS) * ((1 << GROWING) - 1);
+
+/** the block entry i is in (entries are numbered from 0 up across blocks) */
+export const blockOf = (i: number): number => (i < GROWN ? 31 - Math.clz32((i >>> FIRST_BITS) + 1) : GROWING + ((i - GROWN) >>> LAST_BITS));
+/** the number of block b's first entry */
+export const blockStart = (b: number): number => (b < GROWING ? (1 << FIRST_BITS) * ((1 << b) - 1) : GROWN + (b - GROWING) * (1 << LAST_BITS));
+/** the entries block b holds */
+export const blockSize = (b: number): number => (b < GROWING ? 1 << (FIRST_BITS + b) : 1 << LAST_BITS);
+
 export const int32 = (n: number) => new Int32Array(n);
 
 /** No entry: the ends of an empty chain, a point without a band. */

@@ -8,7 +8,7 @@ import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
-import { int32, Interner, ManyStrings, NONE, NumberColumn } from "./columns.js";
+import { blockOf, blockSize, blockStart, int32, Interner, ManyStrings, NONE, NumberColumn } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -96,12 +96,10 @@ export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions 
   return { series: [...collector.series()], skipped: collector.skipped };
 }
 
-const BLOCK_BITS = 16;
-const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
-
 /**
  * Every series' points, 28 bytes each, in blocks of typed arrays (memory grows with the data, never by copying
- * it), each series a chain through `next`: read one back with `for (i = first; i !== NONE; i = next(i))`.
+ * it; blocks as NumberColumn's), each series a chain through `next`: read one back with
+ * `for (i = first; i !== NONE; i = next(i))`.
  */
 class Points {
   private readonly nexts: Int32Array[] = [];
@@ -115,16 +113,18 @@ class Points {
   /** a new point after point `last` of its chain (NONE: the first); returns its number */
   push(last: number, score: number, date: number, attr: number, row: number, input: number): number {
     const i = this.n++;
-    const b = i >>> BLOCK_BITS;
-    const o = i & BLOCK_MASK;
+    const b = blockOf(i);
+    const o = i - blockStart(b);
     if (b === this.nexts.length) {
-      const size = 1 << BLOCK_BITS;
-      this.nexts.push(new Int32Array(size));
-      this.scores.push(new Float64Array(size));
-      this.dates.push(new Int32Array(size));
-      this.attrs.push(new Int32Array(size));
-      this.rows.push(new Int32Array(size));
-      this.inputs.push(new Int32Array(size));
+      // one buffer a block for its six columns: one allocation, not six
+      const size = blockSize(b);
+      const buf = new ArrayBuffer(size * 28);
+      this.scores.push(new Float64Array(buf, 0, size));
+      this.nexts.push(new Int32Array(buf, size * 8, size));
+      this.dates.push(new Int32Array(buf, size * 12, size));
+      this.attrs.push(new Int32Array(buf, size * 16, size));
+      this.rows.push(new Int32Array(buf, size * 20, size));
+      this.inputs.push(new Int32Array(buf, size * 24, size));
     }
     this.nexts[b]![o] = NONE;
     this.scores[b]![o] = score;
@@ -132,26 +132,35 @@ class Points {
     this.attrs[b]![o] = attr;
     this.rows[b]![o] = row;
     this.inputs[b]![o] = input;
-    if (last !== NONE) this.nexts[last >>> BLOCK_BITS]![last & BLOCK_MASK] = i;
+    if (last !== NONE) {
+      const lb = blockOf(last);
+      this.nexts[lb]![last - blockStart(lb)] = i;
+    }
     return i;
   }
   next(i: number): number {
-    return this.nexts[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.nexts[b]![i - blockStart(b)]!;
   }
   score(i: number): number {
-    return this.scores[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.scores[b]![i - blockStart(b)]!;
   }
   date(i: number): number {
-    return this.dates[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.dates[b]![i - blockStart(b)]!;
   }
   attr(i: number): number {
-    return this.attrs[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.attrs[b]![i - blockStart(b)]!;
   }
   row(i: number): number {
-    return this.rows[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.rows[b]![i - blockStart(b)]!;
   }
   input(i: number): number {
-    return this.inputs[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
+    const b = blockOf(i);
+    return this.inputs[b]![i - blockStart(b)]!;
   }
 }
 
