@@ -588,24 +588,39 @@ export class SeriesCollector {
    * and scores in date order (views valid until the next series is taken). What a summary reads of a series.
    */
   *outlines(birthDates = this.opts.birthDates): Generator<SeriesOutline> {
-    const births = this.births(birthDates);
     const p = this.p;
-    const heads = this.heads;
-    for (let h = 0; h < heads.n; h++) {
-      const subject = heads.subject.get(h);
-      const subjectId = this.subjects.values[subject]!;
-      const { reference, refDay } = this.referenceOf(subject, subjectId, births);
-      const { n, ties } = this.ordered(heads.first.get(h), refDay);
+    for (const c of this.walk(birthDates)) {
+      const n = c.n;
       const { index, days, weeks, scores } = this.scratch;
       for (let k = 0; k < n; k++) {
         weeks[k] = days[k]! / 7;
         scores[k] = p.score(index[k]!);
       }
-      const first = n > 0 ? this.pointAt(index[0]!, refDay) : undefined;
-      const last = n > 1 ? this.pointAt(index[n - 1]!, refDay) : first;
-      const key = this.keys.values[heads.key.get(h)]!;
+      const first = n > 0 ? this.pointAt(index[0]!, c.refDay) : undefined;
+      const last = n > 1 ? this.pointAt(index[n - 1]!, c.refDay) : first;
       const views = this.viewsOf(n);
-      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, ties, notScorable: heads.notScorable.get(h), n, first, last, weeks: views.weeks, scores: views.scores };
+      const key = c.key;
+      yield { subjectId: c.subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: c.direction, reference: c.reference, ties: c.ties, notScorable: c.notScorable, n, first, last, weeks: views.weeks, scores: views.scores };
+    }
+  }
+
+  /**
+   * Each series in order of first appearance, its points put in date order in the scratch (ordered()): one object,
+   * set again per series, with what series() and outlines() read of it.
+   */
+  private *walk(birthDates: SeriesOptions["birthDates"]): Generator<{ subjectId: string; key: SeriesKey; direction: ScaleResult["direction"]; notScorable: number; reference: Reference; refDay: number; n: number; ties: string[] }> {
+    const births = this.births(birthDates);
+    const heads = this.heads;
+    const c = { subjectId: "", key: undefined as unknown as SeriesKey, direction: "none" as ScaleResult["direction"], notScorable: 0, reference: undefined as unknown as Reference, refDay: 0, n: 0, ties: [] as string[] };
+    for (let h = 0; h < heads.n; h++) {
+      const subject = heads.subject.get(h);
+      c.subjectId = this.subjects.values[subject]!;
+      ({ reference: c.reference, refDay: c.refDay } = this.referenceOf(subject, c.subjectId, births));
+      ({ n: c.n, ties: c.ties } = this.ordered(heads.first.get(h), c.refDay));
+      c.key = this.keys.values[heads.key.get(h)]!;
+      c.direction = this.directions.values[heads.direction.get(h)]!;
+      c.notScorable = heads.notScorable.get(h);
+      yield c;
     }
   }
 
@@ -669,18 +684,12 @@ export class SeriesCollector {
 
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
   *series(birthDates = this.opts.birthDates): Generator<Series> {
-    const births = this.births(birthDates);
-    const heads = this.heads;
-    for (let h = 0; h < heads.n; h++) {
-      const subject = heads.subject.get(h);
-      const subjectId = this.subjects.values[subject]!;
-      const { reference, refDay } = this.referenceOf(subject, subjectId, births);
-      const { n, ties } = this.ordered(heads.first.get(h), refDay);
+    for (const c of this.walk(birthDates)) {
       const index = this.scratch.index;
       const points: SeriesPoint[] = [];
-      for (let k = 0; k < n; k++) points.push(this.pointAt(index[k]!, refDay));
-      const key = this.keys.values[heads.key.get(h)]!;
-      yield { subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: this.directions.values[heads.direction.get(h)]!, reference, points, ties, notScorable: heads.notScorable.get(h) };
+      for (let k = 0; k < c.n; k++) points.push(this.pointAt(index[k]!, c.refDay));
+      const key = c.key;
+      yield { subjectId: c.subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: c.direction, reference: c.reference, points, ties: c.ties, notScorable: c.notScorable };
     }
   }
 }
