@@ -127,6 +127,26 @@ describe("CSV as bytes", () => {
     sameNumbers(xs);
   });
 
+  it("writes other numbers to six decimals as formatNumber does, also on and beside toFixed's ties", () => {
+    const xs: number[] = [];
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 200_000; i++) {
+      const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 9 - 5);
+      xs.push(x, -x);
+    }
+    // halfway between two sixth decimals (and the doubles either side), where toFixed rounds up; tiny values
+    const f = new Float64Array(1);
+    const bits = new BigInt64Array(f.buffer);
+    const step = (x: number, k: number) => ((f[0] = x), (bits[0] = bits[0]! + BigInt(x >= 0 ? k : -k)), f[0]);
+    for (let k = 0; k < 20_000; k++) {
+      const tie = (k * 37 + 0.5) / 1e6;
+      for (const d of [-2, -1, 0, 1, 2]) xs.push(step(tie, d), -step(tie, d), step(tie + 1234, d));
+    }
+    xs.push(4.9e-7, 5e-7, 5.1e-7, -4.9e-7, -5e-7, -5.1e-7, 1e-300, -1e-300, 8588.9999995, -8588.9999995, 8589.1234567, 0.1 + 0.2, 1 / 3, -2 / 3);
+    sameNumbers(xs);
+  });
+
   it("hands on pieces no larger than its buffer, except one cell that is larger", () => {
     const t = tableOf(3);
     const rows = Array.from({ length: 20000 }, (_, i) => ["F" + i, i / 10, "a;b"]);

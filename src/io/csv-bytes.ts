@@ -18,6 +18,9 @@ const MEMO_MAX_CHARS = 256;
 /** formatNumber's text is at most a sign, 21 digits, a point and 6 decimals (an exponent form is shorter) */
 const NUMBER_BYTES = 32;
 
+/** numbers below this in size are written to six decimals from integers (CsvBytes.sixDecimals): 2^33 / 10^6 */
+const SIX_DECIMALS_BELOW = 8589;
+
 /** ASCII codes csvCell quotes a cell for (its NEEDS_QUOTES: " , CR LF ; tab) */
 const QUOTES = new Uint8Array(128);
 for (const c of '",\r\n;\t') QUOTES[c.charCodeAt(0)] = 1;
@@ -120,6 +123,7 @@ export class CsvBytes extends ByteChunks {
         return;
       }
     }
+    if (x < SIX_DECIMALS_BELOW && x > -SIX_DECIMALS_BELOW && this.sixDecimals(x)) return;
     // ASCII: digits, sign, point
     const s = formatNumber(x);
     let at = this.used;
@@ -128,6 +132,43 @@ export class CsvBytes extends ByteChunks {
       buf[at++] = c === 46 ? this.point : c;
     }
     this.used = at;
+  }
+
+  /**
+   * formatNumber's toFixed(6) text, cut of its trailing zeros, from integers: toFixed rounds |x|·10^6 to the nearest
+   * integer n, up on a tie. Below 2^33, |x|·10^6 as a double is within 2^-20 of the exact product, so n follows from
+   * it unless its fraction is within 1e-6 of ½: then false, and formatNumber decides.
+   */
+  private sixDecimals(x: number): boolean {
+    const y = (x < 0 ? -x : x) * 1e6;
+    const whole = Math.floor(y);
+    const f = y - whole;
+    if (f > 0.5 - 1e-6 && f < 0.5 + 1e-6) return false;
+    const n = f > 0.5 ? whole + 1 : whole;
+    const buf = this.buf;
+    let at = this.used;
+    // "-0" (a negative that rounds to 0) is written as 0
+    if (x < 0 && n > 0) buf[at++] = 45;
+    const frac = n % 1e6;
+    at = writeDigits(buf, at, (n - frac) / 1e6);
+    if (frac !== 0) {
+      buf[at++] = this.point;
+      let digits = frac;
+      let width = 6;
+      while (digits % 10 === 0) {
+        digits /= 10;
+        width--;
+      }
+      // leading zeros of the fraction, then its digits
+      const end = at + width;
+      for (let i = end - 1; i >= at; i--) {
+        buf[i] = 48 + (digits % 10);
+        digits = (digits - (digits % 10)) / 10;
+      }
+      at = end;
+    }
+    this.used = at;
+    return true;
   }
 
   private string(s: string): void {
