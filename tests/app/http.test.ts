@@ -247,9 +247,10 @@ describe("deleting a session and a family", () => {
     const confirm = await c.get("/f/DEL1/session/delete?date=01-05-2026");
     expect(confirm.status).toBe(200);
     expect(confirm.body).toContain("<h1>Family DEL1 · Delete the session of 2026-05-01?</h1>");
-    expect(confirm.body).toContain('<tr><td>Mother</td><td>ORS</td><td class="num">4</td><td class="num">20</td></tr>');
-    expect(confirm.body).toContain('<tr><td>Mother</td><td>SRS</td><td class="num">4</td><td class="num">38</td></tr>');
-    expect(confirm.body).toContain('<tr><td>Father</td><td>ORS</td><td class="num">4</td><td class="num">24</td></tr>');
+    // in the form's order of raters
+    expect(confirm.body).toContain(
+      '<tbody><tr><td>Mother</td><td>ORS</td><td class="num">4</td><td class="num">20</td></tr><tr><td>Mother</td><td>SRS</td><td class="num">4</td><td class="num">38</td></tr><tr><td>Father</td><td>ORS</td><td class="num">4</td><td class="num">24</td></tr></tbody>',
+    );
     expect(confirm.body).toContain('<dd class="wp">Mistaken plan</dd>');
     expect(confirm.body).toMatch(/<form method="post" action="\/f\/DEL1\/session\/delete" class="inline-actions">\s*<input type="hidden" name="_csrf" value="[\w-]+">\s*<input type="hidden" name="session" value="\d+">/);
     expect(await exported()).toContain("DEL1,2026-05-01,");
@@ -368,6 +369,8 @@ describe("in Danish", () => {
       const page = await c.get("/f/DK1/session?date=2026-03-02&saved=0");
       expect(page.body).toContain('<html lang="da">');
       expect(page.body).toContain("<p>Gemt.</p>");
+      expect(page.body).toContain('<a class="button danger" href="/f/DK1/session/delete?date=2026-03-02">Slet session</a>');
+      expect((await c.get("/f/DK1/delete")).body).toContain("Familie DK1 slettes med sin ene session");
       expect(page.body).toContain('name="r.mother.ors_1" class="val" inputmode="decimal" autocomplete="off" size="4" value="5,5"');
       expect(page.body).toContain('<td class="num">21,5</td>');
       expect(page.body).toContain('<p class="total">I alt: <strong>21,5</strong></p>');

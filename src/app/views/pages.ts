@@ -1,6 +1,6 @@
 /** The app's pages, rendered on the server; forms work without JavaScript. */
 import type { Registry } from "../../registry/registry.js";
-import { fieldName, raterForms, totals, describe, type FormErrors, type RaterForms, type RaterSeries } from "../fit.js";
+import { fieldName, RATERS, raterForms, totals, describe, type FormErrors, type RaterForms, type RaterSeries } from "../fit.js";
 import { ITEM_LABELS_DA, joinNames, num, TEXTS, type Lang, type Texts } from "../i18n.js";
 import type { DeletedFamily, DeletedSession, Family, FamilySummary, HistoryEntry, Session } from "../storage/store.js";
 import { html, raw, type Html } from "./html.js";
@@ -343,6 +343,12 @@ export function deleteSessionPage(ctx: PageContext, registry: Registry, family: 
     if (g) g.lines++;
     else groups.push({ respondent: r.respondent, instrument: r.instrument, lines: 1 });
   }
+  // in the form's order of raters; one the form does not know (from an import) after them
+  const order = (id: string) => {
+    const i = RATERS.findIndex((r) => r.id === id);
+    return i < 0 ? RATERS.length : i;
+  };
+  groups.sort((a, b) => order(a.respondent) - order(b.respondent));
   return layout(
     ctx,
     `${family.subjectId} · ${t.deleteSessionTitle(session.date)}`,
@@ -351,7 +357,7 @@ export function deleteSessionPage(ctx: PageContext, registry: Registry, family: 
 <p>${t.deleteSessionWhat}</p>
 <dl class="card what">
 <dt>${t.date}</dt><dd>${session.date}</dd>
-<dt>${t.rater}</dt><dd>${
+<dt>${t.ratingsAndTotals}</dt><dd>${
       groups.length
         ? html`<table class="list"><thead><tr><th>${t.rater}</th><th>${t.form}</th><th>${t.linesCount}</th><th>${t.total}</th></tr></thead>
 <tbody>${groups.map((g) => html`<tr><td>${respondentName(t, g.respondent)}</td><td>${g.instrument.toUpperCase()}</td><td class="num">${g.lines}</td><td class="num">${num(ctx.lang, tot.get(`${session.date}\u0000${g.respondent}\u0000${g.instrument}`))}</td></tr>`)}</tbody></table>`
