@@ -167,4 +167,24 @@ describe("the weekly FIT session in Chromium", () => {
     expect(await page.locator("table.totals tbody tr").count()).toBe(2);
     expect(cspErrors).toEqual([]);
   });
+
+  it("deletes a session after a confirmation that shows it; the family page keeps its values", async () => {
+    await page.goto(`${app.base}/f/FAM-01/session?date=2026-03-09`);
+    await page.locator("a.button.danger", { hasText: "Delete session" }).click();
+    await page.waitForURL(/\/session\/delete\?date=2026-03-09$/);
+    expect(await page.locator("h1").textContent()).toBe("Family FAM-01 · Delete the session of 2026-03-09?");
+    expect(await page.locator("dl.what tbody tr").count()).toBe(6);
+    await page.locator("button.danger", { hasText: "Delete this session" }).click();
+    await page.waitForURL(/\/f\/FAM-01\?deletedSession=\d+#deleted$/);
+    expect(await page.locator("#deleted-notice").textContent()).toBe("The session of 2026-03-09 was deleted. Its values are kept under Deleted sessions below.");
+    expect(await page.locator("table.totals tbody tr").count()).toBe(1);
+    // its alerts went with it
+    expect(await page.locator("li.alert").count()).toBe(0);
+    await page.locator("details.deleted-session summary").click();
+    // 24 lines and the work points, each as old value → (empty)
+    const rows = page.locator("details.deleted-session tbody tr");
+    expect(await rows.count()).toBe(25);
+    expect((await rows.first().locator("td").allTextContents()).slice(1)).toEqual(["Sofie (family consultant)", "Work points for the coming week", "Call the midwife together", "(empty)"]);
+    expect(cspErrors).toEqual([]);
+  });
 });

@@ -2,10 +2,11 @@
  * The app over HTTP, as a child process on loopback (issue #12): what a request must carry to be answered,
  * what a save leaves in the database, and that a kill -9 in the middle of 200 saves loses no answered save.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inProc } from "../helpers/cli.js";
 import { Client, http, lines, spawnApp, type AppProcess } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trivsel-app-http-"));
@@ -221,6 +222,138 @@ describe("import, export and a child who rates", () => {
   });
 });
 
+describe("deleting a session and a family", () => {
+  let app: AppProcess;
+  let c: Client;
+  const auth = () => `trivsel_auth_${app.port}=${c.cookies.get(`trivsel_auth_${app.port}`)}`;
+  const exported = async () => (await c.get("/export.csv")).body;
+  beforeAll(async () => {
+    app = await spawnApp(join(dir, "delete.sqlite"));
+    c = await Client.signIn(app, "Hanne");
+    expect((await c.post("/families", { subjectId: "DEL1" })).status).toBe(303);
+    // entered on the wrong date first: the session of 2026-05-01 is a mistake
+    expect((await c.post("/f/DEL1/session", { date: "2026-05-01", workPoints: "Mistaken plan", ...lines("mother", "ors", "5"), ...lines("mother", "srs", "9.5"), ...lines("father", "ors", "6") })).status).toBe(303);
+    expect((await c.post("/f/DEL1/session", { date: "2026-05-08", workPoints: "Real plan", ...lines("mother", "ors", "3"), ...lines("mother", "srs", "9") })).status).toBe(303);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it("the session page links to a confirmation that shows the date, raters, totals and work points, and deletes nothing", async () => {
+    const s = await c.get("/f/DEL1/session?date=2026-05-01");
+    expect(s.body).toContain('<a class="button danger" href="/f/DEL1/session/delete?date=2026-05-01">Delete session</a>');
+    // a new session has nothing to delete
+    expect((await c.get("/f/DEL1/session?date=2026-06-01")).body).not.toContain("Delete session");
+    const confirm = await c.get("/f/DEL1/session/delete?date=01-05-2026");
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain("<h1>Family DEL1 · Delete the session of 2026-05-01?</h1>");
+    // in the form's order of raters
+    expect(confirm.body).toContain(
+      '<tbody><tr><td>Mother</td><td>ORS</td><td class="num">4</td><td class="num">20</td></tr><tr><td>Mother</td><td>SRS</td><td class="num">4</td><td class="num">38</td></tr><tr><td>Father</td><td>ORS</td><td class="num">4</td><td class="num">24</td></tr></tbody>',
+    );
+    expect(confirm.body).toContain('<dd class="wp">Mistaken plan</dd>');
+    expect(confirm.body).toMatch(/<form method="post" action="\/f\/DEL1\/session\/delete" class="inline-actions">\s*<input type="hidden" name="_csrf" value="[\w-]+">\s*<input type="hidden" name="session" value="\d+">/);
+    expect(await exported()).toContain("DEL1,2026-05-01,");
+    // a GET to the post's address is not a deletion either
+    expect((await c.get("/f/DEL1/session/delete")).status).toBe(404);
+    expect(await exported()).toContain("DEL1,2026-05-01,");
+  });
+
+  it("gives a clear 404 for an unknown family, date or session", async () => {
+    const fam = await c.get("/f/NOPE/session/delete?date=2026-05-01");
+    expect(fam.status).toBe(404);
+    expect(fam.body).toContain("There is no family with id NOPE. It may have been deleted.");
+    const date = await c.get("/f/DEL1/session/delete?date=2026-05-02");
+    expect(date.status).toBe(404);
+    expect(date.body).toContain("Family DEL1 has no session of 2026-05-02. It may have been deleted.");
+    expect((await c.get("/f/NOPE")).body).toContain("There is no family with id NOPE.");
+    expect((await c.get("/f/NOPE/delete")).status).toBe(404);
+    expect((await c.post("/f/DEL1/session/delete", { session: "99999" })).status).toBe(404);
+    expect((await c.post("/f/NOPE/session/delete", { session: "1" })).status).toBe(404);
+    expect((await c.post("/f/NOPE/delete", { confirm: "NOPE" })).status).toBe(404);
+  });
+
+  it("refuses the deletion without the CSRF token, with a wrong one, or from a foreign origin", async () => {
+    const id = /name="session" value="(\d+)"/.exec((await c.get("/f/DEL1/session/delete?date=2026-05-01")).body)![1]!;
+    expect((await c.post("/f/DEL1/session/delete", { session: id, _csrf: "wrong" })).status).toBe(403);
+    const none = await http(app.port, { method: "POST", path: "/f/DEL1/session/delete", body: `session=${id}`, headers: { cookie: auth(), origin: app.base, "content-type": "application/x-www-form-urlencoded" } });
+    expect(none.status).toBe(403);
+    expect((await c.post("/f/DEL1/session/delete", { session: id }, { origin: "http://evil.example" })).status).toBe(403);
+    expect(await exported()).toContain("DEL1,2026-05-01,");
+  });
+
+  it("deletes the session: out of the table, chart, alerts, numbering, export and `trivsel fit`; the family page says who deleted it and keeps its values", async () => {
+    const before = await c.get("/f/DEL1");
+    // mother's ORS 12 is 8 below the first session's 20
+    expect(before.body).toContain("<strong>Mother:</strong> Well-being 12 is 8 points below the first session (20)");
+    expect(before.body).toContain("Session: 2; score: 12");
+    const id = /name="session" value="(\d+)"/.exec((await c.get("/f/DEL1/session/delete?date=2026-05-01")).body)![1]!;
+    const r = await c.post("/f/DEL1/session/delete", { session: id });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toMatch(/^\/f\/DEL1\?deletedSession=\d+#deleted$/);
+    const page = await c.get(r.headers.location as string);
+    expect(page.body).toContain("The session of 2026-05-01 was deleted. Its values are kept under Deleted sessions below.");
+    expect(page.body).toMatch(/<summary>Session 2026-05-01: deleted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by Hanne<\/summary>/);
+    expect(page.body).toMatch(/<tr><td>[\d: -]+<\/td><td>Hanne<\/td><td>Work points for the coming week<\/td><td>Mistaken plan<\/td><td>\(empty\)<\/td><\/tr>/);
+    expect(page.body).toMatch(/<tr><td>[\d: -]+<\/td><td>Hanne<\/td><td>Father: individual well-being<\/td><td>6<\/td><td>\(empty\)<\/td><\/tr>/);
+    // the session of 2026-05-08 is now the first: no alert, numbered 1, alone in the table
+    expect(page.body).not.toContain("below the first session");
+    expect(page.body).toContain("Session: 1; score: 12");
+    expect(page.body).not.toContain("Session: 2;");
+    expect(page.body).not.toContain('href="/f/DEL1/session?date=2026-05-01"');
+    expect(page.body).not.toContain("<dd>Mistaken plan</dd>");
+    // the notice comes from the record: another number shows none
+    expect((await c.get("/f/DEL1?deletedSession=999")).body).not.toContain("was deleted");
+    const csv = await exported();
+    expect(csv).not.toContain("DEL1,2026-05-01,");
+    expect(csv).toContain("DEL1,2026-05-08,mother,ors,ors_1,3\n");
+    writeFileSync(join(dir, "after-delete.csv"), csv);
+    const fit = await inProc(["fit", "after-delete.csv", "--quiet"], dir);
+    expect(fit.code).toBe(0);
+    expect(fit.out).toContain("2026-05-08");
+    expect(fit.out).not.toContain("2026-05-01");
+    // sent again, it finds nothing to delete
+    const again = await c.post("/f/DEL1/session/delete", { session: id });
+    expect(again.status).toBe(404);
+    expect(again.body).toContain("This session of family DEL1 no longer exists. It may have been deleted.");
+  });
+
+  it("deletes a family only when its id is typed; the front page lists the deletion; the id can be used again", async () => {
+    expect((await c.post("/families", { subjectId: "TYPO-7" })).status).toBe(303);
+    expect((await c.post("/f/TYPO-7/session", { date: "2026-05-01", workPoints: "x", ...lines("mother", "ors", "5") })).status).toBe(303);
+    expect((await c.post("/f/TYPO-7/session", { date: "2026-05-08", ...lines("mother", "ors", "5") })).status).toBe(303);
+    expect((await c.get("/f/TYPO-7")).body).toContain('<a class="button danger" href="/f/TYPO-7/delete">Delete family</a>');
+    const confirm = await c.get("/f/TYPO-7/delete");
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain("<h1>Delete family TYPO-7?</h1>");
+    expect(confirm.body).toContain("Family TYPO-7 will be deleted with its 2 sessions");
+    expect(confirm.body).toContain('<label for="confirm">Type the family id, TYPO-7, to confirm</label>');
+    for (const typed of ["", "typo-7", "TYPO-", "DEL1"]) {
+      const r = await c.post("/f/TYPO-7/delete", { confirm: typed });
+      expect(r.status, typed).toBe(422);
+      expect(r.body).toContain("Nothing was deleted: type the family id exactly as shown (TYPO-7).");
+    }
+    expect((await c.post("/f/TYPO-7/delete", { confirm: "TYPO-7", _csrf: "wrong" })).status).toBe(403);
+    const none = await http(app.port, { method: "POST", path: "/f/TYPO-7/delete", body: "confirm=TYPO-7", headers: { cookie: auth(), origin: app.base, "content-type": "application/x-www-form-urlencoded" } });
+    expect(none.status).toBe(403);
+    expect(await exported()).toContain("TYPO-7,2026-05-08,");
+    const r = await c.post("/f/TYPO-7/delete", { confirm: " TYPO-7 " });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toMatch(/^\/\?deletedFamily=\d+$/);
+    const home = await c.get(r.headers.location as string);
+    expect(home.body).toContain("<p>Family TYPO-7 and its 2 sessions were deleted.</p>");
+    expect(home.body).toContain('<h2 id="delfam-h">Deleted families</h2>');
+    expect(home.body).toMatch(/<tr><td>TYPO-7<\/td><td class="num">2<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/td><td>Hanne<\/td><\/tr>/);
+    expect(home.body).not.toContain('href="/f/TYPO-7"');
+    expect((await c.get("/?deletedFamily=12345")).body).not.toContain("were deleted.");
+    expect((await c.get("/f/TYPO-7")).status).toBe(404);
+    expect(await exported()).not.toContain("TYPO-7");
+    expect((await c.post("/f/TYPO-7/delete", { confirm: "TYPO-7" })).status).toBe(404);
+    expect((await c.post("/families", { subjectId: "TYPO-7" })).status).toBe(303);
+    expect((await c.get("/f/TYPO-7")).body).not.toContain("2026-05-08");
+  });
+});
+
 describe("in Danish", () => {
   it("says everything in Danish, takes and shows decimal commas", async () => {
     const app = await spawnApp(join(dir, "da.sqlite"), "da");
@@ -236,6 +369,8 @@ describe("in Danish", () => {
       const page = await c.get("/f/DK1/session?date=2026-03-02&saved=0");
       expect(page.body).toContain('<html lang="da">');
       expect(page.body).toContain("<p>Gemt.</p>");
+      expect(page.body).toContain('<a class="button danger" href="/f/DK1/session/delete?date=2026-03-02">Slet session</a>');
+      expect((await c.get("/f/DK1/delete")).body).toContain("Familie DK1 slettes med sin ene session");
       expect(page.body).toContain('name="r.mother.ors_1" class="val" inputmode="decimal" autocomplete="off" size="4" value="5,5"');
       expect(page.body).toContain('<td class="num">21,5</td>');
       expect(page.body).toContain('<p class="total">I alt: <strong>21,5</strong></p>');

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { longCsv, readFitCsv } from "../../src/app/csv.js";
 import { SqliteStore, backupDatabase } from "../../src/app/storage/sqlite.js";
-import { SCHEMA_VERSION } from "../../src/app/storage/migrations.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/app/storage/migrations.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
 import { inProc, ROOT } from "../helpers/cli.js";
 
@@ -37,7 +37,7 @@ describe("the database file", () => {
     expect(readFileSync(f).subarray(0, 16).toString("latin1")).toBe("SQLite format 3\0");
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(await sqlite(f, "PRAGMA user_version")).toEqual([[SCHEMA_VERSION]]);
-    expect((await sqlite(f, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).flat()).toEqual(["families", "history", "ratings", "sessions"]);
+    expect((await sqlite(f, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).flat()).toEqual(["deleted_families", "deleted_sessions", "families", "history", "ratings", "sessions"]);
   });
 
   it("refuses a file that is not an SQLite database and leaves it as it was", async () => {
@@ -123,6 +123,124 @@ describe("sessions and corrections", () => {
     expect((await s.listFamilies()).map((x) => x.subjectId)).toEqual(["T1"]);
     expect(await s.sessions(f.id)).toEqual([]);
     await s.close();
+  });
+});
+
+describe("deleting", () => {
+  const srs = (respondent: string, v: number[]) => v.map((value, i) => ({ respondent, instrument: "srs", item: `srs_${i + 1}`, value }));
+
+  it("a deleted session leaves the sessions, the export and the analysis; its values and corrections stay in its history", async () => {
+    const file = join(dir, "del-session.sqlite");
+    const s = await SqliteStore.open(file);
+    const f = await s.createFamily({ subjectId: "D1", birthDate: null, phase: null }, "Ann");
+    const keep = await s.saveSession({ familyId: f.id, date: "2026-02-01", workPoints: "walks", ratings: ors("mother", [5, 5, 5, 5]) }, "Ann");
+    const wrong = await s.saveSession({ familyId: f.id, date: "2026-02-08", workPoints: "wrong family", ratings: [...ors("mother", [3, 3, 3, 3]), ...srs("mother", [9, 9, 9, 9.5])] }, "Ann");
+    await s.saveSession({ familyId: f.id, date: "2026-02-08", workPoints: "wrong family", ratings: [...ors("mother", [3.2, 3, 3, 3]), ...srs("mother", [9, 9, 9, 9.5])] }, "Bo");
+    const del = await s.deleteSession(wrong.session.id, "Cai");
+    expect(del).toMatchObject({ familyId: f.id, sessionId: wrong.session.id, date: "2026-02-08", deletedBy: "Cai" });
+    expect(del.deletedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // the deletion, newest first: every value as old → null, the work points too; then the earlier correction
+    expect(del.history.map((e) => [e.respondent, e.instrument, e.item, e.oldValue, e.newValue, e.changedBy])).toEqual([
+      ["", "", "work_points", "wrong family", null, "Cai"],
+      ["mother", "srs", "srs_4", "9.5", null, "Cai"],
+      ["mother", "srs", "srs_3", "9", null, "Cai"],
+      ["mother", "srs", "srs_2", "9", null, "Cai"],
+      ["mother", "srs", "srs_1", "9", null, "Cai"],
+      ["mother", "ors", "ors_4", "3", null, "Cai"],
+      ["mother", "ors", "ors_3", "3", null, "Cai"],
+      ["mother", "ors", "ors_2", "3", null, "Cai"],
+      ["mother", "ors", "ors_1", "3.2", null, "Cai"],
+      ["mother", "ors", "ors_1", "3", "3.2", "Bo"],
+    ]);
+    expect(del.history.every((e) => e.sessionId === wrong.session.id)).toBe(true);
+    expect(del.history[0]!.changedAt).toBe(del.deletedAt);
+    expect(await s.deletedSessions(f.id)).toEqual([del]);
+    expect((await s.sessions(f.id)).map((x) => x.date)).toEqual(["2026-02-01"]);
+    expect((await s.exportRows()).map((r) => r.date)).toEqual(["2026-02-01", "2026-02-01", "2026-02-01", "2026-02-01"]);
+    expect(await s.listFamilies()).toMatchObject([{ subjectId: "D1", sessions: 1, lastDate: "2026-02-01" }]);
+    expect(await s.history(keep.session.id)).toEqual([]);
+    // a new session takes the freed number, but not the deleted session's history
+    const again = await s.saveSession({ familyId: f.id, date: "2026-02-08", workPoints: "", ratings: ors("mother", [6, 6, 6, 6]) }, "Ann");
+    expect(again.created).toBe(true);
+    expect(await s.history(again.session.id)).toEqual([]);
+    expect((await s.deletedSessions(f.id))[0]!.history).toHaveLength(10);
+    await expect(s.deleteSession(9999, "Cai")).rejects.toMatchObject({ code: "no_such_session" });
+    await s.close();
+    expect(await sqlite(file, "PRAGMA foreign_key_check")).toEqual([]);
+  });
+
+  it("a deleted family leaves only a record of its id, its number of sessions, when and by whom; nothing of its data stays in the file", async () => {
+    const file = join(dir, "del-family.sqlite");
+    const s = await SqliteStore.open(file);
+    const other = await s.createFamily({ subjectId: "KEEP1", birthDate: null, phase: null }, "Ann");
+    await s.saveSession({ familyId: other.id, date: "2026-02-01", workPoints: "other family's plan", ratings: ors("mother", [5, 5, 5, 5]) }, "Ann");
+    const f = await s.createFamily({ subjectId: "TYPO1", birthDate: "2025-12-24", phase: "intensive" }, "Ann");
+    await s.saveSession({ familyId: f.id, date: "2026-02-01", workPoints: "Zebra-secret plan", ratings: ors("mother", [7.7, 7, 7, 7]) }, "Ann");
+    await s.saveSession({ familyId: f.id, date: "2026-02-01", workPoints: "Zebra-secret plan, corrected", ratings: ors("mother", [7.7, 7, 7, 7]) }, "Ann");
+    const gone = await s.saveSession({ familyId: f.id, date: "2026-02-08", workPoints: "Yak-secret plan", ratings: ors("father", [4, 4, 4, 4]) }, "Ann");
+    await s.saveSession({ familyId: f.id, date: "2026-02-15", workPoints: "", ratings: ors("father", [4, 4, 4, 4]) }, "Ann");
+    await s.deleteSession(gone.session.id, "Ann");
+    const del = await s.deleteFamily(f.id, "Bo");
+    expect(del).toMatchObject({ subjectId: "TYPO1", sessions: 2, deletedBy: "Bo" });
+    expect(await s.deletedFamilies()).toEqual([del]);
+    expect(await s.getFamily("TYPO1")).toBe(null);
+    expect((await s.listFamilies()).map((x) => x.subjectId)).toEqual(["KEEP1"]);
+    expect(new Set((await s.exportRows()).map((r) => r.subjectId))).toEqual(new Set(["KEEP1"]));
+    await expect(s.deleteFamily(f.id, "Bo")).rejects.toMatchObject({ code: "no_such_family" });
+    // the id can be used again, for a family that starts empty
+    const fresh = await s.createFamily({ subjectId: "TYPO1", birthDate: null, phase: null }, "Ann");
+    expect(await s.sessions(fresh.id)).toEqual([]);
+    expect(await s.deletedSessions(fresh.id)).toEqual([]);
+    await s.close();
+    const count = async (sql: string) => (await sqlite(file, sql))[0]![0];
+    expect(await count("SELECT COUNT(*) FROM sessions")).toBe(1);
+    expect(await count("SELECT COUNT(*) FROM ratings")).toBe(4);
+    expect(await count("SELECT COUNT(*) FROM history")).toBe(0);
+    expect(await count("SELECT COUNT(*) FROM deleted_sessions")).toBe(0);
+    expect(await sqlite(file, "SELECT subject_id, sessions, deleted_by FROM deleted_families")).toEqual([["TYPO1", 2, "Bo"]]);
+    expect(await sqlite(file, "PRAGMA foreign_key_check")).toEqual([]);
+    // deleted rows are overwritten (secure_delete), not left in free pages of the file
+    const bytes = readFileSync(file).toString("latin1");
+    for (const text of ["Zebra-secret", "Yak-secret", "2025-12-24", "intensive"]) expect(bytes, text).not.toContain(text);
+    expect(bytes).toContain("other family's plan");
+  });
+
+  it("a database of schema version 1 opens, keeps its data and history, and its sessions can then be deleted", async () => {
+    const file = join(dir, "v1.sqlite");
+    const init = (await import("sql.js")).default as unknown as () => Promise<{ Database: new () => { exec(s: string): unknown; export(): Uint8Array; close(): void } }>;
+    const v1 = new (await init()).Database();
+    v1.exec(MIGRATIONS[0]!);
+    v1.exec(`INSERT INTO families VALUES (1, 'OLD1', NULL, NULL, '2025-01-01T00:00:00.000Z', 'Ann');
+      INSERT INTO sessions VALUES (1, 1, '2025-01-06', 'plan', '2025-01-06T10:00:00.000Z', 'Ann', '2025-01-07T10:00:00.000Z', 'Bo'),
+                                  (2, 1, '2025-01-13', '', '2025-01-13T10:00:00.000Z', 'Ann', '2025-01-13T10:00:00.000Z', 'Ann');
+      INSERT INTO ratings VALUES (1, 'mother', 'ors', 'ors_1', 5), (1, 'mother', 'ors', 'ors_2', 5), (1, 'mother', 'ors', 'ors_3', 5), (1, 'mother', 'ors', 'ors_4', 5.5),
+                                 (2, 'mother', 'ors', 'ors_1', 6), (2, 'mother', 'ors', 'ors_2', 6), (2, 'mother', 'ors', 'ors_3', 6), (2, 'mother', 'ors', 'ors_4', 6);
+      INSERT INTO history VALUES (1, 1, 'mother', 'ors', 'ors_4', '5', '5.5', '2025-01-07T10:00:00.000Z', 'Bo');
+      PRAGMA user_version = 1;`);
+    writeFileSync(file, v1.export());
+    v1.close();
+    const before = readFileSync(file);
+    const s = await SqliteStore.open(file);
+    expect(readFileSync(`${file}.v1.bak`).equals(before)).toBe(true);
+    const f = (await s.getFamily("OLD1"))!;
+    const sessions = await s.sessions(f.id);
+    expect(sessions.map((x) => [x.date, x.ratings.length, x.workPoints])).toEqual([["2025-01-06", 4, "plan"], ["2025-01-13", 4, ""]]);
+    expect((await s.history(1)).map((e) => [e.item, e.oldValue, e.newValue, e.changedBy])).toEqual([["ors_4", "5", "5.5", "Bo"]]);
+    const del = await s.deleteSession(1, "Cai");
+    expect(del.history.map((e) => [e.item, e.oldValue, e.newValue, e.changedBy])).toEqual([
+      ["work_points", "plan", null, "Cai"],
+      ["ors_4", "5.5", null, "Cai"],
+      ["ors_3", "5", null, "Cai"],
+      ["ors_2", "5", null, "Cai"],
+      ["ors_1", "5", null, "Cai"],
+      ["ors_4", "5", "5.5", "Bo"],
+    ]);
+    await s.close();
+    expect(await sqlite(file, "PRAGMA user_version")).toEqual([[SCHEMA_VERSION]]);
+    expect(await sqlite(file, "PRAGMA foreign_key_check")).toEqual([]);
+    expect(await sqlite(file, "PRAGMA integrity_check")).toEqual([["ok"]]);
+    // a row tied to both a session and a deleted session, or to neither, is refused by the schema
+    await expect(sqlite(file, "INSERT INTO history (respondent, instrument, item, changed_at, changed_by) VALUES ('', '', 'x', '', '')")).rejects.toThrow(/CHECK constraint failed/);
   });
 });
 

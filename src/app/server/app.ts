@@ -11,7 +11,7 @@ import { analyseFamily, checkSession, fitNames, SUBJECT_ID, type FormErrors } fr
 import { joinNames, TEXTS, type Lang } from "../i18n.js";
 import { StoreError, type Family, type Store } from "../storage/store.js";
 import { CSS, JS } from "../views/assets.js";
-import { familyPage, homePage, messagePage, namePage, sessionPage, sessionUrl, valuesOf, type PageContext } from "../views/pages.js";
+import { deleteFamilyPage, deleteSessionPage, familyPage, homePage, messagePage, namePage, sessionPage, sessionUrl, valuesOf, type FamilyFormState, type PageContext } from "../views/pages.js";
 import { csrfOk, csrfToken, nameCookie, security, type Secrets } from "./security.js";
 
 export interface AppOptions {
@@ -77,7 +77,17 @@ export function createApp(o: AppOptions): Hono {
     return c.redirect(next, 303);
   });
 
-  app.get("/", async (c) => needName(c) ?? page(c, homePage(ctxOf(c), await store.listFamilies())));
+  const home = async (c: Context, form?: FamilyFormState, notice?: { ok: boolean; lines: string[] }, status: 200 | 422 = 200) =>
+    page(c, homePage(ctxOf(c), await store.listFamilies(), await store.deletedFamilies(), form, notice), status);
+
+  app.get("/", async (c) => {
+    const nn = needName(c);
+    if (nn) return nn;
+    // the notice is read from the record of the deletion, so an address cannot make the page claim one
+    const done = Number(c.req.query("deletedFamily"));
+    const d = Number.isInteger(done) ? (await store.deletedFamilies()).find((x) => x.id === done) : undefined;
+    return home(c, undefined, d ? { ok: true, lines: [t.familyDeleted(d.subjectId, d.sessions)] } : undefined);
+  });
 
   app.post("/families", async (c) => {
     const body = await form(c);
@@ -99,7 +109,7 @@ export function createApp(o: AppOptions): Hono {
         errors.subjectId = t.duplicateFamily(values.subjectId);
       }
     }
-    return page(c, homePage(ctxOf(c), await store.listFamilies(), { values, errors }), 422);
+    return home(c, { values, errors }, undefined, 422);
   });
 
   // the data are saved before a chart is drawn: a chart that fails costs the page its picture, nothing more
@@ -113,24 +123,76 @@ export function createApp(o: AppOptions): Hono {
   };
 
   const family = async (c: Context): Promise<Family | null> => store.getFamily(c.req.param("id") ?? "");
-  const notFound = (c: Context) => page(c, messagePage(ctxOf(c), t.notFound, t.notFound), 404);
+  const notFound = (c: Context, message: string = t.notFound) => page(c, messagePage(ctxOf(c), t.notFound, message), 404);
+  const noFamily = (c: Context) => notFound(c, t.noSuchFamily(c.req.param("id") ?? ""));
 
   app.get("/f/:id", async (c) => {
     const nn = needName(c);
     if (nn) return nn;
     const f = await family(c);
-    if (!f) return notFound(c);
+    if (!f) return noFamily(c);
     const sessions = await store.sessions(f.id);
+    const deleted = await store.deletedSessions(f.id);
     const series = analyseFamily(registry, lang, f.subjectId, sessions);
     const charts = await chartsOf(series);
-    return page(c, familyPage(ctxOf(c), registry, { family: f, sessions, series, charts }));
+    const done = deleted.find((d) => String(d.id) === c.req.query("deletedSession"));
+    return page(c, familyPage(ctxOf(c), registry, { family: f, sessions, series, charts, deleted, notice: done ? t.sessionDeleted(done.date) : null }));
+  });
+
+  // deleting asks first (GET shows what goes, never deletes), then takes a form post with the CSRF token
+  app.get("/f/:id/session/delete", async (c) => {
+    const nn = needName(c);
+    if (nn) return nn;
+    const f = await family(c);
+    if (!f) return noFamily(c);
+    const ymd = parseDate(c.req.query("date") ?? "");
+    const date = ymd ? formatDate(ymd) : (c.req.query("date") ?? "");
+    const session = ymd ? (await store.sessions(f.id)).find((s) => s.date === date) : undefined;
+    if (!session) return notFound(c, date ? t.noSuchSession(f.subjectId, date) : t.notFound);
+    return page(c, deleteSessionPage(ctxOf(c), registry, f, session));
+  });
+
+  app.post("/f/:id/session/delete", async (c) => {
+    const body = await form(c);
+    if (body instanceof Response) return body;
+    const f = await family(c);
+    if (!f) return noFamily(c);
+    // the session the confirmation showed, by its number: one deleted and entered again meanwhile is not taken
+    const session = (await store.sessions(f.id)).find((s) => String(s.id) === str(body.session));
+    if (!session) return notFound(c, t.sessionGone(f.subjectId));
+    const user = userOf(c);
+    if (!user) return c.redirect(`/name?next=${encodeURIComponent(`/f/${encodeURIComponent(f.subjectId)}/session/delete?date=${session.date}`)}`, 303);
+    const d = await store.deleteSession(session.id, user);
+    return c.redirect(`/f/${encodeURIComponent(f.subjectId)}?deletedSession=${d.id}#deleted`, 303);
+  });
+
+  app.get("/f/:id/delete", async (c) => {
+    const nn = needName(c);
+    if (nn) return nn;
+    const f = await family(c);
+    if (!f) return noFamily(c);
+    return page(c, deleteFamilyPage(ctxOf(c), f, (await store.sessions(f.id)).length));
+  });
+
+  app.post("/f/:id/delete", async (c) => {
+    const body = await form(c);
+    if (body instanceof Response) return body;
+    const f = await family(c);
+    if (!f) return noFamily(c);
+    const typed = str(body.confirm).trim();
+    // the id typed as shown: health data are deleted by a deliberate act, not by a slip of the mouse
+    if (typed !== f.subjectId) return page(c, deleteFamilyPage(ctxOf(c), f, (await store.sessions(f.id)).length, typed, t.confirmWrong(f.subjectId)), 422);
+    const user = userOf(c);
+    if (!user) return c.redirect(`/name?next=${encodeURIComponent(`/f/${encodeURIComponent(f.subjectId)}/delete`)}`, 303);
+    const d = await store.deleteFamily(f.id, user);
+    return c.redirect(`/?deletedFamily=${d.id}`, 303);
   });
 
   app.get("/f/:id/session", async (c) => {
     const nn = needName(c);
     if (nn) return nn;
     const f = await family(c);
-    if (!f) return notFound(c);
+    if (!f) return noFamily(c);
     const ymd = parseDate(c.req.query("date") ?? "");
     const sessions = await store.sessions(f.id);
     if (!ymd) return c.redirect(`/f/${encodeURIComponent(f.subjectId)}`, 303);
@@ -145,7 +207,7 @@ export function createApp(o: AppOptions): Hono {
     const body = await form(c);
     if (body instanceof Response) return body;
     const f = await family(c);
-    if (!f) return notFound(c);
+    if (!f) return noFamily(c);
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(body)) if (k.startsWith("r.") && typeof v === "string") values[k] = v;
     const workPoints = str(body.workPoints).replace(/\r\n?/g, "\n");
@@ -170,14 +232,13 @@ export function createApp(o: AppOptions): Hono {
     const body = await form(c);
     if (body instanceof Response) return body;
     const file = body.file;
-    const families = () => store.listFamilies();
-    if (!(file instanceof File) || file.size === 0) return page(c, homePage(ctxOf(c), await families(), undefined, { ok: false, lines: [t.importRefused, t.required] }), 422);
+    if (!(file instanceof File) || file.size === 0) return home(c, undefined, { ok: false, lines: [t.importRefused, t.required] }, 422);
     const text = await file.text();
     const read = readFitCsv(text, file.name || "upload.csv", registry);
-    if (read.errors.length) return page(c, homePage(ctxOf(c), await families(), undefined, { ok: false, lines: [t.importRefused, ...read.errors.slice(0, 30), ...(read.errors.length > 30 ? [`… ${read.errors.length - 30}`] : [])] }), 422);
-    if (!read.sessions.length) return page(c, homePage(ctxOf(c), await families(), undefined, { ok: false, lines: [t.importNoFit(joinNames(fitNames(registry), t.or))] }), 422);
+    if (read.errors.length) return home(c, undefined, { ok: false, lines: [t.importRefused, ...read.errors.slice(0, 30), ...(read.errors.length > 30 ? [`… ${read.errors.length - 30}`] : [])] }, 422);
+    if (!read.sessions.length) return home(c, undefined, { ok: false, lines: [t.importNoFit(joinNames(fitNames(registry), t.or))] }, 422);
     const sum = await store.importSessions(read.sessions, userOf(c) ?? "");
-    return page(c, homePage(ctxOf(c), await families(), undefined, { ok: true, lines: [t.imported(sum.families, sum.sessionsCreated, sum.sessionsUpdated, sum.ratings)] }));
+    return home(c, undefined, { ok: true, lines: [t.imported(sum.families, sum.sessionsCreated, sum.sessionsUpdated, sum.ratings)] });
   });
 
   app.get("/export.csv", async (c) => {

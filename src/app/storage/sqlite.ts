@@ -9,7 +9,7 @@ import { closeSync, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, r
 import { basename, dirname, join, resolve } from "node:path";
 import type { Database, SqlValue } from "sql.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import { StoreError, type Family, type FamilySummary, type HistoryEntry, type ImportSession, type ImportSummary, type LongRow, type Rating, type Session, type SessionInput, type Store } from "./store.js";
+import { StoreError, type DeletedFamily, type DeletedSession, type Family, type FamilySummary, type HistoryEntry, type ImportSession, type ImportSummary, type LongRow, type Rating, type Session, type SessionInput, type Store } from "./store.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
@@ -142,6 +142,7 @@ export class SqliteStore implements Store {
         fresh = true;
       }
       const store = new SqliteStore(db, path, lockPath);
+      store.settings();
       store.migrate(fresh);
       return store;
     } catch (e) {
@@ -188,7 +189,12 @@ export class SqliteStore implements Store {
   private persist(): void {
     writeFileAtomic(this.location, this.db.export());
     // export() reopens the database, which resets connection settings
-    this.db.exec("PRAGMA foreign_keys = ON");
+    this.settings();
+  }
+
+  /** secure_delete: deleted rows are overwritten, so a deleted family's values do not linger in the file's free pages */
+  private settings(): void {
+    this.db.exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON");
   }
 
   private all(sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
@@ -296,15 +302,74 @@ export class SqliteStore implements Store {
   }
 
   async history(sessionId: number): Promise<HistoryEntry[]> {
-    return this.all("SELECT * FROM history WHERE session_id = ? ORDER BY id DESC", [sessionId]).map((r) => ({
-      sessionId: Number(r.session_id),
-      respondent: String(r.respondent),
-      instrument: String(r.instrument),
-      item: String(r.item),
-      oldValue: (r.old_value as string | null) ?? null,
-      newValue: (r.new_value as string | null) ?? null,
-      changedAt: String(r.changed_at),
-      changedBy: String(r.changed_by),
+    return this.all("SELECT * FROM history WHERE session_id = ? ORDER BY id DESC", [sessionId]).map((r) => toHistory(r, sessionId));
+  }
+
+  async deleteSession(sessionId: number, by: string): Promise<DeletedSession> {
+    const id = this.tx(() => {
+      const s = this.all("SELECT * FROM sessions WHERE id = ?", [sessionId])[0];
+      if (!s) throw new StoreError(`no session with number ${sessionId}`, "no_such_session");
+      const t = now();
+      this.run("INSERT INTO deleted_sessions (family_id, session_id, date, deleted_at, deleted_by) VALUES (?, ?, ?, ?, ?)", [s.family_id!, sessionId, s.date!, t, by]);
+      const did = this.lastId();
+      // the corrections made while it lived go with it; then each value it had, as old → null
+      this.run("UPDATE history SET session_id = NULL, deleted_session_id = ? WHERE session_id = ?", [did, sessionId]);
+      const hist = (r: Pick<Rating, "respondent" | "instrument" | "item">, old: string | null) =>
+        this.run("INSERT INTO history (deleted_session_id, respondent, instrument, item, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)", [did, r.respondent, r.instrument, r.item, old, t, by]);
+      for (const r of this.all("SELECT respondent, instrument, item, value FROM ratings WHERE session_id = ? ORDER BY respondent, instrument, item", [sessionId])) hist(toRating(r), fmt(Number(r.value)));
+      if (String(s.work_points ?? "") !== "") hist({ respondent: "", instrument: "", item: "work_points" }, String(s.work_points));
+      this.run("DELETE FROM ratings WHERE session_id = ?", [sessionId]);
+      this.run("DELETE FROM sessions WHERE id = ?", [sessionId]);
+      return did;
+    });
+    return this.deletedSessionsWhere("id = ?", [id])[0]!;
+  }
+
+  async deletedSessions(familyId: number): Promise<DeletedSession[]> {
+    return this.deletedSessionsWhere("family_id = ?", [familyId]);
+  }
+
+  private deletedSessionsWhere(where: string, params: SqlValue[]): DeletedSession[] {
+    return this.all(`SELECT * FROM deleted_sessions WHERE ${where} ORDER BY id DESC`, params).map((r) => {
+      const sessionId = Number(r.session_id);
+      return {
+        id: Number(r.id),
+        familyId: Number(r.family_id),
+        sessionId,
+        date: String(r.date),
+        deletedAt: String(r.deleted_at),
+        deletedBy: String(r.deleted_by),
+        history: this.all("SELECT * FROM history WHERE deleted_session_id = ? ORDER BY id DESC", [r.id!]).map((h) => toHistory(h, sessionId)),
+      };
+    });
+  }
+
+  async deleteFamily(familyId: number, by: string): Promise<DeletedFamily> {
+    const id = this.tx(() => {
+      const f = this.all("SELECT subject_id FROM families WHERE id = ?", [familyId])[0];
+      if (!f) throw new StoreError(`no family with number ${familyId}`, "no_such_family");
+      const sessions = Number(this.all("SELECT COUNT(*) AS n FROM sessions WHERE family_id = ?", [familyId])[0]!.n);
+      const live = "SELECT id FROM sessions WHERE family_id = ?";
+      const gone = "SELECT id FROM deleted_sessions WHERE family_id = ?";
+      // nothing of the family's ratings stays: not its sessions' history, nor that of sessions deleted before
+      this.run(`DELETE FROM history WHERE session_id IN (${live}) OR deleted_session_id IN (${gone})`, [familyId, familyId]);
+      this.run(`DELETE FROM ratings WHERE session_id IN (${live})`, [familyId]);
+      this.run("DELETE FROM sessions WHERE family_id = ?", [familyId]);
+      this.run("DELETE FROM deleted_sessions WHERE family_id = ?", [familyId]);
+      this.run("DELETE FROM families WHERE id = ?", [familyId]);
+      this.run("INSERT INTO deleted_families (subject_id, sessions, deleted_at, deleted_by) VALUES (?, ?, ?, ?)", [f.subject_id!, sessions, now(), by]);
+      return this.lastId();
+    });
+    return (await this.deletedFamilies()).find((d) => d.id === id)!;
+  }
+
+  async deletedFamilies(): Promise<DeletedFamily[]> {
+    return this.all("SELECT * FROM deleted_families ORDER BY id DESC").map((r) => ({
+      id: Number(r.id),
+      subjectId: String(r.subject_id),
+      sessions: Number(r.sessions),
+      deletedAt: String(r.deleted_at),
+      deletedBy: String(r.deleted_by),
     }));
   }
 
@@ -354,6 +419,20 @@ function toFamily(r: Record<string, SqlValue>): Family {
 
 function toRating(r: Record<string, SqlValue>): Rating {
   return { respondent: String(r.respondent), instrument: String(r.instrument), item: String(r.item), value: Number(r.value) };
+}
+
+/** `sessionId`: the session's id, also for the rows of a deleted session (their session_id is null) */
+function toHistory(r: Record<string, SqlValue>, sessionId: number): HistoryEntry {
+  return {
+    sessionId,
+    respondent: String(r.respondent),
+    instrument: String(r.instrument),
+    item: String(r.item),
+    oldValue: (r.old_value as string | null) ?? null,
+    newValue: (r.new_value as string | null) ?? null,
+    changedAt: String(r.changed_at),
+    changedBy: String(r.changed_by),
+  };
 }
 
 function toSession(r: Record<string, SqlValue>): Session {

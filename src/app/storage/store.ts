@@ -50,6 +50,29 @@ export interface HistoryEntry {
   changedBy: string;
 }
 
+/** A deleted session: when and by whom, and its history (the values it had, old → null, and earlier corrections). */
+export interface DeletedSession {
+  id: number;
+  familyId: number;
+  /** the id the session had */
+  sessionId: number;
+  /** ISO date of the session */
+  date: string;
+  deletedAt: string;
+  deletedBy: string;
+  /** newest first */
+  history: HistoryEntry[];
+}
+
+/** What is kept of a deleted family: its id, how many sessions went with it, when and by whom; no ratings. */
+export interface DeletedFamily {
+  id: number;
+  subjectId: string;
+  sessions: number;
+  deletedAt: string;
+  deletedBy: string;
+}
+
 export interface SessionInput {
   familyId: number;
   date: string;
@@ -87,7 +110,7 @@ export class StoreError extends Error {
   override name = "StoreError";
   constructor(
     message: string,
-    readonly code: "duplicate_family" | "no_such_family" | "locked" | "not_a_database" | "newer_schema",
+    readonly code: "duplicate_family" | "no_such_family" | "no_such_session" | "locked" | "not_a_database" | "newer_schema",
   ) {
     super(message);
   }
@@ -104,6 +127,14 @@ export interface Store {
   /** creates the session or replaces its ratings and work points; changed values go to history */
   saveSession(s: SessionInput, by: string): Promise<{ session: Session; created: boolean; changes: number }>;
   history(sessionId: number): Promise<HistoryEntry[]>;
+  /** deletes the session and its ratings; each value and the work points go to its history as old → null */
+  deleteSession(sessionId: number, by: string): Promise<DeletedSession>;
+  /** the family's deleted sessions, the latest deletion first, each with its history */
+  deletedSessions(familyId: number): Promise<DeletedSession[]>;
+  /** deletes the family, its sessions, their ratings and history, and its deleted sessions' records; keeps a DeletedFamily */
+  deleteFamily(familyId: number, by: string): Promise<DeletedFamily>;
+  /** the latest deletion first */
+  deletedFamilies(): Promise<DeletedFamily[]>;
   /** all sessions in one transaction; existing sessions' values are corrected with history */
   importSessions(sessions: ImportSession[], by: string): Promise<ImportSummary>;
   /** every rating in every family, sorted by subject, date, respondent, instrument, item */

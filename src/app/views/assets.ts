@@ -66,6 +66,12 @@ summary{cursor:pointer;font-weight:600}
 .workpoints dd{margin:0 0 0 1rem;white-space:pre-wrap}
 figure.fitchart{margin:0;background:#fff;border:1px solid #d9d6cc;border-radius:8px;padding:.5rem;overflow-x:auto}
 figure.fitchart svg{max-width:100%;height:auto}
+section.danger{margin-top:2rem;border-top:1px solid #d9d6cc}
+button.danger,.button.danger{background:#b00020}
+.inline-actions{display:flex;gap:1.2rem;align-items:baseline}
+dl.what dt{font-weight:700;margin-top:.5rem}
+dl.what dd{margin:0 0 0 1rem}
+details.deleted-session{margin:.4rem 0}
 `;
 
 /**

@@ -1,8 +1,8 @@
 /** The app's pages, rendered on the server; forms work without JavaScript. */
 import type { Registry } from "../../registry/registry.js";
-import { fieldName, raterForms, totals, describe, type FormErrors, type RaterForms, type RaterSeries } from "../fit.js";
+import { fieldName, RATERS, raterForms, totals, describe, type FormErrors, type RaterForms, type RaterSeries } from "../fit.js";
 import { ITEM_LABELS_DA, joinNames, num, TEXTS, type Lang, type Texts } from "../i18n.js";
-import type { Family, FamilySummary, HistoryEntry, Session } from "../storage/store.js";
+import type { DeletedFamily, DeletedSession, Family, FamilySummary, HistoryEntry, Session } from "../storage/store.js";
 import { html, raw, type Html } from "./html.js";
 
 export interface PageContext {
@@ -14,6 +14,9 @@ export interface PageContext {
 
 const famUrl = (subjectId: string) => `/f/${encodeURIComponent(subjectId)}`;
 export const sessionUrl = (subjectId: string, date: string) => `${famUrl(subjectId)}/session?date=${encodeURIComponent(date)}`;
+const deleteSessionUrl = (subjectId: string, date: string) => `${famUrl(subjectId)}/session/delete?date=${encodeURIComponent(date)}`;
+/** a stored UTC time as the pages show it */
+const stamp = (iso: string) => iso.replace("T", " ").slice(0, 19);
 
 function layout(ctx: PageContext, title: string, body: Html): string {
   const t = TEXTS[ctx.lang];
@@ -75,7 +78,7 @@ export interface FamilyFormState {
   errors: FormErrors;
 }
 
-export function homePage(ctx: PageContext, families: FamilySummary[], form?: FamilyFormState, notice?: { ok: boolean; lines: string[] }): string {
+export function homePage(ctx: PageContext, families: FamilySummary[], deleted: readonly DeletedFamily[], form?: FamilyFormState, notice?: { ok: boolean; lines: string[] }): string {
   const t = TEXTS[ctx.lang];
   const v = form?.values ?? { subjectId: "", birthDate: "", phase: "" };
   const e = form?.errors ?? {};
@@ -121,7 +124,14 @@ ${
   <p class="hint">${t.exportHint}</p>
   <p><a class="button" href="/export.csv" download>${t.exportButton}</a></p>
 </div>
-</div>`,
+</div>
+${
+  deleted.length
+    ? html`<section class="deleted" aria-labelledby="delfam-h"><h2 id="delfam-h">${t.deletedFamilies}</h2>
+<table class="list"><thead><tr><th>${t.subjectId}</th><th>${t.sessions}</th><th>${t.deletedAt}</th><th>${t.by}</th></tr></thead>
+<tbody>${deleted.map((d) => html`<tr><td>${d.subjectId}</td><td class="num">${d.sessions}</td><td>${stamp(d.deletedAt)}</td><td>${d.deletedBy}</td></tr>`)}</tbody></table></section>`
+    : ""
+}`,
   );
 }
 
@@ -179,13 +189,18 @@ export interface FamilyView {
   charts: string[] | null;
 }
 
+export interface FamilyPageView extends FamilyView {
+  deleted: DeletedSession[];
+  notice: string | null;
+}
+
 /** today on this computer's calendar (not UTC's: a session just after midnight in Denmark is on the new day) */
 const today = () => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 };
 
-export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView): string {
+export function familyPage(ctx: PageContext, registry: Registry, v: FamilyPageView): string {
   const t = TEXTS[ctx.lang];
   const f = v.family;
   const latest = v.sessions.length ? v.sessions[v.sessions.length - 1]!.date : null;
@@ -194,6 +209,7 @@ export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView):
     `${t.family} ${f.subjectId}`,
     html`<p><a href="/">← ${t.back}</a></p>
 <h1>${t.family} ${f.subjectId}</h1>
+${v.notice ? html`<div class="banner good" role="status" id="deleted-notice"><p>${v.notice}</p></div>` : ""}
 <p class="meta">${f.birthDate ? html`${t.birthDate}: ${f.birthDate}. ` : ""}${f.phase ? html`${t.phase}: ${f.phase}.` : ""}</p>
 <form method="get" action="${famUrl(f.subjectId)}/session" class="card inline">
   <label for="date">${t.sessionDate}</label>
@@ -204,8 +220,26 @@ export function familyPage(ctx: PageContext, registry: Registry, v: FamilyView):
 <div>${chartBlock(t, v.charts, v.sessions.length > 0)}</div>
 <aside>${alertsBlock(t, v.series, latest)}${workPointsBlock(t, v.sessions, null)}</aside>
 </div>
-${sessionTable(ctx, registry, f.subjectId, v.sessions)}`,
+${sessionTable(ctx, registry, f.subjectId, v.sessions)}
+${
+  v.deleted.length
+    ? html`<section class="deleted" id="deleted" aria-labelledby="delses-h"><h2 id="delses-h">${t.deletedSessions}</h2>
+${v.deleted.map((d) => html`<details class="deleted-session"><summary>${t.deletedSessionLine(d.date, stamp(d.deletedAt), d.deletedBy)}</summary>${historyTable(ctx, registry, d.history)}</details>`)}
+</section>`
+    : ""
+}
+<section class="danger"><p><a class="button danger" href="${famUrl(f.subjectId)}/delete">${t.deleteFamily}</a></p></section>`,
   );
+}
+
+/** Corrections (or a deleted session's values), newest first. */
+function historyTable(ctx: PageContext, registry: Registry, entries: readonly HistoryEntry[]): Html {
+  const t = TEXTS[ctx.lang];
+  const value = (h: HistoryEntry, v: string | null) => (v === null ? t.empty : h.item === "work_points" ? v : num(ctx.lang, Number(v)));
+  const field = (h: HistoryEntry) =>
+    h.item === "work_points" ? t.workPoints : html`${respondentName(t, h.respondent)}: ${itemLabel(ctx.lang, h.item, (registry.has(h.instrument) ? registry.get(h.instrument).items.get(h.item)?.label : undefined) ?? h.item)}`;
+  return html`<table class="list"><thead><tr><th>${t.when}</th><th>${t.by}</th><th>${t.field}</th><th>${t.before}</th><th>${t.after}</th></tr></thead>
+<tbody>${entries.map((h) => html`<tr><td>${stamp(h.changedAt)}</td><td>${h.changedBy}</td><td>${field(h)}</td><td>${value(h, h.oldValue)}</td><td>${value(h, h.newValue)}</td></tr>`)}</tbody></table>`;
 }
 
 export interface SessionView extends FamilyView {
@@ -293,16 +327,72 @@ ${workPointsBlock(t, v.sessions, v.date)}
 ${sessionTable(ctx, registry, f.subjectId, v.sessions)}
 <section class="history" aria-labelledby="hist-h">
 <h2 id="hist-h">${t.history}</h2>
-${
-  v.history.length
-    ? html`<table class="list"><thead><tr><th>${t.when}</th><th>${t.by}</th><th>${t.field}</th><th>${t.before}</th><th>${t.after}</th></tr></thead>
-<tbody>${v.history.map(
-        (h) =>
-          html`<tr><td>${h.changedAt.replace("T", " ").slice(0, 19)}</td><td>${h.changedBy}</td><td>${h.item === "work_points" ? t.workPoints : html`${respondentName(t, h.respondent)}: ${itemLabel(ctx.lang, h.item, (registry.has(h.instrument) ? registry.get(h.instrument).items.get(h.item)?.label : undefined) ?? h.item)}`}</td><td>${h.oldValue === null ? t.empty : h.item === "work_points" ? h.oldValue : num(ctx.lang, Number(h.oldValue))}</td><td>${h.newValue === null ? t.empty : h.item === "work_points" ? h.newValue : num(ctx.lang, Number(h.newValue))}</td></tr>`,
-      )}</tbody></table>`
-    : html`<p class="hint">${t.noHistory}</p>`
+${v.history.length ? historyTable(ctx, registry, v.history) : html`<p class="hint">${t.noHistory}</p>`}
+</section>
+${exists ? html`<section class="danger"><p><a class="button danger" href="${deleteSessionUrl(f.subjectId, v.date)}">${t.deleteSession}</a></p></section>` : ""}`,
+  );
 }
-</section>`,
+
+/** Asks before a session is deleted, showing what goes: the date, each rater's forms and totals, the work points. */
+export function deleteSessionPage(ctx: PageContext, registry: Registry, family: Family, session: Session): string {
+  const t = TEXTS[ctx.lang];
+  const tot = totals(registry, family.subjectId, [session]);
+  const groups: { respondent: string; instrument: string; lines: number }[] = [];
+  for (const r of session.ratings) {
+    const g = groups.find((x) => x.respondent === r.respondent && x.instrument === r.instrument);
+    if (g) g.lines++;
+    else groups.push({ respondent: r.respondent, instrument: r.instrument, lines: 1 });
+  }
+  // in the form's order of raters; one the form does not know (from an import) after them
+  const order = (id: string) => {
+    const i = RATERS.findIndex((r) => r.id === id);
+    return i < 0 ? RATERS.length : i;
+  };
+  groups.sort((a, b) => order(a.respondent) - order(b.respondent));
+  return layout(
+    ctx,
+    `${family.subjectId} · ${t.deleteSessionTitle(session.date)}`,
+    html`<p><a href="${sessionUrl(family.subjectId, session.date)}">← ${t.cancel}</a></p>
+<h1>${t.family} ${family.subjectId} · ${t.deleteSessionTitle(session.date)}</h1>
+<p>${t.deleteSessionWhat}</p>
+<dl class="card what">
+<dt>${t.date}</dt><dd>${session.date}</dd>
+<dt>${t.ratingsAndTotals}</dt><dd>${
+      groups.length
+        ? html`<table class="list"><thead><tr><th>${t.rater}</th><th>${t.form}</th><th>${t.linesCount}</th><th>${t.total}</th></tr></thead>
+<tbody>${groups.map((g) => html`<tr><td>${respondentName(t, g.respondent)}</td><td>${g.instrument.toUpperCase()}</td><td class="num">${g.lines}</td><td class="num">${num(ctx.lang, tot.get(`${session.date}\u0000${g.respondent}\u0000${g.instrument}`))}</td></tr>`)}</tbody></table>`
+        : t.noRatings
+    }</dd>
+<dt>${t.workPoints}</dt><dd class="wp">${session.workPoints || t.empty}</dd>
+</dl>
+<p>${t.deleteSessionKept}</p>
+<form method="post" action="${famUrl(family.subjectId)}/session/delete" class="inline-actions">
+  ${csrfField(ctx)}
+  <input type="hidden" name="session" value="${session.id}">
+  <button type="submit" class="danger">${t.deleteSessionButton}</button>
+  <a href="${sessionUrl(family.subjectId, session.date)}">${t.cancel}</a>
+</form>`,
+  );
+}
+
+/** Asks before a family is deleted: names it, counts its sessions, and has the family id typed to confirm. */
+export function deleteFamilyPage(ctx: PageContext, family: Family, sessions: number, typed = "", error?: string): string {
+  const t = TEXTS[ctx.lang];
+  return layout(
+    ctx,
+    t.deleteFamilyTitle(family.subjectId),
+    html`<p><a href="${famUrl(family.subjectId)}">← ${t.cancel}</a></p>
+<h1>${t.deleteFamilyTitle(family.subjectId)}</h1>
+${error ? html`<div class="banner bad" role="alert"><p>${error}</p></div>` : ""}
+<p>${t.deleteFamilyWhat(family.subjectId, sessions)}</p>
+<p>${t.deleteFamilyKept(family.subjectId)}</p>
+<form method="post" action="${famUrl(family.subjectId)}/delete" class="card narrow">
+  ${csrfField(ctx)}
+  <label for="confirm">${t.confirmFamily(family.subjectId)}</label>
+  <input id="confirm" name="confirm" required autocomplete="off" spellcheck="false" value="${typed}"${error ? raw(' aria-invalid="true"') : ""}>
+  <button type="submit" class="danger">${t.deleteFamilyButton}</button>
+</form>
+<p><a href="${famUrl(family.subjectId)}">${t.cancel}</a></p>`,
   );
 }
 
