@@ -51,10 +51,12 @@ export interface BuiltRow {
   readonly scaleIds: number[];
 }
 
-/** a kept scale result and its number (BuiltRow.scaleIds) */
+/** a kept scale result, its number (BuiltRow.scaleIds) and whether it is provisional, and who kept it */
 interface Kept {
   result: ScaleResult;
   id: number;
+  provisional: boolean;
+  owner: FastResults;
 }
 
 /**
@@ -120,7 +122,7 @@ interface Known {
 }
 
 export class FastResults {
-  private readonly scales = new WeakMap<FastTail, Kept>();
+
   /** the numbers given to kept scale results so far */
   private keptCount = 0;
   /** null: the scorer's results once differed from the full path's */
@@ -167,9 +169,9 @@ export class FastResults {
       for (let s = 0; s < tails.length; s++) {
         const tail = tails[s]!;
         // a line not met yet: its scale result as the scorer made it, once the general path has vouched for the scorer
-        const kept = this.scales.get(tail) ?? (tail.result === null ? undefined : this.keep(tail, tail.result));
+        const kept = this.keptFor(tail) ?? (tail.result === null ? undefined : this.keep(tail, tail.result));
         if (kept === undefined) return false;
-        if (kept.result.provisional) prov = true;
+        if (kept.provisional) prov = true;
         this.foundIds[f] = kept.id;
         found[f++] = kept.result;
       }
@@ -182,9 +184,15 @@ export class FastResults {
   /** the row build() last built */
   private builtRow = 0;
 
+  /** the scale result kept for a line (on the line itself, so it goes when the scorer forgets the line) */
+  private keptFor(tail: FastTail): Kept | undefined {
+    const kept = tail.kept as Kept | undefined;
+    return kept !== undefined && kept.owner === this ? kept : undefined;
+  }
+
   private keep(tail: FastTail, result: ScaleResult): Kept {
-    const kept = { result, id: this.keptCount++ };
-    this.scales.set(tail, kept);
+    const kept: Kept = { result, id: this.keptCount++, provisional: result.provisional, owner: this };
+    tail.kept = kept;
     return kept;
   }
 
@@ -381,7 +389,7 @@ export class FastResults {
         if (sc.provisional) prov = true;
         // the scorer's own result for the line must be the general path's, or the scorer is never built from
         if (tail.result !== null && JSON.stringify(tail.result) !== JSON.stringify(sc)) return this.refuse(t.scorers, n);
-        if (sc.reason === undefined && !this.scales.has(tail)) this.keep(tail, sc);
+        if (sc.reason === undefined && this.keptFor(tail) === undefined) this.keep(tail, sc);
       }
       const before = this.known.get(scorer);
       this.known.set(scorer, {

@@ -36,6 +36,11 @@ export interface FastTail {
    * src/io/fast-results.ts checks it against the general path's whenever it scores a row of this scorer.
    */
   readonly result: ScaleResult | null;
+  /**
+   * What the reader of results built from this scorer's lines (src/io/fast-results.ts) keeps for the line: it lives
+   * as long as the line is remembered here, and the reader checks that it is its own
+   */
+  kept: unknown;
 }
 
 export interface FastScorer {
@@ -166,7 +171,7 @@ export function compileFastScorer(
     const r = finish(k, provisional, scoreKey === scoreKey ? scoreKey : null, status, nAnswered, nItems, rule, undefined, flags);
     completeScale(r, k, undefined, null, selProvisional);
     const text = longScaleTail(instrumentForm, r, cell);
-    return { text, bytes: encoder.encode(text), prov: r.provisional, result: status === "not_scorable" ? null : r };
+    return { text, bytes: encoder.encode(text), prov: r.provisional, result: status === "not_scorable" ? null : r, kept: undefined };
   };
 
   const instId = inst.id;
