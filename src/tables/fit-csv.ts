@@ -3,7 +3,7 @@
  * the bytes of writeCsv(FIT_TABLE, eachFitRow(families("lazy"))), without a FitFamily, FitSession or alert per
  * session. The text cells (a series' subject and respondent, its measures, each date, each list of rules) are
  * encoded once through CsvBytes, as writeCsv encodes them, and copied into each line; numbers go through
- * CsvBytes.cell. tests/tables/fit-csv.test.ts holds the bytes equal to writeCsv's on random collectors.
+ * CsvBytes.cell. tests/trend/fit-csv.test.ts holds the bytes equal to writeCsv's on random collectors.
  */
 import { CsvBytes, type CsvValue } from "../io/csv-bytes.js";
 import { CSV_DIALECTS, type CsvDialect } from "../io/csv.js";
