@@ -562,8 +562,9 @@ export class FitCollector {
     return k;
   }
 
-  /** a series' records in date order (file order within a date), reused from series to series */
+  /** a series' records in date order (file order within a date), and their dates' ranks, reused from series to series */
   private readonly order: number[] = [];
+  private readonly orderRank: number[] = [];
   /** the sessions of the series last filled */
   private readonly columns = new SessionColumns();
 
@@ -585,13 +586,18 @@ export class FitCollector {
     const rec = this.rec;
     const rank = this.dateRanks();
     const order = this.order;
+    const ranks = this.orderRank;
     let k = 0;
     // records come mostly in date order: an insertion sort, stable, so a date's records stay in file order
     for (let i = fam.first; i !== NONE; i = rec.next.get(i)) {
       const r = rank[rec.date.get(i)]!;
       let j = k++;
-      for (; j > 0 && rank[rec.date.get(order[j - 1]!)]! > r; j--) order[j] = order[j - 1]!;
+      for (; j > 0 && ranks[j - 1]! > r; j--) {
+        order[j] = order[j - 1]!;
+        ranks[j] = ranks[j - 1]!;
+      }
       order[j] = i;
+      ranks[j] = r;
     }
     const c = this.columns;
     c.reserve(k);
