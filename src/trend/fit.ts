@@ -191,6 +191,116 @@ const BELOW9 = 4;
 /** above the kind's bits: the alliance band's number + 1 (0: none) */
 const BAND_SHIFT = 3;
 
+/** The ETR row a session reads. */
+export interface EtrHit {
+  expected: number;
+  lower: number;
+  tableIntake: number;
+}
+
+/**
+ * The rules a session can fire, in the order its alerts list them: bit i of an alerts mask (FitSeries.alerts) is
+ * ALERT_ORDER[i]. ors_below_intake and no_reliable_improvement never fire together.
+ */
+const ALERT_ORDER = ["ors_below_intake", "no_reliable_improvement", "below_etr", "srs_below_cutoff", "srs_drop", "srs_item_below_9"] as const satisfies readonly FitRule[];
+const BELOW_INTAKE = 1;
+const NO_IMPROVEMENT = 2;
+const BELOW_ETR = 4;
+const BELOW_CUTOFF = 8;
+const SRS_DROP = 16;
+const ITEM_BELOW = 32;
+
+/** The rules of an alerts mask (FitSeries.alerts), in the order a session's alerts list them. */
+export function fitAlertRules(mask: number): FitRule[] {
+  const out: FitRule[] = [];
+  for (let i = 0; i < ALERT_ORDER.length; i++) if (mask & (1 << i)) out.push(ALERT_ORDER[i]!);
+  return out;
+}
+
+/**
+ * One rater series' sessions as columns, as FitCollector.series() hands them on: what families() makes its
+ * FitFamily of, without an object per session. Session k + 1 is at k; the object is filled again for the next series.
+ */
+export interface FitSeries {
+  readonly subjectId: string;
+  readonly respondent: string;
+  readonly outcomeInstrument: string | null;
+  readonly allianceInstrument: string | null;
+  /** the number of sessions */
+  readonly count: number;
+  /** the dates read, yyyy-mm-dd, by number: the same number is the same date in every series */
+  readonly dates: readonly string[];
+  dateNumber(k: number): number;
+  ors(k: number): number | null;
+  orsChange(k: number): number | null;
+  srs(k: number): number | null;
+  /** shared between sessions: read only */
+  etr(k: number): Readonly<EtrHit> | null;
+  /** the rules that fired, a bit each (fitAlertRules) */
+  alerts(k: number): number;
+}
+
+/** bits of SessionColumns.has: what a session holds */
+const HAS_ORS = 1;
+const HAS_SRS = 2;
+const HAS_CHANGE = 4;
+const HAS_BELOW9 = 8;
+const HAS_DUPES = 16;
+
+/** FitSeries in typed columns, reused from series to series (grown when a series has more records than room). */
+class SessionColumns implements FitSeries {
+  subjectId = "";
+  respondent = "";
+  outcomeInstrument: string | null = null;
+  allianceInstrument: string | null = null;
+  count = 0;
+  dates: readonly string[] = [];
+  /** the intake's index: the first session with an outcome total (count when none) */
+  intakeAt = 0;
+  date = new Int32Array(16);
+  orsValue = new Float64Array(16);
+  srsValue = new Float64Array(16);
+  change = new Float64Array(16);
+  /** the SRS of the session before (what srs_drop's message reads) */
+  prevSrs = new Float64Array(16);
+  band = new Int32Array(16);
+  has = new Uint8Array(16);
+  mask = new Uint8Array(16);
+  hit: (EtrHit | null)[] = [];
+
+  /** room for n sessions (what is there need not be kept: a series is filled from the start) */
+  reserve(n: number): void {
+    if (n <= this.date.length) return;
+    const size = Math.max(n, 2 * this.date.length);
+    this.date = new Int32Array(size);
+    this.orsValue = new Float64Array(size);
+    this.srsValue = new Float64Array(size);
+    this.change = new Float64Array(size);
+    this.prevSrs = new Float64Array(size);
+    this.band = new Int32Array(size);
+    this.has = new Uint8Array(size);
+    this.mask = new Uint8Array(size);
+  }
+  dateNumber(k: number): number {
+    return this.date[k]!;
+  }
+  ors(k: number): number | null {
+    return this.has[k]! & HAS_ORS ? this.orsValue[k]! : null;
+  }
+  orsChange(k: number): number | null {
+    return this.has[k]! & HAS_CHANGE ? this.change[k]! : null;
+  }
+  srs(k: number): number | null {
+    return this.has[k]! & HAS_SRS ? this.srsValue[k]! : null;
+  }
+  etr(k: number): EtrHit | null {
+    return this.hit[k]!;
+  }
+  alerts(k: number): number {
+    return this.mask[k]!;
+  }
+}
+
 /** What a rater series' alert messages read besides the session: the same for every session of the series. */
 interface AlertContext {
   outcomeName: string;
@@ -261,21 +371,20 @@ export type FitMessages = "eager" | "lazy";
 
 /** etrFor's rows by session for each intake value met (a series' sessions all read the rows of one intake). */
 class EtrIndex {
-  private readonly byIntake = new Map<number, Map<number, EtrRow>>();
+  private readonly byIntake = new Map<number, Map<number, EtrHit>>();
   constructor(private readonly table: EtrTable) {}
 
-  /** etrFor(table, intake, session), without scanning the table each time */
-  find(intake: number, session: number): { expected: number; lower: number; tableIntake: number } | null {
+  /** etrFor(table, intake, session), without scanning the table each time; one object per table row, shared */
+  hit(intake: number, session: number): EtrHit | null {
     let rows = this.byIntake.get(intake);
     if (rows === undefined) remember(this.byIntake, intake, (rows = this.rowsOf(nearestIntake(this.table, intake))), 10_000);
-    const row = rows.get(session);
-    return row ? { expected: row.expected, lower: row.lower, tableIntake: row.intake } : null;
+    return rows.get(session) ?? null;
   }
 
   /** the first row of each session with this intake, as etrFor's find takes it */
-  private rowsOf(best: number | null): Map<number, EtrRow> {
-    const out = new Map<number, EtrRow>();
-    for (const r of this.table.rows) if (r.intake === best && !out.has(r.session)) out.set(r.session, r);
+  private rowsOf(best: number | null): Map<number, EtrHit> {
+    const out = new Map<number, EtrHit>();
+    for (const r of this.table.rows) if (r.intake === best && !out.has(r.session)) out.set(r.session, { expected: r.expected, lower: r.lower, tableIntake: r.intake });
     return out;
   }
 }
@@ -283,11 +392,10 @@ class EtrIndex {
 /**
  * fitSessions one result at a time: each result of a FIT measure is reduced on arrival to a record of numbers
  * (date, role, total, alliance band, item flag) chained per rater series, so the results need not be kept;
- * families() replays each series' records into its session cells, in fitSessions' order.
+ * families() and series() replay each series' records into its session columns, in fitSessions' order.
  */
 export class FitCollector {
-  /** each subject's first rater series (the others follow through Fam.sibling) */
-  /** subjects by number (ManyStrings), and each one's first rater series */
+  /** subjects by number (ManyStrings), and each one's first rater series (the others follow through Fam.sibling) */
   private readonly subjects = new ManyStrings();
   private readonly firstFam: number[] = [];
   private readonly list: Fam[] = [];
@@ -307,57 +415,104 @@ export class FitCollector {
   }
 
   add(r: ScoreResult): void {
-    this.administration(r.instrument, r.subjectId, r.administeredOn, r.respondent ?? "", r.scales, 0, r.scales.length);
-  }
-
-  /** A row built on the fast path (src/io/fast-results.ts), as add() would read its results, without them. */
-  addBuilt(v: BuiltRow): void {
-    for (let k = 0; k < v.count; k++) this.administration(v.instrument[k]!, v.subjectId, v.administeredOn, v.respondent, v.scales, v.first[k]!, v.first[k + 1]!);
-  }
-
-  /** a result's fields, its scale results scales[from, to) */
-  private administration(instrument: string, subjectId: string | undefined, administeredOn: string | undefined, respondent: string, scales: readonly ScaleResult[], from: number, to: number): void {
-    const m = this.measures.get(instrument);
-    if (!m || !subjectId || !administeredOn) return;
-    let total: ScaleResult | undefined;
-    for (let k = from; k < to; k++)
-      if (scales[k]!.scale === m.scale) {
-        total = scales[k];
-        break;
-      }
+    const m = this.measures.get(r.instrument);
+    if (!m || !r.subjectId || !r.administeredOn) return;
+    const total = r.scales.find((s) => s.scale === m.scale);
     if (!total) return;
-    const date = this.dateId(administeredOn);
+    const date = this.dateId(r.administeredOn);
     if (date === NONE) return;
-    // consecutive results are mostly of one rater and family (ORS then SRS): the last one is tried first
-    const last = this.last;
-    let f: number;
-    if (subjectId === last.subjectId && respondent === last.respondent && m.family === last.family) f = last.fam;
-    else {
-      f = this.famId(subjectId, respondent, m.family);
-      last.subjectId = subjectId;
-      last.respondent = respondent;
-      last.family = m.family;
-      last.fam = f;
+    this.record(m, this.famOf(r.subjectId, r.respondent ?? "", m.family), date, total.score ?? 0, this.kindOf(m, total));
+  }
+
+  /** the BuiltRow source whose scale-result numbers `facts` holds */
+  private factsSource: object | null = null;
+  /** per scale-result number (BuiltRow.scaleIds): the measure its facts are for, its record kind (NONE: not the measure's scale) and score */
+  private factMeasure: (FitMeasure | undefined)[] = [];
+  private factKind: number[] = [];
+  private factScore: number[] = [];
+  /** per administration's place in a row: the instrument last there and its measure (a file's rows repeat them) */
+  private readonly placeInstrument: string[] = [];
+  private readonly placeMeasure: (FitMeasure | undefined)[] = [];
+
+  /**
+   * A row built on the fast path (src/io/fast-results.ts), as add() would read its results, without them: what a
+   * shared scale result gives (the measure's total or not, kind, score) is worked out once per scale-result number.
+   */
+  addBuilt(v: BuiltRow): void {
+    if (v.source !== this.factsSource) {
+      this.factsSource = v.source;
+      this.factMeasure = [];
+      this.factKind = [];
+      this.factScore = [];
     }
+    if (!v.subjectId || !v.administeredOn) return;
+    const ids = v.scaleIds;
+    let date = UNREAD;
+    for (let k = 0; k < v.count; k++) {
+      const instrument = v.instrument[k]!;
+      let m = this.placeMeasure[k];
+      if (instrument !== this.placeInstrument[k]) {
+        m = this.placeMeasure[k] = this.measures.get(instrument);
+        this.placeInstrument[k] = instrument;
+      }
+      if (m === undefined) continue;
+      // the first of the administration's scale results that is the measure's scale
+      let total = NONE;
+      for (let j = v.first[k]!, end = v.first[k + 1]!; j < end; j++) {
+        const id = ids[j]!;
+        if (this.factMeasure[id] !== m) this.learn(id, v.scales[j]!, m);
+        if (this.factKind[id] !== NONE) {
+          total = id;
+          break;
+        }
+      }
+      if (total === NONE) continue;
+      // a row's administrations share its date
+      if (date === UNREAD) date = this.dateId(v.administeredOn);
+      if (date === NONE) return;
+      this.record(m, this.famOf(v.subjectId, v.respondent, m.family), date, this.factScore[total]!, this.factKind[total]!);
+    }
+  }
+
+  /** the facts of scale result number `id` for measure m */
+  private learn(id: number, s: ScaleResult, m: FitMeasure): void {
+    this.factMeasure[id] = m;
+    this.factKind[id] = s.scale === m.scale ? this.kindOf(m, s) : NONE;
+    this.factScore[id] = s.score ?? 0;
+  }
+
+  /** a total's record kind: role, scored, and for an alliance measure its band and item flag */
+  private kindOf(m: FitMeasure, total: ScaleResult): number {
+    const scored = total.score !== null ? SCORED : 0;
+    if (m.role === "outcome") return scored;
+    const band = total.band === null ? NONE : this.bandId(total.band);
+    return ((band + 1) << BAND_SHIFT) | ALLIANCE | scored | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0);
+  }
+
+  /** a record of measure m in rater series f */
+  private record(m: FitMeasure, f: number, date: number, score: number, kind: number): void {
     const fam = this.list[f]!;
     const i = this.n++;
     const rec = this.rec;
     append(rec.next, fam, i);
     rec.date.set(i, date);
-    rec.score.set(i, total.score ?? 0);
-    const scored = total.score !== null ? SCORED : 0;
-    if (m.role === "outcome") {
-      fam.outcome ??= m;
-      rec.kind.set(i, scored);
-    } else {
-      fam.alliance ??= m;
-      const b = total.band;
-      const band = b === null ? NONE : this.bandId(b);
-      rec.kind.set(i, ((band + 1) << BAND_SHIFT) | ALLIANCE | scored | (m.itemFlag !== undefined && total.flags.includes(m.itemFlag) ? BELOW9 : 0));
-    }
+    rec.score.set(i, score);
+    rec.kind.set(i, kind);
+    if (m.role === "outcome") fam.outcome ??= m;
+    else fam.alliance ??= m;
   }
 
   private readonly last = { subjectId: "", respondent: "", family: "", fam: NONE };
+
+  /** the rater series' number; consecutive results are mostly of one rater and family (ORS then SRS): the last one is tried first */
+  private famOf(subjectId: string, respondent: string, family: string): number {
+    const last = this.last;
+    if (subjectId === last.subjectId && respondent === last.respondent && family === last.family) return last.fam;
+    last.subjectId = subjectId;
+    last.respondent = respondent;
+    last.family = family;
+    return (last.fam = this.famId(subjectId, respondent, family));
+  }
 
   /** the rater series of subject × respondent × family, made when first met */
   private famId(subjectId: string, respondent: string, family: string): number {
@@ -407,10 +562,11 @@ export class FitCollector {
     return k;
   }
 
-  /** a series' records in date order (file order within a date), reused from series to series */
+  /** a series' records in date order (file order within a date), and their dates' ranks, reused from series to series */
   private readonly order: number[] = [];
-  /** a series' session cells, column by column (reused): date number, totals, alliance band, item flag, repeats */
-  private readonly cell = { date: [] as number[], ors: [] as (number | null)[], srs: [] as (number | null)[], band: [] as number[], below9: [] as boolean[], dupes: [] as number[] };
+  private readonly orderRank: number[] = [];
+  /** the sessions of the series last filled */
+  private readonly columns = new SessionColumns();
 
   /** each date's place among the dates read (by its yyyy-mm-dd text), made again when dates were added since */
   private rank = new Int32Array(0);
@@ -425,20 +581,31 @@ export class FitCollector {
     return this.rank;
   }
 
-  /** Fills `cell` with a rater series' sessions, in date order, from its records in file order; returns their number. */
-  private cells(fam: Fam): number {
+  /** A rater series' sessions, in date order, from its records in file order, with the values its alerts read. */
+  private fill(fam: Fam, etr: EtrIndex | null): SessionColumns {
     const rec = this.rec;
     const rank = this.dateRanks();
     const order = this.order;
+    const ranks = this.orderRank;
     let k = 0;
     // records come mostly in date order: an insertion sort, stable, so a date's records stay in file order
     for (let i = fam.first; i !== NONE; i = rec.next.get(i)) {
       const r = rank[rec.date.get(i)]!;
       let j = k++;
-      for (; j > 0 && rank[rec.date.get(order[j - 1]!)]! > r; j--) order[j] = order[j - 1]!;
+      for (; j > 0 && ranks[j - 1]! > r; j--) {
+        order[j] = order[j - 1]!;
+        ranks[j] = ranks[j - 1]!;
+      }
       order[j] = i;
+      ranks[j] = r;
     }
-    const c = this.cell;
+    const c = this.columns;
+    c.reserve(k);
+    c.subjectId = fam.subjectId;
+    c.respondent = fam.respondent;
+    c.outcomeInstrument = fam.outcome?.instrument ?? null;
+    c.allianceInstrument = fam.alliance?.instrument ?? null;
+    c.dates = this.dates.values;
     let n = 0;
     let at = NONE;
     for (let j = 0; j < k; j++) {
@@ -447,30 +614,87 @@ export class FitCollector {
       if (d !== at) {
         at = d;
         c.date[n] = d;
-        c.ors[n] = null;
-        c.srs[n] = null;
+        c.has[n] = 0;
         c.band[n] = NONE;
-        c.below9[n] = false;
-        c.dupes[n] = 0;
         n++;
       }
       const s = n - 1;
       const kind = rec.kind.get(i);
-      const score = kind & SCORED ? rec.score.get(i) : null;
+      let has = c.has[s]!;
       // the last of same-day administrations wins (file order), and is reported
       if (!(kind & ALLIANCE)) {
-        if (c.ors[s] !== null && score !== null) c.dupes[s]!++;
-        if (score !== null) c.ors[s] = score;
+        if (kind & SCORED) {
+          has |= (has & HAS_ORS ? HAS_DUPES : 0) | HAS_ORS;
+          c.orsValue[s] = rec.score.get(i);
+        }
       } else {
-        if (c.srs[s] !== null && score !== null) c.dupes[s]!++;
-        if (score !== null) {
-          c.srs[s] = score;
+        if (kind & SCORED) {
+          has |= (has & HAS_SRS ? HAS_DUPES : 0) | HAS_SRS;
+          c.srsValue[s] = rec.score.get(i);
           c.band[s] = (kind >> BAND_SHIFT) - 1;
         }
-        c.below9[s] = (kind & BELOW9) !== 0;
+        has = kind & BELOW9 ? has | HAS_BELOW9 : has & ~HAS_BELOW9;
       }
+      c.has[s] = has;
     }
-    return n;
+    c.count = n;
+    this.alertsOf(fam, c, etr);
+    return c;
+  }
+
+  /** The columns' intake, changes, ETR rows and alerts (the rules in the file's header). */
+  private alertsOf(fam: Fam, c: SessionColumns, etr: EtrIndex | null): void {
+    const opts = this.opts;
+    const n = c.count;
+    const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
+    const reviewAt = opts.sessions ?? DEFAULT_REVIEW_SESSIONS;
+    const drop = opts.srsDrop ?? DEFAULT_SRS_DROP;
+    let first = 0;
+    while (first < n && !(c.has[first]! & HAS_ORS)) first++;
+    c.intakeAt = first;
+    const intakeOrs = first < n ? c.orsValue[first]! : 0;
+    let prevSrs = 0;
+    let hasPrev = false;
+    for (let k = 0; k < n; k++) {
+      const session = k + 1;
+      let has = c.has[k]!;
+      let mask = 0;
+      const ors = c.orsValue[k]!;
+      // dates are distinct and in order: on or after the intake's date is k ≥ first
+      if (has & HAS_ORS && k >= first) {
+        const change = ors - intakeOrs;
+        c.change[k] = change;
+        has |= HAS_CHANGE;
+        if (k > first) {
+          if (change <= -points + EPS) mask |= BELOW_INTAKE;
+          else if (session >= reviewAt && change < points - EPS) mask |= NO_IMPROVEMENT;
+        }
+      }
+      const hit = etr !== null && first < n && has & HAS_ORS ? etr.hit(intakeOrs, session) : null;
+      c.hit[k] = hit;
+      if (hit !== null && ors < hit.lower - EPS) mask |= BELOW_ETR;
+      if (has & HAS_SRS) {
+        const srs = c.srsValue[k]!;
+        const band = c.band[k]!;
+        if (band !== NONE && this.bands.values[band]!.concern) mask |= BELOW_CUTOFF;
+        if (hasPrev && prevSrs - srs >= drop - EPS) mask |= SRS_DROP;
+        c.prevSrs[k] = prevSrs;
+        prevSrs = srs;
+        hasPrev = true;
+      }
+      if (has & HAS_BELOW9) mask |= ITEM_BELOW;
+      c.has[k] = has;
+      c.mask[k] = mask;
+    }
+  }
+
+  /**
+   * The rater series as session columns, in families()' order, each filled when it is taken: for a writer of the
+   * table that needs no FitFamily (src/tables/fit-csv.ts). The object is filled again for the next series.
+   */
+  *series(): Generator<FitSeries> {
+    const etr = this.opts.etr ? new EtrIndex(this.opts.etr) : null;
+    for (const fam of this.list) yield this.fill(fam, etr);
   }
 
   /**
@@ -483,19 +707,17 @@ export class FitCollector {
   }
 
   /** One rater series with its sessions, alerts and notes. */
-  private family(fam: Fam, etrIndex: EtrIndex | null, lazy: boolean): FitFamily {
+  private family(fam: Fam, etr: EtrIndex | null, lazy: boolean): FitFamily {
     const opts = this.opts;
-    const n = this.cells(fam);
-    const c = this.cell;
+    const c = this.fill(fam, etr);
+    const n = c.count;
     const dates = this.dates.values;
     const notes: string[] = [];
-    const points = opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS;
     const outcomeName = fam.outcome?.instrument.toUpperCase() ?? "outcome measure";
     const allianceName = fam.alliance?.instrument.toUpperCase() ?? "alliance measure";
     if (fam.outcome && opts.orsPoints === undefined && fam.outcome.points === undefined) notes.push(`${outcomeName} definition has no reliable-change size: the trivsel default of ${FALLBACK_ORS_POINTS} points is used`);
-    let first = 0;
-    while (first < n && c.ors[first] === null) first++;
-    const intake = first < n ? { date: dates[c.date[first]!]!, ors: c.ors[first]! } : null;
+    const first = c.intakeAt;
+    const intake = first < n ? { date: dates[c.date[first]!]!, ors: c.orsValue[first]! } : null;
     if (!intake) notes.push(`no ${fam.outcome ? outcomeName : "outcome measure (ORS, CORS)"}: outcome rules not applied`);
     if (fam.alliance && !fam.alliance.hasCutoff) notes.push(`${allianceName} has no cutoff in its definition: srs_below_cutoff not applied`);
     if (fam.alliance && fam.alliance.itemFlag === undefined) notes.push(`${allianceName} has no item rule in its definition: srs_item_below_9 not applied`);
@@ -503,7 +725,7 @@ export class FitCollector {
     const x: AlertContext = {
       outcomeName,
       allianceName,
-      points,
+      points: opts.orsPoints ?? fam.outcome?.points ?? FALLBACK_ORS_POINTS,
       reviewAt: opts.sessions ?? DEFAULT_REVIEW_SESSIONS,
       drop: opts.srsDrop ?? DEFAULT_SRS_DROP,
       intakeOrs: intake ? intake.ors : 0,
@@ -511,30 +733,21 @@ export class FitCollector {
       itemFlag: fam.alliance?.itemFlag,
     };
     const sessions: FitSession[] = [];
-    let prevSrs: number | null = null;
     for (let k = 0; k < n; k++) {
-      const session = k + 1;
       const date = dates[c.date[k]!]!;
-      const ors = c.ors[k] ?? null;
-      const srs = c.srs[k] ?? null;
-      if (c.dupes[k]) notes.push(`${date}: more than one ${outcomeName} or ${allianceName}; the last in the file is used`);
-      // dates are distinct and in order: on or after the intake's date is k ≥ first
-      const orsChange = ors !== null && k >= first ? ors - x.intakeOrs : null;
-      const etr = etrIndex && intake && ors !== null ? etrIndex.find(intake.ors, session) : null;
+      const has = c.has[k]!;
+      if (has & HAS_DUPES) notes.push(`${date}: more than one ${outcomeName} or ${allianceName}; the last in the file is used`);
+      const hit = c.hit[k]!;
       const alerts: FitAlert[] = [];
-      const s: FitSession = { session, date, ors, srs, orsChange, srsItemBelow9: c.below9[k]!, etr, alerts };
-      if (orsChange !== null && k > first) {
-        if (orsChange <= -points + EPS) alerts.push(alert("ors_below_intake", x, s, null, null, lazy));
-        else if (session >= x.reviewAt && orsChange < points - EPS) alerts.push(alert("no_reliable_improvement", x, s, null, null, lazy));
+      const s: FitSession = { session: k + 1, date, ors: c.ors(k), srs: c.srs(k), orsChange: c.orsChange(k), srsItemBelow9: (has & HAS_BELOW9) !== 0, etr: hit && { expected: hit.expected, lower: hit.lower, tableIntake: hit.tableIntake }, alerts };
+      const mask = c.mask[k]!;
+      for (let b = 0; b < ALERT_ORDER.length; b++) {
+        if (!(mask & (1 << b))) continue;
+        const rule = ALERT_ORDER[b]!;
+        const prevSrs = rule === "srs_drop" ? c.prevSrs[k]! : null;
+        const label = rule === "srs_below_cutoff" ? this.bands.values[c.band[k]!]!.label : null;
+        alerts.push(lazy ? new LazyAlert(rule, x, s, prevSrs, label) : { rule, message: alertMessage(rule, x, s, prevSrs, label) });
       }
-      if (etr && ors! < etr.lower - EPS) alerts.push(alert("below_etr", x, s, null, null, lazy));
-      if (srs !== null) {
-        const band = c.band[k]! === NONE ? null : this.bands.values[c.band[k]!]!;
-        if (band?.concern) alerts.push(alert("srs_below_cutoff", x, s, null, band.label, lazy));
-        if (prevSrs !== null && prevSrs - srs >= x.drop - EPS) alerts.push(alert("srs_drop", x, s, prevSrs, null, lazy));
-        prevSrs = srs;
-      }
-      if (c.below9[k]) alerts.push(alert("srs_item_below_9", x, s, null, null, lazy));
       sessions.push(s);
     }
     return {
@@ -551,6 +764,5 @@ export class FitCollector {
   }
 }
 
-/** an alert as families() hands it on: its message made now, or when read */
-const alert = (rule: FitRule, x: AlertContext, s: FitSession, prevSrs: number | null, label: string | null, lazy: boolean): FitAlert =>
-  lazy ? new LazyAlert(rule, x, s, prevSrs, label) : { rule, message: alertMessage(rule, x, s, prevSrs, label) };
+/** a date not read yet (addBuilt reads a row's date once, when an administration needs it) */
+const UNREAD = -2;

@@ -1,8 +1,7 @@
 import { numberChoice, oneOf } from "../../choice.js";
 import { readEtrFile } from "../../io/etr-file.js";
 import { eachResult } from "../../io/read-results.js";
-import { FIT_TABLE, eachFitRow } from "../../tables/fit.js";
-import { writeCsv } from "../../tables/table.js";
+import { writeFitCsv } from "../../tables/fit-csv.js";
 import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures, type FitFamily } from "../../trend/fit.js";
 import { fitSummaryText } from "../../trend/summary.js";
 import { writeRecords } from "../../io/json-stream.js";
@@ -50,11 +49,10 @@ Example:
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
     await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
-    // each rater series is built, written and let go in turn; the table reads the alerts' rules, not their messages
+    // each rater series is built, written and let go in turn; the CSV table is written from its session columns
     let now = 0;
-    const see = (f: FitFamily) => void (f.current.length && now++);
-    if (format === "csv") writeCsv(job.writeBytes, FIT_TABLE, eachFitRow(collector.families("lazy"), see), job.dialect());
-    else writeRecords(job, format, tap(collector.families(), see), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
+    if (format === "csv") now = writeFitCsv(job.writeBytes, collector, job.dialect());
+    else writeRecords(job, format, tap(collector.families(), (f: FitFamily) => void (f.current.length && now++)), (list) => ({ etr: etr ? etr.name : null, reviewSession: sessions, families: list }));
     if (!job.quiet) return fitSummaryText(collector.size, now, etr?.name);
   },
 });
