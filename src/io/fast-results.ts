@@ -34,7 +34,7 @@ export interface BuiltRow {
   row: number;
   subjectId: string;
   administeredOn: string;
-  /** administeredOn's digits as one number, yyyymmdd (the fast path takes only plain yyyy-mm-dd dates) */
+  /** administeredOn's digits as one number, yyyymmdd (the fast path takes only plain yyyy-mm-dd dates); -1: none */
   dateKey: number;
   /** "" without the column (or an empty cell), as a result then has none */
   respondent: string;

@@ -105,9 +105,12 @@ function builtRows(results: readonly ScoreResult[]): BuiltRow[] {
   let row: BuiltRow | undefined;
   for (const r of results) {
     if (!row || row.subjectId !== r.subjectId || row.administeredOn !== r.administeredOn || row.respondent !== (r.respondent ?? "")) {
-      row = { source, row: rows.length, subjectId: r.subjectId ?? "", administeredOn: r.administeredOn ?? "", respondent: r.respondent ?? "", phase: "", extras: {}, count: 0, instrument: [], form: [], first: [0], scales: [], scaleIds: [] };
+      const date = r.administeredOn ?? "";
+      const dateKey = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.replace(/-/g, "")) : -1;
+      row = { source, row: rows.length, subjectId: r.subjectId ?? "", administeredOn: date, dateKey, respondent: r.respondent ?? "", phase: "", extras: {}, count: 0, instrument: [], form: [], first: [0], scales: [], scaleIds: [] };
       rows.push(row);
     }
+    row = row!;
     row.instrument.push(r.instrument);
     row.form.push(null);
     for (const s of r.scales) {
