@@ -53,11 +53,14 @@ export interface Series {
  */
 export interface SeriesOutline extends Omit<Series, "points"> {
   n: number;
-  first: SeriesPoint | undefined;
-  last: SeriesPoint | undefined;
+  first: OutlinePoint | undefined;
+  last: OutlinePoint | undefined;
   weeks: Float64Array;
   scores: Float64Array;
 }
+
+/** A point as an outline gives it: a SeriesPoint, but phase and row may be there as undefined. */
+export type OutlinePoint = Omit<SeriesPoint, "phase" | "row"> & { phase?: string | undefined; row?: number | undefined };
 
 export interface SeriesOptions {
   instrument?: string;
@@ -559,13 +562,17 @@ export class SeriesCollector {
     return birthDates instanceof Map ? birthDates : new Map(Object.entries(birthDates ?? {}));
   }
 
-  /** the reference date of a subject's series, and its day number */
-  private referenceOf(subject: number, subjectId: string, births: ReadonlyMap<string, string>): { reference: Reference; refDay: number } {
+  /** the reference date of a subject's series; its day number in refDay */
+  private referenceOf(subject: number, subjectId: string, births: ReadonlyMap<string, string>): Reference {
     let reference: Reference = { kind: "intake", date: this.dates.values[this.intakeDate.get(subject)]! };
     const birth = this.opts.since === "birth" ? births.get(subjectId) : undefined;
     if (birth !== undefined && dayOf(birth) !== null) reference = { kind: "birth", date: birth };
-    return { reference, refDay: this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay.get(subject) };
+    this.refDay = this.opts.since === "birth" ? dayOf(reference.date)! : this.intakeDay.get(subject);
+    return reference;
   }
+
+  /** the day number of the reference referenceOf() gave last */
+  private refDay = 0;
 
   /** point i of the collector as a SeriesPoint, days counted from refDay */
   private pointAt(i: number, refDay: number): SeriesPoint {
@@ -580,6 +587,27 @@ export class SeriesCollector {
     return point;
   }
 
+  /** pointAt() into `to`, an object of outlines() set again per series (phase and row undefined when none) */
+  private pointInto(to: OutlinePoint, i: number, refDay: number): OutlinePoint {
+    const p = this.p;
+    const str = this.strings.values;
+    const date = p.date(i);
+    const days = this.dayOfDate[date]! - refDay;
+    const a = this.attrs[p.attr(i)]!;
+    const row = p.row(i);
+    to.date = this.dates.values[date]!;
+    to.score = p.score(i);
+    to.band = a.band === NONE ? null : this.bands[a.band]!;
+    to.flags = this.flagLists.values[a.flags]!;
+    to.form = a.form === NONE ? null : str[a.form]!;
+    to.days = days;
+    to.weeks = days / 7;
+    to.inputIndex = p.input(i);
+    to.phase = a.phase === NONE ? undefined : str[a.phase]!;
+    to.row = row === NONE ? undefined : row;
+    return to;
+  }
+
   /** per point of the series outlines() is at: its number, day and date (grown as needed, kept between series) */
   private scratch = { index: new Int32Array(64), days: new Float64Array(64), weeks: new Float64Array(64), scores: new Float64Array(64) };
 
@@ -589,6 +617,11 @@ export class SeriesCollector {
    */
   *outlines(birthDates = this.opts.birthDates): Generator<SeriesOutline> {
     const p = this.p;
+    const point = (): OutlinePoint => ({ date: "", score: 0, band: null, flags: [], form: null, days: 0, weeks: 0, inputIndex: 0, phase: undefined, row: undefined });
+    const firstPoint = point();
+    const lastPoint = point();
+    // one object, set again per series, as the views are (a summary copies what it keeps)
+    const o: SeriesOutline = { subjectId: "", respondent: "", instrument: "", scale: "", form: null, direction: "none", reference: { kind: "intake", date: "" }, ties: [], notScorable: 0, n: 0, first: undefined, last: undefined, weeks: new Float64Array(0), scores: new Float64Array(0) };
     for (const c of this.walk(birthDates)) {
       const n = c.n;
       const { index, days, weeks, scores } = this.scratch;
@@ -596,11 +629,23 @@ export class SeriesCollector {
         weeks[k] = days[k]! / 7;
         scores[k] = p.score(index[k]!);
       }
-      const first = n > 0 ? this.pointAt(index[0]!, c.refDay) : undefined;
-      const last = n > 1 ? this.pointAt(index[n - 1]!, c.refDay) : first;
       const views = this.viewsOf(n);
       const key = c.key;
-      yield { subjectId: c.subjectId, respondent: key.respondent, instrument: key.instrument, scale: key.scale, form: key.form, direction: c.direction, reference: c.reference, ties: c.ties, notScorable: c.notScorable, n, first, last, weeks: views.weeks, scores: views.scores };
+      o.subjectId = c.subjectId;
+      o.respondent = key.respondent;
+      o.instrument = key.instrument;
+      o.scale = key.scale;
+      o.form = key.form;
+      o.direction = c.direction;
+      o.reference = c.reference;
+      o.ties = c.ties;
+      o.notScorable = c.notScorable;
+      o.n = n;
+      o.first = n > 0 ? this.pointInto(firstPoint, index[0]!, c.refDay) : undefined;
+      o.last = n > 1 ? this.pointInto(lastPoint, index[n - 1]!, c.refDay) : o.first;
+      o.weeks = views.weeks;
+      o.scores = views.scores;
+      yield o;
     }
   }
 
@@ -615,8 +660,10 @@ export class SeriesCollector {
     for (let h = 0; h < heads.n; h++) {
       const subject = heads.subject.get(h);
       c.subjectId = this.subjects.values[subject]!;
-      ({ reference: c.reference, refDay: c.refDay } = this.referenceOf(subject, c.subjectId, births));
-      ({ n: c.n, ties: c.ties } = this.ordered(heads.first.get(h), c.refDay));
+      c.reference = this.referenceOf(subject, c.subjectId, births);
+      c.refDay = this.refDay;
+      c.n = this.ordered(heads.first.get(h), c.refDay);
+      c.ties = this.ties;
       c.key = this.keys.values[heads.key.get(h)]!;
       c.direction = this.directions.values[heads.direction.get(h)]!;
       c.notScorable = heads.notScorable.get(h);
@@ -626,9 +673,9 @@ export class SeriesCollector {
 
   /**
    * A series' points in date order, into scratch.index (and their days since refDay into scratch.days), stably:
-   * administrations on one date stay in input order. ties: the dates with more than one point.
+   * administrations on one date stay in input order; returns how many. `ties`: the dates with more than one point.
    */
-  private ordered(first: number, refDay: number): { n: number; ties: string[] } {
+  private ordered(first: number, refDay: number): number {
     const p = this.p;
     const dayOfDate = this.dayOfDate;
     let { index, days } = this.scratch;
@@ -647,8 +694,12 @@ export class SeriesCollector {
       days[n++] = d;
     }
     if (!sorted) sortByDays(index, days, n);
-    return { n, ties: sorted && !sameDay ? [] : this.tiesAt(index, n) };
+    this.ties = sorted && !sameDay ? [] : this.tiesAt(index, n);
+    return n;
   }
+
+  /** the ties of the series ordered() put in order last (a new array each time: it goes out with the series) */
+  private ties: string[] = [];
 
   /** per length n: views of scratch.weeks and scratch.scores [0, n) (a subarray costs more than a series' sums) */
   private views: ({ weeks: Float64Array; scores: Float64Array } | undefined)[] = [];

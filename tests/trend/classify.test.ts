@@ -164,8 +164,8 @@ describe("series outlines (what summaries read, without a point object per point
       const c = trendCollector(reg, opts);
       for (const r of results) c.add(r);
       const series = [...c.series()];
-      // weeks and scores are views valid until the next outline: copied as each comes
-      const outlines = Array.from(c.outlines(), (o) => ({ ...o, weeks: [...o.weeks], scores: [...o.scores] }));
+      // an outline (its points, weeks and scores too) is valid until the next is taken: copied as each comes
+      const outlines = Array.from(c.outlines(), (o) => ({ ...o, first: o.first && { ...o.first }, last: o.last && { ...o.last }, weeks: [...o.weeks], scores: [...o.scores] }));
       expect(outlines).toHaveLength(series.length);
       expect(series.some((s) => s.ties.length > 0) && series.some((s) => s.points.length > 32) && series.some((s) => s.notScorable > 0)).toBe(true);
       // in date order, and stably: administrations on one date in input order
