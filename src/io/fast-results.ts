@@ -39,7 +39,12 @@ export interface BuiltRow {
   /** "" without the column (or an empty cell), as a result then has none */
   respondent: string;
   phase: string;
-  extras: Record<string, string>;
+  /**
+   * the grouping columns (every column that is not an item or a known field), their cells in this row at the same
+   * places in extraValues: read only when the reader asks for them (else extraValues stays empty)
+   */
+  readonly extraNames: readonly string[];
+  readonly extraValues: string[];
   /** administrations of the row */
   count: number;
   readonly instrument: string[];
@@ -144,6 +149,8 @@ export class FastResults {
   ) {
     this.col = (c) => plan.meta[c] ?? -1;
     this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
+    this.instrumentIds = plan.instruments.map((p) => p.inst.id);
+    this.viewed = { source: this, row: 0, subjectId: "", administeredOn: "", dateKey: 0, respondent: "", phase: "", extraNames: plan.extras.map((e) => e.name), extraValues: [], count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
   }
   private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
@@ -201,12 +208,15 @@ export class FastResults {
     this.fillResults(this.builtRow, this.fast.administrations);
   }
 
+  /** the plan's instruments' ids, by place */
+  private readonly instrumentIds: string[];
+
   /** what view() hands on, set again for every row */
-  private readonly viewed: BuiltRow = { source: this, row: 0, subjectId: "", administeredOn: "", dateKey: 0, respondent: "", phase: "", extras: Object.create(null) as Record<string, string>, count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
+  private readonly viewed: BuiltRow;
 
   /**
    * The row build() last built, as a BuiltRow: the fields fill() would put on its results, without making them.
-   * `withExtras` false: the grouping columns are not read (extras stays empty).
+   * `withExtras` false: the grouping columns are not read (extraValues stays empty).
    */
   view(withExtras: boolean): BuiltRow {
     builtRows.direct++;
@@ -225,11 +235,14 @@ export class FastResults {
     v.dateKey = this.dateKey;
     v.respondent = respondent < 0 ? "" : this.cellAt(respondent);
     v.phase = phase < 0 ? "" : this.cellAt(phase);
-    if (withExtras) for (const e of this.plan.extras) v.extras[e.name] = this.cellAt(e.index);
+    if (withExtras) {
+      const extras = this.plan.extras;
+      for (let k = 0; k < extras.length; k++) v.extraValues[k] = this.cellAt(extras[k]!.index);
+    }
     v.count = n;
     let f = 0;
     for (let k = 0; k < n; k++) {
-      v.instrument[k] = this.plan.instruments[t.instrument[k]!]!.inst.id;
+      v.instrument[k] = this.instrumentIds[t.instrument[k]!]!;
       v.form[k] = this.foundKnown[k]!.form;
       f += t.scorers[k]!.tails.length;
       v.first[k + 1] = f;

@@ -44,13 +44,29 @@ export class GroupColumns {
   }
   /** a row built on the fast path: its administrations share its subject and grouping columns, so once a row */
   addBuilt(v: BuiltRow): void {
-    if (v.count > 0) this.add(v.subjectId, v.extras);
+    if (v.count === 0) return;
+    if (v.extraNames !== this.builtNames) this.namesOf(v.extraNames);
+    this.add(v.subjectId, v.extraValues, this.builtPlaces);
   }
 
-  add(subjectId: string | undefined, extras: Readonly<Record<string, string>>): void {
-    if (extras !== this.lastExtras) {
+  /** the grouping columns of the built rows last read, and the place of each column of `by` among them (-1: none) */
+  private builtNames: readonly string[] | undefined;
+  private builtPlaces: Int32Array = new Int32Array(0);
+
+  private namesOf(names: readonly string[]): void {
+    for (const name of names) this.names.add(name);
+    this.builtNames = names;
+    this.builtPlaces = Int32Array.from(this.columns, (c) => names.indexOf(c.name));
+  }
+
+  /**
+   * A result's subject and grouping columns; with `places`, `extras` holds the cells of a built row and each column
+   * of `by` is at its place there (see addBuilt).
+   */
+  add(subjectId: string | undefined, extras: Readonly<Record<string, string>> | readonly string[], places?: Int32Array): void {
+    if (places === undefined && extras !== this.lastExtras) {
       for (const name in extras) this.names.add(name);
-      this.lastExtras = extras;
+      this.lastExtras = extras as Readonly<Record<string, string>>;
     }
     if (!subjectId) return;
     const last = this.last;
@@ -71,7 +87,7 @@ export class GroupColumns {
     for (let k = 0; k < this.columns.length; k++) {
       const { name, values } = this.columns[k]!;
       if (values[subject] !== "") continue;
-      const v = extras[name];
+      const v = places === undefined ? (extras as Readonly<Record<string, string>>)[name] : places[k]! < 0 ? undefined : (extras as readonly string[])[places[k]!];
       if (v) values[subject] = v;
       else complete = false;
     }

@@ -107,7 +107,7 @@ function builtRows(results: readonly ScoreResult[]): BuiltRow[] {
     if (!row || row.subjectId !== r.subjectId || row.administeredOn !== r.administeredOn || row.respondent !== (r.respondent ?? "")) {
       const date = r.administeredOn ?? "";
       const dateKey = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.replace(/-/g, "")) : -1;
-      row = { source, row: rows.length, subjectId: r.subjectId ?? "", administeredOn: date, dateKey, respondent: r.respondent ?? "", phase: "", extras: {}, count: 0, instrument: [], form: [], first: [0], scales: [], scaleIds: [] };
+      row = { source, row: rows.length, subjectId: r.subjectId ?? "", administeredOn: date, dateKey, respondent: r.respondent ?? "", phase: "", extraNames: [], extraValues: [], count: 0, instrument: [], form: [], first: [0], scales: [], scaleIds: [] };
       rows.push(row);
     }
     row = row!;
