@@ -83,9 +83,10 @@ export class RecentCells {
     for (let j = 0, k = this.last; j < n; j++, k = k + 1 === n ? 0 : k + 1) {
       if (this.lengths[k] !== len) continue;
       const kept = this.bytes[k]!;
-      let p = 0;
-      while (p < len && kept[p] === bytes[a + p]) p++;
-      if (p === len) {
+      // from the end: ids of one file differ mostly in their last characters
+      let p = len;
+      while (p > 0 && kept[p - 1] === bytes[a + p - 1]) p--;
+      if (p === 0) {
         this.last = k;
         return this.values[k];
       }
