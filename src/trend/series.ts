@@ -113,8 +113,11 @@ class Points {
   private readonly inputs: Int32Array[] = [];
   private n = 0;
 
-  /** a new point after point `last` of its chain (NONE: the first); returns its number */
-  push(last: number, score: number, date: number, attr: number, row: number, input: number): number {
+  /**
+   * A new point after point `last` of its chain (NONE: the first), scored `from.score`; returns its number. The score
+   * is read here, not handed over: a number that is not a small integer would be boxed on the way.
+   */
+  push(last: number, from: { readonly score: number | null }, date: number, attr: number, row: number, input: number): number {
     const i = this.n++;
     const b = blockOf(i);
     const o = i - blockStart(b);
@@ -130,7 +133,7 @@ class Points {
       this.inputs.push(new Int32Array(buf, size * 24, size));
     }
     this.nexts[b]![o] = NONE;
-    this.scores[b]![o] = score;
+    this.scores[b]![o] = from.score!;
     this.dates[b]![o] = date;
     this.attrs[b]![o] = attr;
     this.rows[b]![o] = row;
@@ -429,7 +432,7 @@ export class SeriesCollector {
         kept.phase = phaseId;
       }
       const before = heads.last.get(k);
-      const i = p.push(before, s.score, date, attr, row === undefined ? NONE : row, inputIndex);
+      const i = p.push(before, s, date, attr, row === undefined ? NONE : row, inputIndex);
       if (before === NONE) heads.first.set(k, i);
       heads.last.set(k, i);
     }
@@ -622,7 +625,9 @@ export class SeriesCollector {
     const lastPoint = point();
     // one object, set again per series, as the views are (a summary copies what it keeps)
     const o: SeriesOutline = { subjectId: "", respondent: "", instrument: "", scale: "", form: null, direction: "none", reference: { kind: "intake", date: "" }, ties: [], notScorable: 0, n: 0, first: undefined, last: undefined, weeks: new Float64Array(0), scores: new Float64Array(0) };
-    for (const c of this.walk(birthDates)) {
+    const births = this.births(birthDates);
+    for (let h = 0; h < this.heads.n; h++) {
+      const c = this.walk(h, births);
       const n = c.n;
       const { index, days, weeks, scores } = this.scratch;
       for (let k = 0; k < n; k++) {
@@ -649,26 +654,23 @@ export class SeriesCollector {
     }
   }
 
-  /**
-   * Each series in order of first appearance, its points put in date order in the scratch (ordered()): one object,
-   * set again per series, with what series() and outlines() read of it.
-   */
-  private *walk(birthDates: SeriesOptions["birthDates"]): Generator<{ subjectId: string; key: SeriesKey; direction: ScaleResult["direction"]; notScorable: number; reference: Reference; refDay: number; n: number; ties: string[] }> {
-    const births = this.births(birthDates);
+  /** What walk() sets for a series: what series() and outlines() read of it. */
+  private readonly cursor = { subjectId: "", key: undefined as unknown as SeriesKey, direction: "none" as ScaleResult["direction"], notScorable: 0, reference: undefined as unknown as Reference, refDay: 0, n: 0, ties: [] as string[] };
+
+  /** Series h into `cursor`, its points put in date order in the scratch (ordered()). */
+  private walk(h: number, births: ReadonlyMap<string, string>): SeriesCollector["cursor"] {
     const heads = this.heads;
-    const c = { subjectId: "", key: undefined as unknown as SeriesKey, direction: "none" as ScaleResult["direction"], notScorable: 0, reference: undefined as unknown as Reference, refDay: 0, n: 0, ties: [] as string[] };
-    for (let h = 0; h < heads.n; h++) {
-      const subject = heads.subject.get(h);
-      c.subjectId = this.subjects.values[subject]!;
-      c.reference = this.referenceOf(subject, c.subjectId, births);
-      c.refDay = this.refDay;
-      c.n = this.ordered(heads.first.get(h), c.refDay);
-      c.ties = this.ties;
-      c.key = this.keys.values[heads.key.get(h)]!;
-      c.direction = this.directions.values[heads.direction.get(h)]!;
-      c.notScorable = heads.notScorable.get(h);
-      yield c;
-    }
+    const c = this.cursor;
+    const subject = heads.subject.get(h);
+    c.subjectId = this.subjects.values[subject]!;
+    c.reference = this.referenceOf(subject, c.subjectId, births);
+    c.refDay = this.refDay;
+    c.n = this.ordered(heads.first.get(h), c.refDay);
+    c.ties = this.ties;
+    c.key = this.keys.values[heads.key.get(h)]!;
+    c.direction = this.directions.values[heads.direction.get(h)]!;
+    c.notScorable = heads.notScorable.get(h);
+    return c;
   }
 
   /**
@@ -735,7 +737,9 @@ export class SeriesCollector {
 
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
   *series(birthDates = this.opts.birthDates): Generator<Series> {
-    for (const c of this.walk(birthDates)) {
+    const births = this.births(birthDates);
+    for (let h = 0; h < this.heads.n; h++) {
+      const c = this.walk(h, births);
       const index = this.scratch.index;
       const points: SeriesPoint[] = [];
       for (let k = 0; k < c.n; k++) points.push(this.pointAt(index[k]!, c.refDay));
