@@ -28,8 +28,7 @@ export function cohortGrouping(read: { kind: "raw" | "scored"; results: readonly
  */
 export class GroupColumns {
   readonly names = new Set<string>();
-  /** subjects by number; per column of `by`, in order: each subject's value by number ("" none yet) */
-  private readonly subjects = new ManyStrings();
+  /** per column of `by`, in order: each subject's value by its number in `subjects` ("" none yet) */
   private readonly columns: { name: string; values: string[] }[] = [];
   /**
    * the last extras object whose columns were read: eachResult's transient reader hands on one object, holding the
@@ -39,7 +38,15 @@ export class GroupColumns {
   /** the last subject added and its number, and whether every column has its value */
   private readonly last = { subjectId: "", subject: NONE, complete: false };
   private count = 0;
-  constructor(readonly by: readonly string[]) {
+  /**
+   * subjects: the numbering to use, shared with a SeriesCollector of the same file (its `subjects`) so that a subject
+   * is numbered once; it is fed the same rows and results, each before this
+   */
+  constructor(
+    readonly by: readonly string[],
+    private readonly subjects = new ManyStrings(),
+    private readonly collector?: { subjectOf(subjectId: string): number },
+  ) {
     for (const name of by) this.columns.push({ name, values: [] });
   }
   /** a row built on the fast path: its administrations share its subject and grouping columns, so once a row */
@@ -74,12 +81,11 @@ export class GroupColumns {
     if (subjectId === last.subjectId && last.complete) return;
     let subject = last.subject;
     if (subjectId !== last.subjectId) {
-      subject = this.subjects.id(subjectId);
-      // numbers come from 0 up: a new subject's number is the next
-      if (subject === this.count) {
-        this.count++;
-        for (const c of this.columns) c.values.push("");
-      }
+      // the collector has just numbered the subject of most rows
+      const known = this.collector?.subjectOf(subjectId) ?? NONE;
+      subject = known !== NONE ? known : this.subjects.id(subjectId);
+      // numbers come from 0 up (the collector's may pass the next): a subject's values start empty
+      for (; this.count <= subject; this.count++) for (const c of this.columns) c.values.push("");
       last.subjectId = subjectId;
       last.subject = subject;
     }

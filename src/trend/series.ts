@@ -222,6 +222,9 @@ interface KeptScale {
   key: number;
 }
 
+/** the intake day of a subject numbered but not yet met by the collector: later than any */
+const NO_DAY = 0x7fffffff;
+
 const RECENT_BITS = 12;
 const RECENT_DATES = 1 << RECENT_BITS;
 
@@ -235,7 +238,11 @@ const MANY_SERIES = 32;
  */
 export class SeriesCollector {
   readonly skipped: SeriesSkip[] = [];
-  private readonly subjects = new ManyStrings();
+  /**
+   * subjects by number; a GroupColumns of the same file may number subjects in it too (cohort), so a number met for
+   * the first time may be past the next
+   */
+  readonly subjects = new ManyStrings();
   /** per subject number: its first day, that day's date (its number in dates), its first and last series, and how many */
   private readonly intakeDay = new NumberColumn(int32);
   private readonly intakeDate = new NumberColumn(int32);
@@ -362,6 +369,11 @@ export class SeriesCollector {
   /** subjects numbered so far */
   private nSubjects = 0;
 
+  /** the number of the subject of the last row or result added, when it is `subjectId` (else NONE) */
+  subjectOf(subjectId: string): number {
+    return this.last.subjectId === subjectId ? this.last.subject : NONE;
+  }
+
   /**
    * The subject's number, its intake moved to this date if earlier, and the date's number in last.dateId; NONE (and
    * nothing changed but last.date) when the text is not a date.
@@ -377,11 +389,14 @@ export class SeriesCollector {
     const subject = subjectId === last.subjectId ? last.subject : this.subjects.id(subjectId);
     last.subjectId = subjectId;
     last.subject = subject;
-    if (subject === this.nSubjects) {
-      this.nSubjects++;
-      this.subjectFirst.set(subject, NONE);
-      this.subjectLast.set(subject, NONE);
-      this.subjectSeries.set(subject, 0);
+    if (subject >= this.nSubjects) {
+      for (let k = this.nSubjects; k <= subject; k++) {
+        this.subjectFirst.set(k, NONE);
+        this.subjectLast.set(k, NONE);
+        this.subjectSeries.set(k, 0);
+        this.intakeDay.set(k, NO_DAY);
+      }
+      this.nSubjects = subject + 1;
     } else if (day >= this.intakeDay.get(subject)) return subject;
     this.intakeDay.set(subject, day);
     this.intakeDate.set(subject, date);

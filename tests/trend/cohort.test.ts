@@ -178,3 +178,36 @@ describe("grouping columns", () => {
     expect(c.value("other", "F1")).toBeUndefined();
   });
 });
+
+describe("grouping columns sharing the collector's numbering of subjects (cohort)", () => {
+  it("give the same groups and series as apart, also for a subject first met on a row without a valid date", async () => {
+    const { GroupColumns } = await import("../../src/trend/cohort-groups.js");
+    const { SeriesCollector } = await import("../../src/trend/series.js");
+    const { fake } = await import("./helpers.js");
+    // C is first met on an impossible date (numbered by the grouping columns first), then on real dates
+    const rows: [ReturnType<typeof fake>, Record<string, string>][] = [
+      [fake("ors", "total", "A", "2024-01-10", 20), { municipality: "Odense" }],
+      [fake("ors", "total", "C", "2024-13-40", 21), { municipality: "Vejle" }],
+      [fake("ors", "total", "B", "2024-01-12", 22), { municipality: "" }],
+      [fake("ors", "total", "C", "2024-02-01", 23), { municipality: "Skive" }],
+      [fake("ors", "total", "B", "2024-02-12", 24), { municipality: "Aarhus" }],
+      [fake("ors", "total", "C", "2024-01-05", 25), { municipality: "" }],
+      [fake("ors", "total", "A", "2024-03-10", 26), { municipality: "Esbjerg" }],
+    ];
+    const read = (shared: boolean) => {
+      const collector = new SeriesCollector();
+      const columns = shared ? new GroupColumns(["municipality"], collector.subjects, collector) : new GroupColumns(["municipality"]);
+      for (const [r, extras] of rows) {
+        collector.add(r);
+        columns.add(r.subjectId, extras);
+      }
+      const series = [...collector.series()].map((s) => ({ subject: s.subjectId, reference: s.reference, scores: s.points.map((p) => [p.date, p.days]) }));
+      return { series, groups: ["A", "B", "C", "D"].map((s) => columns.value("municipality", s)), skipped: collector.skipped };
+    };
+    const shared = read(true);
+    expect(shared).toEqual(read(false));
+    // C's intake is its earliest valid date; its group its first non-empty value, from the row with the bad date
+    expect(shared.series.find((s) => s.subject === "C")!.reference).toEqual({ kind: "intake", date: "2024-01-05" });
+    expect(shared.groups).toEqual(["Odense", "Aarhus", "Vejle", undefined]);
+  });
+});
