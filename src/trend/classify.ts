@@ -218,15 +218,18 @@ export type SampleNorms = { sd: number; n: number } | { sd: null; n: number; rea
  * respondent (R clinicalsignificance's convention: the pre-treatment SD of the analysed sample).
  * Needs at least 2 baselines and a spread above ZERO_SPREAD.
  */
-export function sampleNorms(series: Iterable<Series>): Map<string, SampleNorms> {
+export function sampleNorms(series: Iterable<Series | SeriesOutline>): Map<string, SampleNorms> {
   const groups = new Map<string, number[]>();
   for (const s of series) {
-    const p = s.points;
-    if (p.length < 2 || p[0]!.date === p[p.length - 1]!.date) continue;
+    // a series, or its outline (its first and last point)
+    const n = "points" in s ? s.points.length : s.n;
+    const first = "points" in s ? s.points[0] : s.first;
+    const last = "points" in s ? s.points[n - 1] : s.last;
+    if (n < 2 || first!.date === last!.date) continue;
     const k = sampleKey(s);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));
-    g.push(p[0]!.score);
+    g.push(first!.score);
   }
   const out = new Map<string, SampleNorms>();
   for (const [k, xs] of groups) {
@@ -319,7 +322,7 @@ export function analyseCollected(collector: SeriesCollector, registry: Instrumen
 export function analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: CollectedOptions & { detail: boolean }): Generator<TrendSummary>;
 export function* analyseCollected(collector: SeriesCollector, registry: InstrumentRegistry, opts: CollectedOptions & { detail?: boolean } = {}): Generator<TrendSummary | TrendAnalysis> {
   const detail = opts.detail !== false;
-  const samples = opts.normsFrom === "sample" ? sampleNorms(collector.series(opts.birthDates)) : null;
+  const samples = opts.normsFrom === "sample" ? sampleNorms(collector.outlines(opts.birthDates)) : null;
   // without sample norms every series is classified with the same options
   const same: ClassifyOptions = { ...opts, norms: { ...opts.norms } };
   const bases = new Bases(same);

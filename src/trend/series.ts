@@ -78,6 +78,11 @@ export interface SeriesOptions {
   perForm?: (instrument: string, scale: string) => boolean;
   /** only administrations on this form */
   form?: string;
+  /**
+   * true when the series are read only as outlines (a summary: the trend table, cohort): points keep no input
+   * index and no row (an outline's first and last point then have inputIndex -1 and no row), and series() throws
+   */
+  outlinesOnly?: boolean;
 }
 
 export interface SeriesSkip {
@@ -100,7 +105,7 @@ export function buildSeries(results: Iterable<ScoreResult>, opts: SeriesOptions 
 }
 
 /**
- * Every series' points, 28 bytes each, in blocks of typed arrays (memory grows with the data, never by copying
+ * Every series' points, 28 bytes each (20 without their input index and row), in blocks of typed arrays (memory grows with the data, never by copying
  * it; blocks as NumberColumn's), each series a chain through `next`: read one back with
  * `for (i = first; i !== NONE; i = next(i))`.
  */
@@ -112,6 +117,8 @@ class Points {
   private readonly rows: Int32Array[] = [];
   private readonly inputs: Int32Array[] = [];
   private n = 0;
+  /** refs: each point keeps its input index and row (else 20 bytes a point, not 28) */
+  constructor(readonly refs: boolean) {}
 
   /**
    * A new point after point `last` of its chain (NONE: the first), scored `from.score`; returns its number. The score
@@ -124,20 +131,24 @@ class Points {
     if (b === this.nexts.length) {
       // one buffer a block for its six columns: one allocation, not six
       const size = blockSize(b);
-      const buf = new ArrayBuffer(size * 28);
+      const buf = new ArrayBuffer(size * (this.refs ? 28 : 20));
       this.scores.push(new Float64Array(buf, 0, size));
       this.nexts.push(new Int32Array(buf, size * 8, size));
       this.dates.push(new Int32Array(buf, size * 12, size));
       this.attrs.push(new Int32Array(buf, size * 16, size));
-      this.rows.push(new Int32Array(buf, size * 20, size));
-      this.inputs.push(new Int32Array(buf, size * 24, size));
+      if (this.refs) {
+        this.rows.push(new Int32Array(buf, size * 20, size));
+        this.inputs.push(new Int32Array(buf, size * 24, size));
+      }
     }
     this.nexts[b]![o] = NONE;
     this.scores[b]![o] = from.score!;
     this.dates[b]![o] = date;
     this.attrs[b]![o] = attr;
-    this.rows[b]![o] = row;
-    this.inputs[b]![o] = input;
+    if (this.refs) {
+      this.rows[b]![o] = row;
+      this.inputs[b]![o] = input;
+    }
     if (last !== NONE) {
       const lb = blockOf(last);
       this.nexts[lb]![last - blockStart(lb)] = i;
@@ -160,11 +171,15 @@ class Points {
     const b = blockOf(i);
     return this.attrs[b]![i - blockStart(b)]!;
   }
+  /** the point's row (NONE: none, or not kept) */
   row(i: number): number {
+    if (!this.refs) return NONE;
     const b = blockOf(i);
     return this.rows[b]![i - blockStart(b)]!;
   }
+  /** the point's input index (NONE: not kept) */
   input(i: number): number {
+    if (!this.refs) return NONE;
     const b = blockOf(i);
     return this.inputs[b]![i - blockStart(b)]!;
   }
@@ -271,9 +286,11 @@ export class SeriesCollector {
   /** a point's band, flags, form and phase, as one number: few distinct combinations occur */
   private readonly attrs: { band: number; flags: number; form: number; phase: number }[] = [];
   private readonly attrIds = new Map<number | string, number>();
-  private readonly p = new Points();
+  private readonly p: Points;
 
-  constructor(private readonly opts: SeriesOptions = {}) {}
+  constructor(private readonly opts: SeriesOptions = {}) {
+    this.p = new Points(opts.outlinesOnly !== true);
+  }
 
   /** dates read so far, each as its number in dates (NONE: not a date); a file holds a few thousand distinct dates */
   private readonly dateIds = new Map<string, number>();
@@ -752,6 +769,7 @@ export class SeriesCollector {
 
   /** The series in order of first appearance, each built when it is taken; birthDates default to the options'. */
   *series(birthDates = this.opts.birthDates): Generator<Series> {
+    if (!this.p.refs) throw new Error("SeriesCollector: made with outlinesOnly, its series can be read only as outlines()");
     const births = this.births(birthDates);
     for (let h = 0; h < this.heads.n; h++) {
       const c = this.walk(h, births);

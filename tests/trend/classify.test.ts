@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyseTrends, buildSeries, classifySeries, defaultRegistry, getInstrument } from "../../src/index.js";
+import { analyseTrends, buildSeries, classifySeries, defaultRegistry, getInstrument, sampleNorms } from "../../src/index.js";
 import { fake, ors } from "./helpers.js";
 
 const reg = defaultRegistry();
@@ -178,6 +178,15 @@ describe("series outlines (what summaries read, without a point object per point
         expect([o.first, o.last, o.ties, o.reference]).toEqual([s.points[0], s.points[s.points.length - 1], s.ties, s.reference]);
         expect(JSON.stringify(summariseSeries({ ...o, weeks: Float64Array.from(o.weeks), scores: Float64Array.from(o.scores) }, def("ors"), { norms: { sd: 6, reliability: 0.8 } }))).toBe(JSON.stringify(summariseSeries(s, def("ors"), { norms: { sd: 6, reliability: 0.8 } })));
       });
+      // a collector for outlines only: the same outlines but for the points' input index and row, and no series()
+      const lean = trendCollector(reg, { ...opts, outlinesOnly: true });
+      for (const r of results) lean.add(r);
+      const leanOutlines = Array.from(lean.outlines(), (o) => ({ ...o, first: o.first && { ...o.first }, last: o.last && { ...o.last }, weeks: [...o.weeks], scores: [...o.scores] }));
+      const without = (p: object | undefined) => p && { ...p, inputIndex: -1, row: undefined };
+      expect(leanOutlines).toEqual(outlines.map((o) => ({ ...o, first: without(o.first), last: without(o.last) })));
+      expect(() => [...lean.series()]).toThrow(/outlines/);
+      // sampleNorms reads outlines as it reads series
+      expect([...sampleNorms(lean.outlines())]).toEqual([...sampleNorms(series)]);
     }
   });
 });

@@ -43,7 +43,8 @@ Example:
     const { norms, normsFrom } = chooseNorms({ ...args, instrument });
     const input = await job.open(positionals);
     // results are reduced as they are read (series points, each subject's group); analyses are counted, not kept
-    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}) });
+    // summaries only (outlines), unless a grouping reads the points' steps
+    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}), outlinesOnly: !groupsNeedSteps(by) });
     // one numbering of subjects for both (the collector is fed each row first)
     const columns = new GroupColumns(by, collector.subjects, collector);
     const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => (collector.addBuilt(v), columns.addBuilt(v)), extras: by.length > 0 } }, job.issue, (r, extras) => (collector.add(r), columns.add(r.subjectId, extras)));

@@ -44,7 +44,8 @@ Example:
     const norms = chooseNorms({ ...args, instrument, scale });
     const input = await job.open(positionals);
     // each result is reduced as it is read; each series is analysed, written and let go in turn
-    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since });
+    // the CSV table reads summaries only (outlines); JSON the points too
+    const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since, outlinesOnly: format === "csv" });
     const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, job.issue, (r) => collector.add(r));
     const tally = new TrendTally();
     const opts = { ...norms, birthDates: read.birthDates };
