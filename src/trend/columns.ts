@@ -82,8 +82,7 @@ export class NumberColumn {
   private readonly blocks: (Int32Array | Float64Array)[] = [];
   constructor(private readonly make: (n: number) => Int32Array | Float64Array) {}
   get(i: number): number {
-    const b = blockOf(i);
-    return this.blocks[b]![i - blockStart(b)]!;
+    return entryOf(this.blocks, i);
   }
   set(i: number, x: number): void {
     const b = blockOf(i);
@@ -104,6 +103,11 @@ const GROWN = (1 << FIRST_BITS) * ((1 << GROWING) - 1);
 export const blockOf = (i: number): number => (i < GROWN ? 31 - Math.clz32((i >>> FIRST_BITS) + 1) : GROWING + ((i - GROWN) >>> LAST_BITS));
 /** the number of block b's first entry */
 export const blockStart = (b: number): number => (b < GROWING ? (1 << FIRST_BITS) * ((1 << b) - 1) : GROWN + (b - GROWING) * (1 << LAST_BITS));
+/** entry i of columns in such blocks */
+export function entryOf(blocks: readonly (Int32Array | Float64Array)[], i: number): number {
+  const b = blockOf(i);
+  return blocks[b]![i - blockStart(b)]!;
+}
 /** the entries block b holds */
 export const blockSize = (b: number): number => (b < GROWING ? 1 << (FIRST_BITS + b) : 1 << LAST_BITS);
 

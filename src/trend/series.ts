@@ -8,7 +8,7 @@ import { parseDate, toDayNumber } from "../dates.js";
 import type { AppliedBand, ScaleResult, ScoreResult } from "../schema/results.js";
 import type { BuiltRow } from "../io/fast-results.js";
 import { requireIterable } from "./input.js";
-import { blockOf, blockSize, blockStart, int32, Interner, ManyStrings, NONE, NumberColumn } from "./columns.js";
+import { blockOf, blockSize, blockStart, entryOf, int32, Interner, ManyStrings, NONE, NumberColumn } from "./columns.js";
 
 export interface SeriesPoint {
   date: string;
@@ -156,32 +156,24 @@ class Points {
     return i;
   }
   next(i: number): number {
-    const b = blockOf(i);
-    return this.nexts[b]![i - blockStart(b)]!;
+    return entryOf(this.nexts, i);
   }
   score(i: number): number {
-    const b = blockOf(i);
-    return this.scores[b]![i - blockStart(b)]!;
+    return entryOf(this.scores, i);
   }
   date(i: number): number {
-    const b = blockOf(i);
-    return this.dates[b]![i - blockStart(b)]!;
+    return entryOf(this.dates, i);
   }
   attr(i: number): number {
-    const b = blockOf(i);
-    return this.attrs[b]![i - blockStart(b)]!;
+    return entryOf(this.attrs, i);
   }
   /** the point's row (NONE: none, or not kept) */
   row(i: number): number {
-    if (!this.refs) return NONE;
-    const b = blockOf(i);
-    return this.rows[b]![i - blockStart(b)]!;
+    return this.refs ? entryOf(this.rows, i) : NONE;
   }
   /** the point's input index (NONE: not kept) */
   input(i: number): number {
-    if (!this.refs) return NONE;
-    const b = blockOf(i);
-    return this.inputs[b]![i - blockStart(b)]!;
+    return this.refs ? entryOf(this.inputs, i) : NONE;
   }
 }
 
