@@ -53,7 +53,7 @@ export class GroupColumns {
   addBuilt(v: BuiltRow): void {
     if (v.count === 0) return;
     if (v.extraNames !== this.builtNames) this.namesOf(v.extraNames);
-    this.add(v.subjectId, v.extraValues, this.builtPlaces);
+    this.fill(v.subjectId, null, v.extraValues);
   }
 
   /** the grouping columns of the built rows last read, and the place of each column of `by` among them (-1: none) */
@@ -66,15 +66,17 @@ export class GroupColumns {
     this.builtPlaces = Int32Array.from(this.columns, (c) => names.indexOf(c.name));
   }
 
-  /**
-   * A result's subject and grouping columns; with `places`, `extras` holds the cells of a built row and each column
-   * of `by` is at its place there (see addBuilt).
-   */
-  add(subjectId: string | undefined, extras: Readonly<Record<string, string>> | readonly string[], places?: Int32Array): void {
-    if (places === undefined && extras !== this.lastExtras) {
+  /** a result's subject and grouping columns */
+  add(subjectId: string | undefined, extras: Readonly<Record<string, string>>): void {
+    if (extras !== this.lastExtras) {
       for (const name in extras) this.names.add(name);
-      this.lastExtras = extras as Readonly<Record<string, string>>;
+      this.lastExtras = extras;
     }
+    this.fill(subjectId, extras, []);
+  }
+
+  /** the subject's values still empty, from `extras` by name or else from a built row's `cells` (builtPlaces) */
+  private fill(subjectId: string | undefined, extras: Readonly<Record<string, string>> | null, cells: readonly string[]): void {
     if (!subjectId) return;
     const last = this.last;
     // rows of one subject come mostly together: once each column has its value, the subject's later rows change nothing
@@ -93,7 +95,7 @@ export class GroupColumns {
     for (let k = 0; k < this.columns.length; k++) {
       const { name, values } = this.columns[k]!;
       if (values[subject] !== "") continue;
-      const v = places === undefined ? (extras as Readonly<Record<string, string>>)[name] : places[k]! < 0 ? undefined : (extras as readonly string[])[places[k]!];
+      const v = extras !== null ? extras[name] : this.builtPlaces[k]! < 0 ? undefined : cells[this.builtPlaces[k]!];
       if (v) values[subject] = v;
       else complete = false;
     }
