@@ -640,7 +640,8 @@ export class SeriesCollector {
 
   /**
    * series() without a SeriesPoint per point: each series' fields, its first and last point, and its points' weeks
-   * and scores in date order (views valid until the next series is taken). What a summary reads of a series.
+   * and scores in date order. What a summary reads of a series. One outline object (with its points and views) is
+   * set again for every series: it is valid until the next is taken, so copy what you keep.
    */
   *outlines(birthDates = this.opts.birthDates): Generator<SeriesOutline> {
     const p = this.p;
