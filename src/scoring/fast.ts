@@ -7,7 +7,7 @@ import type { FormDef } from "../schema/instrument.js";
 import type { Issue, ScaleResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { longScaleTail } from "../tables/scores.js";
-import { applyMissing, completeScale, derivedScore, finish, flagSet, newOutcome, newTally, OK, tally } from "./kernel.js";
+import { applyMissing, completeScale, derivedRuleText, derivedScore, finish, flagSet, missingRuleText, newOutcome, newTally, OK, tally } from "./kernel.js";
 import { columnMap, formPlan } from "./plan.js";
 import { isBlank, parseResponse } from "./responses.js";
 
@@ -166,8 +166,8 @@ export function compileFastScorer(
     k.flags.forEach((f, j) => mask & (1 << j) && flags.push(f.id));
     // as the general path: the scale's result, then what the administration adds (eligible forms have no band
     // flags and no coder), written by the long table's line writer
-    // the rule as scoreScale words it (not on the line): a derived scale's from its source, else the missing rule's
-    const rule = k.def.derive ? `${scales[k.deriveFrom]!.def.id} score divided by its ${nItems} items` : `${k.what}; missing: ${k.missingText}`;
+    // the rule as scoreScale reports it (not on the line, but in the result)
+    const rule = k.def.derive ? derivedRuleText(scales[k.deriveFrom]!.def.id, nItems) : missingRuleText(k);
     const r = finish(k, provisional, scoreKey === scoreKey ? scoreKey : null, status, nAnswered, nItems, rule, undefined, flags);
     completeScale(r, k, undefined, null, selProvisional);
     const text = longScaleTail(instrumentForm, r, cell);

@@ -281,6 +281,12 @@ export function finish(
     : { scale: def.id, label: def.label, direction: def.direction, flags, score, status, nAnswered, nItems, rule, reason, band, provisional };
 }
 
+/** The rule a scale scored by its missing rule (none or prorate) reports, on either path. */
+export const missingRuleText = (k: ScaleKernel): string => `${k.what}; missing: ${k.missingText}`;
+
+/** The rule a derived scale (its source's score over its items) reports, on either path. */
+export const derivedRuleText = (source: string, nItems: number): string => `${source} score divided by its ${nItems} items`;
+
 /**
  * What the administration adds to a finished scale: band flags (by its sex), the coder's flag, and a provisional
  * form selection.

@@ -7,7 +7,7 @@ import type { MissingRuleImpl } from "../rules/types.js";
 import type { Issue, ScaleResult } from "../schema/results.js";
 import type { Instrument } from "../registry/load.js";
 import { makeIssue } from "./issues.js";
-import { applyMissing, badItems, clean, derivedScore, finish, flagSet, newTally, tally, newOutcome, type ScaleKernel } from "./kernel.js";
+import { applyMissing, badItems, clean, derivedRuleText, derivedScore, finish, flagSet, missingRuleText, newTally, tally, newOutcome, type ScaleKernel } from "./kernel.js";
 import { ruleParams, type FormPlan } from "./plan.js";
 
 const t = newTally();
@@ -18,7 +18,7 @@ export function scoreScale(inst: Instrument, k: ScaleKernel, plan: FormPlan, don
   if (def.derive) {
     const from = done[k.deriveFrom]!;
     const n = from.nItems;
-    return finish(k, k.provisional || from.provisional, derivedScore(from.score, n), from.status, from.nAnswered, n, `${from.scale} score divided by its ${n} items`, from.reason, []);
+    return finish(k, k.provisional || from.provisional, derivedScore(from.score, n), from.status, from.nAnswered, n, derivedRuleText(from.scale, n), from.reason, []);
   }
   if (k.noItemsReason !== null) {
     const reason = k.noItemsReason;
@@ -48,5 +48,5 @@ export function scoreScale(inst: Instrument, k: ScaleKernel, plan: FormPlan, don
     return finish(k, provisional, out.score === null ? null : clean(out.score), out.status, t.nAnswered, nItems, `${k.what}; missing: ${missing.rule}: ${out.rule}`, out.reason, flags, out.provisional);
   }
   applyMissing(k, t, status, inst.id, issues, outcome);
-  return finish(k, provisional, outcome.scorable ? outcome.score : null, outcome.status, t.nAnswered, nItems, `${k.what}; missing: ${k.missingText}`, outcome.reason, flags);
+  return finish(k, provisional, outcome.scorable ? outcome.score : null, outcome.status, t.nAnswered, nItems, missingRuleText(k), outcome.reason, flags);
 }
