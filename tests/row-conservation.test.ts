@@ -131,7 +131,8 @@ describe("row conservation over random CSV texts", () => {
         const issues: Issue[] = [];
         const read = await readResults({ text, name: "scored.csv" }, registry, { skipBrokenQuotes: true }, (i) => void issues.push(i));
         const scales = read.results.reduce((n, r) => n + r.scales.length, 0);
-        const named = issues.filter((i) => i.severity !== "info").reduce((n, i) => n + (i.lines ?? 1), 0);
+        // a warning (a stray quote read as written) leaves its row read: only errors name lines not read
+        const named = issues.filter((i) => i.severity === "error").reduce((n, i) => n + (i.lines ?? 1), 0);
         const extra = issues.filter((i) => i.severity === "info").reduce((n, i) => n + (i.lines ?? 1) - 1, 0);
         expect(scales + named + extra).toBe(dataLines(text));
       }),

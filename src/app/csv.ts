@@ -49,12 +49,14 @@ export function readFitCsv(text: string, name: string, registry: Registry): Impo
   let onRecord: (fields: string[], row: number) => void = () => {};
   let finish = () => {};
   let headerSeen = false;
+  let header: readonly string[] = [];
   try {
     // sniffed before parsing, as scoreFile does, so the header handler knows the delimiter
     const delimiter = sniff(Buffer.from(text.slice(0, 65536), "utf8"), Buffer.byteLength(text), name).delimiter;
     parseText(text, name, {
       onHeader(fields) {
         headerSeen = true;
+        header = fields;
         const opts: ReadOptions = { registry, delimiter, file: name };
         const { plan, issues, long } = planHeader(fields, opts);
         issues.forEach(issue);
@@ -81,6 +83,8 @@ export function readFitCsv(text: string, name: string, registry: Registry): Impo
       },
       onRecord: (f, row) => onRecord(f, row),
       onQuoteError: (row, message) => errors.push(`${name}, row ${row}: ${message}`),
+      // the other readers warn and read such a cell as written; an import is refused instead, as for any doubt
+      onStrayQuote: (row, column, value) => errors.push(`${name}, row ${row}, column ${header[column]?.trim() || column + 1}: ${JSON.stringify(value)} holds a quote, but the cell does not start with one; in CSV a quote belongs only in a quoted cell, doubled ("${value.replace(/"/g, '""')}")`),
     });
   } catch (e) {
     if (e instanceof FileError) return { sessions: [], errors: [e.message], skipped };

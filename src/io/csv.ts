@@ -157,6 +157,11 @@ export interface StreamHandlers {
    * `unclosed`: the quote is never closed, so the row runs to the end of the file
    */
   onQuoteError(row: number, message: string, info?: { lines: number; column?: number; unclosed: boolean }): void;
+  /**
+   * Optional: a cell that does not start with a quote but holds one (`mot"her`, `5"`). It is read as written, quote
+   * included, as papaparse and other readers do; called before the record, so the value is not taken silently.
+   */
+  onStrayQuote?(row: number, column: number, value: string): void;
   onProgress?(bytesRead: number): void;
 }
 
@@ -223,9 +228,12 @@ export function swallowedRows(fields: readonly string[], lines: number, nColumns
 }
 
 /** papaparse's results → handlers; rows continue from `st.row` */
-function collector(h: StreamHandlers, st: ReadState) {
-  /** `textLines`: the lines of the text parsed, when known; equal to the records, no record took two */
-  return (data: string[][], errors: Papa.ParseError[], textLines?: number) => {
+function collector(h: StreamHandlers, st: ReadState, s: Sniffed) {
+  /**
+   * `textLines`: the lines of the text parsed, when known; equal to the records, no record took two. `text`: the
+   * text the records were parsed from (from its start), to find stray quotes in.
+   */
+  return (data: string[][], errors: Papa.ParseError[], textLines: number | undefined, text: string) => {
     const oneLineEach = textLines === data.length;
     // data[i] is spreadsheet row base + i + 1 (empty lines count)
     const base = st.row;
@@ -252,11 +260,14 @@ function collector(h: StreamHandlers, st: ReadState) {
         const lines = recordLines(fields) - (unclosed && /[\r\n]$/.test(last) ? 1 : 0);
         h.onQuoteError(base + i + 1, e.message, { lines, unclosed, ...(unclosed ? { column: fields.length - 1 } : {}) });
       }
+    const strays = h.onStrayQuote !== undefined && anyQuote(data, first, bad) ? strayQuotes(text, s.delimiter, s.newline) : null;
     const one = h.onRecord !== undefined;
     const out: { fields: string[]; row: number; lines?: number }[] | null = one ? null : [];
     for (let i = first; i < data.length; i++) {
       const fields = data[i]!;
       if (bad !== null && bad.has(i)) continue;
+      const stray = strays?.get(i);
+      if (stray !== undefined) for (const k of stray) if (k < fields.length) h.onStrayQuote!(base + i + 1, k, fields[k]!);
       // an empty line is not a record, but it still has a spreadsheet row number
       if (fields.length === 1 && fields[0] === "") continue;
       const lines = oneLineEach ? 1 : recordLines(fields);
@@ -269,6 +280,64 @@ function collector(h: StreamHandlers, st: ReadState) {
     }
     if (out !== null && out.length) h.onRecords?.(out);
   };
+}
+
+/** whether a record read well (not in `bad`) holds a quote in a value: only then can a cell hold a stray one */
+function anyQuote(data: readonly string[][], first: number, bad: ReadonlyMap<number, unknown> | null): boolean {
+  for (let i = first; i < data.length; i++) {
+    if (bad !== null && bad.has(i)) continue;
+    const fields = data[i]!;
+    for (let k = 0; k < fields.length; k++) if (fields[k]!.includes('"')) return true;
+  }
+  return false;
+}
+
+/**
+ * The cells of `text` that hold a quote without starting with one, by record (numbered from 0 as papaparse numbers
+ * the records of the text) and column (from 0). RFC 4180 allows a quote only in a quoted cell, doubled; papaparse,
+ * like most readers, keeps one elsewhere as text. Records end at `newline` outside quoted cells, as papaparse's.
+ */
+export function strayQuotes(text: string, delimiter: string, newline: string): Map<number, number[]> {
+  const found = new Map<number, number[]>();
+  const d0 = delimiter.charCodeAt(0);
+  const n0 = newline.charCodeAt(0);
+  let record = 0;
+  let column = 0;
+  let start = true;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c !== 0x22) continue;
+      // a doubled quote is one quote of the value; a single one closes the cell
+      if (text.charCodeAt(i + 1) === 0x22) i++;
+      else quoted = false;
+      continue;
+    }
+    if (c === d0 && text.startsWith(delimiter, i)) {
+      i += delimiter.length - 1;
+      column++;
+      start = true;
+      continue;
+    }
+    if (c === n0 && text.startsWith(newline, i)) {
+      i += newline.length - 1;
+      record++;
+      column = 0;
+      start = true;
+      continue;
+    }
+    if (c === 0x22) {
+      if (start) quoted = true;
+      else {
+        const at = found.get(record);
+        if (at === undefined) found.set(record, [column]);
+        else if (at[at.length - 1] !== column) at.push(column);
+      }
+    }
+    start = false;
+  }
+  return found;
 }
 
 const QUOTE = 0x22;
@@ -307,7 +376,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   // Papa.Parser is the parser Papa.parse itself runs; papaparse exports it without documenting it, so
   // tests/reader.test.ts holds what this reader gives to what Papa.parse gives for the whole text
   const parser = new Papa.Parser({ delimiter, newline: s.newline });
-  const collect = collector(h, st);
+  const collect = collector(h, st, s);
   /** bytes not yet read: the start of a row whose end has not been read yet */
   let carry: Buffer = EMPTY;
   /** pieces after `carry` in which it cannot end (see piece()) */
@@ -338,7 +407,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
     if (!st.replacementSeen && text.includes("\uFFFD")) st.replacementSeen = true;
     flush();
     const res = parse(text, ignoreLast);
-    collect(res.data, res.errors);
+    collect(res.data, res.errors, undefined, text);
     return res.meta.cursor;
   };
   /** a line without quotes, bytes[a, b) */
@@ -379,7 +448,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
       // nothing is handed on until every row in the lines is complete (U+FFFD: lines() looked)
       const res = parse(text, true);
       if (res.meta.cursor === text.length) {
-        collect(res.data, res.errors, n);
+        collect(res.data, res.errors, n, text);
         return b;
       }
       if (b >= end) return -1;

@@ -8,7 +8,7 @@ import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
 import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "./csv.js";
 import { LONG_SCORE_COLUMNS } from "./formats.js";
-import { brokenQuotes, checkInput, multiLine, scoreFile, type Input } from "./score-file.js";
+import { brokenQuotes, checkInput, multiLine, scoreFile, strayQuote, type Input } from "./score-file.js";
 import type { BuiltRow } from "./fast-results.js";
 import { bandsFor, scaleRange } from "../registry/load.js";
 import { makeIssue } from "../scoring/issues.js";
@@ -98,6 +98,7 @@ async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIs
       });
       if (kept.length) h.onRecords?.(kept);
     },
+    onStrayQuote: (row, column, value) => onIssue(strayQuote(file, row, column, value, header)),
     onQuoteError: (row, message, info) => {
       const lines = info?.lines ?? 1;
       if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);

@@ -97,6 +97,24 @@ export function multiLine(file: string | undefined, row: number, lines: number, 
   };
 }
 
+/**
+ * A warning for a cell that holds a quote without starting with one (`mot"her`): read as written, quote included,
+ * so that a typing slip does not quietly become, say, another rater.
+ */
+export function strayQuote(file: string | undefined, row: number, column: number, value: string, header: readonly string[]): Issue {
+  const item = header[column]?.trim() || `${column + 1}`;
+  return {
+    code: "invalid_value",
+    severity: "warning",
+    message: `${JSON.stringify(value)} holds a quote, but the cell does not start with one: it is read as written, quote included. In CSV a quote belongs only in a quoted cell, doubled (${`"${value.replace(/"/g, '""')}"`}); check that the quote is meant`,
+    row,
+    item,
+    received: value,
+    expected: "a quote only inside a quoted cell, doubled",
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
 /** Throws a FileError with a structured issue for an input of the wrong type (from JavaScript or JSON). */
 export function checkInput(input: unknown): asserts input is ScoreInput {
   const ok =
@@ -326,6 +344,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       onRecord(fields, row, replacementSeen);
     },
     onLine: (bytes: Buffer, start: number, end: number, row: number, replacementSeen: boolean) => onLine !== undefined && onLine(bytes, start, end, row, replacementSeen),
+    onStrayQuote: (row: number, column: number, value: string) => emit(strayQuote(file, row, column, value, header)),
     onQuoteError(row, message, info) {
       const lines = info?.lines ?? 1;
       if (info?.unclosed || lines > 1) return broken(row, info?.column, lines, info?.unclosed ? `a quote opened here is never closed: it takes the rest of the file, ${lines === 1 ? "1 line" : `${lines} lines`}` : `${message}, over ${lines} lines`);
