@@ -46,7 +46,7 @@ describe("strayQuotes", () => {
     const text = fc.tuple(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 }), fc.constantFrom(",", ";"), fc.constantFrom("\n", "\r\n"));
     fc.assert(
       fc.property(text, ([rows, delimiter, newline]) => {
-        const expected: number[][] = [];
+        const expected: [number, number][] = [];
         const lines = rows.map((cells, r) =>
           cells
             .map((c, k) => {
