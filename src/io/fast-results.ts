@@ -291,8 +291,16 @@ export class FastResults {
     const t = this.fast.taken;
     const a = t.fs[i]!;
     const bytes = t.bytes;
-    let key = 0;
-    for (let j = a; j < a + 10; j++) if (j !== a + 4 && j !== a + 7) key = key * 10 + bytes[j]! - 48;
+    // yyyy-mm-dd → yyyymmdd, digits at a…a+3, a+5, a+6, a+8, a+9 (unrolled: this runs for every row)
+    const key =
+      (bytes[a]! - 48) * 10_000_000 +
+      (bytes[a + 1]! - 48) * 1_000_000 +
+      (bytes[a + 2]! - 48) * 100_000 +
+      (bytes[a + 3]! - 48) * 10_000 +
+      (bytes[a + 5]! - 48) * 1_000 +
+      (bytes[a + 6]! - 48) * 100 +
+      (bytes[a + 8]! - 48) * 10 +
+      (bytes[a + 9]! - 48);
     this.dateKey = key;
     const slot = Math.imul(key, 0x9e3779b1) >>> (32 - RECENT_BITS);
     if (this.recentKeys[slot] === key) return this.recentDates[slot]!;
