@@ -40,8 +40,21 @@ const isContainer = (v: unknown): v is object =>
 
 /** The value's JSON.stringify text at this indent, as stringify would inline it; undefined when it has none. */
 function leaf(v: unknown, indent: string): string | undefined {
+  if (indent !== "" && isContainer(v) && !(v instanceof StreamedArray)) return nested(v, indent.length / 2);
   const s = JSON.stringify(v, null, 2) as string | undefined;
   return s === undefined || indent === "" ? s : s.replace(/\n/g, "\n" + indent);
+}
+
+/**
+ * An object or array at `levels` levels of indent: stringified inside as many arrays, which indents its lines as
+ * they must be, with the arrays' own lines cut off (faster than indenting every line again afterwards, on a large
+ * output). The arrays add "[\n" and 2(l + 1) spaces before it and "\n", 2l spaces and "]" after it, at level l.
+ */
+function nested(v: object, levels: number): string {
+  let w: unknown = v;
+  for (let l = 0; l < levels; l++) w = [w];
+  const s = JSON.stringify(w, null, 2);
+  return s.slice(2 * levels + levels * (levels + 1), s.length - (2 * levels + levels * (levels - 1)));
 }
 
 /** Writes the value; undefined, writing nothing, when it has no JSON form (undefined, a function). */
