@@ -10,6 +10,9 @@ export interface MessageFields {
   detail?: string;
 }
 
+/** "1 warning", "2 warnings": a count with its noun */
+export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 const q = (s: string | undefined) => (s === undefined ? "" : JSON.stringify(s));
 
 export const messages: Record<IssueCode, (f: MessageFields) => string> = {

@@ -1,3 +1,4 @@
+import { counted } from "../../messages.js";
 import { resolve } from "node:path";
 import { dictionaryPath, exportCohort, MIN_KEY_LENGTH } from "../../export/cohort.js";
 import { readKeyFile } from "../../io/key-file.js";
@@ -51,6 +52,6 @@ Example:
       ...(skipBrokenQuotes ? { skipBrokenQuotes } : {}),
       ...(args.strict ? { strict: true } : {}),
     });
-    return `wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out)}: ${job.errors} errors, ${job.reporter!.counts.warning} warnings in the input\n`;
+    return `wrote ${r.rows} rows to ${args.out} and the data dictionary to ${dictionaryPath(args.out)}: ${counted(job.errors, "error")}, ${counted(job.reporter!.counts.warning, "warning")} in the input\n`;
   },
 });

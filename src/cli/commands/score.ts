@@ -1,3 +1,4 @@
+import { counted } from "../../messages.js";
 import { statSync } from "node:fs";
 import { oneOf } from "../../choice.js";
 import { delimiterName } from "../../io/csv.js";
@@ -38,7 +39,7 @@ Example:
       sink.end();
       const { error, warning } = job.reporter!.counts;
       if (job.quiet && error === 0) return;
-      return `scored ${summary.administrations} administrations from ${summary.records} rows (${delimiterName(summary.delimiter)}-separated): ${error} errors, ${warning} warnings${job.strictFail ? "; --strict: nothing written" : ""}\n`;
+      return `scored ${summary.administrations} administrations from ${summary.records} rows (${delimiterName(summary.delimiter)}-separated): ${counted(error, "error")}, ${counted(warning, "warning")}${job.strictFail ? "; --strict: nothing written" : ""}\n`;
     } finally {
       bar.done();
     }

@@ -1,3 +1,4 @@
+import { counted } from "../../messages.js";
 import { scoreFile } from "../../io/score-file.js";
 import { defineCommand } from "../command.js";
 import { inputOptions, skipBrokenQuotesOption } from "../options.js";
@@ -14,6 +15,6 @@ export const validate = defineCommand({
     const input = await job.open(positionals, { streaming: true });
     const summary = await scoreFile(input, options, { result() {}, issue: job.issue });
     const { error, warning } = job.reporter!.counts;
-    return `${summary.records} rows, ${summary.administrations} administrations: ${error === 0 ? "no errors" : `${error} errors`}, ${warning} warnings\n`;
+    return `${summary.records} rows, ${summary.administrations} administrations: ${error === 0 ? "no errors" : counted(error, "error")}, ${counted(warning, "warning")}\n`;
   },
 });
