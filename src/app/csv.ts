@@ -3,7 +3,7 @@
  * scorer, export writes the long format `subject_id,administered_on,respondent,instrument,item,value`.
  */
 import { formatDate, parseDate } from "../dates.js";
-import { csvLine, formatNumber, parseText, sniff } from "../io/csv.js";
+import { csvLine, formatNumber, parseText, sniff, strayQuoteText } from "../io/csv.js";
 import { formatIssue } from "../io/formats.js";
 import { FileError, LONG_COLUMNS, longRowReader, planHeader, wideRowReader, type ReadOptions } from "../io/rows.js";
 import type { Registry } from "../registry/registry.js";
@@ -84,7 +84,7 @@ export function readFitCsv(text: string, name: string, registry: Registry): Impo
       onRecord: (f, row) => onRecord(f, row),
       onQuoteError: (row, message) => errors.push(`${name}, row ${row}: ${message}`),
       // the other readers warn and read such a cell as written; an import is refused instead, as for any doubt
-      onStrayQuote: (row, column, value) => errors.push(`${name}, row ${row}, column ${header[column]?.trim() || column + 1}: ${JSON.stringify(value)} holds a quote, but the cell does not start with one; in CSV a quote belongs only in a quoted cell, doubled ("${value.replace(/"/g, '""')}")`),
+      onStrayQuote: (row, column, value) => errors.push(`${name}, row ${row}, column ${header[column]?.trim() || column + 1}: ${strayQuoteText(value)}`),
     });
   } catch (e) {
     if (e instanceof FileError) return { sessions: [], errors: [e.message], skipped };

@@ -340,6 +340,11 @@ export function strayQuotes(text: string, delimiter: string, newline: string): M
   return found;
 }
 
+/** A cell with a stray quote and how CSV writes it, for messages (the readers warn and read it as written; the app refuses it). */
+export function strayQuoteText(value: string): string {
+  return `${JSON.stringify(value)} holds a quote, but the cell does not start with one; in CSV a quote belongs only in a quoted cell, doubled ("${value.replace(/"/g, '""')}")`;
+}
+
 const QUOTE = 0x22;
 const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
 const EMPTY = Buffer.alloc(0);

@@ -7,7 +7,7 @@ import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
-import { parseText, sniff, sniffFile, streamChunks, streamFile, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
+import { parseText, sniff, sniffFile, streamChunks, streamFile, strayQuoteText, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { builtRows, FastResults, type BuiltRow } from "./fast-results.js";
 import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
@@ -106,7 +106,7 @@ export function strayQuote(file: string | undefined, row: number, column: number
   return {
     code: "invalid_value",
     severity: "warning",
-    message: `${JSON.stringify(value)} holds a quote, but the cell does not start with one: it is read as written, quote included. In CSV a quote belongs only in a quoted cell, doubled (${`"${value.replace(/"/g, '""')}"`}); check that the quote is meant`,
+    message: `${strayQuoteText(value)}. It is read as written, quote included; check that the quote is meant`,
     row,
     item,
     received: value,
