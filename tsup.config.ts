@@ -32,4 +32,13 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
   },
+  {
+    // the reading thread of progression commands (src/io/results-thread.ts), found beside the bundle that starts it
+    entry: { "results-worker": "src/io/results-worker.ts" },
+    format: ["esm"],
+    banner: { js: 'import { createRequire as __trivselCreateRequire } from "node:module";\nconst require = __trivselCreateRequire(import.meta.url);' },
+    noExternal: ["zod", /^@stdlib\//, "simple-statistics"],
+    sourcemap: true,
+    target: "node20",
+  },
 ]);

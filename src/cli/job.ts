@@ -9,6 +9,7 @@ import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
 import { oneOf } from "../choice.js";
 import { registryFromFiles } from "../io/registry-files.js";
 import { FileError } from "../io/rows.js";
+import { READ_THREAD_MODES, type ThreadOptions } from "../io/results-thread.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
 import { chooseInstrument } from "../registry/choose.js";
 import type { Registry } from "../registry/registry.js";
@@ -61,6 +62,18 @@ export class Job {
   readOptions(withInstrument = true): { instrument?: string; skipBrokenQuotes?: boolean } {
     const instrument = withInstrument ? this.instrument() : undefined;
     return { ...(instrument !== undefined ? { instrument } : {}), ...(this.args["skip-broken-quotes"] ? { skipBrokenQuotes: true } : {}) };
+  }
+
+  /**
+   * Whether a progression command reads and scores its input on a second thread (TRIVSEL_READ_THREAD: auto, the
+   * default, for large files on a machine with 2 cores or more; on; off), and the registry's files for it.
+   */
+  readThread(): ThreadOptions {
+    const env = this.io.env?.TRIVSEL_READ_THREAD;
+    return {
+      mode: oneOf("TRIVSEL_READ_THREAD", env === undefined || env === "" ? "auto" : env, READ_THREAD_MODES),
+      registry: { cwd: this.io.cwd, definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] },
+    };
   }
 
   /** --dialect, else TRIVSEL_DIALECT, else standard. */

@@ -175,6 +175,8 @@ interface ReadState {
   nulSeen?: boolean;
   header?: string[];
   file?: string | undefined;
+  /** a part of a file after its header (FilePart): the row number the header leaves, so rows go on from there */
+  rowAfterHeader?: number;
 }
 
 /** A NUL in a record: the file is refused, naming the row and the column (text with NULs is not a CSV). */
@@ -243,6 +245,8 @@ function collector(h: StreamHandlers, st: ReadState, s: Sniffed) {
       st.headerSeen = true;
       first = 1;
       st.header = data[0]!;
+      // a file is cut into parts only where no quote came before (FilePart): a header read here is never a later part's
+      if (st.rowAfterHeader !== undefined) throw new Error("a part of a file after its header has a header with a quote");
       if (st.nulSeen) checkNul(st, data[0]!, base + 1);
       h.onHeader(data[0]!);
     }
@@ -426,6 +430,7 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
       st.headerSeen = true;
       st.header = fields(bytes, a, b);
       h.onHeader(st.header);
+      if (st.rowAfterHeader !== undefined) st.row = st.rowAfterHeader;
     } else if (a === b) {
       // an empty line is not a record, but it still has a spreadsheet row number
     } else if (one) {
@@ -540,9 +545,37 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
 }
 
 /** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
-export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path): Promise<void> {
-  const file = createReadStream(path, { start: s.bom ? 3 : s.encoding ? 2 : 0, highWaterMark: STREAM_CHUNK_BYTES });
-  const reader = recordReader(h, { row: 0, headerSeen: false, replacementSeen: false, file: name }, s);
+/**
+ * A part of a UTF-8 file read as if it were the whole file, for readers that share a file out between threads
+ * (src/io/results-thread.ts): bytes [start, end) after the header, whose rows are numbered as in the whole file.
+ * The caller cuts only where the whole file's reader would see the same lines: after a line break, with no quote
+ * and no U+FFFD (nor bytes that are not UTF-8) before the cut, since a quote or a replacement changes how the lines
+ * after it are read.
+ */
+export interface FilePart {
+  /** the part's first byte: 0 for the part that holds the header, else just after a line break */
+  start: number;
+  /** the byte after the part: just after a line break, or the file's size */
+  end: number;
+  /** for a part after the first: the byte just after the header's line break */
+  headerEnd?: number;
+  /** for a part after the first: the spreadsheet row of its first line */
+  firstRow?: number;
+}
+
+export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path, part?: FilePart): Promise<void> {
+  const from = s.bom ? 3 : s.encoding ? 2 : 0;
+  const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false, file: name };
+  let file = createReadStream(path, { start: from, highWaterMark: STREAM_CHUNK_BYTES, ...(part !== undefined && part.end > 0 ? { end: part.end - 1 } : {}) });
+  const reader = recordReader(h, st, s);
+  if (part !== undefined && part.start > 0) {
+    if (s.encoding || part.headerEnd === undefined || part.firstRow === undefined) throw new Error("streamFile: a later part of a UTF-8 file needs its header's end and its first row");
+    // the header first, then the part's lines, numbered on from firstRow
+    file.destroy();
+    st.rowAfterHeader = part.firstRow - 1;
+    for await (const chunk of createReadStream(path, { start: from, end: part.headerEnd - 1 })) reader.push(chunk as Buffer);
+    file = createReadStream(path, { start: part.start, end: part.end - 1, highWaterMark: STREAM_CHUNK_BYTES });
+  }
   // a handler's error ends the loop, which closes the file
   if (s.encoding) {
     for await (const chunk of utf16ToUtf8(file, s.encoding)) {

@@ -54,7 +54,19 @@ export interface BuiltRow {
   readonly scales: ScaleResult[];
   /** per scale result: its number, the same for the same (shared) scale result object, from 0 up */
   readonly scaleIds: number[];
+  /**
+   * view(…, cells true), for a reader on another thread: the row's bytes, and per field (RAW_FIELDS, then the
+   * grouping columns when read) its cell's start and end in them (-1, -1: the file lacks the column), in place of
+   * subjectId, administeredOn, dateKey, respondent, phase and extraValues, which are then not set
+   */
+  bytes?: Buffer;
+  readonly cells?: Int32Array;
+  /** the file's delimiter, by which a cell's bytes are read (cellValue) */
+  readonly delimiter?: string;
 }
+
+/** the fields of BuiltRow.cells before the grouping columns, by place */
+export const RAW_FIELDS = ["subject_id", "administered_on", "respondent", "phase"] as const;
 
 /** a kept scale result, its number (BuiltRow.scaleIds) and whether it is provisional, and who kept it */
 interface Kept {
@@ -114,6 +126,55 @@ const RECENT_CELLS = 8;
 const RECENT_BITS = 12;
 const RECENT_DATES = 1 << RECENT_BITS;
 
+/**
+ * Cells of a file's rows as cellValue reads them, from their bytes: per field, the last few cells (RecentCells);
+ * dates, which the fast path takes only as plain yyyy-mm-dd, as one string per date. Shared by FastResults and
+ * the thread that reads rows a worker built (src/io/results-thread.ts), so both read a cell the same way.
+ */
+export class CellTexts {
+  private readonly recent: (RecentCells | undefined)[] = [];
+  /** date texts by their digits as one number yyyymmdd: a file holds a few thousand distinct dates */
+  private readonly dates = new Map<number, string>();
+  /** the last dates read, direct-mapped by their key: most rows find theirs here, without the map */
+  private readonly recentKeys = new Int32Array(RECENT_DATES).fill(-1);
+  private readonly recentDates: string[] = new Array<string>(RECENT_DATES).fill("");
+  /** the key of the date date() read last */
+  dateKey = 0;
+
+  constructor(private readonly delimiter: string) {}
+
+  /** bytes[a, b), a cell of field f (any number naming where it comes from), as cellValue reads it */
+  cell(f: number, bytes: Buffer, a: number, b: number): string {
+    const recent = this.recent[f] ?? (this.recent[f] = new RecentCells());
+    const known = recent.find(bytes, a, b);
+    if (known !== undefined) return known;
+    const v = cellValue(bytes.toString("utf8", a, b), this.delimiter);
+    recent.add(bytes, a, b, v);
+    return v;
+  }
+
+  /** the plain yyyy-mm-dd date at bytes[a, a + 10) (cellValue leaves it as it is), its key in dateKey */
+  date(bytes: Buffer, a: number): string {
+    // yyyy-mm-dd → yyyymmdd, digits at a…a+3, a+5, a+6, a+8, a+9 (unrolled: this runs for every row)
+    const key =
+      (bytes[a]! - 48) * 10_000_000 +
+      (bytes[a + 1]! - 48) * 1_000_000 +
+      (bytes[a + 2]! - 48) * 100_000 +
+      (bytes[a + 3]! - 48) * 10_000 +
+      (bytes[a + 5]! - 48) * 1_000 +
+      (bytes[a + 6]! - 48) * 100 +
+      (bytes[a + 8]! - 48) * 10 +
+      (bytes[a + 9]! - 48);
+    this.dateKey = key;
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - RECENT_BITS);
+    if (this.recentKeys[slot] === key) return this.recentDates[slot]!;
+    const text = this.dates.get(key) ?? remember(this.dates, key, bytes.toString("latin1", a, a + 10), 100_000);
+    this.recentKeys[slot] = key;
+    this.recentDates[slot] = text;
+    return text;
+  }
+}
+
 /** the issues of the many results without any: one list, frozen, since built results are only read */
 const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
@@ -149,9 +210,10 @@ export class FastResults {
     private readonly reuse = false,
   ) {
     this.col = (c) => plan.meta[c] ?? -1;
+    this.texts = new CellTexts(opts.delimiter);
     this.cols = { subject: this.col("subject_id"), date: this.col("administered_on"), respondent: this.col("respondent"), phase: this.col("phase"), birth: this.col("birth_date") };
     this.instrumentIds = plan.instruments.map((p) => p.inst.id);
-    this.viewed = { source: this, row: 0, subjectId: "", administeredOn: "", dateKey: 0, respondent: "", phase: "", extraNames: plan.extras.map((e) => e.name), extraValues: [], count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds };
+    this.viewed = { source: this, row: 0, subjectId: "", administeredOn: "", dateKey: 0, respondent: "", phase: "", extraNames: plan.extras.map((e) => e.name), extraValues: [], count: 0, instrument: [], form: [], first: [0], scales: this.found, scaleIds: this.foundIds, bytes: Buffer.alloc(0), cells: new Int32Array(2 * (RAW_FIELDS.length + plan.extras.length)).fill(-1), delimiter: opts.delimiter };
   }
   private readonly cols: Record<"subject" | "date" | "respondent" | "phase" | "birth", number>;
 
@@ -219,26 +281,48 @@ export class FastResults {
    * The row build() last built, as a BuiltRow: the fields fill() would put on its results, without making them.
    * `withExtras` false: the grouping columns are not read (extraValues stays empty).
    */
-  view(withExtras: boolean): BuiltRow {
+  view(withExtras: boolean, cells = false): BuiltRow {
     builtRows.direct++;
-    return this.readRow(withExtras);
+    return this.readRow(withExtras, cells);
   }
 
   /** the fields of the row build() last built, into `viewed` (shared by view() and fillResults()) */
-  private readRow(withExtras: boolean): BuiltRow {
+  private readRow(withExtras: boolean, cells = false): BuiltRow {
     const t = this.fast.taken;
     const n = this.fast.administrations;
     const v = this.viewed;
     const { subject, date, respondent, phase } = this.cols;
     v.row = this.builtRow;
-    v.subjectId = this.cellAt(subject);
-    v.administeredOn = this.dateAt(date);
-    v.dateKey = this.dateKey;
-    v.respondent = respondent < 0 ? "" : this.cellAt(respondent);
-    v.phase = phase < 0 ? "" : this.cellAt(phase);
-    if (withExtras) {
-      const extras = this.plan.extras;
-      for (let k = 0; k < extras.length; k++) v.extraValues[k] = this.cellAt(extras[k]!.index);
+    if (cells) {
+      v.bytes = t.bytes;
+      const at = v.cells!;
+      const fs = t.fs;
+      const fe = t.fe;
+      at[0] = fs[subject]!;
+      at[1] = fe[subject]!;
+      at[2] = fs[date]!;
+      at[3] = fe[date]!;
+      at[4] = respondent < 0 ? -1 : fs[respondent]!;
+      at[5] = respondent < 0 ? -1 : fe[respondent]!;
+      at[6] = phase < 0 ? -1 : fs[phase]!;
+      at[7] = phase < 0 ? -1 : fe[phase]!;
+      if (withExtras) {
+        const extras = this.plan.extras;
+        for (let k = 0, j = 2 * RAW_FIELDS.length; k < extras.length; k++, j += 2) {
+          at[j] = fs[extras[k]!.index]!;
+          at[j + 1] = fe[extras[k]!.index]!;
+        }
+      }
+    } else {
+      v.subjectId = this.cellAt(subject);
+      v.administeredOn = this.dateAt(date);
+      v.dateKey = this.dateKey;
+      v.respondent = respondent < 0 ? "" : this.cellAt(respondent);
+      v.phase = phase < 0 ? "" : this.cellAt(phase);
+      if (withExtras) {
+        const extras = this.plan.extras;
+        for (let k = 0; k < extras.length; k++) v.extraValues[k] = this.cellAt(extras[k]!.index);
+      }
     }
     v.count = n;
     let f = 0;
@@ -258,57 +342,25 @@ export class FastResults {
     return i < 0 ? "" : this.cellAt(i);
   }
 
-  /** per column: the last few cells read (consecutive rows mostly repeat subject, respondent, group) */
-  private readonly recentCells: (RecentCells | undefined)[] = [];
+  /** the texts of the cells read (consecutive rows mostly repeat subject, respondent, group; a file has few dates) */
+  private readonly texts: CellTexts;
 
   /** column i of the row last taken, as cellValue reads it */
   private cellAt(i: number): string {
     const t = this.fast.taken;
-    const a = t.fs[i]!;
-    const b = t.fe[i]!;
-    const bytes = t.bytes;
-    const recent = this.recentCells[i] ?? (this.recentCells[i] = new RecentCells());
-    const known = recent.find(bytes, a, b);
-    if (known !== undefined) return known;
-    const v = cellValue(bytes.toString("utf8", a, b), this.opts.delimiter);
-    recent.add(bytes, a, b, v);
-    return v;
+    return this.texts.cell(i, t.bytes, t.fs[i]!, t.fe[i]!);
   }
 
-  /** administered_on texts by their digits as one number yyyymmdd: a file holds a few thousand distinct dates */
-  private readonly dates = new Map<number, string>();
-  /** the last dates read, direct-mapped by their key: most rows find theirs here, without the map */
-  private readonly recentKeys = new Int32Array(RECENT_DATES).fill(-1);
-  private readonly recentDates: string[] = new Array<string>(RECENT_DATES).fill("");
-  /** the key of the date dateAt() read last */
-  private dateKey = 0;
-
-  /**
-   * The administered_on cell of the row last taken: the fast path took it as plain yyyy-mm-dd (isoDateBytesState),
-   * which cellValue leaves as it is, so one string per date does.
-   */
+  /** the administered_on cell of the row last taken (the fast path took it as plain yyyy-mm-dd), its key in dateKey */
   private dateAt(i: number): string {
     const t = this.fast.taken;
-    const a = t.fs[i]!;
-    const bytes = t.bytes;
-    // yyyy-mm-dd → yyyymmdd, digits at a…a+3, a+5, a+6, a+8, a+9 (unrolled: this runs for every row)
-    const key =
-      (bytes[a]! - 48) * 10_000_000 +
-      (bytes[a + 1]! - 48) * 1_000_000 +
-      (bytes[a + 2]! - 48) * 100_000 +
-      (bytes[a + 3]! - 48) * 10_000 +
-      (bytes[a + 5]! - 48) * 1_000 +
-      (bytes[a + 6]! - 48) * 100 +
-      (bytes[a + 8]! - 48) * 10 +
-      (bytes[a + 9]! - 48);
-    this.dateKey = key;
-    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - RECENT_BITS);
-    if (this.recentKeys[slot] === key) return this.recentDates[slot]!;
-    const text = this.dates.get(key) ?? remember(this.dates, key, bytes.toString("latin1", a, a + 10), 100_000);
-    this.recentKeys[slot] = key;
-    this.recentDates[slot] = text;
+    const text = this.texts.date(t.bytes, t.fs[i]!);
+    this.dateKey = this.texts.dateKey;
     return text;
   }
+
+  /** the key of the date dateAt() read last */
+  private dateKey = 0;
 
   /** results[0, n) from the known scale results and the row's cells (every one known: build() checked) */
   private fillResults(row: number, n: number): void {

@@ -6,7 +6,7 @@
  */
 import { openSync, readSync, closeSync } from "node:fs";
 import { formatDate, parseDate } from "../dates.js";
-import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type StreamHandlers } from "./csv.js";
+import { decodeText, parseText, sniff, sniffFile, streamFile, swallowedRows, utf16Bom, type FilePart, type StreamHandlers } from "./csv.js";
 import { LONG_SCORE_COLUMNS } from "./formats.js";
 import { brokenQuotes, checkInput, multiLine, scoreFile, strayQuote, type Input } from "./score-file.js";
 import type { BuiltRow } from "./fast-results.js";
@@ -53,9 +53,12 @@ export interface EachResultOptions {
   transient?: boolean;
   /**
    * with sharedScales: rows built on the fast path come here as one BuiltRow each (src/io/fast-results.ts), not as
-   * results; `extras` false when the caller does not read the grouping columns
+   * results; `extras` false when the caller does not read the grouping columns; `cells` true: the row's cells as
+   * bytes (BuiltRow.cells) in place of its strings
    */
-  built?: { row(view: BuiltRow): void; extras: boolean };
+  built?: { row(view: BuiltRow): void; extras: boolean; cells?: boolean };
+  /** only this part of a raw { path } input (scoreFile's `part`) */
+  part?: FilePart;
 }
 
 /** A result as it is read, with its grouping columns (empty for a scored file). */
@@ -157,7 +160,7 @@ export async function eachResult(input: Input, registry: Registry, opts: EachRes
     const d = parseDate(date.trim());
     if (d) birthDates.set(id, formatDate(d));
   };
-  const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}) }, {
+  const summary = await scoreFile(input, { registry, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}), ...(opts.skipBrokenQuotes ? { skipBrokenQuotes: true } : {}), ...(opts.part !== undefined ? { part: opts.part } : {}) }, {
     result: ({ result, extras }) => {
       count++;
       onResult(result, extras);
@@ -187,6 +190,7 @@ function countBuilt(built: NonNullable<EachResultOptions["built"]>, count: (n: n
       built.row(v);
     },
     extras: built.extras,
+    ...(built.cells === true ? { cells: true } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Registry } from "../registry/registry.js";
 import { scoreAdministration, scoreColumns } from "../scoring/score.js";
 import type { Issue, ScoreResult } from "../schema/results.js";
 import { makeIssue } from "../scoring/issues.js";
-import { parseText, sniff, sniffFile, streamChunks, streamFile, strayQuoteText, swallowedRows, type Sniffed, type StreamHandlers } from "./csv.js";
+import { parseText, sniff, sniffFile, streamChunks, streamFile, strayQuoteText, swallowedRows, type FilePart, type Sniffed, type StreamHandlers } from "./csv.js";
 import { FAST_PIECE_BYTES, fastLongRows } from "./fast-long.js";
 import { builtRows, FastResults, type BuiltRow } from "./fast-results.js";
 import { DECLINED, fastLongInput, OPENED } from "./long-fast.js";
@@ -52,7 +52,7 @@ export interface ScoreSink {
    * With fastRecord: each row built on the fast path comes to `row` as one BuiltRow (src/io/fast-results.ts),
    * instead of result() per administration; `extras` false: the sink does not read the grouping columns.
    */
-  built?: { row(view: BuiltRow): void; extras: boolean };
+  built?: { row(view: BuiltRow): void; extras: boolean; cells?: boolean };
 }
 
 export interface ScoreFileOptions {
@@ -67,6 +67,12 @@ export interface ScoreFileOptions {
   skipBrokenQuotes?: boolean;
   /** administrations a long file may hold open (LONG_OPEN_ADMINISTRATIONS; tests make it small) */
   longWindow?: number;
+  /**
+   * Only this part of a { path } input (src/io/results-thread.ts shares a wide file out between threads): a part
+   * after the first gives no issue of the header, which the first part gives; no part says the file has no data
+   * rows, which only the whole can tell (noDataRows()).
+   */
+  part?: FilePart;
 }
 
 export interface ScoreSummary {
@@ -113,6 +119,11 @@ export function strayQuote(file: string | undefined, row: number, column: number
     expected: "a quote only inside a quoted cell, doubled",
     ...(file !== undefined ? { file } : {}),
   };
+}
+
+/** The error of a file with a header and nothing else. */
+export function noDataRows(file: string | undefined): Issue {
+  return { code: "missing_item", severity: "error", message: "the file has a header but no data rows", row: 2, ...(file !== undefined ? { file } : {}) };
 }
 
 /** Throws a FileError with a structured issue for an input of the wrong type (from JavaScript or JSON). */
@@ -194,7 +205,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
       const readOpts = { registry: opts.registry, delimiter: sniffed!.delimiter, ...(file !== undefined ? { file } : {}), ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) };
       const { plan, issues, long } = planHeader(fields, readOpts);
       sink.begin?.({ instruments: plan.instruments.map((p) => p.inst.id), extras: plan.extras.map((e) => e.name), long, delimiter: sniffed!.delimiter });
-      for (const i of issues) emit(i);
+      if (opts.part === undefined || opts.part.start === 0) for (const i of issues) emit(i);
       // a sink that reads every record (birth dates) takes no fast path: those lines never reach onRecord
       const longBytes = sink.record ? undefined : sink.longBytes?.bind(sink);
       const fastOn = opts.fastPath !== false && process.env.TRIVSEL_NO_FAST_PATH !== "1";
@@ -261,7 +272,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
           const issues = fast!.issues;
           if (sink.built !== undefined) {
             for (let j = 0; j < issues.length; j++) emit(issues[j]!);
-            return sink.built.row(built!.view(sink.built.extras));
+            return sink.built.row(built!.view(sink.built.extras, sink.built.cells === true));
           }
           built!.fill();
           const ends = fast!.taken.issueEnd;
@@ -358,7 +369,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   if ("path" in input) {
     const s = await sniffFile(input.path, file);
     sniffed = s;
-    await streamFile(input.path, s, guarded, file);
+    await streamFile(input.path, s, guarded, file, opts.part);
   } else if ("chunks" in input) {
     await streamChunks(input.chunks, file, guarded, (s) => (sniffed = s));
   } else {
@@ -369,9 +380,7 @@ export async function scoreFile(input: ScoreInput, opts: ScoreFileOptions, sink:
   flushFast();
   if (!headerSeen) throw new FileError(`${file ?? "input"}: no header row`, { code: "missing_column", severity: "error", message: "no header row" });
   finish();
-  if (summary.records === 0) {
-    emit({ code: "missing_item", severity: "error", message: "the file has a header but no data rows", row: 2, ...(file !== undefined ? { file } : {}) });
-  }
+  if (summary.records === 0 && opts.part === undefined) emit(noDataRows(file));
   summary.delimiter = sniffed!.delimiter;
   return summary;
 }

@@ -1,5 +1,5 @@
 import { oneOf } from "../../choice.js";
-import { eachResult } from "../../io/read-results.js";
+import { eachResultThreaded } from "../../io/results-thread.js";
 import { COHORT_DECIMALS, cohortJson, cohortNumbers, cohortTable } from "../../tables/cohort.js";
 import { describeColumns, toCsv } from "../../tables/table.js";
 import { analyseCollected, trendCollector } from "../../trend/classify.js";
@@ -47,7 +47,7 @@ Example:
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(args.scale !== undefined ? { scale: args.scale } : {}), outlinesOnly: !groupsNeedSteps(by) });
     // one numbering of subjects for both (the collector is fed each row first)
     const columns = new GroupColumns(by, collector.subjects, collector);
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => (collector.addBuilt(v), columns.addBuilt(v)), extras: by.length > 0 } }, job.issue, (r, extras) => (collector.add(r), columns.add(r.subjectId, extras)));
+    const read = await eachResultThreaded(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => (collector.addBuilt(v), columns.addBuilt(v)), extras: by.length > 0 } }, job.readThread(), job.issue, (r, extras) => (collector.add(r), columns.add(r.subjectId, extras)));
     const cells = new CohortCells(groupingOf(columns, read.kind, by));
     for (const a of analyseCollected(collector, registry, { ...(normsFrom !== undefined ? { normsFrom } : {}), norms, detail: groupsNeedSteps(by) })) cells.add(a);
     const rows = cells.rows();

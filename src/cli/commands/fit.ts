@@ -1,6 +1,6 @@
 import { numberChoice, oneOf } from "../../choice.js";
 import { readEtrFile } from "../../io/etr-file.js";
-import { eachResult } from "../../io/read-results.js";
+import { eachResultThreaded } from "../../io/results-thread.js";
 import { writeFitCsv } from "../../tables/fit-csv.js";
 import { DEFAULT_REVIEW_SESSIONS, FitCollector, fitInstruments, fitMeasures, type FitFamily } from "../../trend/fit.js";
 import { fitSummaryText } from "../../trend/summary.js";
@@ -48,7 +48,7 @@ Example:
     const measures = fitMeasures(registry);
     const ids = fitInstruments(measures);
     const collector = new FitCollector({ sessions, measures, ...(etr ? { etr } : {}) });
-    await eachResult(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
+    await eachResultThreaded(input, registry, { ...job.readOptions(false), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, job.readThread(), (i) => (i.instrument === undefined || ids.has(i.instrument)) && job.issue(i), (r) => collector.add(r));
     // each rater series is built, written and let go in turn; the CSV table is written from its session columns
     let now = 0;
     if (format === "csv") now = writeFitCsv(job.writeBytes, collector, job.dialect());

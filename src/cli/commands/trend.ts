@@ -1,6 +1,6 @@
 import { oneOf } from "../../choice.js";
 import { tap } from "../../tap.js";
-import { eachResult } from "../../io/read-results.js";
+import { eachResultThreaded } from "../../io/results-thread.js";
 import { chooseScale } from "../../registry/choose.js";
 import { describeColumns, writeCsv } from "../../tables/table.js";
 import { TREND_TABLE } from "../../tables/trend.js";
@@ -46,7 +46,7 @@ Example:
     // each result is reduced as it is read; each series is analysed, written and let go in turn
     // the CSV table reads summaries only (outlines); JSON the points too
     const collector = trendCollector(registry, { ...(instrument !== undefined ? { instrument } : {}), ...(scale !== undefined ? { scale } : {}), since, outlinesOnly: format === "csv" });
-    const read = await eachResult(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, job.issue, (r) => collector.add(r));
+    const read = await eachResultThreaded(input, registry, { ...job.readOptions(), sharedScales: true, transient: true, built: { row: (v) => collector.addBuilt(v), extras: false } }, job.readThread(), job.issue, (r) => collector.add(r));
     const tally = new TrendTally();
     const opts = { ...norms, birthDates: read.birthDates };
     // the CSV table needs summaries only (no Theil–Sen slope, no steps)
