@@ -46,7 +46,12 @@ export type RegistrySource = RegistryFiles & { cwd: string };
 export interface ThreadOptions {
   mode: ReadThreadMode;
   registry: RegistrySource;
+  /** the worker script, when not beside this module (tests run the sources with the built script) */
+  script?: string;
 }
+
+/** files read by two threads since the process started (tests check that this path is taken) */
+export const threadedReads = { count: 0 };
 
 /** the ops of a batch's numbers; each op that carries an object takes the batch's next one */
 const ROW = 1;
@@ -91,7 +96,7 @@ function workerScript(): string | undefined {
  */
 export async function eachResultThreaded(input: Input, registry: Registry, opts: EachResultOptions, thread: ThreadOptions, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
   if (thread.mode === "off" || !("path" in input) || opts.part !== undefined) return eachResult(input, registry, opts, onIssue, onResult);
-  const script = workerScript();
+  const script = thread.script ?? workerScript();
   if (script === undefined) {
     if (thread.mode === "on") throw new ChoiceError("TRIVSEL_READ_THREAD=on: the worker script results-worker.js is not beside the program (run the built dist/cli.js)");
     return eachResult(input, registry, opts, onIssue, onResult);
@@ -110,7 +115,7 @@ interface Cut {
   newline: string;
 }
 
-async function cutOf(input: { path: string; name?: string }, registry: Registry, opts: EachResultOptions, minBytes: number): Promise<Cut | undefined> {
+export async function cutOf(input: { path: string; name?: string }, registry: Registry, opts: EachResultOptions, minBytes: number): Promise<Cut | undefined> {
   let s;
   try {
     s = await sniffFile(input.path, input.name ?? input.path);
@@ -129,7 +134,13 @@ async function cutOf(input: { path: string; name?: string }, registry: Registry,
     if (h < 0) return undefined;
     const header = head.toString("utf8", from, h);
     if (header.includes('"')) return undefined;
-    const { long } = planHeader(header.split(s.delimiter), { registry, delimiter: s.delimiter, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) });
+    let long: boolean;
+    try {
+      long = planHeader(header.split(s.delimiter), { registry, delimiter: s.delimiter, ...(opts.instrument !== undefined ? { instrument: opts.instrument } : {}) }).long;
+    } catch {
+      // a header the reader refuses: it says why, on this thread
+      return undefined;
+    }
     if (long) return undefined;
     const headerEnd = h + nl.length;
     // the first line break at or after the first part's share
@@ -175,6 +186,7 @@ function inTwo(script: string, input: { path: string; name?: string }, cut: Cut,
     part: { start: cut.at, end: cut.size, headerEnd: cut.headerEnd, newline: cut.newline },
   };
   const decoder = new Decoder(built?.row, onIssue, onResult);
+  threadedReads.count++;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: data });
     /** the worker's messages, held while this thread reads the first part */
