@@ -9,7 +9,7 @@ import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
 import { oneOf } from "../choice.js";
 import { registryFromFiles } from "../io/registry-files.js";
 import { FileError } from "../io/rows.js";
-import { READ_THREAD_MODES, type ThreadOptions } from "../io/results-thread.js";
+import { READ_THREAD_MODES, type ThreadOptions } from "../io/thread-mode.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
 import { chooseInstrument } from "../registry/choose.js";
 import type { Registry } from "../registry/registry.js";

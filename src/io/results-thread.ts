@@ -21,15 +21,11 @@ import { ChoiceError } from "../choice.js";
 import { sniffFile, type FilePart } from "./csv.js";
 import { CellTexts, RAW_FIELDS, type BuiltRow } from "./fast-results.js";
 import { eachResult, isScoredLong, type EachResultOptions, type OnResult, type ResultsRead } from "./read-results.js";
-import type { RegistryFiles } from "./registry-files.js";
+import type { RegistrySource, ThreadOptions } from "./thread-mode.js";
 import { FileError, planHeader } from "./rows.js";
 import { noDataRows, type Input } from "./score-file.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
-
-/** "auto": two threads for a file of READ_THREAD_MIN_BYTES or more on a machine with 2 cores or more */
-export type ReadThreadMode = "auto" | "on" | "off";
-export const READ_THREAD_MODES = ["auto", "on", "off"] as const satisfies readonly ReadThreadMode[];
 
 /** below this a file is read in a fraction of a second, not much more than a worker takes to start (about 0.05 s) */
 export const READ_THREAD_MIN_BYTES = 8 << 20;
@@ -39,16 +35,6 @@ export const READ_THREAD_MIN_BYTES = 8 << 20;
  * worker's, so it reads less than half
  */
 const FIRST_SHARE = 0.45;
-
-/** What the worker needs to make the caller's registry again: the same files, read from the same directory. */
-export type RegistrySource = RegistryFiles & { cwd: string };
-
-export interface ThreadOptions {
-  mode: ReadThreadMode;
-  registry: RegistrySource;
-  /** the worker script, when not beside this module (tests run the sources with the built script) */
-  script?: string;
-}
 
 /** files read by two threads since the process started (tests check that this path is taken) */
 export const threadedReads = { count: 0 };
@@ -91,7 +77,7 @@ function workerScript(): string | undefined {
 }
 
 /**
- * eachResult, with a large wide file read by two threads when `thread` says so (see ReadThreadMode; "on" cuts
+ * eachResult, with a large wide file read by two threads when `thread` says so (see src/io/thread-mode.ts; "on" cuts
  * any file that can be cut, whatever its size). The callbacks are called on this thread, in eachResult's order.
  */
 export async function eachResultThreaded(input: Input, registry: Registry, opts: EachResultOptions, thread: ThreadOptions, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {

@@ -35,7 +35,8 @@ function rows(seed: number): string[] {
   }
   const cells = HEADER.split(",");
   const ors1 = cells.indexOf("ors_1");
-  const k = out.findLastIndex((r) => r.split(",")[ors1] !== "");
+  let k = out.length - 1;
+  while (out[k]!.split(",")[ors1] === "") k--;
   const bad = out[k]!.split(",");
   bad[ors1] = "12.5";
   out[k] = bad.join(",");
