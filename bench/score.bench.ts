@@ -11,7 +11,9 @@
  *   (and fread + fwrite beside it)
  * - progression: a wide ORS + SRS file of 10,000 families × 20 weekly sessions, and one of 100,000 families × 10
  *   (1M rows, 2M administrations); `trend`, `fit` and `cohort` each ≤ 1.5× the time of `score` on the same file,
- *   peak RSS ≤ 300 MB; on the large file `trend --format json` completes (--no-large skips the large file)
+ *   peak RSS ≤ 300 MB; on the large file `trend --format json` completes (--no-large skips the large file).
+ *   These files are read by two threads (src/io/results-thread.ts) on a machine with two cores; `trend` on one
+ *   thread (TRIVSEL_READ_THREAD=off) is reported beside them, without a target
  * - cold start of the built CLI (`node dist/cli.js --help`, `instruments`): ≤ 200 ms (the build runs first)
  *
  *   npm run bench:score                       1,000,000 rows, 10,000 families × 20 weeks, best of 3
@@ -205,14 +207,13 @@ const PAPAPARSE = join(ROOT, "bench/papaparse.mjs");
  * exit (bench/usage.cjs, preloaded); another program runs under /usr/bin/time for them when that is installed
  * (otherwise they are reported as 0).
  */
-function spawnTimed(cmd: string, args: string[], cwd: string): Measurement {
+function spawnTimed(cmd: string, args: string[], cwd: string, env?: Record<string, string>): Measurement {
   const node = cmd === process.execPath;
   const timed = !node && existsSync("/usr/bin/time");
   const argv = node ? ["--require", USAGE, ...args] : args;
+  const opts = { cwd, encoding: "utf8", maxBuffer: 1 << 24, ...(env !== undefined ? { env: { ...process.env, ...env } } : {}) } as const;
   const t0 = performance.now();
-  const res = timed
-    ? spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...argv], { cwd, encoding: "utf8", maxBuffer: 1 << 24 })
-    : spawnSync(cmd, argv, { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+  const res = timed ? spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...argv], opts) : spawnSync(cmd, argv, opts);
   const ms = performance.now() - t0;
   if (res.error) throw new Error(`${cmd} ${args.join(" ")}: ${res.error.message}`);
   let stderr = res.stderr ?? "";
@@ -229,10 +230,10 @@ function spawnTimed(cmd: string, args: string[], cwd: string): Measurement {
  * What is measured: `trivsel <args> --quiet` (the built CLI, as a user runs it; the command checks its exit code),
  * papaparse alone on a file (bench/papaparse.mjs), or another program, which must exit with 0.
  */
-type Kind = { kind: string; trivsel: string[] } | { kind: string; papaparse: string } | { kind: string; cmd: string; args: string[] };
+type Kind = { kind: string; trivsel: string[]; env?: Record<string, string> } | { kind: string; papaparse: string } | { kind: string; cmd: string; args: string[] };
 
 function runKind(kd: Kind, cwd: string): Measurement {
-  if ("trivsel" in kd) return spawnTimed(process.execPath, [CLI, ...kd.trivsel, "--quiet"], cwd);
+  if ("trivsel" in kd) return spawnTimed(process.execPath, [CLI, ...kd.trivsel, "--quiet"], cwd, kd.env);
   const [cmd, args] = "papaparse" in kd ? [process.execPath, [PAPAPARSE, kd.papaparse]] : [kd.cmd, kd.args];
   const m = spawnTimed(cmd, args, cwd);
   if (m.exitCode !== 0) throw new Error(`${kd.kind} failed (${m.exitCode}):\n${m.stderr}`);
@@ -371,7 +372,7 @@ async function parent(argv: string[]): Promise<number> {
       const size = `${families.toLocaleString("en")} families × ${weeks} weeks`;
       console.log(`\ninput, progression: ${size}, ORS and SRS by the mother: ${records.toLocaleString("en")} rows, ${(2 * records).toLocaleString("en")} administrations, ${mb.toFixed(1)} MB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
       const o = join(dir, "progression-out");
-      const kinds = ["score", "trend", "fit", "cohort", ...(json ? ["trend-json"] : [])];
+      const kinds = ["score", "trend", "fit", "cohort", "trend-1-thread", ...(json ? ["trend-json"] : [])];
       const ms = measure(
         [
           { kind: "papaparse", papaparse: file },
@@ -379,6 +380,8 @@ async function parent(argv: string[]): Promise<number> {
           { kind: "trend", trivsel: ["trend", file, "--out", o] },
           { kind: "fit", trivsel: ["fit", file, "--out", o] },
           { kind: "cohort", trivsel: ["cohort", file, "--by", "municipality", "--out", o] },
+          // reported beside the others, no target: the file read on one thread, as on a one-core machine
+          { kind: "trend-1-thread", trivsel: ["trend", file, "--out", o], env: { TRIVSEL_READ_THREAD: "off" } },
         ],
         root,
         progressionRuns,
@@ -396,6 +399,10 @@ async function parent(argv: string[]): Promise<number> {
         const m = ms[i + 2]!;
         if (k === "trend-json") {
           verdicts.push({ what: `trend --format json, ${(2 * records).toLocaleString("en")} administrations`, figure: m.exitCode === 0 ? `completed in ${fmtS(m.ms)}, peak RSS ${mbOf(m)} MB` : `exit code ${m.exitCode}: ${m.stderr?.trim().split("\n").pop()}`, target: "completes", met: m.exitCode === 0 });
+          return;
+        }
+        if (k === "trend-1-thread") {
+          verdicts.push({ what: `trend on one thread (TRIVSEL_READ_THREAD=off), ${size}`, figure: `${(m.ms / sc.ms).toFixed(2)}× score (${fmtS(m.ms)}, CPU ${fmtS(m.cpuMs)})`, target: "none: reported", met: null });
           return;
         }
         ratioVerdict(`${k}, ${size}`, m, sc, "score", PROGRESSION_RATIO_LIMIT);
@@ -431,7 +438,7 @@ async function parent(argv: string[]): Promise<number> {
       `  ${what.padEnd(18)} ${fmtS(m.ms).padStart(8)} (CPU ${fmtS(m.cpuMs)}), ${Math.round(records / (m.ms / 1000)).toLocaleString("en")} rows/s, ${(mb / (m.ms / 1000)).toFixed(1)} MB/s, peak RSS ${mbOf(m)} MB`;
     for (const { name, mb, records, ms } of results) {
       console.log(`${name}:`);
-      const names = name.startsWith("progression") ? ["papaparse", "trivsel score", "trivsel trend", "trivsel fit", "trivsel cohort", "trend, json"] : ["papaparse", "trivsel score", "fread + fwrite"];
+      const names = name.startsWith("progression") ? ["papaparse", "trivsel score", "trivsel trend", "trivsel fit", "trivsel cohort", "trend, 1 thread", "trend, json"] : ["papaparse", "trivsel score", "fread + fwrite"];
       ms.forEach((m, i) => console.log(line(`${names[i]}:`, m, mb, records)));
     }
     console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
