@@ -204,9 +204,15 @@ function inTwo(script: string, input: { path: string; name?: string }, cut: Cut,
         resolve({ kind: "raw", birthDates, records, count: first!.count + second.count });
       } else fail(errorFrom(m.error));
     };
-    worker.on("message", (m: WorkerMessage) => (held !== null ? held.push(m) : take(m)));
+    /** the worker said it is done or failed (the message may still be held): its exit is then no failure */
+    let said = false;
+    worker.on("message", (m: WorkerMessage) => {
+      if (!("batch" in m)) said = true;
+      if (held !== null) held.push(m);
+      else take(m);
+    });
     worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`the second reading thread stopped (exit code ${code}) before it finished`)));
+    worker.on("exit", (code) => said || fail(new Error(`the second reading thread stopped (exit code ${code}) before it finished`)));
     eachResult(input, registry, { ...opts, part: { start: 0, end: cut.at } }, onIssue, onResult).then((read) => {
       first = read;
       const queue = held!;
