@@ -9,7 +9,7 @@ import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
 import { oneOf } from "../choice.js";
 import { registryFromFiles } from "../io/registry-files.js";
 import { FileError } from "../io/rows.js";
-import { READ_THREAD_MODES, type ThreadOptions } from "../io/thread-mode.js";
+import { READ_THREAD_MODES, readThreadMode, type ThreadOptions } from "../io/thread-mode.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
 import { chooseInstrument } from "../registry/choose.js";
 import type { Registry } from "../registry/registry.js";
@@ -69,9 +69,8 @@ export class Job {
    * default, for large files on a machine with 2 cores or more; on; off), and the registry's files for it.
    */
   readThread(): ThreadOptions {
-    const env = this.io.env?.TRIVSEL_READ_THREAD;
     return {
-      mode: oneOf("TRIVSEL_READ_THREAD", env === undefined || env === "" ? "auto" : env, READ_THREAD_MODES),
+      mode: readThreadMode(this.io.env) ?? oneOf("TRIVSEL_READ_THREAD", this.io.env?.TRIVSEL_READ_THREAD, READ_THREAD_MODES),
       registry: { cwd: this.io.cwd, definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] },
     };
   }

@@ -6,6 +6,7 @@ import { helpText, UsageError, type Command } from "./command.js";
 import type { CommonArgs } from "./options.js";
 import type { Io } from "./io.js";
 import { VERSION } from "../version.js";
+import { startReaderEarly } from "../io/thread-mode.js";
 
 /** What `trivsel --help` lists, and how to load a command: a command's module (and the library it uses) loads only
  * when that command runs or shows its help, so a start costs only what it uses. name and summary are the
@@ -14,6 +15,8 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load(): Promise<Command>;
+  /** reads a large wide input with two threads (src/io/results-thread.ts): its worker starts before the module loads */
+  readsInTwo?: true;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -21,10 +24,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "validate", summary: "Check a CSV file: every problem with file, row (as a spreadsheet numbers it), column, value and what was expected", load: async () => (await import("./commands/validate.js")).validate },
   { name: "score", summary: "Score every administration in a CSV file (wide or long)", load: async () => (await import("./commands/score.js")).score },
   { name: "export", summary: "Write the cohort CSV an evaluator hands on, with a data dictionary beside it", load: async () => (await import("./commands/export.js")).exportCmd },
-  { name: "trend", summary: "Progression per family and measure: reliable change, clinical significance, verdict, slope", load: async () => (await import("./commands/trend.js")).trend },
-  { name: "fit", summary: "FIT session table: the outcome and alliance measures per session and rater, with alerts and the rule that fired", load: async () => (await import("./commands/fit.js")).fit },
+  { name: "trend", summary: "Progression per family and measure: reliable change, clinical significance, verdict, slope", load: async () => (await import("./commands/trend.js")).trend, readsInTwo: true },
+  { name: "fit", summary: "FIT session table: the outcome and alliance measures per session and rater, with alerts and the rule that fired", load: async () => (await import("./commands/fit.js")).fit, readsInTwo: true },
   { name: "goals", summary: "Evaluate developmental goals (udviklingsmål) from a goals file against the measurements", load: async () => (await import("./commands/goals.js")).goals },
-  { name: "cohort", summary: "Cohort summary: verdict counts, pre–post change with 95% CI and paired effect sizes", load: async () => (await import("./commands/cohort.js")).cohort },
+  { name: "cohort", summary: "Cohort summary: verdict counts, pre–post change with 95% CI and paired effect sizes", load: async () => (await import("./commands/cohort.js")).cohort, readsInTwo: true },
   { name: "chart", summary: "Charts: one family's progression on a measure (bands, phases, reliable change, goals), its FIT sessions, or the cohort", load: async () => (await import("./commands/chart.js")).chart },
   { name: "report", summary: "Goal-review report: one self-contained HTML page per family (goals, every measure with its chart, FIT sessions, provenance) and an index", load: async () => (await import("./commands/report.js")).report },
   { name: "app", summary: "The weekly FIT session app: a local web page for entering ORS/SRS, with chart, alerts and work points", load: async () => (await import("./commands/app.js")).app },
@@ -71,6 +74,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   io = { ...outer, stdout: (s: string) => ((wroteStdout = true), outer.stdout(s)), ...(bytes ? { stdoutBytes: (b: Uint8Array) => ((wroteStdout = true), bytes(b)) } : {}) };
   const nothing = () => (wroteStdout ? "No file was written; standard output holds only what came before the error: do not use it.\n" : "Nothing was written.\n");
   try {
+    if (entry.readsInTwo) startReaderEarly(rest, io.cwd, io.env);
     const cmd = await entry.load();
     const options = Object.fromEntries(
       Object.entries({ ...cmd.options, help: { type: "boolean" as const }, debug: { type: "boolean" as const } }).map(([k, o]) => [k, { type: o.type, multiple: "multiple" in o && !!o.multiple }]),

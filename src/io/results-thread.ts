@@ -12,23 +12,19 @@
  * bytes that are not UTF-8, which make every later line take the general path), and only a wide file (a long
  * file's administrations run over lines). Otherwise the file is read on this thread.
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { isUtf8 } from "node:buffer";
 import { Worker } from "node:worker_threads";
 import { ChoiceError } from "../choice.js";
 import { sniffFile, type FilePart } from "./csv.js";
 import { CellTexts, RAW_FIELDS, type BuiltRow } from "./fast-results.js";
 import { eachResult, isScoredLong, type EachResultOptions, type OnResult, type ResultsRead } from "./read-results.js";
-import type { RegistrySource, ThreadOptions } from "./thread-mode.js";
+import { READ_THREAD_MIN_BYTES, running, takeEarlyReader, workerScript, type RegistrySource, type ThreadOptions } from "./thread-mode.js";
 import { FileError, planHeader } from "./rows.js";
 import { noDataRows, type Input } from "./score-file.js";
 import type { Registry } from "../registry/registry.js";
 import type { Issue, ScaleResult, ScoreResult } from "../schema/results.js";
-
-/** below this a file is read in a fraction of a second, not much more than a worker takes to start (about 0.05 s) */
-export const READ_THREAD_MIN_BYTES = 8 << 20;
 
 /**
  * the first part's share of the file: this thread also collects every result, its own as they come and then the
@@ -69,31 +65,58 @@ export interface WorkerData {
 
 export type WorkerMessage = { batch: Batch } | { done: ResultsRead } | { error: { name: string; message: string; issue?: Issue; stack?: string } };
 
-/** the worker script beside this module (dist/results-worker.js), or undefined when running from the sources */
-function workerScript(): string | undefined {
-  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const path = here.replace(/[^/\\]*$/, "results-worker.js");
-  return path !== here && existsSync(path) ? path : undefined;
-}
-
 /**
  * eachResult, with a large wide file read by two threads when `thread` says so (see src/io/thread-mode.ts; "on" cuts
  * any file that can be cut, whatever its size). The callbacks are called on this thread, in eachResult's order.
  */
 export async function eachResultThreaded(input: Input, registry: Registry, opts: EachResultOptions, thread: ThreadOptions, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
-  if (thread.mode === "off" || !("path" in input) || opts.part !== undefined) return eachResult(input, registry, opts, onIssue, onResult);
+  // the runner's early worker (thread-mode.ts), when it started one: taken, or ended when the file is read on one thread
+  const early = takeEarlyReader();
+  const one = (): Promise<ResultsRead> => {
+    void early?.terminate();
+    return eachResult(input, registry, opts, onIssue, onResult);
+  };
+  if (thread.mode === "off" || !("path" in input) || opts.part !== undefined) return one();
   const script = thread.script ?? workerScript();
   if (script === undefined) {
+    void early?.terminate();
     if (thread.mode === "on") throw new ChoiceError("TRIVSEL_READ_THREAD=on: the worker script results-worker.js is not beside the program (run the built dist/cli.js)");
     return eachResult(input, registry, opts, onIssue, onResult);
   }
-  if (thread.mode === "auto" && availableParallelism() < 2) return eachResult(input, registry, opts, onIssue, onResult);
-  const cut = await cutOf(input, registry, opts, thread.mode === "auto" ? READ_THREAD_MIN_BYTES : 0);
-  if (cut === undefined) return eachResult(input, registry, opts, onIssue, onResult);
-  return inTwo(script, input, cut, registry, opts, thread.registry, onIssue, onResult);
+  if (thread.mode === "auto" && availableParallelism() < 2) return one();
+  const cut = await placeOfCut(input, registry, opts, thread.mode === "auto" ? READ_THREAD_MIN_BYTES : 1);
+  if (cut === undefined) return one();
+  let worker: Worker;
+  // (synchronous from here until inTwo listens to the worker: no event of it comes in between)
+  if (early !== undefined && thread.script === undefined && running(early)) worker = early;
+  else {
+    void early?.terminate();
+    worker = new Worker(script);
+  }
+  worker.ref();
+  const { built, transient: _t, sharedScales: _s, ...rest } = opts;
+  const job: WorkerData = {
+    input: { path: input.path, ...(input.name !== undefined ? { name: input.name } : {}) },
+    registry: thread.registry,
+    opts: { ...rest, built: built !== undefined, ...(built !== undefined ? { extras: built.extras } : {}) },
+    part: { start: cut.at, end: cut.size, headerEnd: cut.headerEnd, newline: cut.newline },
+  };
+  worker.postMessage({ job });
+  // the slower check while the worker starts: nothing before the cut may change how the lines after it are read
+  if (!plainBefore(input.path, cut.at)) {
+    void worker.terminate();
+    return eachResult(input, registry, opts, onIssue, onResult);
+  }
+  return inTwo(worker, input, cut, registry, opts, onIssue, onResult);
 }
 
-/** where a file can be cut (see the module's comment), or undefined */
+/** Where a file can be cut (see the module's comment), or undefined: placeOfCut and plainBefore. */
+export async function cutOf(input: { path: string; name?: string }, registry: Registry, opts: EachResultOptions, minBytes: number): Promise<Cut | undefined> {
+  const cut = await placeOfCut(input, registry, opts, minBytes);
+  return cut !== undefined && plainBefore(input.path, cut.at) ? cut : undefined;
+}
+
+/** where a file is cut, its size, where its header ends and its line break */
 interface Cut {
   at: number;
   size: number;
@@ -101,7 +124,8 @@ interface Cut {
   newline: string;
 }
 
-export async function cutOf(input: { path: string; name?: string }, registry: Registry, opts: EachResultOptions, minBytes: number): Promise<Cut | undefined> {
+/** the first line break after the first part's share of a wide UTF-8 file of `minBytes` or more (not yet plainBefore) */
+async function placeOfCut(input: { path: string; name?: string }, registry: Registry, opts: EachResultOptions, minBytes: number): Promise<Cut | undefined> {
   let s;
   try {
     s = await sniffFile(input.path, input.name ?? input.path);
@@ -138,7 +162,7 @@ export async function cutOf(input: { path: string; name?: string }, registry: Re
       if (k >= 0) at = pos + k + nl.length;
       if (n < probe.length) break;
     }
-    if (at < 0 || at >= s.size || !plainBefore(fd, at)) return undefined;
+    if (at < 0 || at >= s.size) return undefined;
     return { at, size: s.size, headerEnd, newline: s.newline };
   } finally {
     closeSync(fd);
@@ -147,34 +171,32 @@ export async function cutOf(input: { path: string; name?: string }, registry: Re
 
 const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
 
-/** true when bytes [0, end) (which end with a line break) hold no quote, no U+FFFD and are UTF-8 */
-function plainBefore(fd: number, end: number): boolean {
-  const buf = Buffer.alloc(Math.min(end, 4 << 20));
-  for (let pos = 0; pos < end; ) {
-    const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-    if (n <= 0) return false;
-    // whole lines only, so that no UTF-8 sequence is cut
-    const upTo = pos + n === end ? n : buf.lastIndexOf(0x0a, n - 1) + 1;
-    if (upTo <= 0) return false;
-    const part = buf.subarray(0, upTo);
-    if (part.indexOf(0x22) >= 0 || part.indexOf(REPLACEMENT) >= 0 || !isUtf8(part)) return false;
-    pos += upTo;
+/** true when bytes [0, end) of the file (which end with a line break) hold no quote, no U+FFFD and are UTF-8 */
+function plainBefore(path: string, end: number): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(Math.min(end, 4 << 20));
+    for (let pos = 0; pos < end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) return false;
+      // whole lines only, so that no UTF-8 sequence is cut
+      const upTo = pos + n === end ? n : buf.lastIndexOf(0x0a, n - 1) + 1;
+      if (upTo <= 0) return false;
+      const part = buf.subarray(0, upTo);
+      if (part.indexOf(0x22) >= 0 || part.indexOf(REPLACEMENT) >= 0 || !isUtf8(part)) return false;
+      pos += upTo;
+    }
+    return true;
+  } finally {
+    closeSync(fd);
   }
-  return true;
 }
 
-function inTwo(script: string, input: { path: string; name?: string }, cut: Cut, registry: Registry, opts: EachResultOptions, files: RegistrySource, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
-  const { built, transient: _t, sharedScales: _s, ...rest } = opts;
-  const data: WorkerData = {
-    input: { path: input.path, ...(input.name !== undefined ? { name: input.name } : {}) },
-    registry: files,
-    opts: { ...rest, built: built !== undefined, ...(built !== undefined ? { extras: built.extras } : {}) },
-    part: { start: cut.at, end: cut.size, headerEnd: cut.headerEnd, newline: cut.newline },
-  };
-  const decoder = new Decoder(built?.row, onIssue, onResult);
+/** The first part read here while the worker (sent its part) reads the rest; then the worker's results. */
+function inTwo(worker: Worker, input: { path: string; name?: string }, cut: Cut, registry: Registry, opts: EachResultOptions, onIssue: (i: Issue) => void, onResult: OnResult): Promise<ResultsRead> {
+  const decoder = new Decoder(opts.built?.row, onIssue, onResult);
   threadedReads.count++;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: data });
     /** the worker's messages, held while this thread reads the first part */
     let held: WorkerMessage[] | null = [];
     let first: ResultsRead | undefined;

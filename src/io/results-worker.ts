@@ -1,16 +1,17 @@
 /**
  * The second reading thread of eachResultThreaded (results-thread.ts): eachResult on the part of the file named in
- * workerData, its callbacks written into batches for the thread that started it. Built on its own
+ * its first message, its callbacks written into batches for the thread that sent it. Built on its own
  * (dist/results-worker.js).
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { eachResult } from "./read-results.js";
 import { registryFromFiles } from "./registry-files.js";
 import { Encoder, type WorkerData, type WorkerMessage } from "./results-thread.js";
 
-const data = workerData as WorkerData;
 const port = parentPort!;
+// started early (thread-mode.ts), the worker loads and then waits for its part
+const data = await new Promise<WorkerData>((resolve) => port.once("message", (m: { job: WorkerData }) => resolve(m.job)));
 const send = (m: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
 const encoder = new Encoder((batch, transfer) => send({ batch }, transfer));
 

@@ -140,6 +140,12 @@ describe("two reading threads give what one gives", () => {
     });
   }
 
+  it("a worker started early for a run that fails on its options does not keep the process alive", () => {
+    const r = cli("on", ["trend", FILES.shuffled!.path, "--format", "nope"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--format/);
+  });
+
   it("the files meant to fail fail on both (so the comparisons above include refusals)", () => {
     expect(cli("on", ["trend", FILES.unclosedAfter!.path]).code).toBe(2);
     expect(cli("on", ["trend", FILES.nulAfter!.path]).err).toMatch(/NUL byte/);
