@@ -12,7 +12,7 @@ export interface Io {
   stdinChunks(): AsyncIterable<Uint8Array>;
   stderrIsTTY: boolean;
   cwd: string;
-  /** environment variables the CLI reads (TRIVSEL_DIALECT); none when absent */
+  /** environment variables the CLI reads (TRIVSEL_DIALECT, TRIVSEL_READ_THREAD); none when absent */
   env?: Readonly<Record<string, string | undefined>>;
 }
 

@@ -91,7 +91,12 @@ export async function eachResultThreaded(input: Input, registry: Registry, opts:
   if (early !== undefined && thread.script === undefined && running(early)) worker = early;
   else {
     void early?.terminate();
-    worker = new Worker(script);
+    try {
+      worker = new Worker(script);
+    } catch {
+      // no worker (a limit on threads): the file is read on one thread
+      return eachResult(input, registry, opts, onIssue, onResult);
+    }
   }
   worker.ref();
   const { built, transient: _t, sharedScales: _s, ...rest } = opts;

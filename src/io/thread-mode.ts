@@ -67,7 +67,13 @@ export function startReaderEarly(args: readonly string[], cwd: string, env: Read
     }
   });
   if (!large) return;
-  const w = new Worker(script);
+  let w: Worker;
+  try {
+    w = new Worker(script);
+  } catch {
+    // no worker (a limit on threads): the file is read on one thread
+    return;
+  }
   early = w;
   w.unref();
   // an early worker that fails to start is no error of the command: results-thread.ts starts another

@@ -146,6 +146,12 @@ describe("two reading threads give what one gives", () => {
     expect(r.err).toMatch(/--format/);
   });
 
+  it("TRIVSEL_READ_THREAD other than auto, on or off is refused with the values it takes", () => {
+    const r = cli("2", ["trend", FILES.demo!.path]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/TRIVSEL_READ_THREAD.*auto, on, off/s);
+  });
+
   it("the files meant to fail fail on both (so the comparisons above include refusals)", () => {
     expect(cli("on", ["trend", FILES.unclosedAfter!.path]).code).toBe(2);
     expect(cli("on", ["trend", FILES.nulAfter!.path]).err).toMatch(/NUL byte/);
