@@ -177,10 +177,10 @@ async function placeOfCut(input: { path: string; name?: string }, registry: Regi
 const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
 
 /** true when bytes [0, end) of the file (which end with a line break) hold no quote, no U+FFFD and are UTF-8 */
-function plainBefore(path: string, end: number): boolean {
+export function plainBefore(path: string, end: number, chunk = 4 << 20): boolean {
   const fd = openSync(path, "r");
   try {
-    const buf = Buffer.alloc(Math.min(end, 4 << 20));
+    const buf = Buffer.alloc(Math.max(1, Math.min(end, chunk)));
     for (let pos = 0; pos < end; ) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
       if (n <= 0) return false;
@@ -192,6 +192,28 @@ function plainBefore(path: string, end: number): boolean {
       pos += upTo;
     }
     return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** the line breaks in bytes [0, end) of the file: the part from `end` starts at spreadsheet row this + 1 */
+export function linesBefore(path: string, end: number, newline: string, chunk = 4 << 20): number {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(Math.max(1, Math.min(end, chunk)));
+    let lines = 0;
+    // "\r\n": a line feed counts after a carriage return (the one before a chunk's first byte is kept)
+    const crlf = newline === "\r\n";
+    let before = 0;
+    for (let pos = 0; pos < end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) throw new Error(`${path}: the file became shorter while it was read`);
+      for (let k = buf.indexOf(0x0a); k >= 0 && k < n; k = buf.indexOf(0x0a, k + 1)) if (!crlf || (k > 0 ? buf[k - 1] : before) === 0x0d) lines++;
+      before = buf[n - 1]!;
+      pos += n;
+    }
+    return lines;
   } finally {
     closeSync(fd);
   }

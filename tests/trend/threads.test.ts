@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { eachResult } from "../../src/io/read-results.js";
-import { cutOf, eachResultThreaded, threadedReads } from "../../src/io/results-thread.js";
+import { cutOf, eachResultThreaded, linesBefore, plainBefore, threadedReads } from "../../src/io/results-thread.js";
 import type { BuiltRow } from "../../src/io/fast-results.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
 import type { Issue, ScoreResult } from "../../src/schema/results.js";
@@ -228,5 +228,46 @@ describe("eachResultThreaded", () => {
     const r = spawnSync(process.execPath, [CLI, "score", FILES.shuffled!.path, "--out", scored], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(await cutOf({ path: scored }, defaultRegistry(), {}, 0)).toBeUndefined();
+  });
+});
+
+describe("the checks before a cut, across the chunks they read", () => {
+  it("linesBefore counts the file's line breaks (CRLF: not a lone LF or CR) whatever the chunk size", () => {
+    const rnd = mulberry32(7);
+    for (let t = 0; t < 40; t++) {
+      const crlf = t % 2 === 0;
+      const nl = crlf ? "\r\n" : "\n";
+      const lines = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => {
+        const cell = () => ["a", "ø", "12", "", "\r", crlf ? "\n" : "x"][Math.floor(rnd() * 6)]!;
+        return Array.from({ length: 1 + Math.floor(rnd() * 4) }, cell).join(",");
+      });
+      const text = lines.join(nl) + nl;
+      const path = join(dir, "lines.csv");
+      writeFileSync(path, text);
+      const size = Buffer.byteLength(text);
+      const expected = text.split(nl).length - 1;
+      for (const chunk of [1, 2, 3, 7, 64, 1 << 20]) expect(linesBefore(path, size, nl, chunk), `${JSON.stringify(text)} chunk ${chunk}`).toBe(expected);
+    }
+  });
+
+  it("plainBefore finds a quote, a U+FFFD or a byte that is not UTF-8 in any chunk, and lets a character across chunks be", () => {
+    const path = join(dir, "plain.csv");
+    const lines = Array.from({ length: 200 }, (_, i) => `S${i},København,2024-01-0${1 + (i % 9)},mor,${i % 10}`);
+    const write = (f: (ls: string[]) => string[], bytes?: (b: Buffer) => Buffer) => {
+      const b = Buffer.from(f(lines).join("\n") + "\n");
+      writeFileSync(path, bytes ? bytes(b) : b);
+      return readFileSync(path).length;
+    };
+    for (const chunk of [64, 100, 333, 1 << 20]) {
+      expect(plainBefore(path, write((ls) => ls), chunk), `chunk ${chunk}`).toBe(true);
+      expect(plainBefore(path, write((ls) => ls.map((l, i) => (i === 150 ? `${l}"` : l))), chunk)).toBe(false);
+      expect(plainBefore(path, write((ls) => ls.map((l, i) => (i === 150 ? `${l}\uFFFD` : l))), chunk)).toBe(false);
+      const n = write((ls) => ls, (b) => {
+        const k = b.lastIndexOf(Buffer.from("ø"));
+        b[k] = 0xf8;
+        return b;
+      });
+      expect(plainBefore(path, n, chunk)).toBe(false);
+    }
   });
 });
