@@ -36,6 +36,8 @@ export interface OpenOptions {
 
 export class Job {
   private reg: Registry | undefined;
+  /** the texts of --definition and --overlay files as the registry read them (for readThread) */
+  private readonly registryTexts = new Map<string, string>();
   private target: AtomicFile | undefined;
   private readonly targets: Target[] = [];
   private held: string[] | undefined;
@@ -49,7 +51,7 @@ export class Job {
 
   /** The built-in instruments plus --definition and --overlay. */
   registry(): Registry {
-    this.reg ??= registryFromFiles(this.io.cwd, { definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] });
+    this.reg ??= registryFromFiles(this.io.cwd, { definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] }, this.registryTexts);
     return this.reg;
   }
 
@@ -69,9 +71,11 @@ export class Job {
    * default, for large files on a machine with 2 cores or more; on; off), and the registry's files for it.
    */
   readThread(): ThreadOptions {
+    // the registry's files are read here once, and their texts go to the worker
+    this.registry();
     return {
       mode: readThreadMode(this.io.env) ?? oneOf("TRIVSEL_READ_THREAD", this.io.env?.TRIVSEL_READ_THREAD, READ_THREAD_MODES),
-      registry: { cwd: this.io.cwd, definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] },
+      registry: { cwd: this.io.cwd, definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"], texts: [...this.registryTexts] },
     };
   }
 

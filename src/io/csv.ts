@@ -555,8 +555,8 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
 export interface FilePart {
   /** the part's first byte: 0 for the part that holds the header, else just after a line break */
   start: number;
-  /** the byte after the part: just after a line break, or the file's size */
-  end: number;
+  /** the byte after the part, just after a line break; none: the file's end, as it is when reached */
+  end?: number;
   /** for a part after the first: the byte just after the header's line break */
   headerEnd?: number;
   /** for a part after the first: the spreadsheet row of its first line */
@@ -566,7 +566,8 @@ export interface FilePart {
 export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path, part?: FilePart): Promise<void> {
   const from = s.bom ? 3 : s.encoding ? 2 : 0;
   const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false, file: name };
-  let file = createReadStream(path, { start: from, highWaterMark: STREAM_CHUNK_BYTES, ...(part !== undefined && part.end > 0 ? { end: part.end - 1 } : {}) });
+  const to = part?.end !== undefined ? { end: part.end - 1 } : {};
+  let file = createReadStream(path, { start: from, highWaterMark: STREAM_CHUNK_BYTES, ...to });
   const reader = recordReader(h, st, s);
   if (part !== undefined && part.start > 0) {
     if (s.encoding || part.headerEnd === undefined || part.firstRow === undefined) throw new Error("streamFile: a later part of a UTF-8 file needs its header's end and its first row");
@@ -574,7 +575,7 @@ export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, na
     file.destroy();
     st.rowAfterHeader = part.firstRow - 1;
     for await (const chunk of createReadStream(path, { start: from, end: part.headerEnd - 1 })) reader.push(chunk as Buffer);
-    file = createReadStream(path, { start: part.start, end: part.end - 1, highWaterMark: STREAM_CHUNK_BYTES });
+    file = createReadStream(path, { start: part.start, highWaterMark: STREAM_CHUNK_BYTES, ...to });
   }
   // a handler's error ends the loop, which closes the file
   if (s.encoding) {

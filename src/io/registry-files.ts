@@ -14,12 +14,15 @@ import { defaultRegistry, type Registry } from "../registry/registry.js";
  * `parse` of the text of `file` (relative to `cwd`).
  * @throws {ChoiceError} when the file cannot be read, or with the message of `parse`'s error
  */
-export function readOptionFile<T>(cwd: string, file: string, parse: (text: string) => T): T {
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw new ChoiceError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+export function readOptionFile<T>(cwd: string, file: string, parse: (text: string) => T, texts?: Map<string, string>): T {
+  let text = texts?.get(file);
+  if (text === undefined) {
+    try {
+      text = readFileSync(resolve(cwd, file), "utf8");
+    } catch (e) {
+      throw new ChoiceError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    texts?.set(file, text);
   }
   try {
     return parse(text);
@@ -48,19 +51,21 @@ export interface RegistryFiles {
 
 /**
  * The built-in instruments, then the user's definitions, then overlays, each validated as it is loaded.
+ * `texts`: each file's text by its name as given, kept there as it is read, and read from there when it is in it
+ * already (a second reader, src/io/results-worker.ts, gets the texts: a pipe such as <(…) cannot be read twice).
  * @throws {ChoiceError} for unreadable files, a definition reusing a built-in id, an overlay of an unknown instrument
  * @throws {InstrumentDefinitionError} for a definition or overlay that does not validate
  */
-export function registryFromFiles(cwd: string, files: RegistryFiles): Registry {
+export function registryFromFiles(cwd: string, files: RegistryFiles, texts?: Map<string, string>): Registry {
   const reg = defaultRegistry();
   for (const f of files.definitions ?? []) {
-    const inst = loadInstrument(readOptionFile(cwd, f, json(f)), { file: f });
+    const inst = loadInstrument(readOptionFile(cwd, f, json(f), texts), { file: f });
     if (reg.has(inst.id) && !files.replaceBuiltin)
       throw new ChoiceError(`${f}: instrument id "${inst.id}" is a built-in instrument's; give your definition another id, use --overlay to change the built-in's cutoffs, or pass --replace-builtin to replace it`);
     reg.register(inst);
   }
   for (const f of files.overlays ?? []) {
-    const overlay = readOptionFile(cwd, f, json(f)) as { instrument?: unknown };
+    const overlay = readOptionFile(cwd, f, json(f), texts) as { instrument?: unknown };
     const id = typeof overlay?.instrument === "string" ? overlay.instrument : "";
     if (!reg.has(id)) throw new ChoiceError(`${f}: overlay names instrument ${JSON.stringify(id)}; expected one of ${reg.ids().join(", ")}`);
     reg.register(applyOverlay(reg.get(id), overlay, { file: f }));

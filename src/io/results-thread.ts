@@ -63,7 +63,32 @@ export interface WorkerData {
   part: Omit<FilePart, "firstRow"> & { newline: string };
 }
 
-export type WorkerMessage = { batch: Batch } | { done: ResultsRead } | { error: { name: string; message: string; issue?: Issue; stack?: string } };
+/** an error of the worker as it is sent: a FileError's issue, a system error's code, call and path */
+export interface SentError {
+  name: string;
+  message: string;
+  issue?: Issue;
+  stack?: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+}
+
+export type WorkerMessage = { batch: Batch } | { done: ResultsRead } | { error: SentError };
+
+/** an error as the worker sends it */
+export function sentError(e: unknown): SentError {
+  const err = (e ?? {}) as Error & Partial<Omit<SentError, "name" | "message" | "stack">>;
+  const out: SentError = { name: typeof err.name === "string" ? err.name : "Error", message: typeof err.message === "string" ? err.message : String(e) };
+  if (err.issue !== undefined) out.issue = err.issue;
+  if (typeof err.stack === "string") out.stack = err.stack;
+  if (typeof err.code === "string") out.code = err.code;
+  if (typeof err.errno === "number") out.errno = err.errno;
+  if (typeof err.syscall === "string") out.syscall = err.syscall;
+  if (typeof err.path === "string") out.path = err.path;
+  return out;
+}
 
 /**
  * eachResult, with a large wide file read by two threads when `thread` says so (see src/io/thread-mode.ts; "on" cuts
@@ -104,7 +129,8 @@ export async function eachResultThreaded(input: Input, registry: Registry, opts:
     input: { path: input.path, ...(input.name !== undefined ? { name: input.name } : {}) },
     registry: thread.registry,
     opts: { ...rest, built: built !== undefined, ...(built !== undefined ? { extras: built.extras } : {}) },
-    part: { start: cut.at, end: cut.size, headerEnd: cut.headerEnd, newline: cut.newline },
+    // to the file's end as the worker reaches it, as one thread reads a file that grows meanwhile
+    part: { start: cut.at, headerEnd: cut.headerEnd, newline: cut.newline },
   };
   worker.postMessage({ job });
   // the slower check while the worker starts: nothing before the cut may change how the lines after it are read
@@ -121,10 +147,9 @@ export async function cutOf(input: { path: string; name?: string }, registry: Re
   return cut !== undefined && plainBefore(input.path, cut.at) ? cut : undefined;
 }
 
-/** where a file is cut, its size, where its header ends and its line break */
+/** where a file is cut, where its header ends and its line break */
 interface Cut {
   at: number;
-  size: number;
   headerEnd: number;
   newline: string;
 }
@@ -168,7 +193,7 @@ async function placeOfCut(input: { path: string; name?: string }, registry: Regi
       if (n < probe.length) break;
     }
     if (at < 0 || at >= s.size) return undefined;
-    return { at, size: s.size, headerEnd, newline: s.newline };
+    return { at, headerEnd, newline: s.newline };
   } finally {
     closeSync(fd);
   }
@@ -271,10 +296,20 @@ function inTwo(worker: Worker, input: { path: string; name?: string }, cut: Cut,
   });
 }
 
-/** the worker's error as this thread would have thrown it: a FileError keeps its issue */
-function errorFrom(e: { name: string; message: string; issue?: Issue; stack?: string }): Error {
-  const error = e.name === "FileError" && e.issue !== undefined ? new FileError(e.message, e.issue) : e.name === "ChoiceError" ? new ChoiceError(e.message) : new Error(e.message);
+/**
+ * The worker's error as this thread would have thrown it: a FileError keeps its issue, a system error (EIO) its code,
+ * call and path, so the runner reports it as it would on one thread. The stack is the worker's.
+ */
+export function errorFrom(e: SentError): Error {
+  if (e.name === "FileError" && e.issue !== undefined) return Object.assign(new FileError(e.message, e.issue), e.stack !== undefined ? { stack: e.stack } : {});
+  if (e.name === "ChoiceError") return Object.assign(new ChoiceError(e.message), e.stack !== undefined ? { stack: e.stack } : {});
+  const error: Error & Partial<SentError> = new Error(e.message);
+  error.name = e.name;
   if (e.stack !== undefined) error.stack = e.stack;
+  if (e.code !== undefined) error.code = e.code;
+  if (e.errno !== undefined) error.errno = e.errno;
+  if (e.syscall !== undefined) error.syscall = e.syscall;
+  if (e.path !== undefined) error.path = e.path;
   return error;
 }
 

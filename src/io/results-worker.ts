@@ -6,7 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { eachResult } from "./read-results.js";
 import { registryFromFiles } from "./registry-files.js";
-import { Encoder, linesBefore, type WorkerData, type WorkerMessage } from "./results-thread.js";
+import { Encoder, linesBefore, sentError, type WorkerData, type WorkerMessage } from "./results-thread.js";
 
 const port = parentPort!;
 // started early (thread-mode.ts), the worker loads and then waits for its part
@@ -15,7 +15,7 @@ const send = (m: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMess
 const encoder = new Encoder((batch, transfer) => send({ batch }, transfer));
 
 try {
-  const registry = registryFromFiles(data.registry.cwd, data.registry);
+  const registry = registryFromFiles(data.registry.cwd, data.registry, new Map(data.registry.texts ?? []));
   const { built, extras, ...opts } = data.opts;
   const { newline, ...part } = data.part;
   const firstRow = linesBefore(data.input.path, part.start, newline) + 1;
@@ -31,6 +31,5 @@ try {
 } catch (e) {
   // what was handed on before the error goes first, as on one thread
   encoder.flush();
-  const err = e as Error & { issue?: unknown };
-  send({ error: { name: err?.name ?? "Error", message: err?.message ?? String(e), ...(err?.issue !== undefined ? { issue: err.issue as never } : {}), ...(err?.stack !== undefined ? { stack: err.stack } : {}) } });
+  send({ error: sentError(e) });
 }

@@ -19,8 +19,11 @@ export type ReadThreadMode = (typeof READ_THREAD_MODES)[number];
  */
 export const READ_THREAD_MIN_BYTES = 24 << 20;
 
-/** What the worker needs to make the caller's registry again: the same files, read from the same directory. */
-export type RegistrySource = RegistryFiles & { cwd: string };
+/**
+ * What the worker needs to make the caller's registry again: the same files, with the texts the caller read of them
+ * (registryFromFiles' `texts`: the worker reads no file again).
+ */
+export type RegistrySource = RegistryFiles & { cwd: string; texts?: [string, string][] };
 
 export interface ThreadOptions {
   mode: ReadThreadMode;

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { eachResult } from "../../src/io/read-results.js";
-import { cutOf, eachResultThreaded, linesBefore, plainBefore, threadedReads } from "../../src/io/results-thread.js";
+import { cutOf, eachResultThreaded, errorFrom, linesBefore, plainBefore, sentError, threadedReads } from "../../src/io/results-thread.js";
+import { FileError } from "../../src/io/rows.js";
 import type { BuiltRow } from "../../src/io/fast-results.js";
 import { defaultRegistry } from "../../src/registry/registry.js";
 import type { Issue, ScoreResult } from "../../src/schema/results.js";
@@ -146,6 +147,20 @@ describe("two reading threads give what one gives", () => {
     expect(r.err).toMatch(/--format/);
   });
 
+  it("an overlay or definition read from a pipe is read once: the worker gets its text", () => {
+    const overlay = join(ROOT, "datasets/demo-asq-se-2-overlay.json");
+    const run = (mode: string) => {
+      const issues = join(dir, `pipe-issues-${mode}.csv`);
+      const r = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" cohort "${FILES.shuffled!.path}" --overlay <(cat "${overlay}") --issues "${issues}"`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TRIVSEL_READ_THREAD: mode } });
+      return { code: r.status, out: r.stdout, err: r.stderr, issues: readFileSync(issues, "utf8") };
+    };
+    const one = run("off");
+    const two = run("on");
+    expect(one.code).toBe(2);
+    expect(one.out.length).toBeGreaterThan(1000);
+    expect(two).toEqual(one);
+  });
+
   it("TRIVSEL_READ_THREAD other than auto, on or off is refused with the values it takes", () => {
     const r = cli("2", ["trend", FILES.demo!.path]);
     expect(r.code).toBe(1);
@@ -269,5 +284,17 @@ describe("the checks before a cut, across the chunks they read", () => {
       });
       expect(plainBefore(path, n, chunk)).toBe(false);
     }
+  });
+});
+
+describe("errors of the worker", () => {
+  it("come back as this thread would have thrown them: a FileError with its issue, a system error with its code, call and path", () => {
+    const issue: Issue = { code: "invalid_value", severity: "error", message: "m", row: 9 };
+    const file = errorFrom(sentError(new FileError("f.csv: bad", issue)));
+    expect(file).toBeInstanceOf(FileError);
+    expect((file as FileError).issue).toEqual(issue);
+    const sys = Object.assign(new Error("EIO: i/o error, read"), { code: "EIO", errno: -5, syscall: "read", path: "/x/f.csv" });
+    const back = errorFrom(sentError(sys)) as NodeJS.ErrnoException;
+    expect([back.message, back.code, back.errno, back.syscall, back.path]).toEqual(["EIO: i/o error, read", "EIO", -5, "read", "/x/f.csv"]);
   });
 });
