@@ -160,10 +160,10 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.each(CASES)("$name", (c) => {
-  const dirs = { input: "", score: "", export: "", spawned: "" };
+  const dirs = { input: "", score: "", export: "", spawned: "", trend: "" };
   let input: string;
   let hash: string;
-  const ran = {} as Record<"validate" | "score" | "export" | "spawned", Ran>;
+  const ran = {} as Record<"validate" | "score" | "export" | "spawned" | "trend", Ran>;
   let firstError: Issue | undefined;
   let thrown: unknown;
 
@@ -187,6 +187,7 @@ describe.each(CASES)("$name", (c) => {
     ran.score = await inProc(["score", input, "--out", "scores.csv", "--strict"], dirs.score);
     ran.export = await inProc(["export", input, "--out", "cohort.csv", "--strict"], dirs.export);
     if (c.spawn) ran.spawned = spawned(["score", input, "--out", "scores.csv", "--strict"], dirs.spawned);
+    ran.trend = await inProc(["trend", input, "--out", "trend.csv", "--strict"], dirs.trend);
   });
 
   it("the API reports the issue with its row, column and value", () => {
@@ -206,6 +207,12 @@ describe.each(CASES)("$name", (c) => {
 
   it("score --out (in-process): no output, no temp file", () => {
     expect(readdirSync(dirs.score)).toEqual([]);
+  });
+  it("trend --out (in-process): exit 2, the same clear message naming the file, no output, no temp file", () => {
+    expect(ran.trend.code).toBe(2);
+    expect(ran.trend.err).toMatch(c.message);
+    expect(ran.trend.err).not.toMatch(STACK);
+    expect(readdirSync(dirs.trend)).toEqual([]);
   });
   it("export --out (in-process): no cohort, no dictionary, no temp file", () => {
     expect(readdirSync(dirs.export)).toEqual([]);

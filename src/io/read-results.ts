@@ -123,7 +123,8 @@ async function parse(input: Input, h: Omit<StreamHandlers, "onQuoteError">, onIs
 /** true when the header is the scored long format of `trivsel score` */
 export function isScoredLong(input: Input): boolean {
   const head = headOf(input).replace(/^\uFEFF/, "");
-  const s = sniff(Buffer.from(head, "utf8"), head.length);
+  // the file's name, so that a file the sniffer refuses (empty, no delimiter) is named as scoreFile names it
+  const s = sniff(Buffer.from(head, "utf8"), head.length, input.name ?? ("path" in input ? input.path : undefined));
   const first = head.split(/\r?\n/, 1)[0] ?? "";
   const cells = first.split(s.delimiter).map((c) => c.trim().replace(/^"|"$/g, ""));
   return LONG_SCORE_COLUMNS.every((c, i) => cells[i] === c);
