@@ -335,7 +335,8 @@ class Decoder {
     const bytes = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytesLength);
     const objects = b.objects;
     const strings = this.strings;
-    const texts = this.texts;
+    // set again by a SOURCE op, which may come in the middle of a batch (the first one always does)
+    let texts = this.texts;
     let o = 0;
     let p = 0;
     let q = 0;
@@ -402,7 +403,7 @@ class Decoder {
         const { names, delimiter } = objects[o++] as { names: string[]; delimiter: string };
         this.scales = [];
         this.view = Decoder.emptyView(names);
-        this.texts = new CellTexts(delimiter);
+        texts = this.texts = new CellTexts(delimiter);
       } else throw new Error(`results thread: unknown op ${op} at ${p - 1}`);
     }
   }

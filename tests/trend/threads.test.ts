@@ -75,7 +75,8 @@ const FILES: Record<string, { path: string; cut: boolean; args?: string[] }> = {
   semicolons: {
     path: file(
       "semicolon.csv",
-      plain.map((r) => r.split(",").map((c) => (/^\d+\.\d+$/.test(c) ? c.replace(".", ",") : c)).join(";")),
+      // every third municipality a decimal comma (read as 2.5 in a semicolon file: the delimiter reaches the worker's cells)
+      plain.map((r, i) => municipality((m) => (i % 3 === 0 ? "2.5" : m))(r).split(",").map((c) => (/^\d+\.\d+$/.test(c) ? c.replace(".", ",") : c)).join(";")),
       { header: HEADER.replaceAll(",", ";") },
     ),
     cut: true,
@@ -214,7 +215,7 @@ function events(): { list: unknown[]; row: (v: BuiltRow) => void; result: (r: Sc
 describe("eachResultThreaded", () => {
   it("hands on every result and issue of a cut file in the order and with the content of eachResult", async () => {
     const registry = defaultRegistry();
-    for (const name of ["shuffled", "blankLines", "quotesAfter", "notUtf8After"] as const) {
+    for (const name of ["shuffled", "blankLines", "semicolons", "quotesAfter", "notUtf8After"] as const) {
       const input = { path: FILES[name]!.path, name: `${name}.csv` };
       const one = events();
       const readOne = await eachResult(input, registry, { sharedScales: true, transient: true, built: { row: one.row, extras: true } }, one.issue, one.result);
