@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { AtomicFile } from "../io/atomic.js";
 import { CSV_DIALECTS, decodeText, type CsvDialect } from "../io/csv.js";
 import { oneOf } from "../choice.js";
-import { registryFromFiles } from "../io/registry-files.js";
+import { registryFromFiles, type RegistryFiles } from "../io/registry-files.js";
 import { FileError } from "../io/rows.js";
 import { READ_THREAD_MODES, readThreadMode, type ThreadOptions } from "../io/thread-mode.js";
 import type { Input, ScoreInput } from "../io/score-file.js";
@@ -51,8 +51,12 @@ export class Job {
 
   /** The built-in instruments plus --definition and --overlay. */
   registry(): Registry {
-    this.reg ??= registryFromFiles(this.io.cwd, { definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] }, this.registryTexts);
+    this.reg ??= registryFromFiles(this.io.cwd, this.registryFiles(), this.registryTexts);
     return this.reg;
+  }
+
+  private registryFiles(): RegistryFiles {
+    return { definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"] };
   }
 
   /** --instrument, checked against the registry. */
@@ -75,7 +79,7 @@ export class Job {
     this.registry();
     return {
       mode: readThreadMode(this.io.env) ?? oneOf("TRIVSEL_READ_THREAD", this.io.env?.TRIVSEL_READ_THREAD, READ_THREAD_MODES),
-      registry: { cwd: this.io.cwd, definitions: this.args.definition, overlays: this.args.overlay, replaceBuiltin: this.args["replace-builtin"], texts: [...this.registryTexts] },
+      registry: { cwd: this.io.cwd, ...this.registryFiles(), texts: [...this.registryTexts] },
     };
   }
 

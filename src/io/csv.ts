@@ -544,7 +544,6 @@ function recordReader(h: StreamHandlers, st: ReadState, s: Sniffed, pieceBytes =
   };
 }
 
-/** Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. */
 /**
  * A part of a UTF-8 file read as if it were the whole file, for readers that share a file out between threads
  * (src/io/results-thread.ts): bytes [start, end) after the header, whose rows are numbered as in the whole file.
@@ -563,20 +562,22 @@ export interface FilePart {
   firstRow?: number;
 }
 
+/**
+ * Streams a file's records (see recordReader); memory stays bounded by the chunk size and the longest row. With a
+ * `part`, only that part (and, for a later part, the header before it).
+ */
 export async function streamFile(path: string, s: Sniffed, h: StreamHandlers, name: string = path, part?: FilePart): Promise<void> {
-  const from = s.bom ? 3 : s.encoding ? 2 : 0;
+  let start = s.bom ? 3 : s.encoding ? 2 : 0;
   const st: ReadState = { row: 0, headerSeen: false, replacementSeen: false, file: name };
-  const to = part?.end !== undefined ? { end: part.end - 1 } : {};
-  let file = createReadStream(path, { start: from, highWaterMark: STREAM_CHUNK_BYTES, ...to });
   const reader = recordReader(h, st, s);
   if (part !== undefined && part.start > 0) {
     if (s.encoding || part.headerEnd === undefined || part.firstRow === undefined) throw new Error("streamFile: a later part of a UTF-8 file needs its header's end and its first row");
     // the header first, then the part's lines, numbered on from firstRow
-    file.destroy();
     st.rowAfterHeader = part.firstRow - 1;
-    for await (const chunk of createReadStream(path, { start: from, end: part.headerEnd - 1 })) reader.push(chunk as Buffer);
-    file = createReadStream(path, { start: part.start, highWaterMark: STREAM_CHUNK_BYTES, ...to });
+    for await (const chunk of createReadStream(path, { start, end: part.headerEnd - 1 })) reader.push(chunk as Buffer);
+    start = part.start;
   }
+  const file = createReadStream(path, { start, highWaterMark: STREAM_CHUNK_BYTES, ...(part?.end !== undefined ? { end: part.end - 1 } : {}) });
   // a handler's error ends the loop, which closes the file
   if (s.encoding) {
     for await (const chunk of utf16ToUtf8(file, s.encoding)) {

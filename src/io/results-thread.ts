@@ -104,9 +104,8 @@ export async function eachResultThreaded(input: Input, registry: Registry, opts:
   if (thread.mode === "off" || !("path" in input) || opts.part !== undefined) return one();
   const script = thread.script ?? workerScript();
   if (script === undefined) {
-    void early?.terminate();
     if (thread.mode === "on") throw new ChoiceError("TRIVSEL_READ_THREAD=on: the worker script results-worker.js is not beside the program (run the built dist/cli.js)");
-    return eachResult(input, registry, opts, onIssue, onResult);
+    return one();
   }
   if (thread.mode === "auto" && availableParallelism() < 2) return one();
   const cut = await placeOfCut(input, registry, opts, thread.mode === "auto" ? READ_THREAD_MIN_BYTES : 1);
